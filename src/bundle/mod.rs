@@ -1,0 +1,1 @@
+//! Signed bundle files: format, signing and verification, merge.

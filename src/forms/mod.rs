@@ -1,0 +1,1 @@
+//! Form and target definitions: schema, loading, validation, expression language.

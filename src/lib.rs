@@ -1,0 +1,11 @@
+//! ruralenv: offline county-level rural living-environment surveys.
+//!
+//! Layers only look down: `tui` → `report`, `bundle` → `store` → `forms`, `register`.
+//! Nothing below `tui` knows a terminal exists; nothing outside `store` writes SQL.
+
+pub mod bundle;
+pub mod forms;
+pub mod register;
+pub mod report;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,1 @@
+//! Administrative divisions (12-digit codes) and survey scope.

@@ -1,0 +1,3 @@
+//! Roll-ups against targets, and the table/JSON/CSV/XLSX writers.
+
+pub mod model;

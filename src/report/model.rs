@@ -1,0 +1,76 @@
+//! The roll-up result that every report writer and the dashboard read.
+//! Computed by the roll-up; written by `report::writers`.
+
+use serde::Serialize;
+
+/// Level of an administrative unit in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Province,
+    City,
+    County,
+    Township,
+    Village,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Province => "province",
+            Level::City => "city",
+            Level::County => "county",
+            Level::Township => "township",
+            Level::Village => "village",
+        }
+    }
+}
+
+/// Static description of an indicator, from `forms/`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorInfo {
+    pub id: String,
+    pub label_zh: String,
+    pub label_en: String,
+    /// What the numerator counts, e.g. "villages", "households", "tonnes", "farms".
+    pub unit_zh: String,
+    pub unit_en: String,
+}
+
+/// One indicator for one unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorValue {
+    pub id: String,
+    pub numerator: f64,
+    pub denominator: f64,
+    /// numerator ÷ denominator; None where the denominator is 0.
+    pub value: Option<f64>,
+    /// Numeric target as a fraction (0.85); None where there is none.
+    pub target: Option<f64>,
+    /// value ≥ target; None where there is no target or no value.
+    pub met: Option<bool>,
+    /// Numerator still missing to meet the target, rounded up; None without a target.
+    pub shortfall: Option<f64>,
+}
+
+/// One administrative unit's row of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitReport {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub villages_in_scope: u64,
+    pub villages_reported: u64,
+    pub indicators: Vec<IndicatorValue>,
+}
+
+/// A whole report: the `--under` unit first, then every unit below it in code order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub round: String,
+    /// RFC 3339 with offset, e.g. "2026-11-28T10:00:00+08:00".
+    pub generated_at: String,
+    /// Indicators in display order.
+    pub indicators: Vec<IndicatorInfo>,
+    pub units: Vec<UnitReport>,
+}

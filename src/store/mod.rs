@@ -1,0 +1,1 @@
+//! SQLite storage: open + pragmas, migrations, records, revisions, facts, audit, keys.

@@ -1,0 +1,1 @@
+//! The terminal UI: model → update(msg) → effects; view(&model) is pure.
