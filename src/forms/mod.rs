@@ -1,1 +1,357 @@
 //! Form and target definitions: schema, loading, validation, expression language.
+//!
+//! A forms directory holds one TOML file per form, `targets.toml`, `thresholds.toml` and
+//! the division register under `divisions/`. The shipped directory is embedded in the
+//! binary; `--forms DIR` points at a customized copy. See `docs/forms.md`.
+
+pub mod expr;
+pub mod record;
+pub mod schema;
+pub mod value;
+
+pub use schema::{Field, FieldType, Form, Lang, Tables, Text};
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use toml::Spanned;
+
+/// A mistake in a forms directory: `file:line: field: reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormError {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    pub reason: String,
+}
+
+impl fmt::Display for FormError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.reason
+        )
+    }
+}
+
+/// All errors found in a forms directory, one per line.
+#[derive(Debug, Clone)]
+pub struct FormErrors(pub Vec<FormError>);
+
+impl fmt::Display for FormErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FormErrors {}
+
+/// A target for an indicator: the value must be at least `min` (a fraction).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub indicator: String,
+    pub min: f64,
+}
+
+/// Everything a county configures.
+#[derive(Debug, Clone)]
+pub struct FormSet {
+    pub forms: Vec<Form>,
+    pub targets: Vec<Target>,
+    /// The division register files: (file name, CSV text).
+    pub registers: Vec<(String, String)>,
+    /// Where it came from, for messages ("built-in" or a directory).
+    pub origin: String,
+}
+
+impl FormSet {
+    /// The main survey form (the village form).
+    pub fn village_form(&self) -> &Form {
+        self.forms
+            .iter()
+            .find(|f| f.id == "village")
+            .unwrap_or(&self.forms[0])
+    }
+
+    pub fn form(&self, id: &str) -> Option<&Form> {
+        self.forms.iter().find(|f| f.id == id)
+    }
+
+    pub fn target(&self, indicator: &str) -> Option<f64> {
+        self.targets
+            .iter()
+            .find(|t| t.indicator == indicator)
+            .map(|t| t.min)
+    }
+
+    /// The forms shipped inside the binary.
+    pub fn builtin() -> FormSet {
+        let files = builtin_files();
+        match load_files(&files, "built-in") {
+            Ok(set) => set,
+            // The shipped forms are checked by tests; reaching this is a build defect.
+            Err(e) => panic!("the built-in forms are invalid:\n{e}"),
+        }
+    }
+
+    /// Load a forms directory from disk.
+    pub fn load_dir(dir: &Path) -> Result<FormSet, FormErrors> {
+        let mut files = Vec::new();
+        let read = |p: &Path| -> Result<String, FormErrors> {
+            std::fs::read_to_string(p).map_err(|e| {
+                FormErrors(vec![FormError {
+                    file: p.display().to_string(),
+                    line: 0,
+                    field: "-".into(),
+                    reason: format!("cannot read: {e}"),
+                }])
+            })
+        };
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            FormErrors(vec![FormError {
+                file: dir.display().to_string(),
+                line: 0,
+                field: "-".into(),
+                reason: format!("cannot read the forms directory: {e}"),
+            }])
+        })?;
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            if p.extension().is_some_and(|x| x == "toml") {
+                files.push((p.display().to_string(), read(&p)?));
+            }
+        }
+        let div = dir.join("divisions");
+        if div.is_dir() {
+            let mut regs: Vec<_> = std::fs::read_dir(&div)
+                .map_err(|e| {
+                    FormErrors(vec![FormError {
+                        file: div.display().to_string(),
+                        line: 0,
+                        field: "-".into(),
+                        reason: format!("cannot read: {e}"),
+                    }])
+                })?
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+                .collect();
+            regs.sort();
+            for p in regs {
+                files.push((p.display().to_string(), read(&p)?));
+            }
+        }
+        load_files(&files, &dir.display().to_string())
+    }
+}
+
+fn builtin_files() -> Vec<(String, String)> {
+    vec![
+        (
+            "forms/thresholds.toml".into(),
+            include_str!("../../forms/thresholds.toml").into(),
+        ),
+        (
+            "forms/village.toml".into(),
+            include_str!("../../forms/village.toml").into(),
+        ),
+        (
+            "forms/targets.toml".into(),
+            include_str!("../../forms/targets.toml").into(),
+        ),
+        (
+            "forms/divisions/xuchang.csv".into(),
+            include_str!("../../forms/divisions/xuchang.csv").into(),
+        ),
+    ]
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThresholds {
+    active: Spanned<String>,
+    #[serde(default)]
+    basis: Vec<RawBasis>,
+}
+
+#[derive(Deserialize)]
+struct RawBasis {
+    id: String,
+    #[allow(dead_code)]
+    label: Option<Text>,
+    #[allow(dead_code)]
+    source: Option<String>,
+    #[allow(dead_code)]
+    valid_from: Option<String>,
+    #[serde(flatten)]
+    tables: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTargets {
+    #[serde(default)]
+    target: Vec<RawTarget>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    indicator: Spanned<String>,
+    min: Spanned<f64>,
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+fn syntax_error(file: &str, src: &str, e: &toml::de::Error) -> FormError {
+    FormError {
+        file: file.to_string(),
+        line: e.span().map(|s| schema::line_of(src, s.start)).unwrap_or(1),
+        field: "-".into(),
+        reason: schema::toml_error_reason(e),
+    }
+}
+
+/// Load a set of (path, text) files: thresholds first, then forms, then targets.
+pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, FormErrors> {
+    let mut errors = Vec::new();
+    let mut tables: Tables = BTreeMap::new();
+    for (path, src) in files
+        .iter()
+        .filter(|(p, _)| file_name(p) == "thresholds.toml")
+    {
+        match toml::from_str::<RawThresholds>(src) {
+            Err(e) => errors.push(syntax_error(path, src, &e)),
+            Ok(raw) => {
+                let active = raw.active.get_ref();
+                match raw.basis.iter().find(|b| &b.id == active) {
+                    None => errors.push(FormError {
+                        file: path.clone(),
+                        line: schema::line_of(src, raw.active.span().start),
+                        field: "active".into(),
+                        reason: format!("no [[basis]] with id '{active}'"),
+                    }),
+                    Some(b) => {
+                        for (name, v) in &b.tables {
+                            let Some(t) = v.as_table() else { continue };
+                            let mut map = BTreeMap::new();
+                            for (k, v) in t {
+                                match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
+                                    Some(x) => {
+                                        map.insert(k.clone(), x);
+                                    }
+                                    None => errors.push(FormError {
+                                        file: path.clone(),
+                                        line: 1,
+                                        field: format!("{name}.{k}"),
+                                        reason: "a threshold must be a number".into(),
+                                    }),
+                                }
+                            }
+                            tables.insert(name.clone(), map);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut forms: Vec<Form> = Vec::new();
+    for (path, src) in files.iter().filter(|(p, _)| {
+        let n = file_name(p);
+        n.ends_with(".toml") && n != "thresholds.toml" && n != "targets.toml"
+    }) {
+        match schema::load_form(path, src, &tables) {
+            Ok(f) => {
+                if forms.iter().any(|o| o.id == f.id) {
+                    errors.push(FormError {
+                        file: path.clone(),
+                        line: 1,
+                        field: "form.id".into(),
+                        reason: format!("a second form with id '{}'", f.id),
+                    });
+                }
+                forms.push(f)
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    let mut targets = Vec::new();
+    let forms_ok = errors.is_empty();
+    for (path, src) in files.iter().filter(|(p, _)| file_name(p) == "targets.toml") {
+        match toml::from_str::<RawTargets>(src) {
+            Err(e) => errors.push(syntax_error(path, src, &e)),
+            Ok(raw) => {
+                for t in raw.target {
+                    let id = t.indicator.get_ref();
+                    let line = schema::line_of(src, t.indicator.span().start);
+                    if forms_ok && !forms.iter().any(|f| f.indicator(id).is_some()) {
+                        errors.push(FormError {
+                            file: path.clone(),
+                            line,
+                            field: id.clone(),
+                            reason: format!("target for unknown indicator '{id}'"),
+                        });
+                    }
+                    let min = *t.min.get_ref();
+                    if !(0.0..=1.0).contains(&min) {
+                        errors.push(FormError {
+                            file: path.clone(),
+                            line: schema::line_of(src, t.min.span().start),
+                            field: id.clone(),
+                            reason: format!("target {min} must be a fraction between 0 and 1"),
+                        });
+                    }
+                    targets.push(Target {
+                        indicator: id.clone(),
+                        min,
+                    });
+                }
+            }
+        }
+    }
+    if forms.is_empty() && errors.is_empty() {
+        errors.push(FormError {
+            file: origin.to_string(),
+            line: 0,
+            field: "-".into(),
+            reason: "no form definition (*.toml) found".into(),
+        });
+    }
+    let registers: Vec<(String, String)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".csv"))
+        .cloned()
+        .collect();
+    for (path, src) in &registers {
+        if let Err(e) = crate::register::Register::parse(path, src) {
+            errors.push(FormError {
+                file: path.clone(),
+                line: e.line,
+                field: e.field.clone(),
+                reason: e.reason.clone(),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(FormErrors(errors));
+    }
+    Ok(FormSet {
+        forms,
+        targets,
+        registers,
+        origin: origin.to_string(),
+    })
+}
