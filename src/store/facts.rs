@@ -1,0 +1,493 @@
+//! Immutable facts (revisions, reviews, resolutions) and what is derived from them.
+//!
+//! Merge rules (DESIGN.md): the database is a set of facts, and import is set union.
+//! The same fact twice is one fact. Which revision counts for a (form, village, round) is
+//! a deterministic function of the set, recomputed by `recompute_current`:
+//! - per record, the highest revision number; among forks (same number, other content),
+//!   the one a person chose (latest resolution), otherwise the smallest content hash;
+//! - among duplicate records of one village, the one a person chose (latest resolution),
+//!   otherwise the record whose counted revision was finalized last, ties broken by the
+//!   smallest record id.
+
+use super::revision::Revision;
+use super::{Result, Store, StoreError, new_id, now};
+use crate::forms::Form;
+use rusqlite::{OptionalExtension, params};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsertOutcome {
+    /// A revision this database did not have.
+    New,
+    /// A new revision number of a record already known here.
+    Updated,
+    /// Already here: nothing changed.
+    Unchanged,
+    /// Same record and revision number as one already here, different content.
+    Fork,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewAction {
+    Approve,
+    Return,
+}
+
+/// A review decision (a fact that travels in bundles).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub review_id: String,
+    pub record_id: String,
+    pub rev: u32,
+    pub hash: String,
+    pub action: ReviewAction,
+    pub comment: String,
+    pub who: String,
+    pub at: String,
+}
+
+/// A person's choice among forks or duplicates (a fact that travels in bundles).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    pub resolution_id: String,
+    /// "fork" or "duplicate".
+    pub kind: String,
+    pub form_id: String,
+    pub village_code: String,
+    pub round: String,
+    pub record_id: String,
+    pub rev: u32,
+    pub hash: String,
+    pub who: String,
+    pub at: String,
+}
+
+impl Store {
+    /// Store a revision whose form is known and whose content has been validated.
+    pub(super) fn insert_revision_unchecked(
+        &mut self,
+        r: &Revision,
+        form: &Form,
+    ) -> Result<InsertOutcome> {
+        let hash = r.hash();
+        let exists: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM revisions WHERE record_id = ?1 AND rev = ?2 AND hash = ?3",
+                params![r.record_id, r.rev, hash],
+                |x| x.get(0),
+            )
+            .optional()?;
+        if exists.is_some() {
+            return Ok(InsertOutcome::Unchanged);
+        }
+        let known: Option<(String, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT form_id, village_code, round FROM records WHERE record_id = ?1",
+                [&r.record_id],
+                |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
+            )
+            .optional()?;
+        match &known {
+            Some((f, v, rd)) if (f, v, rd) != (&r.form_id, &r.village_code, &r.round) => {
+                return Err(StoreError::Invalid(format!(
+                    "record {} is for {f}/{v}/{rd} here but for {}/{}/{} in the incoming revision",
+                    r.record_id, r.form_id, r.village_code, r.round
+                )));
+            }
+            Some(_) => {}
+            None => {
+                self.conn.execute(
+                    "INSERT INTO records(record_id, form_id, village_code, round, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![r.record_id, r.form_id, r.village_code, r.round, r.finalized_at, r.finalized_by],
+                )?;
+            }
+        }
+        let fork: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM revisions WHERE record_id = ?1 AND rev = ?2 LIMIT 1",
+                params![r.record_id, r.rev],
+                |x| x.get(0),
+            )
+            .optional()?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO revisions(record_id, rev, hash, form_id, form_version, village_code, round, finalized_at, finalized_by, content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                r.record_id,
+                r.rev,
+                hash,
+                r.form_id,
+                r.form_version,
+                r.village_code,
+                r.round,
+                r.finalized_at,
+                r.finalized_by,
+                String::from_utf8_lossy(&r.canonical()),
+            ])?;
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "INSERT INTO contributions(record_id, rev, hash, indicator, num, den) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (id, num, den) in form.contributions(&r.data) {
+                stmt.execute(params![r.record_id, r.rev, hash, id, num, den])?;
+            }
+        }
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "INSERT OR IGNORE INTO audit(record_id, rev, hash, field, old, new, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for c in &r.changes {
+                let enc = |v: &crate::forms::value::Value| {
+                    (!v.is_null()).then(|| serde_json::to_string(v).unwrap_or_default())
+                };
+                stmt.execute(params![
+                    r.record_id,
+                    r.rev,
+                    hash,
+                    c.field,
+                    enc(&c.old),
+                    enc(&c.new),
+                    r.finalized_by,
+                    r.finalized_at
+                ])?;
+            }
+        }
+        Ok(if fork.is_some() {
+            InsertOutcome::Fork
+        } else if known.is_some() {
+            InsertOutcome::Updated
+        } else {
+            InsertOutcome::New
+        })
+    }
+
+    /// Merge a revision from outside (bundle or CSV): the caller has checked the form
+    /// version and validated the values. The derived `current` row is recomputed.
+    pub fn merge_revision(&mut self, r: &Revision, form: &Form) -> Result<InsertOutcome> {
+        let out = self.insert_revision_unchecked(r, form)?;
+        if out != InsertOutcome::Unchanged {
+            self.recompute_current(&r.form_id, &r.village_code, &r.round)?;
+        }
+        Ok(out)
+    }
+
+    /// (rev, hash, finalized_at) of the revision that counts for a record.
+    pub(super) fn current_of_record(
+        &self,
+        record_id: &str,
+    ) -> Result<Option<(u32, String, String)>> {
+        let top: Option<u32> = self.conn.query_row(
+            "SELECT max(rev) FROM revisions WHERE record_id = ?1",
+            [record_id],
+            |r| r.get(0),
+        )?;
+        let Some(top) = top else { return Ok(None) };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT hash, finalized_at FROM revisions WHERE record_id = ?1 AND rev = ?2 ORDER BY hash",
+        )?;
+        let cands: Vec<(String, String)> = stmt
+            .query_map(params![record_id, top], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if cands.len() > 1 {
+            let chosen: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT hash FROM resolutions WHERE kind = 'fork' AND record_id = ?1 AND rev = ?2
+                     ORDER BY at DESC, resolution_id DESC LIMIT 1",
+                    params![record_id, top],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(h) = chosen
+                && let Some(c) = cands.iter().find(|c| c.0 == h)
+            {
+                return Ok(Some((top, c.0.clone(), c.1.clone())));
+            }
+        }
+        Ok(cands.into_iter().next().map(|(h, at)| (top, h, at)))
+    }
+
+    /// Recompute which revision counts for one (form, village, round).
+    pub fn recompute_current(&mut self, form_id: &str, village: &str, round: &str) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT record_id FROM revisions WHERE form_id = ?1 AND village_code = ?2 AND round = ?3 ORDER BY record_id",
+        )?;
+        let ids: Vec<String> = stmt
+            .query_map(params![form_id, village, round], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        // (record, rev, hash, finalized_at, forked)
+        let mut cands = Vec::new();
+        for id in &ids {
+            if let Some((rev, hash, at)) = self.current_of_record(id)? {
+                let n: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM revisions WHERE record_id = ?1 AND rev = ?2",
+                    params![id, rev],
+                    |r| r.get(0),
+                )?;
+                let resolved_fork: Option<i64> = self
+                    .conn
+                    .query_row(
+                        "SELECT 1 FROM resolutions WHERE kind = 'fork' AND record_id = ?1 AND rev = ?2 LIMIT 1",
+                        params![id, rev],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                cands.push((id.clone(), rev, hash, at, n > 1 && resolved_fork.is_none()));
+            }
+        }
+        if cands.is_empty() {
+            self.conn.execute(
+                "DELETE FROM current WHERE form_id = ?1 AND village_code = ?2 AND round = ?3",
+                params![form_id, village, round],
+            )?;
+            return Ok(());
+        }
+        let chosen_dup: Option<String> = if cands.len() > 1 {
+            self.conn
+                .query_row(
+                    "SELECT record_id FROM resolutions WHERE kind = 'duplicate' AND form_id = ?1 AND village_code = ?2 AND round = ?3
+                     ORDER BY at DESC, resolution_id DESC LIMIT 1",
+                    params![form_id, village, round],
+                    |r| r.get(0),
+                )
+                .optional()?
+        } else {
+            None
+        };
+        let resolved_dup = chosen_dup
+            .as_ref()
+            .is_some_and(|c| cands.iter().any(|x| &x.0 == c));
+        let pick = match chosen_dup.and_then(|c| cands.iter().find(|x| x.0 == c).cloned()) {
+            Some(p) => p,
+            None => {
+                let mut sorted = cands.clone();
+                // Latest finalized first; ties: smallest record id.
+                sorted.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.0.cmp(&b.0)));
+                sorted[0].clone()
+            }
+        };
+        let any_fork = cands.iter().any(|c| c.4);
+        let resolved = if cands.len() > 1 {
+            resolved_dup
+        } else {
+            !any_fork
+        };
+        self.conn.execute(
+            "INSERT INTO current(form_id, village_code, round, record_id, rev, hash, records, forked, resolved)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT(form_id, village_code, round) DO UPDATE SET record_id = excluded.record_id,
+               rev = excluded.rev, hash = excluded.hash, records = excluded.records,
+               forked = excluded.forked, resolved = excluded.resolved",
+            params![
+                form_id,
+                village,
+                round,
+                pick.0,
+                pick.1,
+                pick.2,
+                cands.len() as i64,
+                any_fork as i64,
+                (resolved && !(cands.len() > 1 && any_fork)) as i64
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Add a review decision on a record's current revision.
+    pub fn add_review(
+        &mut self,
+        record_id: &str,
+        action: ReviewAction,
+        comment: &str,
+        who: &str,
+    ) -> Result<Review> {
+        let Some((rev, hash, _)) = self.current_of_record(record_id)? else {
+            return Err(StoreError::Invalid(format!(
+                "record {record_id} has no finalized revision to review"
+            )));
+        };
+        let review = Review {
+            review_id: new_id(),
+            record_id: record_id.to_string(),
+            rev,
+            hash,
+            action,
+            comment: comment.to_string(),
+            who: who.to_string(),
+            at: now(),
+        };
+        self.merge_review(&review)?;
+        Ok(review)
+    }
+
+    /// Store a review fact (idempotent). Returns true when it was new.
+    pub fn merge_review(&mut self, r: &Review) -> Result<bool> {
+        let n = self.conn.execute(
+            "INSERT OR IGNORE INTO reviews(review_id, record_id, rev, hash, action, comment, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                r.review_id,
+                r.record_id,
+                r.rev,
+                r.hash,
+                match r.action {
+                    ReviewAction::Approve => "approve",
+                    ReviewAction::Return => "return",
+                },
+                r.comment,
+                r.who,
+                r.at
+            ],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// The latest review of one revision.
+    pub fn last_review(&self, record_id: &str, rev: u32, hash: &str) -> Result<Option<Review>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT review_id, action, comment, who, at FROM reviews WHERE record_id = ?1 AND rev = ?2 AND hash = ?3
+                 ORDER BY at DESC, review_id DESC LIMIT 1",
+                params![record_id, rev, hash],
+                |r| {
+                    let action: String = r.get(1)?;
+                    Ok(Review {
+                        review_id: r.get(0)?,
+                        record_id: record_id.to_string(),
+                        rev,
+                        hash: hash.to_string(),
+                        action: if action == "approve" {
+                            ReviewAction::Approve
+                        } else {
+                            ReviewAction::Return
+                        },
+                        comment: r.get(2)?,
+                        who: r.get(3)?,
+                        at: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Store a resolution fact (idempotent) and recompute what counts. True when new.
+    pub fn merge_resolution(&mut self, r: &Resolution) -> Result<bool> {
+        if r.kind != "fork" && r.kind != "duplicate" {
+            return Err(StoreError::Invalid(format!(
+                "unknown resolution kind '{}'",
+                r.kind
+            )));
+        }
+        let n = self.conn.execute(
+            "INSERT OR IGNORE INTO resolutions(resolution_id, kind, form_id, village_code, round, record_id, rev, hash, who, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![r.resolution_id, r.kind, r.form_id, r.village_code, r.round, r.record_id, r.rev, r.hash, r.who, r.at],
+        )?;
+        if n > 0 {
+            self.recompute_current(&r.form_id, &r.village_code, &r.round)?;
+        }
+        Ok(n > 0)
+    }
+
+    /// Choose a revision among forks, or a record among duplicates.
+    pub fn resolve(
+        &mut self,
+        kind: &str,
+        record_id: &str,
+        rev: u32,
+        hash: &str,
+        who: &str,
+    ) -> Result<Resolution> {
+        let (form_id, village_code, round): (String, String, String) = self.conn.query_row(
+            "SELECT form_id, village_code, round FROM records WHERE record_id = ?1",
+            [record_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let r = Resolution {
+            resolution_id: new_id(),
+            kind: kind.to_string(),
+            form_id,
+            village_code,
+            round,
+            record_id: record_id.to_string(),
+            rev,
+            hash: hash.to_string(),
+            who: who.to_string(),
+            at: now(),
+        };
+        self.transaction(|s| s.merge_resolution(&r))?;
+        Ok(r)
+    }
+
+    /// Villages with forks or duplicates not yet resolved by a person.
+    /// (form, village, round, records, forked)
+    pub fn open_conflicts(
+        &self,
+        round: Option<&str>,
+    ) -> Result<Vec<(String, String, String, i64, bool)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT form_id, village_code, round, records, forked FROM current
+             WHERE resolved = 0 AND (records > 1 OR forked = 1) AND (?1 IS NULL OR round = ?1)
+             ORDER BY round, village_code, form_id",
+        )?;
+        let rows = stmt
+            .query_map([round], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get::<_, i64>(4)? != 0,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every revision of (form, village, round) candidates: record id, rev, hash.
+    pub fn revisions_of(&self, form_id: &str, village: &str, round: &str) -> Result<Vec<Revision>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT content FROM revisions WHERE form_id = ?1 AND village_code = ?2 AND round = ?3 ORDER BY record_id, rev, hash",
+        )?;
+        let rows: Vec<String> = stmt
+            .query_map(params![form_id, village, round], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.iter()
+            .map(|c| {
+                serde_json::from_str(c)
+                    .map_err(|e| StoreError::Invalid(format!("stored revision unreadable: {e}")))
+            })
+            .collect()
+    }
+
+    /// The counted revision of every village under a code prefix for a round, in code order.
+    pub fn current_revisions(
+        &self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+    ) -> Result<Vec<Revision>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.content FROM current c JOIN revisions r ON r.record_id = c.record_id AND r.rev = c.rev AND r.hash = c.hash
+             WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
+             ORDER BY c.village_code",
+        )?;
+        let rows: Vec<String> = stmt
+            .query_map(params![form_id, round, prefix], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.iter()
+            .map(|c| {
+                serde_json::from_str(c)
+                    .map_err(|e| StoreError::Invalid(format!("stored revision unreadable: {e}")))
+            })
+            .collect()
+    }
+}
