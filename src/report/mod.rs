@@ -1,3 +1,5 @@
 //! Roll-ups against targets, and the table/JSON/CSV/XLSX writers.
 
+pub mod indicator;
 pub mod model;
+pub mod writers;

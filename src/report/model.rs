@@ -74,3 +74,34 @@ pub struct Report {
     pub indicators: Vec<IndicatorInfo>,
     pub units: Vec<UnitReport>,
 }
+
+impl UnitReport {
+    /// This unit's value of the indicator `id`, if the roll-up computed one.
+    pub fn indicator(&self, id: &str) -> Option<&IndicatorValue> {
+        self.indicators.iter().find(|v| v.id == id)
+    }
+}
+
+impl Report {
+    /// The description of the indicator `id`, if `forms/` has one.
+    pub fn indicator_info(&self, id: &str) -> Option<&IndicatorInfo> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// Indicator ids in display order: those described in `indicators` first, then any
+    /// other id a unit carries, in the order first met. Each id once.
+    pub fn indicator_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        let described = self.indicators.iter().map(|i| i.id.as_str());
+        let carried = self
+            .units
+            .iter()
+            .flat_map(|u| u.indicators.iter().map(|v| v.id.as_str()));
+        for id in described.chain(carried) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+}
