@@ -1,30 +1,7 @@
 //! The roll-up result that every report writer and the dashboard read.
 //! Computed by the roll-up; written by `report::writers`.
 
-use serde::Serialize;
-
-/// Level of an administrative unit in a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Province,
-    City,
-    County,
-    Township,
-    Village,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Province => "province",
-            Level::City => "city",
-            Level::County => "county",
-            Level::Township => "township",
-            Level::Village => "village",
-        }
-    }
-}
+pub use crate::register::Level;
 
 /// Static description of an indicator, from `forms/`.
 #[derive(Debug, Clone, PartialEq)]
