@@ -2,4 +2,5 @@
 
 pub mod indicator;
 pub mod model;
+pub mod rollup;
 pub mod writers;

@@ -105,3 +105,10 @@ impl Store {
         Ok(rows)
     }
 }
+
+impl DivisionRow {
+    /// Digits of the code its descendants share.
+    pub fn prefix(&self) -> &str {
+        &self.code[..self.level.prefix_len()]
+    }
+}

@@ -8,11 +8,13 @@ mod divisions;
 mod facts;
 mod records;
 mod revision;
+mod rollup;
 
 pub use divisions::DivisionRow;
 pub use facts::{InsertOutcome, Resolution, Review, ReviewAction};
 pub use records::{FinalizeResult, RecordStatus, RecordSummary};
 pub use revision::{Change, Revision};
+pub use rollup::Bucket;
 
 use crate::forms::Form;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};

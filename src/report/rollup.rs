@@ -1,0 +1,115 @@
+//! Roll-up of a round for a unit: every unit below it to townships (villages on request),
+//! each indicator as a ratio of sums, against the targets in `forms/targets.toml`.
+
+use super::indicator::evaluate;
+use super::model::{IndicatorInfo, Report, UnitReport};
+use crate::forms::FormSet;
+use crate::forms::schema::IndicatorKind;
+use crate::register::Level;
+use crate::store::{Bucket, DivisionRow, Store, StoreError};
+use std::collections::HashMap;
+
+/// Which units to list below the `--under` unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    Townships,
+    Villages,
+}
+
+pub fn indicator_infos(forms: &FormSet) -> Vec<IndicatorInfo> {
+    forms
+        .village_form()
+        .indicators
+        .iter()
+        .map(|i| IndicatorInfo {
+            id: i.id.clone(),
+            label_zh: i.label.zh.clone(),
+            label_en: i.label.en.clone(),
+            unit_zh: i.unit.zh.clone(),
+            unit_en: i.unit.en.clone(),
+        })
+        .collect()
+}
+
+fn unit_report(forms: &FormSet, d: &DivisionRow, b: &Bucket) -> UnitReport {
+    let form = forms.village_form();
+    let indicators = form
+        .indicators
+        .iter()
+        .map(|i| {
+            let (num, den) = match i.kind {
+                IndicatorKind::Coverage => (b.reported as f64, b.in_scope as f64),
+                IndicatorKind::Ratio => b.sums.get(&i.id).copied().unwrap_or((0.0, 0.0)),
+            };
+            evaluate(&i.id, num, den, forms.target(&i.id))
+        })
+        .collect();
+    UnitReport {
+        code: d.code.clone(),
+        name: d.name.clone(),
+        level: d.level,
+        villages_in_scope: b.in_scope,
+        villages_reported: b.reported,
+        indicators,
+    }
+}
+
+fn add(into: &mut Bucket, b: &Bucket) {
+    into.in_scope += b.in_scope;
+    into.reported += b.reported;
+    for (k, (n, d)) in &b.sums {
+        let e = into.sums.entry(k.clone()).or_insert((0.0, 0.0));
+        e.0 += n;
+        e.1 += d;
+    }
+}
+
+/// Compute the report for `under` (the whole register's top unit when None).
+pub fn rollup(
+    store: &Store,
+    forms: &FormSet,
+    round: &str,
+    under: &DivisionRow,
+    depth: Depth,
+) -> Result<Report, StoreError> {
+    let form_id = &forms.village_form().id;
+    let prefix = under.prefix().to_string();
+    let digits = if depth == Depth::Villages { 12 } else { 9 };
+    let buckets = store.rollup_buckets(form_id, round, &prefix, digits)?;
+    // Sum every bucket into each of its ancestors' prefixes.
+    let mut by_prefix: HashMap<String, Bucket> = HashMap::new();
+    for (key, b) in &buckets {
+        for len in [2usize, 4, 6, 9, 12] {
+            if len <= key.len() {
+                add(by_prefix.entry(key[..len].to_string()).or_default(), b);
+            }
+        }
+    }
+    let max_level = if depth == Depth::Villages {
+        Level::Village
+    } else {
+        Level::Township
+    };
+    let mut units = vec![under.clone()];
+    units.extend(
+        store
+            .divisions_under(Some(under), None, false)?
+            .into_iter()
+            .filter(|d| d.code != under.code && d.level <= max_level)
+            .filter(|d| d.level != Level::Village || d.in_scope),
+    );
+    let empty = Bucket::default();
+    let units = units
+        .iter()
+        .map(|d| {
+            let b = by_prefix.get(d.prefix()).unwrap_or(&empty);
+            unit_report(forms, d, b)
+        })
+        .collect();
+    Ok(Report {
+        round: round.to_string(),
+        generated_at: crate::store::now(),
+        indicators: indicator_infos(forms),
+        units,
+    })
+}

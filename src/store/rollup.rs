@@ -1,0 +1,109 @@
+//! The roll-up queries: indicator sums per township (or per village), reported and
+//! in-scope village counts. Higher levels are sums of these, done by `report::rollup`.
+
+use super::{Result, Store};
+use rusqlite::params;
+use std::collections::HashMap;
+
+/// Sums for one bucket (a township's 9-digit prefix, or a village code).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bucket {
+    pub in_scope: u64,
+    pub reported: u64,
+    /// indicator → (Σ numerator, Σ denominator)
+    pub sums: HashMap<String, (f64, f64)>,
+}
+
+impl Store {
+    /// Buckets by the first `digits` digits of the village code (9 = township, 12 = village),
+    /// for in-scope villages under `prefix`, counting each village's current record once.
+    pub fn rollup_buckets(
+        &self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+        digits: usize,
+    ) -> Result<HashMap<String, Bucket>> {
+        let mut out: HashMap<String, Bucket> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT substr(code, 1, ?2), count(*) FROM divisions
+             WHERE level = 'village' AND in_scope = 1 AND code >= ?1 AND code < ?1 || ':'
+             GROUP BY 1",
+        )?;
+        for row in stmt.query_map(params![prefix, digits as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })? {
+            let (k, n) = row?;
+            out.entry(k).or_default().in_scope = n as u64;
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT substr(c.village_code, 1, ?4), count(*) FROM current c
+             JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
+             WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
+             GROUP BY 1",
+        )?;
+        for row in stmt.query_map(params![form_id, round, prefix, digits as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })? {
+            let (k, n) = row?;
+            out.entry(k).or_default().reported = n as u64;
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT substr(c.village_code, 1, ?4), k.indicator, sum(k.num), sum(k.den) FROM current c
+             JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
+             JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
+             WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
+             GROUP BY 1, 2",
+        )?;
+        for row in stmt.query_map(params![form_id, round, prefix, digits as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, f64>(2)?,
+                r.get::<_, f64>(3)?,
+            ))
+        })? {
+            let (k, ind, n, d) = row?;
+            out.entry(k).or_default().sums.insert(ind, (n, d));
+        }
+        Ok(out)
+    }
+
+    /// Per-village contributions of one indicator under a prefix (for "what holds it back").
+    /// (village code, numerator, denominator)
+    pub fn village_contributions(
+        &self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+        indicator: &str,
+    ) -> Result<Vec<(String, f64, f64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.village_code, k.num, k.den FROM current c
+             JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
+             JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash AND k.indicator = ?4
+             WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
+             ORDER BY c.village_code",
+        )?;
+        let rows = stmt
+            .query_map(params![form_id, round, prefix, indicator], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// In-scope villages under a prefix with no counted record for the round.
+    pub fn unreported_villages(&self, form_id: &str, round: &str, prefix: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.code, d.name FROM divisions d
+             WHERE d.level = 'village' AND d.in_scope = 1 AND d.code >= ?3 AND d.code < ?3 || ':'
+               AND NOT EXISTS (SELECT 1 FROM current c WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code = d.code)
+             ORDER BY d.code",
+        )?;
+        let rows = stmt
+            .query_map(params![form_id, round, prefix], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
