@@ -4,6 +4,9 @@
 //! Nothing below `tui` knows a terminal exists; nothing outside `store` writes SQL.
 
 pub mod bundle;
+pub mod cli;
+pub mod commands;
+pub mod context;
 pub mod forms;
 pub mod register;
 pub mod report;

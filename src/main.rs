@@ -1,1 +1,57 @@
-fn main() {}
+//! `ruralenv`: parse the command line, set up file logging, dispatch, map errors to exit
+//! codes (0 success, 1 a user-facing error on stderr, 2 bad usage).
+
+use clap::Parser;
+use ruralenv::cli::Cli;
+use std::process::ExitCode;
+
+fn init_logging(cli: &Cli) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = cli
+        .global
+        .data_dir
+        .clone()
+        .unwrap_or_else(ruralenv::context::default_data_dir)
+        .join("logs");
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "ruralenv.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RURALENV_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// Output piped into `head` and closed early is not an error worth a message.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let _guard = init_logging(&cli);
+    match ruralenv::commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::warn!("command failed: {e:#}");
+            let msg =
+                ruralenv::forms::value::sanitize_for_terminal_keep_newlines(&format!("{e:#}"));
+            eprintln!("ruralenv: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -100,6 +100,14 @@ pub fn sanitize_for_terminal(s: &str) -> String {
     out
 }
 
+/// Like `sanitize_for_terminal`, but keeps line breaks (for multi-line messages).
+pub fn sanitize_for_terminal_keep_newlines(s: &str) -> String {
+    s.split('\n')
+        .map(sanitize_for_terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

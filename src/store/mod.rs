@@ -9,12 +9,14 @@ mod facts;
 mod records;
 mod revision;
 mod rollup;
+mod trust;
 
 pub use divisions::DivisionRow;
 pub use facts::{InsertOutcome, Resolution, Review, ReviewAction};
 pub use records::{FinalizeResult, RecordStatus, RecordSummary};
-pub use revision::{Change, Revision};
+pub use revision::{Change, Revision, diff, sha256_hex};
 pub use rollup::Bucket;
+pub use trust::TrustedKey;
 
 use crate::forms::Form;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -249,6 +251,7 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
+    #[cfg(test)]
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }

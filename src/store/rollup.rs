@@ -94,7 +94,12 @@ impl Store {
     }
 
     /// In-scope villages under a prefix with no counted record for the round.
-    pub fn unreported_villages(&self, form_id: &str, round: &str, prefix: &str) -> Result<Vec<(String, String)>> {
+    pub fn unreported_villages(
+        &self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+    ) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.code, d.name FROM divisions d
              WHERE d.level = 'village' AND d.in_scope = 1 AND d.code >= ?3 AND d.code < ?3 || ':'
@@ -102,7 +107,9 @@ impl Store {
              ORDER BY d.code",
         )?;
         let rows = stmt
-            .query_map(params![form_id, round, prefix], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![form_id, round, prefix], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }

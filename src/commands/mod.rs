@@ -1,0 +1,231 @@
+//! One function per command of the command line. Each returns a user-facing error
+//! (anyhow, printed on stderr with exit status 1); nothing is half-written on error.
+
+mod demo;
+mod exchange;
+mod records;
+mod report;
+mod trust;
+
+use crate::cli::{Cli, Command, FormsCommand, KeyCommand, RecordsCommand, TrustCommand};
+use crate::context;
+use crate::forms::FormSet;
+use crate::forms::value::sanitize_for_terminal;
+use crate::store::Store;
+use anyhow::{Context as _, bail};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Resolved global options.
+pub struct Env {
+    pub data_dir: PathBuf,
+    pub forms: FormSet,
+    pub lang_flag: Option<crate::forms::Lang>,
+    pub surveyor: Option<String>,
+}
+
+impl Env {
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        context::open_store(&self.data_dir, &self.forms)
+    }
+    /// Who is acting: `--surveyor`, else the stored name, else the OS user.
+    pub fn who(&self, store: &Store) -> anyhow::Result<String> {
+        if let Some(s) = &self.surveyor {
+            return Ok(s.clone());
+        }
+        if let Some(s) = store.setting("surveyor")? {
+            return Ok(s);
+        }
+        Ok(std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Forms {
+        command: FormsCommand::Check { dir },
+    }) = &cli.command
+    {
+        return forms_check(dir.as_ref().or(cli.global.forms.as_ref()));
+    }
+    let forms = context::load_forms(cli.global.forms.as_deref())?;
+    let env = Env {
+        data_dir: cli
+            .global
+            .data_dir
+            .clone()
+            .unwrap_or_else(context::default_data_dir),
+        forms,
+        lang_flag: cli.global.lang.map(|l| l.lang()),
+        surveyor: cli.global.surveyor.clone().filter(|s| !s.trim().is_empty()),
+    };
+    if let Some(s) = &env.surveyor
+        && crate::forms::value::has_control_chars(s)
+    {
+        bail!("--surveyor: the name contains control characters");
+    }
+    match cli.command {
+        None => crate::tui::run(crate::tui::TuiOptions {
+            data_dir: env.data_dir.clone(),
+            forms: env.forms.clone(),
+            lang: env.lang_flag,
+            surveyor: env.surveyor.clone(),
+            edit: None,
+        }),
+        Some(Command::Edit {
+            village_code,
+            round,
+            field,
+        }) => {
+            let store = env.open_store()?;
+            let Some(d) = store.division(&village_code)? else {
+                bail!(
+                    "{village_code}: no such village in the register (see `ruralenv divisions --level village`)"
+                );
+            };
+            if d.level != crate::register::Level::Village {
+                bail!(
+                    "{village_code} ({}) is a {}, not a village",
+                    d.name,
+                    d.level.as_str()
+                );
+            }
+            if let Some(f) = &field {
+                let form = env.forms.village_form();
+                if form.field(f).is_none() {
+                    bail!("--field {f}: the form '{}' has no such field", form.id);
+                }
+            }
+            drop(store);
+            crate::tui::run(crate::tui::TuiOptions {
+                data_dir: env.data_dir.clone(),
+                forms: env.forms.clone(),
+                lang: env.lang_flag,
+                surveyor: env.surveyor.clone(),
+                edit: Some(crate::tui::EditTarget {
+                    village: village_code,
+                    round,
+                    field,
+                }),
+            })
+        }
+        Some(Command::Forms { .. }) => unreachable!("handled above"),
+        Some(Command::Divisions {
+            under,
+            level,
+            in_scope,
+        }) => divisions(&env, under.as_deref(), level.map(|l| l.level()), in_scope),
+        Some(Command::Records { command }) => match command {
+            RecordsCommand::ImportCsv {
+                file,
+                round,
+                groups,
+            } => records::import_csv(&env, &file, &round, &groups),
+            RecordsCommand::ExportCsv { round, under, out } => {
+                records::export_csv(&env, &round, under.as_deref(), out.as_deref())
+            }
+            RecordsCommand::Show {
+                village_code,
+                round,
+                format,
+            } => records::show(&env, &village_code, &round, format),
+        },
+        Some(Command::Key {
+            command: KeyCommand::Show,
+        }) => trust::key_show(&env),
+        Some(Command::Trust { command }) => match command {
+            TrustCommand::Add { key, scope, name } => {
+                trust::add(&env, &key, &scope, name.as_deref())
+            }
+            TrustCommand::List => trust::list(&env),
+            TrustCommand::Remove { key } => trust::remove(&env, &key),
+        },
+        Some(Command::Export { under, round, out }) => exchange::export(&env, &under, &round, &out),
+        Some(Command::Import { files }) => exchange::import(&env, &files),
+        Some(Command::Conflicts { round, format }) => {
+            exchange::conflicts(&env, round.as_deref(), format)
+        }
+        Some(Command::Report {
+            round,
+            under,
+            format,
+            out,
+            level,
+        }) => report::report(
+            &env,
+            &round,
+            under.as_deref(),
+            format,
+            out.as_deref(),
+            level,
+        ),
+        Some(Command::Demo {
+            under,
+            round,
+            seed,
+            register,
+        }) => demo::demo(&env, &under, &round, seed, register.as_deref()),
+    }
+}
+
+fn forms_check(dir: Option<&PathBuf>) -> anyhow::Result<()> {
+    let set = match dir {
+        Some(d) => match FormSet::load_dir(d) {
+            Ok(s) => s,
+            Err(errors) => {
+                for e in &errors.0 {
+                    eprintln!("{}", sanitize_for_terminal(&e.to_string()));
+                }
+                bail!("{} error(s) in {}", errors.0.len(), d.display());
+            }
+        },
+        None => FormSet::builtin(),
+    };
+    let mut out = std::io::stdout().lock();
+    for f in &set.forms {
+        let n: usize = f.fields.len() + f.groups.iter().map(|g| g.fields.len()).sum::<usize>();
+        writeln!(
+            out,
+            "ok: form {} ({n} fields, {} indicators)",
+            f.key(),
+            f.indicators.len()
+        )?;
+    }
+    writeln!(out, "ok: {} targets", set.targets.len())?;
+    for (name, _) in &set.registers {
+        writeln!(out, "ok: register {name}")?;
+    }
+    Ok(())
+}
+
+/// Resolve a `--under CODE` to a division, with a helpful error.
+pub fn division_arg(store: &Store, code: &str) -> anyhow::Result<crate::store::DivisionRow> {
+    if !crate::register::is_code(code) {
+        bail!(
+            "'{}' is not a 12-digit division code (e.g. 411000000000 for 许昌市)",
+            sanitize_for_terminal(code)
+        );
+    }
+    store
+        .division(code)?
+        .with_context(|| format!("{code}: no such unit in the register (see `ruralenv divisions`)"))
+}
+
+fn divisions(
+    env: &Env,
+    under: Option<&str>,
+    level: Option<crate::register::Level>,
+    in_scope: bool,
+) -> anyhow::Result<()> {
+    let store = env.open_store()?;
+    let under = under.map(|c| division_arg(&store, c)).transpose()?;
+    let rows = store.divisions_under(under.as_ref(), level, in_scope)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for d in rows {
+        if under.as_ref().is_some_and(|u| u.code == d.code) {
+            continue;
+        }
+        writeln!(out, "{}\t{}", d.code, sanitize_for_terminal(&d.name))?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! `report`: the roll-up in four formats.
+
+use super::{Env, division_arg};
+use crate::cli::{LevelArg, ReportFormat};
+use crate::report::rollup::{Depth, rollup};
+use crate::report::writers;
+use anyhow::{Context as _, bail};
+use std::io::Write;
+use std::path::Path;
+
+pub fn report(
+    env: &Env,
+    round: &str,
+    under: Option<&str>,
+    format: ReportFormat,
+    out: Option<&Path>,
+    level: Option<LevelArg>,
+) -> anyhow::Result<()> {
+    let store = env.open_store()?;
+    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let unit = match under {
+        Some(c) => division_arg(&store, c)?,
+        None => match store.roots()?.into_iter().next() {
+            Some(r) => r,
+            None => bail!("the register is empty"),
+        },
+    };
+    let depth = match level {
+        Some(LevelArg::Village) => Depth::Villages,
+        _ => Depth::Townships,
+    };
+    let mut report = rollup(&store, &env.forms, round, &unit, depth)?;
+    if let Some(l) = level {
+        let l = l.level();
+        let top = report.units.first().map(|u| u.code.clone());
+        report
+            .units
+            .retain(|u| Some(&u.code) == top.as_ref() || u.level <= l);
+    }
+    match format {
+        ReportFormat::Xlsx => {
+            let Some(path) = out else {
+                bail!("--format xlsx needs --out FILE (a workbook cannot go to the terminal)");
+            };
+            writers::write_xlsx(&report, lang, path)
+                .with_context(|| format!("{}: cannot write the workbook", path.display()))?;
+            eprintln!("wrote {}", path.display());
+            Ok(())
+        }
+        _ => {
+            let mut buf: Vec<u8> = Vec::new();
+            match format {
+                ReportFormat::Json => {
+                    serde_json::to_writer_pretty(&mut buf, &writers::to_json(&report))?;
+                    buf.push(b'\n');
+                }
+                ReportFormat::Csv => writers::write_csv(&report, lang, &mut buf)?,
+                _ => writers::write_table(&report, lang, &mut buf)?,
+            }
+            match out {
+                Some(path) => write_atomic(path, &buf)?,
+                None => std::io::stdout().lock().write_all(&buf)?,
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Write a file via a temporary sibling and a rename, so a failure leaves no half file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("{}: cannot write there", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {}", path.display(), e.error))?;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! What every command needs: where the data lives, the forms in force, the UI language,
+//! and the store opened with the forms and register recorded in it.
+
+use crate::forms::{FormSet, Lang};
+use crate::register::Register;
+use crate::store::Store;
+use anyhow::Context as _;
+use std::path::{Path, PathBuf};
+
+/// The platform data directory (e.g. `~/.local/share/ruralenv`), unless overridden.
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("cn", "ruralenv", "ruralenv")
+        .map(|p| p.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("ruralenv-data"))
+}
+
+/// Forms from `--forms DIR`, or the built-in ones.
+pub fn load_forms(dir: Option<&Path>) -> anyhow::Result<FormSet> {
+    match dir {
+        None => Ok(FormSet::builtin()),
+        Some(d) => FormSet::load_dir(d)
+            .map_err(|e| anyhow::anyhow!("the forms in {} have errors:\n{e}", d.display())),
+    }
+}
+
+/// Open the store, record the form versions in force, and load the register on first
+/// run (or again when the register files changed, e.g. a county edited the scope).
+pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
+    let mut store = Store::open(data_dir)?;
+    for f in &forms.forms {
+        store
+            .ensure_form(f)
+            .with_context(|| format!("forms from {}", forms.origin))?;
+    }
+    let mut text = String::new();
+    for (name, body) in &forms.registers {
+        text.push_str(name);
+        text.push_str(body);
+    }
+    let hash = crate::store::sha256_hex(text.as_bytes());
+    if store.setting("register_hash")?.as_deref() != Some(hash.as_str()) {
+        for (name, body) in &forms.registers {
+            let reg = Register::parse(name, body)?;
+            store.load_register(&reg)?;
+        }
+        store.set_setting("register_hash", &hash)?;
+    }
+    Ok(store)
+}
+
+/// The UI language: `--lang` if given (and remembered), else the remembered one, else zh.
+pub fn resolve_lang(store: &Store, flag: Option<Lang>) -> anyhow::Result<Lang> {
+    if let Some(l) = flag {
+        store.set_setting("lang", l.code())?;
+        return Ok(l);
+    }
+    Ok(store
+        .setting("lang")?
+        .and_then(|s| Lang::parse(&s))
+        .unwrap_or_default())
+}
