@@ -5,6 +5,7 @@
 //! Nothing outside this module writes SQL.
 
 mod divisions;
+pub mod exchange;
 mod facts;
 mod records;
 mod revision;
