@@ -1,0 +1,224 @@
+//! `report` through the real binary: JSON contract, XLSX read back, CSV with BOM; and the
+//! store's refusal of a database from a newer version.
+
+use assert_cmd::Command;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use serde_json::Value;
+use std::path::Path;
+
+const CSV: &str = "village_code,survey_date,surveyor,households,population,garbage_facilities,garbage_technology,garbage_cleaners,garbage_funding,garbage_supervision,toilet_three_compartment,toilet_double_urn,toilet_biogas,toilet_urine_diverting,toilet_double_pit,toilet_sewered_flush,toilet_other_sanitary,sewage_mode,sewage_households,sewage_controlled,manure_scattered_produced_t,manure_scattered_utilized_t
+411003003204,2020-06-15,王建国,200,700,yes,yes,yes,yes,yes,100,20,0,0,5,45,10,central,120,yes,100,60.5
+411003003205,2020-06-16,李秀英,150,520,yes,no,yes,yes,yes,60,0,0,0,0,0,30,none,,no,0,0
+411003101204,2020-06-17,张伟,0,0,no,no,no,no,no,0,0,0,0,0,0,0,none,,yes,0,0
+";
+
+fn bin(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("ruralenv").unwrap();
+    c.arg("--data-dir").arg(dir);
+    c
+}
+
+fn setup() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    let csv = t.path().join("v.csv");
+    std::fs::write(&csv, CSV).unwrap();
+    bin(&t.path().join("d"))
+        .args(["records", "import-csv"])
+        .arg(&csv)
+        .args(["--round", "2020"])
+        .assert()
+        .success();
+    t
+}
+
+fn json(dir: &Path, extra: &[&str]) -> Value {
+    let out = bin(dir)
+        .args([
+            "report",
+            "--round",
+            "2020",
+            "--under",
+            "411003000000",
+            "--format",
+            "json",
+        ])
+        .args(extra)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+fn ind<'a>(unit: &'a Value, id: &str) -> &'a Value {
+    unit["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let t = setup();
+    let d = t.path().join("d");
+    let doc = json(&d, &[]);
+    assert_eq!(doc["round"], "2020");
+    assert!(doc["generated_at"].as_str().unwrap().len() >= 25);
+    let units = doc["units"].as_array().unwrap();
+    assert_eq!(units[0]["code"], "411003000000");
+    assert_eq!(units[0]["level"], "county");
+    let codes: Vec<&str> = units.iter().map(|u| u["code"].as_str().unwrap()).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted, "code order");
+    assert!(units.iter().skip(1).all(|u| u["level"] == "township"));
+    let county = &units[0];
+    assert_eq!(county["villages_reported"], 3);
+    assert_eq!(county["villages_in_scope"], 228);
+    let t = ind(county, "toilet_harmless");
+    // (170 + 60 + 0) / (200 + 150 + 0)
+    assert_eq!(t["numerator"], 230);
+    assert_eq!(t["denominator"], 350);
+    assert!((t["value"].as_f64().unwrap() - 230.0 / 350.0).abs() < 1e-9);
+    assert_eq!(t["target"], 0.85);
+    assert_eq!(t["met"], false);
+    // ceil(0.85 × 350 − 230) = ceil(67.5) = 68
+    assert_eq!(t["shortfall"], 68);
+    let g = ind(county, "garbage_effective");
+    assert_eq!(
+        (g["numerator"].as_i64(), g["denominator"].as_i64()),
+        (Some(1), Some(3))
+    );
+    let s = ind(county, "toilet_sanitary");
+    assert_eq!(s["target"], Value::Null);
+    assert_eq!(s["met"], Value::Null);
+    assert_eq!(s["shortfall"], Value::Null);
+    let f = ind(county, "farm_facilities");
+    assert_eq!(f["denominator"], 0);
+    assert_eq!(f["value"], Value::Null);
+    let m = ind(county, "manure_utilization");
+    assert_eq!(m["numerator"], 60.5);
+    // A township with nothing reported: zero denominators, null values.
+    let empty = units.iter().find(|u| u["code"] == "411003001000").unwrap();
+    assert_eq!(ind(empty, "toilet_harmless")["value"], Value::Null);
+    // Villages with --level village.
+    let doc = json(&d, &["--level", "village"]);
+    let v = doc["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "411003003204")
+        .unwrap();
+    assert_eq!(v["level"], "village");
+    assert_eq!(ind(v, "toilet_harmless")["numerator"], 170);
+}
+
+#[test]
+fn xlsx_numbers_match_json() {
+    let t = setup();
+    let d = t.path().join("d");
+    let path = t.path().join("r.xlsx");
+    bin(&d)
+        .args([
+            "report",
+            "--round",
+            "2020",
+            "--under",
+            "411003000000",
+            "--format",
+            "xlsx",
+            "--out",
+        ])
+        .arg(&path)
+        .assert()
+        .success();
+    let doc = json(&d, &[]);
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let names = wb.sheet_names();
+    let sheet = names
+        .iter()
+        .find(|n| n.as_str() == "县")
+        .expect("a county sheet");
+    let range = wb.worksheet_range(sheet).unwrap();
+    let rows: Vec<_> = range.rows().collect();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    let county = &doc["units"][0];
+    let row = rows
+        .iter()
+        .find(|r| r[0] == Data::String("411003000000".into()))
+        .expect("the county row, code as text");
+    // Find the numerator column of the harmless-toilet indicator and compare.
+    let col = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.contains("无害化卫生厕所普及率"))
+        .map(|(i, _)| i)
+        .collect::<Vec<_>>();
+    assert!(!col.is_empty(), "header: {header:?}");
+    let numbers: Vec<f64> = col
+        .iter()
+        .filter_map(|&i| match &row[i] {
+            Data::Float(f) => Some(*f),
+            Data::Int(i) => Some(*i as f64),
+            _ => None,
+        })
+        .collect();
+    let t = ind(county, "toilet_harmless");
+    assert!(
+        numbers
+            .iter()
+            .any(|n| (n - t["value"].as_f64().unwrap()).abs() < 1e-9),
+        "{numbers:?}"
+    );
+    assert!(numbers.contains(&230.0), "{numbers:?}");
+    assert!(numbers.contains(&350.0), "{numbers:?}");
+}
+
+#[test]
+fn csv_has_a_bom_and_a_row_per_unit_and_indicator() {
+    let t = setup();
+    let out = bin(&t.path().join("d"))
+        .args([
+            "report",
+            "--round",
+            "2020",
+            "--under",
+            "411003003000",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(out.starts_with(b"\xEF\xBB\xBF"));
+    let mut rdr = csv::Reader::from_reader(&out[3..]);
+    let n = rdr.records().count();
+    assert_eq!(n, 7, "one township × 7 indicators");
+}
+
+#[test]
+fn newer_database_is_refused_and_left_untouched() {
+    let t = tempfile::tempdir().unwrap();
+    bin(t.path())
+        .args(["divisions", "--level", "county"])
+        .assert()
+        .success();
+    let db = t.path().join("ruralenv.db");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.pragma_update(None, "user_version", 7).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    bin(t.path())
+        .args(["report", "--round", "2020"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("newer version of ruralenv"));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
