@@ -222,3 +222,109 @@ fn newer_database_is_refused_and_left_untouched() {
         .stderr(predicates::str::contains("newer version of ruralenv"));
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+/// Records filled with two form versions roll up together, each counted by its own
+/// version's rules: here the sheep scale threshold moved from 100 to 200 head.
+#[test]
+fn two_form_versions_roll_up_together() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path().join("d");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+    let v2 = t.path().join("forms-v2");
+    std::fs::create_dir_all(v2.join("divisions")).unwrap();
+    for f in ["targets.toml", "divisions/xuchang.csv"] {
+        std::fs::copy(src.join(f), v2.join(f)).unwrap();
+    }
+    let form = std::fs::read_to_string(src.join("village.toml")).unwrap();
+    std::fs::write(
+        v2.join("village.toml"),
+        form.replacen("version = 1", "version = 2", 1),
+    )
+    .unwrap();
+    let th = std::fs::read_to_string(src.join("thresholds.toml")).unwrap();
+    std::fs::write(
+        v2.join("thresholds.toml"),
+        th.replacen(
+            "active = \"common_statistics_pre2025\"",
+            "active = \"national_filing_2025\"",
+            1,
+        ),
+    )
+    .unwrap();
+
+    let header = CSV.lines().next().unwrap();
+    let row = |code: &str| {
+        format!(
+            "{code},2020-06-15,王建国,100,300,yes,yes,yes,yes,yes,90,0,0,0,0,0,0,none,,yes,10,5"
+        )
+    };
+    let farms = |code: &str| {
+        format!(
+            "village_code,farm_name,species,head_count,facilities_matched,manure_produced_t,manure_utilized_t\n{code},羊场,sheep,150,no,20,10\n"
+        )
+    };
+    let a = "411003003204";
+    let b = "411003003205";
+    for (code, forms) in [(a, None), (b, Some(&v2))] {
+        let csv = t.path().join(format!("{code}.csv"));
+        std::fs::write(&csv, format!("{header}\n{}\n", row(code))).unwrap();
+        let fcsv = t.path().join(format!("{code}.farms.csv"));
+        std::fs::write(&fcsv, farms(code)).unwrap();
+        let mut c = bin(&d);
+        if let Some(f) = forms {
+            c.arg("--forms").arg(f);
+        }
+        c.args(["records", "import-csv"])
+            .arg(&csv)
+            .args(["--round", "2020", "--group"])
+            .arg(format!("farms={}", fcsv.display()))
+            .assert()
+            .success();
+    }
+    let out = bin(&d)
+        .arg("--forms")
+        .arg(&v2)
+        .args([
+            "report",
+            "--round",
+            "2020",
+            "--under",
+            "411003003000",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: Value = serde_json::from_slice(&out).unwrap();
+    let f = ind(&doc["units"][0], "farm_facilities");
+    // Village A (v1): 150 sheep ≥ 100 → a scale farm, not matched. Village B (v2): < 200.
+    assert_eq!(f["denominator"], 1);
+    assert_eq!(f["numerator"], 0);
+    let m = ind(&doc["units"][0], "manure_utilization");
+    assert_eq!(
+        (m["numerator"].as_f64(), m["denominator"].as_f64()),
+        (Some(30.0), Some(60.0))
+    );
+    // Each record still shows with its own form version.
+    let show = |code: &str| -> Value {
+        let out = bin(&d)
+            .arg("--forms")
+            .arg(&v2)
+            .args([
+                "records", "show", code, "--round", "2020", "--format", "json",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    assert_eq!(show(a)["records"][0]["form_version"], 1);
+    assert_eq!(show(a)["records"][0]["values"]["farms"][0]["scale"], true);
+    assert_eq!(show(b)["records"][0]["form_version"], 2);
+    assert_eq!(show(b)["records"][0]["values"]["farms"][0]["scale"], false);
+}
