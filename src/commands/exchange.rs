@@ -129,7 +129,7 @@ pub fn describe(s: &ImportSummary) -> String {
 
 pub fn conflicts(env: &Env, round: Option<&str>, format: ListFormat) -> anyhow::Result<()> {
     let store = env.open_store()?;
-    let list = store.conflicts(round)?;
+    let list = store.conflict_details(round)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         ListFormat::Json => {

@@ -53,9 +53,10 @@ pub struct Candidate {
     pub counted: bool,
 }
 
-/// Forks or duplicates of one (form, village, round) that no person has resolved.
+/// Forks or duplicates of one (form, village, round) that no person has resolved, with
+/// the versions a person chooses between.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Conflict {
+pub struct ConflictDetail {
     pub form_id: String,
     pub village_code: String,
     pub round: String,
@@ -376,7 +377,7 @@ impl Store {
     /// Forks and duplicates no person has resolved, with their candidates, in (round,
     /// village, form) order. The candidates of a village are the latest revisions of each of
     /// its records (several per record when that record is forked).
-    pub fn conflicts(&self, round: Option<&str>) -> Result<Vec<Conflict>> {
+    pub fn conflict_details(&self, round: Option<&str>) -> Result<Vec<ConflictDetail>> {
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.record_id, r.rev, r.hash, r.form_version, r.finalized_at, r.finalized_by
@@ -385,7 +386,9 @@ impl Store {
                AND r.rev = (SELECT max(x.rev) FROM revisions x WHERE x.record_id = r.record_id)
              ORDER BY r.record_id, r.hash",
         )?;
-        for (form_id, village, round, records, forked) in self.open_conflicts(round)? {
+        for conflict in self.open_conflicts(round)? {
+            let (form_id, village, round) =
+                (conflict.form_id, conflict.village_code, conflict.round);
             let counted = self.counted(&form_id, &village, &round)?;
             let candidates = stmt
                 .query_map(params![form_id, village, round], |r| {
@@ -410,9 +413,9 @@ impl Store {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             // A record whose latest number has several versions is forked, resolved or not;
             // the `current` row says whether any fork is still open.
-            out.push(Conflict {
-                duplicate: records > 1,
-                fork: forked,
+            out.push(ConflictDetail {
+                duplicate: conflict.records > 1,
+                fork: conflict.forked,
                 form_id,
                 village_code: village,
                 round,
