@@ -1069,15 +1069,15 @@ fn village_of(
     revisions: &HashMap<(String, u32, String), (String, String)>,
 ) -> Option<String> {
     let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
-    if let Some(v) = value.get("revision").and_then(|r| r.get("village_code")) {
-        return text(v);
+    for kind in ["revision", "resolution"] {
+        if let Some(v) = value.get(kind).and_then(|r| r.get("village_code")) {
+            return text(v);
+        }
     }
-    if let Some(v) = value.get("village_code") {
-        return text(v);
-    }
-    let record = value.get("record_id")?.as_str()?;
-    let rev = u32::try_from(value.get("rev")?.as_u64()?).ok()?;
-    let hash = value.get("hash")?.as_str()?;
+    let review = value.get("review")?;
+    let record = review.get("record_id")?.as_str()?;
+    let rev = u32::try_from(review.get("rev")?.as_u64()?).ok()?;
+    let hash = review.get("hash")?.as_str()?;
     revisions
         .get(&(record.to_string(), rev, hash.to_string()))
         .map(|(_, v)| v.clone())

@@ -70,15 +70,20 @@ impl Fact {
         }
     }
 
-    /// `{"kind": …, …fields}`, with `kind` first.
+    /// `{"kind": K, K: {…}}`, and for a revision `{"kind": "revision", "hash": …,
+    /// "revision": {…}}`. The body sits under its own key because a resolution has a
+    /// `kind` field of its own ("fork" or "duplicate").
     pub fn to_json(&self) -> Value {
+        let kind = self.kind();
         let body = match self {
             Fact::Form(f) => serde_json::to_value(f),
-            Fact::Revision(r) => serde_json::to_value(r),
+            Fact::Revision(r) => return tagged(kind, serde_json::to_value(r).unwrap_or_default()),
             Fact::Review(r) => serde_json::to_value(r),
             Fact::Resolution(r) => serde_json::to_value(r),
         };
-        tagged(self.kind(), body.unwrap_or(Value::Null))
+        let mut out = Map::new();
+        out.insert(kind.into(), body.unwrap_or_default());
+        tagged(kind, Value::Object(out))
     }
 
     /// Parses one fact strictly. The error is a sentence for the person importing.
@@ -91,13 +96,14 @@ impl Fact {
             Some(_) => return Err("the fact's kind is not a string".into()),
             None => return Err("the fact has no kind".into()),
         };
-        let body = Value::Object(map);
-        let reason = |e: serde_json::Error| format!("invalid {kind} fact: {e}");
         Ok(match kind.as_str() {
-            "form" => Fact::Form(serde_json::from_value(body).map_err(reason)?),
-            "revision" => Fact::Revision(serde_json::from_value(body).map_err(reason)?),
-            "review" => Fact::Review(serde_json::from_value(body).map_err(reason)?),
-            "resolution" => Fact::Resolution(serde_json::from_value(body).map_err(reason)?),
+            "form" => Fact::Form(body(map, "form")?),
+            "revision" => Fact::Revision(
+                serde_json::from_value(Value::Object(map))
+                    .map_err(|e| format!("invalid revision fact: {e}"))?,
+            ),
+            "review" => Fact::Review(body(map, "review")?),
+            "resolution" => Fact::Resolution(body(map, "resolution")?),
             _ => {
                 return Err(format!(
                     "unknown kind of fact '{kind}' (the bundle may come from a newer version \
@@ -106,6 +112,21 @@ impl Fact {
             }
         })
     }
+}
+
+/// The body of a `{"kind": K, K: {…}}` fact (its kind already removed), refusing anything
+/// else beside it.
+fn body<T: serde::de::DeserializeOwned>(
+    mut map: Map<String, Value>,
+    key: &str,
+) -> Result<T, String> {
+    let value = map
+        .remove(key)
+        .ok_or_else(|| format!("the {key} fact has no \"{key}\" object"))?;
+    if let Some(extra) = map.keys().next() {
+        return Err(format!("invalid {key} fact: unknown field `{extra}`"));
+    }
+    serde_json::from_value(value).map_err(|e| format!("invalid {key} fact: {e}"))
 }
 
 /// Puts `"kind": kind` first in an object.
@@ -142,7 +163,8 @@ pub fn control_char_path(value: &Value) -> Option<Vec<Step>> {
     fn walk(v: &Value, path: &mut Vec<Step>) -> bool {
         match v {
             Value::String(s) => {
-                let in_source = path.len() == 1 && path[0] == Step::Key("source".into());
+                let in_source = matches!(path.as_slice(),
+                    [Step::Key(f), Step::Key(k)] if f == "form" && k == "source");
                 if in_source {
                     s.chars()
                         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
@@ -181,9 +203,10 @@ pub fn control_char_path(value: &Value) -> Option<Vec<Step>> {
 /// `changes[1].new`, `finalized_by`.
 pub fn display_path(path: &[Step]) -> String {
     let mut steps: &[Step] = path;
-    // A revision's data is what people know as the record's fields.
+    // The body's key (`revision`, `review`, …) says nothing the kind does not; a
+    // revision's data is what people know as the record's fields.
     if let [Step::Key(r), rest @ ..] = steps
-        && r == "revision"
+        && KINDS.contains(&r.as_str())
     {
         steps = rest;
     }
@@ -337,6 +360,24 @@ mod tests {
             tables: Tables::from([("t".into(), [("pig".into(), 500.0)].into())]),
         });
         assert_eq!(Fact::from_json(form.to_json()).unwrap(), form);
+
+        // A resolution's own `kind` does not collide with the fact's.
+        let resolution = Fact::Resolution(Resolution {
+            resolution_id: "s".into(),
+            kind: "fork".into(),
+            form_id: "village".into(),
+            village_code: r.village_code.clone(),
+            round: "2020".into(),
+            record_id: r.record_id.clone(),
+            rev: 1,
+            hash: r.hash(),
+            who: "李四".into(),
+            at: "2020-07-01T09:00:00+08:00".into(),
+        });
+        let json = resolution.to_json();
+        assert_eq!(json["kind"], "resolution");
+        assert_eq!(json["resolution"]["kind"], "fork");
+        assert_eq!(Fact::from_json(json).unwrap(), resolution);
     }
 
     #[test]
@@ -352,8 +393,11 @@ mod tests {
             at: "t".into(),
         })
         .to_json();
+        let mut inner = extra.clone();
         extra["sneaky"] = json!(1);
         assert!(Fact::from_json(extra).unwrap_err().contains("sneaky"));
+        inner["review"]["sneaky"] = json!(1);
+        assert!(Fact::from_json(inner).unwrap_err().contains("sneaky"));
         let mut nested = Fact::Revision(RevisionFact {
             hash: "h".into(),
             revision: revision(),
@@ -399,12 +443,17 @@ mod tests {
         assert_eq!(display_path(&control_char_path(&keyed).unwrap()), "a\u{7}");
 
         // Line breaks are fine in a form's source, not in its id.
-        let form = json!({"kind": "form", "form_id": "v", "source": "a\r\n\tb"});
+        let form = json!({"kind": "form", "form": {"form_id": "v", "source": "a\r\n\tb"}});
         assert_eq!(control_char_path(&form), None);
-        let form = json!({"kind": "form", "form_id": "v\n", "source": "a"});
+        let form = json!({"kind": "form", "form": {"form_id": "v\n", "source": "a"}});
         assert_eq!(display_path(&control_char_path(&form).unwrap()), "form_id");
-        let form = json!({"kind": "form", "source": "a\u{1b}"});
+        let form = json!({"kind": "form", "form": {"source": "a\u{1b}"}});
         assert!(control_char_path(&form).is_some());
+        let review = json!({"kind": "review", "review": {"comment": "a\nb"}});
+        assert_eq!(
+            display_path(&control_char_path(&review).unwrap()),
+            "comment"
+        );
     }
 
     #[test]
