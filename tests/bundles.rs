@@ -252,7 +252,8 @@ fn every_truncation_is_refused_and_changes_nothing() {
     let mut county = county_trusting(&source.key);
     let bytes = fs::read(&path).unwrap();
     let before = county.state();
-    let cut = t.path().join("cut.renv");
+    let scratch = scratch_dir();
+    let cut = scratch.path().join("cut.renv");
     for len in 0..bytes.len() {
         fs::write(&cut, &bytes[..len]).unwrap();
         let err = county
@@ -280,7 +281,8 @@ fn ten_thousand_random_mutations_are_refused_and_change_nothing() {
         .unwrap()
         .manifest
         .bundle_id;
-    let mutated_path = t.path().join("mutated.renv");
+    let scratch = scratch_dir();
+    let mutated_path = scratch.path().join("mutated.renv");
     let mut rng = Rng::new(20_200_615);
     let mut tried = 0;
     while tried < 10_000 {

@@ -125,6 +125,44 @@ impl Site {
     }
 }
 
+/// The first line where two canonical dumps differ, with the table it is in; None when
+/// they are equal. (The dumps are long: a whole dump in a failure message hides the point.)
+pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
+    if expected == actual {
+        return None;
+    }
+    let mut table = "";
+    let (mut e, mut a) = (expected.lines(), actual.lines());
+    loop {
+        match (e.next(), a.next()) {
+            (Some(x), Some(y)) if x == y => {
+                if x.starts_with('[') {
+                    table = x;
+                }
+            }
+            (x, y) => {
+                return Some(format!(
+                    "in {table}:\n  expected: {}\n  actual:   {}",
+                    x.unwrap_or("(end)"),
+                    y.unwrap_or("(end)")
+                ));
+            }
+        }
+    }
+}
+
+/// A folder for the thousands of damaged copies the tests write: in memory where the
+/// system has one (rewriting a file on disk costs milliseconds on these machines).
+pub fn scratch_dir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir()
+        && let Ok(dir) = tempfile::tempdir_in(shm)
+    {
+        return dir;
+    }
+    tempfile::tempdir().unwrap()
+}
+
 /// Villages in scope under 邓庄街道 (A) and 五女店镇 (B).
 pub fn villages_a() -> Vec<String> {
     (204..=209).map(|n| format!("411003003{n}")).collect()
