@@ -60,7 +60,7 @@ fn pool(villages: &[String]) -> Vec<Revision> {
 }
 
 fn review_of(r: &Revision, i: usize) -> Review {
-    let action = if i % 3 == 0 {
+    let action = if i.is_multiple_of(3) {
         ReviewAction::Return
     } else {
         ReviewAction::Approve

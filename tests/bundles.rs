@@ -447,15 +447,21 @@ fn hostile_content_from_a_trusted_key_is_refused_whole() {
     assert!(refused(&mut county, &p).contains("differs from the form village@1"));
     let p = case(&|_, facts| {
         let f = &mut facts.iter_mut().find(|f| f["kind"] == "form").unwrap()["form"];
+        // A version this county has not seen, so that it must be loaded and checked.
         let source = f["source"]
             .as_str()
             .unwrap()
+            .replace("version = 1", "version = 2")
             .replace("常住户数\"", "常住户数\\u001b[31m\"");
         assert_ne!(Some(source.as_str()), f["source"].as_str());
         f["source"] = json!(source);
+        f["version"] = json!(2);
     });
     let message = refused(&mut county, &p);
-    assert!(message.contains("households label (zh)"), "{message}");
+    assert!(
+        message.contains("field form village@2: households label (zh)"),
+        "{message}"
+    );
 
     // The manifest must tell the truth about what it carries.
     let p = case(&|m, _| {
@@ -705,4 +711,43 @@ fn approvals_and_returns_travel() {
         .remove(0);
     assert_eq!(status.status, ruralenv::store::RecordStatus::Returned);
     assert_eq!(status.return_comment.as_deref(), Some("请核对户数"));
+}
+
+#[test]
+fn a_batch_imports_each_file_on_its_own() {
+    let t = tempfile::tempdir().unwrap();
+    let (source, good) = sample_bundle(23, t.path());
+    let mut county = county_trusting(&source.key);
+    let bad = t.path().join("bad.renv");
+    let mut bytes = fs::read(&good).unwrap();
+    let n = bytes.len();
+    bytes[n - 5] ^= 1;
+    fs::write(&bad, &bytes).unwrap();
+    let (_, strange) = sample_bundle(24, t.path());
+    let files = vec![bad.clone(), good.clone(), strange.clone(), good.clone()];
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let results =
+        ruralenv::bundle::exchange::import_bundles(&mut county.store, &files, &mut |p, _| {
+            if seen.last().map(PathBuf::as_path) != Some(p) {
+                seen.push(p.to_path_buf());
+            }
+        });
+    assert_eq!(results.len(), 4);
+    assert!(
+        results[0]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("bad.renv")
+    );
+    let first = results[1].as_ref().unwrap();
+    assert_eq!(first.revisions_new, 6);
+    assert!(matches!(
+        results[2].as_ref().unwrap_err().kind(),
+        ImportErrorKind::UnknownKey { .. }
+    ));
+    assert!(results[3].as_ref().unwrap().already_imported);
+    assert_eq!(county.state(), source.state());
+    // Progress comes for the files that get that far, naming them.
+    assert_eq!(seen, [good]);
 }

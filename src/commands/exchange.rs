@@ -3,7 +3,7 @@
 
 use super::{Env, division_arg};
 use crate::bundle::exchange::{
-    ExportRequest, ImportSummary, export_bundle, import_bundle, is_valid_round,
+    ExportRequest, ImportSummary, export_bundle, import_bundles, is_valid_round,
 };
 use crate::bundle::keys::InstallationKey;
 use crate::cli::ListFormat;
@@ -62,8 +62,8 @@ pub fn import(env: &Env, files: &[PathBuf]) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
     let mut refused = 0usize;
     let mut conflicts = false;
-    for file in files {
-        match import_bundle(&mut store, file, &mut |_| {}) {
+    for result in import_bundles(&mut store, files, &mut |_, _| {}) {
+        match result {
             Ok(summary) => {
                 conflicts |= summary.forks > 0 || summary.duplicates > 0;
                 println!("{}", describe(&summary));

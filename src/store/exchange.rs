@@ -67,6 +67,13 @@ pub struct ConflictDetail {
     pub candidates: Vec<Candidate>,
 }
 
+/// The identity of a form version's content: SHA-256 of its TOML source, a newline, and its
+/// tables as JSON. One `id@version` must always have one hash.
+pub fn form_hash(source: &str, tables: &crate::forms::Tables) -> String {
+    let tables = serde_json::to_string(tables).unwrap_or_default();
+    super::revision::sha256_hex(format!("{source}\n{tables}").as_bytes())
+}
+
 /// A code prefix as a half-open range of codes: `[prefix, prefix + ':')`.
 fn upper(prefix: &str) -> String {
     format!("{prefix}:")
@@ -123,6 +130,30 @@ impl Store {
             .optional()?)
     }
 
+    /// Run `f` inside a savepoint: if it fails, everything it did is undone while what the
+    /// enclosing transaction did before stays. Outside a transaction it is one.
+    pub fn savepoint<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.conn
+            .execute_batch("SAVEPOINT unit")
+            .map_err(|e| E::from(StoreError::from(e)))?;
+        match f(self) {
+            Ok(v) => {
+                self.conn
+                    .execute_batch("RELEASE unit")
+                    .map_err(|e| E::from(StoreError::from(e)))?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK TO unit; RELEASE unit");
+                self.forms.clear();
+                Err(e)
+            }
+        }
+    }
+
     /// Is `form_id@version` stored here, and with which hash?
     pub fn form_version_hash(&self, form_id: &str, version: u32) -> Result<Option<String>> {
         Ok(self
@@ -132,72 +163,90 @@ impl Store {
             .optional()?)
     }
 
+    /// Form ids that have ever been used here.
+    fn form_ids(&self) -> Result<Vec<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT DISTINCT form_id FROM form_versions ORDER BY form_id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Counts for an export of everything under `prefix` (a division's code prefix) in
-    /// `round`.
+    /// `round`. Every query goes per form id, so that the `(form_id, village_code, round)`
+    /// indexes serve the code range and the cost follows the export's size, not the
+    /// database's.
     pub fn exchange_counts(&self, prefix: &str, round: &str) -> Result<ExchangeCounts> {
         let hi = upper(prefix);
-        let (revisions, villages): (i64, i64) = self.conn.query_row(
-            "SELECT count(*), count(DISTINCT form_id || '/' || village_code) FROM revisions
-             WHERE village_code >= ?1 AND village_code < ?2 AND round = ?3",
-            params![prefix, hi, round],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let forms = self.exchange_form_versions(prefix, round)?.len() as i64;
-        let reviews: i64 = self.conn.query_row(
-            "SELECT count(*) FROM reviews v JOIN revisions r
-               ON r.record_id = v.record_id AND r.rev = v.rev AND r.hash = v.hash
-             WHERE r.village_code >= ?1 AND r.village_code < ?2 AND r.round = ?3",
-            params![prefix, hi, round],
-            |r| r.get(0),
-        )?;
-        let resolutions: i64 = self.conn.query_row(
-            "SELECT count(*) FROM resolutions s
-             WHERE s.village_code >= ?1 AND s.village_code < ?2 AND s.round = ?3
-               AND EXISTS (SELECT 1 FROM revisions r WHERE r.record_id = s.record_id
-                           AND r.rev = s.rev AND r.hash = s.hash)",
-            params![prefix, hi, round],
-            |r| r.get(0),
-        )?;
-        let drafts: i64 = self.conn.query_row(
-            "SELECT count(*) FROM drafts d JOIN records r USING (record_id)
-             WHERE r.village_code >= ?1 AND r.village_code < ?2 AND r.round = ?3",
-            params![prefix, hi, round],
-            |r| r.get(0),
-        )?;
+        let mut c = ExchangeCounts::default();
         let n = |x: i64| u64::try_from(x).unwrap_or(0);
-        Ok(ExchangeCounts {
-            forms: n(forms),
-            revisions: n(revisions),
-            reviews: n(reviews),
-            resolutions: n(resolutions),
-            villages: n(villages),
-            drafts: n(drafts),
-        })
+        for form in self.form_ids()? {
+            let p = params![form, prefix, hi, round];
+            let (revisions, villages): (i64, i64) = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*), count(DISTINCT village_code) FROM revisions
+                     WHERE form_id = ?1 AND village_code >= ?2 AND village_code < ?3 AND round = ?4",
+                )?
+                .query_row(p, |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let reviews: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*) FROM revisions r JOIN reviews v
+                       ON v.record_id = r.record_id AND v.rev = r.rev AND v.hash = r.hash
+                     WHERE r.form_id = ?1 AND r.village_code >= ?2 AND r.village_code < ?3
+                       AND r.round = ?4",
+                )?
+                .query_row(p, |r| r.get(0))?;
+            let resolutions: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*) FROM resolutions s
+                     WHERE s.form_id = ?1 AND s.village_code >= ?2 AND s.village_code < ?3
+                       AND s.round = ?4
+                       AND EXISTS (SELECT 1 FROM revisions r WHERE r.record_id = s.record_id
+                                   AND r.rev = s.rev AND r.hash = s.hash)",
+                )?
+                .query_row(p, |r| r.get(0))?;
+            let drafts: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*) FROM records r JOIN drafts d USING (record_id)
+                     WHERE r.form_id = ?1 AND r.village_code >= ?2 AND r.village_code < ?3
+                       AND r.round = ?4",
+                )?
+                .query_row(p, |r| r.get(0))?;
+            c.revisions += n(revisions);
+            c.villages += n(villages);
+            c.reviews += n(reviews);
+            c.resolutions += n(resolutions);
+            c.drafts += n(drafts);
+        }
+        c.forms = self.exchange_form_versions(prefix, round)?.len() as u64;
+        Ok(c)
     }
 
     /// The form versions the revisions under `prefix` in `round` were filled with.
     pub fn exchange_form_versions(&self, prefix: &str, round: &str) -> Result<Vec<(String, u32)>> {
+        let mut out = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT form_id, form_version FROM revisions
-             WHERE village_code >= ?1 AND village_code < ?2 AND round = ?3
-             ORDER BY form_id, form_version",
+            "SELECT DISTINCT form_version FROM revisions
+             WHERE form_id = ?1 AND village_code >= ?2 AND village_code < ?3 AND round = ?4
+             ORDER BY form_version",
         )?;
-        let rows = stmt
-            .query_map(params![prefix, upper(prefix), round], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        for form in self.form_ids()? {
+            let versions: Vec<u32> = stmt
+                .query_map(params![form, prefix, upper(prefix), round], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            out.extend(versions.into_iter().map(|v| (form.clone(), v)));
+        }
+        Ok(out)
     }
 
     /// (form, village) pairs with revisions under `prefix` in `round`, in code order. An
     /// export walks these one at a time, so it never holds more than one village's facts.
     pub fn exchange_villages(&self, prefix: &str, round: &str) -> Result<Vec<(String, String)>> {
-        let forms: Vec<String> = self
-            .conn
-            .prepare_cached("SELECT DISTINCT form_id FROM form_versions ORDER BY form_id")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let forms = self.form_ids()?;
         let mut out = Vec::new();
         // Per form, so that the (form_id, village_code, round) index serves the range.
         let mut stmt = self.conn.prepare_cached(
