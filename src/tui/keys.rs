@@ -157,670 +157,86 @@ use KeyCode::*;
 
 /// The table. Order matters: within a context, earlier rows win, and the footer shows
 /// rows in this order until the line is full.
+#[rustfmt::skip]
 pub static TABLE: &[Binding] = &[
     // Home
-    b!(
-        Home,
-        [k(Enter)],
-        "Enter",
-        Open,
-        "打开/展开",
-        "open/fold",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Home,
-        [k(Up), ch('k')],
-        "↑↓/jk",
-        Up,
-        "移动",
-        "move",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Home,
-        [k(Down), ch('j')],
-        "↓/j",
-        Down,
-        "下移",
-        "down",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Home,
-        [ch('/')],
-        "/",
-        Search,
-        "搜索",
-        "search",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Home,
-        [ch('r')],
-        "r",
-        Round,
-        "轮次",
-        "round",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Home,
-        [ch('v')],
-        "v",
-        Review,
-        "审核本乡镇",
-        "review township",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Home,
-        [k(Right), ch('l')],
-        "→/l",
-        Expand,
-        "展开",
-        "expand",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Home,
-        [k(Left), ch('h')],
-        "←/h",
-        Collapse,
-        "收起/上级",
-        "collapse/parent",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Home,
-        [k(PageUp)],
-        "PgUp",
-        PageUp,
-        "上一页",
-        "page up",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Home,
-        [k(PageDown)],
-        "PgDn",
-        PageDown,
-        "下一页",
-        "page down",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Home,
-        [k(Home), ch('g')],
-        "Home/g",
-        Top,
-        "到顶",
-        "top",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Home,
-        [k(End), ch('G')],
-        "End/G",
-        Bottom,
-        "到底",
-        "bottom",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Home,
-        [ch('L')],
-        "L",
-        Language,
-        "中文/English",
-        "English/中文",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Home,
-        [k(Esc)],
-        "Esc",
-        Back,
-        "清除搜索",
-        "clear search",
-        footer = false,
-        typing = false
-    ),
+    b!(Home, [k(Enter)], "Enter", Open, "打开/展开", "open/fold", footer = true, typing = false),
+    b!(Home, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
+    b!(Home, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
+    b!(Home, [ch('/')], "/", Search, "搜索", "search", footer = true, typing = false),
+    b!(Home, [ch('r')], "r", Round, "轮次", "round", footer = true, typing = false),
+    b!(Home, [ch('v')], "v", Review, "审核本乡镇", "review township", footer = true, typing = false),
+    b!(Home, [k(Right), ch('l')], "→/l", Expand, "展开", "expand", footer = false, typing = false),
+    b!(Home, [k(Left), ch('h')], "←/h", Collapse, "收起/上级", "collapse/parent", footer = false, typing = false),
+    b!(Home, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(Home, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    b!(Home, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
+    b!(Home, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
+    b!(Home, [ch('L')], "L", Language, "中文/English", "English/中文", footer = false, typing = false),
+    b!(Home, [k(Esc)], "Esc", Back, "清除搜索", "clear search", footer = false, typing = false),
     // Search (typing)
-    b!(
-        Search,
-        [k(Enter)],
-        "Enter",
-        Confirm,
-        "结束搜索",
-        "done",
-        footer = true,
-        typing = true
-    ),
-    b!(
-        Search,
-        [k(Esc)],
-        "Esc",
-        Cancel,
-        "清除搜索",
-        "clear",
-        footer = true,
-        typing = true
-    ),
-    b!(
-        Search,
-        [k(Up)],
-        "↑↓",
-        Up,
-        "移动",
-        "move",
-        footer = true,
-        typing = true
-    ),
-    b!(
-        Search,
-        [k(Down)],
-        "↓",
-        Down,
-        "下移",
-        "down",
-        footer = false,
-        typing = true
-    ),
+    b!(Search, [k(Enter)], "Enter", Confirm, "结束搜索", "done", footer = true, typing = true),
+    b!(Search, [k(Esc)], "Esc", Cancel, "清除搜索", "clear", footer = true, typing = true),
+    b!(Search, [k(Up)], "↑↓", Up, "移动", "move", footer = true, typing = true),
+    b!(Search, [k(Down)], "↓", Down, "下移", "down", footer = false, typing = true),
     // Form (draft)
-    b!(
-        Form,
-        [k(Tab), k(Enter)],
-        "Tab/Enter",
-        Next,
-        "保存并下一项",
-        "save, next",
-        footer = true,
-        typing = true
-    ),
-    b!(
-        Form,
-        [Key(BackTab, KeyModifiers::SHIFT)],
-        "Shift-Tab",
-        Prev,
-        "上一项",
-        "previous",
-        footer = true,
-        typing = true
-    ),
-    b!(
-        Form,
-        [k(Up)],
-        "↑↓",
-        Prev,
-        "上一项/下一项",
-        "previous/next",
-        footer = false,
-        typing = true
-    ),
-    b!(
-        Form,
-        [k(Down)],
-        "↓",
-        Next,
-        "下一项",
-        "next",
-        footer = false,
-        typing = true
-    ),
-    b!(
-        Form,
-        [ctrl('f')],
-        "Ctrl-F",
-        Finalize,
-        "完成",
-        "finalize",
-        footer = true,
-        typing = true
-    ),
-    b!(
-        Form,
-        [ctrl('t')],
-        "Ctrl-T",
-        History,
-        "修改记录",
-        "history",
-        footer = false,
-        typing = true
-    ),
-    b!(
-        Form,
-        [k(Esc)],
-        "Esc",
-        Back,
-        "返回首页",
-        "home",
-        footer = true,
-        typing = true
-    ),
+    b!(Form, [k(Tab), k(Enter)], "Tab/Enter", Next, "保存并下一项", "save, next", footer = true, typing = true),
+    b!(Form, [Key(BackTab, KeyModifiers::SHIFT)], "Shift-Tab", Prev, "上一项", "previous", footer = true, typing = true),
+    b!(Form, [k(Up)], "↑↓", Prev, "上一项/下一项", "previous/next", footer = false, typing = true),
+    b!(Form, [k(Down)], "↓", Next, "下一项", "next", footer = false, typing = true),
+    b!(Form, [ctrl('f')], "Ctrl-F", Finalize, "完成", "finalize", footer = true, typing = true),
+    b!(Form, [ctrl('t')], "Ctrl-T", History, "修改记录", "history", footer = false, typing = true),
+    b!(Form, [k(Esc)], "Esc", Back, "返回首页", "home", footer = true, typing = true),
     // Choice fields
-    b!(
-        Choice,
-        [k(Right), ch(' ')],
-        "←→/空格",
-        ChoiceNext,
-        "选择",
-        "choose",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Choice,
-        [k(Left)],
-        "←",
-        ChoicePrev,
-        "上一个选项",
-        "previous choice",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Choice,
-        [k(Backspace), k(Delete)],
-        "Backspace",
-        Clear,
-        "清空",
-        "clear",
-        footer = false,
-        typing = false
-    ),
+    b!(Choice, [k(Right), ch(' ')], "←→/Space", ChoiceNext, "选择", "choose", footer = true, typing = false),
+    b!(Choice, [k(Left)], "←", ChoicePrev, "上一个选项", "previous choice", footer = false, typing = false),
+    b!(Choice, [k(Backspace), k(Delete)], "Backspace", Clear, "清空", "clear", footer = false, typing = false),
     // Farms table
-    b!(
-        Table,
-        [k(Enter)],
-        "Enter",
-        EditRow,
-        "编辑此行",
-        "edit row",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Table,
-        [ch('a'), k(Insert)],
-        "a",
-        AddRow,
-        "添加一行",
-        "add row",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Table,
-        [ch('d'), k(Delete)],
-        "d",
-        DeleteRow,
-        "删除此行",
-        "delete row",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Table,
-        [k(Up), ch('k')],
-        "↑↓/jk",
-        Up,
-        "选择行",
-        "pick row",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Table,
-        [k(Down), ch('j')],
-        "↓/j",
-        Down,
-        "下一行",
-        "next row",
-        footer = false,
-        typing = false
-    ),
+    b!(Table, [k(Enter)], "Enter", EditRow, "编辑此行", "edit row", footer = true, typing = false),
+    b!(Table, [ch('a'), k(Insert)], "a", AddRow, "添加一行", "add row", footer = true, typing = false),
+    b!(Table, [ch('d'), k(Delete)], "d", DeleteRow, "删除此行", "delete row", footer = true, typing = false),
+    b!(Table, [k(Up), ch('k')], "↑↓/jk", Up, "选择行", "pick row", footer = false, typing = false),
+    b!(Table, [k(Down), ch('j')], "↓/j", Down, "下一行", "next row", footer = false, typing = false),
     // Read-only record
-    b!(
-        ReadOnly,
-        [k(Up), ch('k')],
-        "↑↓/jk",
-        Up,
-        "移动",
-        "move",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        ReadOnly,
-        [k(Down), ch('j'), k(Tab), k(Enter)],
-        "↓/j",
-        Down,
-        "下移",
-        "down",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        ReadOnly,
-        [ch('e')],
-        "e",
-        Edit,
-        "修改（新版本）",
-        "edit (new revision)",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        ReadOnly,
-        [ch('h'), ctrl('t')],
-        "h",
-        History,
-        "修改记录",
-        "history",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        ReadOnly,
-        [k(Esc)],
-        "Esc",
-        Back,
-        "返回",
-        "back",
-        footer = true,
-        typing = false
-    ),
+    b!(ReadOnly, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
+    b!(ReadOnly, [k(Down), ch('j'), k(Tab), k(Enter)], "↓/j", Down, "下移", "down", footer = false, typing = false),
+    b!(ReadOnly, [ch('e')], "e", Edit, "修改（新版本）", "edit (new revision)", footer = true, typing = false),
+    b!(ReadOnly, [ch('h'), ctrl('t')], "h", History, "修改记录", "history", footer = true, typing = false),
+    b!(ReadOnly, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
     // Issues
-    b!(
-        Issues,
-        [k(Enter)],
-        "Enter",
-        Open,
-        "转到该项",
-        "go to field",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Issues,
-        [k(Up), ch('k')],
-        "↑↓",
-        Up,
-        "移动",
-        "move",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Issues,
-        [k(Down), ch('j')],
-        "↓",
-        Down,
-        "下移",
-        "down",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Issues,
-        [k(Esc)],
-        "Esc",
-        Back,
-        "关闭",
-        "close",
-        footer = true,
-        typing = false
-    ),
+    b!(Issues, [k(Enter)], "Enter", Open, "转到该项", "go to field", footer = true, typing = false),
+    b!(Issues, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
+    b!(Issues, [k(Down), ch('j')], "↓", Down, "下移", "down", footer = false, typing = false),
+    b!(Issues, [k(Esc)], "Esc", Back, "关闭", "close", footer = true, typing = false),
     // History
-    b!(
-        History,
-        [k(Up), ch('k')],
-        "↑↓",
-        Up,
-        "滚动",
-        "scroll",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        History,
-        [k(Down), ch('j')],
-        "↓",
-        Down,
-        "向下滚动",
-        "scroll down",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        History,
-        [k(Esc), ch('h')],
-        "Esc",
-        Back,
-        "返回",
-        "back",
-        footer = true,
-        typing = false
-    ),
+    b!(History, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
+    b!(History, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
+    b!(History, [k(Esc), ch('h')], "Esc", Back, "返回", "back", footer = true, typing = false),
     // Review
-    b!(
-        Review,
-        [ch('a')],
-        "a",
-        Approve,
-        "通过",
-        "approve",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Review,
-        [ch('r')],
-        "r",
-        Return,
-        "退回（附意见）",
-        "return with comment",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Review,
-        [k(Enter)],
-        "Enter",
-        Open,
-        "查看",
-        "view",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Review,
-        [k(Up), ch('k')],
-        "↑↓",
-        Up,
-        "移动",
-        "move",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Review,
-        [k(Down), ch('j')],
-        "↓",
-        Down,
-        "下移",
-        "down",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Review,
-        [k(Esc)],
-        "Esc",
-        Back,
-        "返回",
-        "back",
-        footer = true,
-        typing = false
-    ),
+    b!(Review, [ch('a')], "a", Approve, "通过", "approve", footer = true, typing = false),
+    b!(Review, [ch('r')], "r", Return, "退回（附意见）", "return with comment", footer = true, typing = false),
+    b!(Review, [k(Enter)], "Enter", Open, "查看", "view", footer = true, typing = false),
+    b!(Review, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
+    b!(Review, [k(Down), ch('j')], "↓", Down, "下移", "down", footer = false, typing = false),
+    b!(Review, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
     // Prompt and confirm
-    b!(
-        Prompt,
-        [k(Enter)],
-        "Enter",
-        Confirm,
-        "确定",
-        "OK",
-        footer = true,
-        typing = true
-    ),
-    b!(
-        Prompt,
-        [k(Esc)],
-        "Esc",
-        Cancel,
-        "取消",
-        "cancel",
-        footer = true,
-        typing = true
-    ),
-    b!(
-        Confirm,
-        [ch('y'), k(Enter)],
-        "y",
-        Confirm,
-        "确定",
-        "yes",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Confirm,
-        [ch('n'), k(Esc)],
-        "n/Esc",
-        Cancel,
-        "取消",
-        "no",
-        footer = true,
-        typing = false
-    ),
+    b!(Prompt, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
+    b!(Prompt, [k(Esc)], "Esc", Cancel, "取消", "cancel", footer = true, typing = true),
+    b!(Confirm, [ch('y'), k(Enter)], "y", Confirm, "确定", "yes", footer = true, typing = false),
+    b!(Confirm, [ch('n'), k(Esc)], "n/Esc", Cancel, "取消", "no", footer = true, typing = false),
     // Help
-    b!(
-        Help,
-        [k(Up), ch('k')],
-        "↑↓",
-        Up,
-        "滚动",
-        "scroll",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Help,
-        [k(Down), ch('j')],
-        "↓",
-        Down,
-        "向下滚动",
-        "scroll down",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        Help,
-        [k(Esc), ch('?'), k(F(1))],
-        "Esc",
-        Back,
-        "关闭帮助",
-        "close help",
-        footer = true,
-        typing = false
-    ),
+    b!(Help, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
+    b!(Help, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
+    b!(Help, [k(Esc), ch('?'), k(F(1))], "Esc", Back, "关闭帮助", "close help", footer = true, typing = false),
     // First run
-    b!(
-        FirstRun,
-        [k(Enter)],
-        "Enter",
-        Confirm,
-        "确定",
-        "OK",
-        footer = true,
-        typing = true
-    ),
-    b!(
-        FirstRun,
-        [ch('y')],
-        "y",
-        Confirm,
-        "加载演示数据",
-        "load demo data",
-        footer = false,
-        typing = false
-    ),
-    b!(
-        FirstRun,
-        [ch('n'), k(Esc)],
-        "n/Esc",
-        Cancel,
-        "跳过",
-        "skip",
-        footer = false,
-        typing = false
-    ),
+    b!(FirstRun, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
+    b!(FirstRun, [ch('y')], "y", Confirm, "加载演示数据", "load demo data", footer = false, typing = false),
+    b!(FirstRun, [ch('n'), k(Esc)], "n/Esc", Cancel, "跳过", "skip", footer = false, typing = false),
     // Everywhere
-    b!(
-        Global,
-        [k(F(1))],
-        "F1",
-        Help,
-        "帮助",
-        "help",
-        footer = false,
-        typing = true
-    ),
-    b!(
-        Global,
-        [ch('?')],
-        "?",
-        Help,
-        "帮助",
-        "help",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Global,
-        [ch('q')],
-        "q",
-        Quit,
-        "退出",
-        "quit",
-        footer = true,
-        typing = false
-    ),
-    b!(
-        Global,
-        [ctrl('c')],
-        "Ctrl-C",
-        ForceQuit,
-        "退出（任何时候）",
-        "quit (anywhere)",
-        footer = false,
-        typing = true
-    ),
+    b!(Global, [ch('?')], "?", Help, "帮助", "help", footer = true, typing = false),
+    b!(Global, [k(F(1))], "F1", Help, "帮助", "help", footer = true, typing = true),
+    b!(Global, [ch('q')], "q", Quit, "退出", "quit", footer = true, typing = false),
+    b!(Global, [ctrl('c')], "Ctrl-C", ForceQuit, "退出（任何时候）", "quit (anywhere)", footer = false, typing = true),
 ];
 
 /// Does a key event press this key? Shift is ignored for characters (it is in the char).

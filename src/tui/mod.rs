@@ -17,6 +17,10 @@ pub mod text;
 pub mod view;
 
 #[cfg(test)]
+mod effects_tests;
+#[cfg(test)]
+mod snapshot_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::forms::{FormSet, Lang};

@@ -333,7 +333,7 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
     let col_w = (w.saturating_sub(4) / cols).max(4);
     let mut header = vec![Span::styled("  # ", bold())];
     for fl in &group.fields {
-        header.push(Span::styled(fit(fl.label.get(m.lang), col_w), bold()));
+        header.push(Span::styled(cell(fl.label.get(m.lang), col_w), bold()));
     }
     lines.push(Line::from(header));
     if rows.is_empty() {
@@ -363,7 +363,7 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
             } else {
                 Style::default()
             };
-            spans.push(Span::styled(fit(&show_value(fl, &v, m.lang), col_w), st));
+            spans.push(Span::styled(cell(&show_value(fl, &v, m.lang), col_w), st));
         }
         let mut l = Line::from(spans);
         if i == r.table_row {
@@ -372,6 +372,11 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
         lines.push(l);
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// A table cell: the text cut to leave one blank column before the next cell.
+fn cell(s: &str, w: usize) -> String {
+    format!("{} ", fit(s, w.saturating_sub(1)))
 }
 
 fn draw_issues(m: &Model, r: &Record, f: &mut Frame, area: Rect) {

@@ -143,7 +143,7 @@ pub fn draw_review(m: &Model, f: &mut Frame, area: Rect) {
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
     let code_w = if w >= 100 { 13 } else { 0 };
-    let (name_w, st_w, by_w, at_w) = (16, 9, if w >= 100 { 12 } else { 8 }, 17);
+    let (name_w, st_w, by_w, at_w) = (16, 11, if w >= 100 { 12 } else { 8 }, 17);
     let comment_w = w.saturating_sub(2 + name_w + code_w + st_w + by_w + at_w);
     lines.push(Line::styled(
         format!(
