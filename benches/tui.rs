@@ -33,7 +33,10 @@ fn record(form: &ruralenv::forms::Form, i: usize) -> RecordData {
         ("population", (h * 4).to_string()),
         ("garbage_facilities", "yes".into()),
         ("garbage_technology", "yes".into()),
-        ("garbage_cleaners", if i % 7 == 0 { "no" } else { "yes" }.into()),
+        (
+            "garbage_cleaners",
+            if i.is_multiple_of(7) { "no" } else { "yes" }.into(),
+        ),
         ("garbage_funding", "yes".into()),
         ("garbage_supervision", "yes".into()),
         ("toilet_three_compartment", (h / 2).to_string()),
@@ -155,7 +158,13 @@ fn key(code: KeyCode) -> Msg {
 }
 
 /// Time each key from arrival to a drawn frame.
-fn key_to_frame(m: &mut Model, fx: &mut Effects, keys: &[KeyCode], w: u16, h: u16) -> Vec<Duration> {
+fn key_to_frame(
+    m: &mut Model,
+    fx: &mut Effects,
+    keys: &[KeyCode],
+    w: u16,
+    h: u16,
+) -> Vec<Duration> {
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     let mut out = Vec::with_capacity(keys.len());
     for k in keys {
@@ -184,7 +193,10 @@ fn main() {
         home.push(first_frame(dir.path(), false).0);
         edit.push(first_frame(dir.path(), true).0);
     }
-    show("start → first frame, home (2,505 villages × 3 rounds)", &stats(home));
+    show(
+        "start → first frame, home (2,505 villages × 3 rounds)",
+        &stats(home),
+    );
     show("start → first frame, `edit` onto the form", &stats(edit));
 
     // Key to frame on the form: typing (no I/O) and leaving fields (commit + fsync).
@@ -194,12 +206,23 @@ fn main() {
         typing.extend([KeyCode::Char('1'), KeyCode::Char('2'), KeyCode::Char('3')]);
         typing.extend([KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
     }
-    show("key → frame, typing in a form field (80×24)", &stats(key_to_frame(&mut m, &mut fx, &typing, 80, 24)));
-    show("key → frame, typing in a form field (120×40)", &stats(key_to_frame(&mut m, &mut fx, &typing, 120, 40)));
+    show(
+        "key → frame, typing in a form field (80×24)",
+        &stats(key_to_frame(&mut m, &mut fx, &typing, 80, 24)),
+    );
+    show(
+        "key → frame, typing in a form field (120×40)",
+        &stats(key_to_frame(&mut m, &mut fx, &typing, 120, 40)),
+    );
     let mut moving = Vec::new();
     for i in 0..100 {
         let d = char::from_digit(i % 10, 10).expect("digit");
-        moving.extend([KeyCode::Char(d), KeyCode::Tab, KeyCode::BackTab, KeyCode::Backspace]);
+        moving.extend([
+            KeyCode::Char(d),
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Backspace,
+        ]);
     }
     show(
         "key → frame, mixed with Tab commits (fsync) (80×24)",
@@ -215,11 +238,19 @@ fn main() {
             pump(&mut m, &mut fx, vec![key(KeyCode::Tab)], Vec::new());
             term.draw(|f| view::draw(&m, f)).expect("draw");
             out.push(t0.elapsed());
-            pump(&mut m, &mut fx, vec![key(KeyCode::BackTab), key(KeyCode::Backspace)], Vec::new());
+            pump(
+                &mut m,
+                &mut fx,
+                vec![key(KeyCode::BackTab), key(KeyCode::Backspace)],
+                Vec::new(),
+            );
         }
         out
     };
-    show("key → frame, Tab leaving a changed field (commit + fsync)", &stats(commits));
+    show(
+        "key → frame, Tab leaving a changed field (commit + fsync)",
+        &stats(commits),
+    );
 
     // Key to frame on home: moving through the register tree.
     let (_, mut m, mut fx) = first_frame(dir.path(), false);
@@ -230,5 +261,8 @@ fn main() {
     for _ in 0..200 {
         moves.push(KeyCode::Char('k'));
     }
-    show("key → frame, home tree j/k/l (80×24)", &stats(key_to_frame(&mut m, &mut fx, &moves, 80, 24)));
+    show(
+        "key → frame, home tree j/k/l (80×24)",
+        &stats(key_to_frame(&mut m, &mut fx, &moves, 80, 24)),
+    );
 }

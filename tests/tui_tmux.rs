@@ -31,7 +31,17 @@ fn start(name: &str, dir: &Path) -> Session {
         dir.display()
     );
     let ok = Command::new("tmux")
-        .args(["new-session", "-d", "-s", name, "-x", "100", "-y", "30", &cmd])
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &cmd,
+        ])
         .env("LANG", "C.UTF-8")
         .status()
         .expect("tmux new-session")
@@ -115,10 +125,16 @@ fn values_left_with_tab_or_enter_survive_kill_9() {
     let out = Command::new(BIN)
         .args(["--data-dir"])
         .arg(dir.path())
-        .args(["records", "show", VILLAGE, "--round", "2020", "--format", "json"])
+        .args([
+            "records", "show", VILLAGE, "--round", "2020", "--format", "json",
+        ])
         .output()
         .expect("records show");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let v = &doc["records"][0]["values"];
     assert_eq!(v["households"], 200, "{doc:#}");

@@ -8,7 +8,6 @@ use super::keys::{self, Action, Ctx};
 use super::text::{clean, tr};
 use crate::forms::Lang;
 use crate::forms::record::Issue;
-use crate::forms::value::Value;
 use crate::register::Level;
 use crate::store::{DivisionRow, RecordStatus, ReviewAction};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -32,15 +31,7 @@ pub struct Startup {
 }
 
 /// One change of the audit trail, as the history screen lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuditRow {
-    pub rev: u32,
-    pub field: String,
-    pub old: Value,
-    pub new: Value,
-    pub who: String,
-    pub at: String,
-}
+pub use crate::store::AuditEntry as AuditRow;
 
 /// A finalized record of a township, for review.
 #[derive(Debug, Clone, PartialEq)]
@@ -945,11 +936,7 @@ fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
         Some(Action::Search) => {
             m.search = Some(Input::new(m.home.query.clone()));
         }
-        Some(Action::Back) => {
-            if !m.home.query.is_empty() {
-                m.home.set_query("");
-            }
-        }
+        Some(Action::Back) if !m.home.query.is_empty() => m.home.set_query(""),
         Some(Action::Round) => {
             m.prompt = Some(Prompt {
                 kind: PromptKind::Round,

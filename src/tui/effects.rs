@@ -1,7 +1,7 @@
 //! The only part of the TUI that touches the store: runs the model's commands and answers
 //! with messages. A field is reported saved only after `set_draft_value` returned.
 
-use super::app::{AuditRow, Cmd, Msg, Notice, ReviewRow, Startup};
+use super::app::{Cmd, Msg, Notice, ReviewRow, Startup};
 use super::form::{Opened, RecordRef};
 use super::home::Tree;
 use super::text::tr;
@@ -208,19 +208,7 @@ impl Effects {
                 ))));
             }
             Cmd::LoadHistory { record_id } => {
-                let rows = self
-                    .store
-                    .audit_trail(&record_id)?
-                    .into_iter()
-                    .map(|(rev, field, old, new, who, at)| AuditRow {
-                        rev,
-                        field,
-                        old,
-                        new,
-                        who,
-                        at,
-                    })
-                    .collect();
+                let rows = self.store.audit_trail(&record_id)?;
                 out.push(Msg::HistoryLoaded { record_id, rows });
             }
             Cmd::LoadReview { township, round } => {

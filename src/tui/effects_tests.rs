@@ -73,7 +73,11 @@ const ANSWERS: &[(&str, &str)] = &[
 fn fill(m: &mut Model, fx: &mut Effects) {
     for (field, text) in ANSWERS {
         for _ in 0..40 {
-            if m.record.as_ref().and_then(|r| r.focused_key()).map(|k| k.field).as_deref()
+            if m.record
+                .as_ref()
+                .and_then(|r| r.focused_key())
+                .map(|k| k.field)
+                .as_deref()
                 == Some(*field)
             {
                 break;
@@ -90,8 +94,16 @@ fn every_field_left_is_on_disk_and_saved_is_said_after() {
     let dir = tempfile::tempdir().unwrap();
     let (mut m, mut fx) = start(dir.path(), Some("households"));
     assert_eq!(m.screen, Screen::Form);
-    assert!(m.record.as_ref().unwrap().record_id.is_none(), "opening creates nothing");
-    assert!(fx.store.records_of("village", VILLAGE, "2020").unwrap().is_empty());
+    assert!(
+        m.record.as_ref().unwrap().record_id.is_none(),
+        "opening creates nothing"
+    );
+    assert!(
+        fx.store
+            .records_of("village", VILLAGE, "2020")
+            .unwrap()
+            .is_empty()
+    );
     type_text(&mut m, &mut fx, "200");
     send(&mut m, &mut fx, key(KeyCode::Tab));
     assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Saved));
@@ -161,7 +173,11 @@ fn finalize_review_return_and_revise() {
     assert_eq!(r.shown.get("households"), &Value::Int(200));
     for _ in 0..5 {
         send(&mut m, &mut fx, key(KeyCode::Tab));
-        if m.record.as_ref().and_then(|r| r.focused_key()).map(|k| k.field).as_deref()
+        if m.record
+            .as_ref()
+            .and_then(|r| r.focused_key())
+            .map(|k| k.field)
+            .as_deref()
             == Some("households")
         {
             break;

@@ -85,7 +85,10 @@ fn check(name: &str, make: impl Fn(Lang) -> Model) {
 
 fn form(lang: Lang) -> Model {
     let mut m = base(lang);
-    update(&mut m, Msg::RecordOpened(Box::new(opened(Some("r1"), false))));
+    update(
+        &mut m,
+        Msg::RecordOpened(Box::new(opened(Some("r1"), false))),
+    );
     tab_to(&mut m, "households");
     typ(&mut m, "200");
     press(&mut m, KeyCode::Tab);
@@ -132,7 +135,10 @@ fn form_farms_table() {
             }
             press(&mut m, KeyCode::Tab);
         }
-        for (id, name, species, head) in [("a", "兴旺养殖场", "1", "600"), ("b", "Li farm", "5", "3000")] {
+        for (id, name, species, head) in [
+            ("a", "兴旺养殖场", "1", "600"),
+            ("b", "Li farm", "5", "3000"),
+        ] {
             update(
                 &mut m,
                 Msg::RowAdded {
@@ -166,7 +172,10 @@ fn finalize_errors() {
 fn history() {
     check("history", |lang| {
         let mut m = base(lang);
-        update(&mut m, Msg::RecordOpened(Box::new(opened(Some("r1"), true))));
+        update(
+            &mut m,
+            Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
+        );
         let row = |rev, field: &str, old: Value, new: Value, who: &str, at: &str| AuditRow {
             rev,
             field: field.into(),
@@ -179,11 +188,46 @@ fn history() {
         let at2 = "2020-06-20T16:30:00+08:00";
         let rows = vec![
             row(1, "households", Value::Null, Value::Int(200), "张三", at1),
-            row(1, "sewage_mode", Value::Null, Value::Text("central".into()), "张三", at1),
-            row(1, "garbage_funding", Value::Null, Value::Bool(false), "张三", at1),
-            row(1, "farms[1].head_count", Value::Null, Value::Int(600), "张三", at1),
-            row(2, "households", Value::Int(200), Value::Int(210), "李四\x1b[31m", at2),
-            row(2, "garbage_funding", Value::Bool(false), Value::Bool(true), "李四", at2),
+            row(
+                1,
+                "sewage_mode",
+                Value::Null,
+                Value::Text("central".into()),
+                "张三",
+                at1,
+            ),
+            row(
+                1,
+                "garbage_funding",
+                Value::Null,
+                Value::Bool(false),
+                "张三",
+                at1,
+            ),
+            row(
+                1,
+                "farms[1].head_count",
+                Value::Null,
+                Value::Int(600),
+                "张三",
+                at1,
+            ),
+            row(
+                2,
+                "households",
+                Value::Int(200),
+                Value::Int(210),
+                "李四\x1b[31m",
+                at2,
+            ),
+            row(
+                2,
+                "garbage_funding",
+                Value::Bool(false),
+                Value::Bool(true),
+                "李四",
+                at2,
+            ),
         ];
         update(
             &mut m,
@@ -217,9 +261,24 @@ fn review() {
             comment: comment.map(str::to_string),
         };
         let rows = vec![
-            row(v("411003003201", "小宋村委会"), RecordStatus::Finalized, "张三", None),
-            row(v("411003003202", "邓庄村委会"), RecordStatus::Approved, "张三", None),
-            row(village(), RecordStatus::Returned, "王五", Some("户数与台账不符，请核对")),
+            row(
+                v("411003003201", "小宋村委会"),
+                RecordStatus::Finalized,
+                "张三",
+                None,
+            ),
+            row(
+                v("411003003202", "邓庄村委会"),
+                RecordStatus::Approved,
+                "张三",
+                None,
+            ),
+            row(
+                village(),
+                RecordStatus::Returned,
+                "王五",
+                Some("户数与台账不符，请核对"),
+            ),
         ];
         let township = DivisionRow {
             code: "411003003000".into(),
@@ -263,7 +322,10 @@ fn nothing_essential_is_cut_at_80x24() {
         assert!(has("ruralenv"), "title bar");
         assert!(has("Tab"), "footer hints:\n{shot}");
         match lang {
-            Lang::Zh => assert!(has("有齐全的设施设备") && has("已保存") || has("请核对"), "{shot}"),
+            Lang::Zh => assert!(
+                has("有齐全的设施设备") && has("已保存") || has("请核对"),
+                "{shot}"
+            ),
             Lang::En => assert!(has("Complete facilities"), "{shot}"),
         }
     }

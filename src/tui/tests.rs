@@ -146,7 +146,10 @@ fn home_moves_folds_and_opens_a_village() {
     press(&mut m, KeyCode::Char('j'));
     assert_eq!(m.home.cursor, 1);
     assert!(press(&mut m, KeyCode::Enter).is_empty(), "a township folds");
-    assert_eq!(names(&m), ["建安区", "陈曹乡", "大罗庄村委会", "小罗庄村委会", "灵井镇"]);
+    assert_eq!(
+        names(&m),
+        ["建安区", "陈曹乡", "大罗庄村委会", "小罗庄村委会", "灵井镇"]
+    );
     press(&mut m, KeyCode::Down);
     let cmds = press(&mut m, KeyCode::Enter);
     assert_eq!(
@@ -254,7 +257,10 @@ fn review_key_asks_for_the_township_of_the_cursor() {
         }]
     );
     press(&mut m, KeyCode::Up);
-    assert!(press(&mut m, KeyCode::Char('v')).is_empty(), "a county is not a township");
+    assert!(
+        press(&mut m, KeyCode::Char('v')).is_empty(),
+        "a county is not a township"
+    );
     assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Warn));
 }
 
@@ -313,7 +319,13 @@ fn leaving_a_field_commits_it_and_saved_shows_only_after_the_commit() {
     };
     assert_eq!(c.rec, RecordRef::Id("r1".into()));
     // Shift-Tab goes back, without a commit when nothing changed.
-    assert!(update(&mut m, Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT))).is_empty());
+    assert!(
+        update(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT))
+        )
+        .is_empty()
+    );
     assert_eq!(focused(&m), "population");
 }
 
@@ -345,7 +357,10 @@ fn a_value_breaking_a_constraint_is_saved_and_its_message_shown() {
     assert_eq!(n.kind, NoticeKind::Warn);
     assert!(n.text.contains("人口不能为负"), "{}", n.text);
     let r = m.record.as_ref().unwrap();
-    assert!(r.messages.contains_key(&super::form::FieldKey::top("population")));
+    assert!(
+        r.messages
+            .contains_key(&super::form::FieldKey::top("population"))
+    );
     // The commit confirms, and the warning still says what to check.
     update(
         &mut m,
@@ -372,7 +387,10 @@ fn relevance_and_calculations_follow_the_typing() {
     assert!(!m.typing(), "a choice field is not typed into");
     assert!(visible(&m, "sewage_households"));
     typ(&mut m, "5");
-    assert!(!visible(&m, "sewage_households"), "'none' hides the households covered");
+    assert!(
+        !visible(&m, "sewage_households"),
+        "'none' hides the households covered"
+    );
     press(&mut m, KeyCode::Left);
     assert!(visible(&m, "sewage_households"));
     let cmds = press(&mut m, KeyCode::Tab);
@@ -412,7 +430,10 @@ fn q_is_text_in_a_text_field_and_ctrl_c_quits_saving_the_field() {
     assert!(!m.quit);
     let cmds = update(&mut m, ctrl('c'));
     assert!(m.quit);
-    assert_eq!(commits(&cmds), vec![("surveyor".into(), Value::Text("qiu".into()))]);
+    assert_eq!(
+        commits(&cmds),
+        vec![("surveyor".into(), Value::Text("qiu".into()))]
+    );
 }
 
 #[test]
@@ -610,7 +631,10 @@ fn review_approves_or_returns_with_a_comment() {
     );
     press(&mut m, KeyCode::Char('r'));
     assert!(m.typing());
-    assert!(press(&mut m, KeyCode::Enter).is_empty(), "a return needs a comment");
+    assert!(
+        press(&mut m, KeyCode::Enter).is_empty(),
+        "a return needs a comment"
+    );
     typ(&mut m, "请核对户数");
     assert_eq!(
         press(&mut m, KeyCode::Enter),
