@@ -514,9 +514,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 // A constraint message of this field outranks "saved".
                 if let Some(msg) = r.messages.get(&key) {
                     let text = format!(
-                        "{}{}：{}",
+                        "{}{}{}{}",
                         tr(lang, "已保存，但请核对 ", "Saved, but check "),
                         label,
+                        tr(lang, "：", ": "),
                         msg.get(lang)
                     );
                     m.notice = Some(Notice::warn(text));
@@ -984,7 +985,12 @@ fn leave_field(m: &mut Model) -> Option<Vec<Cmd>> {
                 let label = r
                     .form_field(key.as_ref().expect("key"))
                     .map(|f| f.label.get(lang).to_string());
-                format!("{}：{}", label.unwrap_or_default(), t.get(lang))
+                format!(
+                    "{}{}{}",
+                    label.unwrap_or_default(),
+                    tr(lang, "：", ": "),
+                    t.get(lang)
+                )
             });
             if let Some(w) = warn {
                 m.notice = Some(Notice::warn(w));
@@ -1014,8 +1020,9 @@ fn form_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                 if let Some(issue) = iss.list.get(iss.cursor).cloned() {
                     r.jump_to(&issue.path);
                     m.notice = Some(Notice::warn(format!(
-                        "{}：{}",
+                        "{}{}{}",
                         r.form.path_label(&issue.path, m.lang),
+                        tr(m.lang, "：", ": "),
                         issue.message.get(m.lang)
                     )));
                 }

@@ -283,6 +283,10 @@ pub fn footer(contexts: &[Ctx], typing: bool) -> Vec<&'static Binding> {
             if out.iter().any(|o| o.action == b.action) {
                 continue;
             }
+            // On the help screen, "help" is not a hint worth the room.
+            if contexts.first() == Some(&Ctx::Help) && b.action == Action::Help {
+                continue;
+            }
             out.push(b);
         }
     }

@@ -126,6 +126,16 @@ fn form_screen() {
 }
 
 #[test]
+fn form_choice() {
+    check("choice", |lang| {
+        let mut m = form(lang);
+        tab_to(&mut m, "sewage_mode");
+        typ(&mut m, "2");
+        m
+    });
+}
+
+#[test]
 fn form_farms_table() {
     check("farms", |lang| {
         let mut m = form(lang);

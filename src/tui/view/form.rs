@@ -8,7 +8,7 @@ use crate::forms::value::Value;
 use crate::forms::{Field, FieldType, Lang};
 use crate::tui::app::Model;
 use crate::tui::form::{FieldKey, Item, Record, is_text_like};
-use crate::tui::text::{clean, fit, show_value, status_label, tr, truncate, width};
+use crate::tui::text::{clean, fit, show_value, status_label, tr, truncate};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -111,9 +111,11 @@ fn draw_list(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let label_w = (w * 55 / 100).max(10);
     let value_w = w.saturating_sub(label_w + 5);
-    let range = window(r.items.len(), r.cursor, area.height as usize);
+    // Every line first (the focused choice field opens its options below it), then the
+    // window around the focused line.
     let mut lines = Vec::new();
-    for pos in range {
+    let mut cursor_line = 0;
+    for pos in 0..r.items.len() {
         let item = &r.items[pos];
         let focused = pos == r.cursor;
         let line = match item {
@@ -189,9 +191,61 @@ fn draw_list(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
                 l
             }
         };
+        if focused {
+            cursor_line = lines.len();
+        }
         lines.push(line);
+        if focused && !r.read_only {
+            lines.extend(choice_options(m, r));
+        }
     }
-    f.render_widget(Paragraph::new(lines), area);
+    let range = window(lines.len(), cursor_line, area.height as usize);
+    let shown: Vec<Line> = lines.drain(range).collect();
+    f.render_widget(Paragraph::new(shown), area);
+}
+
+/// The options of the focused choice field, numbered, the chosen ones marked.
+fn choice_options(m: &Model, r: &Record) -> Vec<Line<'static>> {
+    let Some(field) = r.focused_field() else {
+        return Vec::new();
+    };
+    if !matches!(field.ty, FieldType::SelectOne | FieldType::SelectMany) {
+        return Vec::new();
+    }
+    let cur = r.live_value().unwrap_or(Value::Null);
+    let many = field.ty == FieldType::SelectMany;
+    field
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let on = match &cur {
+                Value::Text(t) => *t == c.name,
+                Value::Choices(l) => l.iter().any(|x| *x == c.name),
+                _ => false,
+            };
+            let mark = match (many, on) {
+                (true, true) => "[x]",
+                (true, false) => "[ ]",
+                (false, true) => "(•)",
+                (false, false) => "( )",
+            };
+            let mut st = if on {
+                Style::default()
+                    .fg(Color::Green)
+                    .add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            if many && i == r.editor.highlight {
+                st = st.add_modifier(Modifier::UNDERLINED);
+            }
+            Line::styled(
+                format!("      {mark} {} {}", i + 1, c.label.get(m.lang)),
+                st,
+            )
+        })
+        .collect()
 }
 
 fn draw_detail(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
@@ -276,45 +330,22 @@ fn choice_line(r: &Record, field: &Field, lang: Lang, w: usize) -> Line<'static>
             }
         }
         _ => {
-            let chosen = |name: &str| match &cur {
-                Value::Text(t) => t == name,
-                Value::Choices(l) => l.iter().any(|x| x == name),
-                _ => false,
+            let now = show_value(field, &cur, lang);
+            if !now.is_empty() {
+                spans.push(Span::styled(format!(" {} ", truncate(&now, w / 2)), on));
+            }
+            let n = field.choices.len();
+            let hint = match (lang, field.ty) {
+                (Lang::Zh, FieldType::SelectMany) => {
+                    format!("  数字 1–{n} 勾选/取消，←→ 移动，空格 勾选")
+                }
+                (Lang::En, FieldType::SelectMany) => {
+                    format!("  digits 1–{n} tick/untick, ←→ move, space ticks")
+                }
+                (Lang::Zh, _) => format!("  数字 1–{n} 或 ←→ 选择（选项见上）"),
+                (Lang::En, _) => format!("  digits 1–{n} or ←→ choose (options above)"),
             };
-            let mut used = 2;
-            for (i, c) in field.choices.iter().enumerate() {
-                let label = format!(" {} {} ", i + 1, c.label.get(lang));
-                let lw = width(&label) + 1;
-                if used + lw > w {
-                    spans.push(Span::raw("…"));
-                    break;
-                }
-                used += lw;
-                let mut st = if chosen(&c.name) {
-                    on
-                } else {
-                    Style::default()
-                };
-                if field.ty == FieldType::SelectMany && i == r.editor.highlight {
-                    st = st.add_modifier(Modifier::UNDERLINED);
-                }
-                spans.push(Span::styled(label, st));
-                spans.push(Span::raw(" "));
-            }
-            // A narrow screen cannot list them all: say which one is chosen.
-            if used + 2 > w || spans.last().is_some_and(|s| s.content == "…") {
-                let now = show_value(field, &cur, lang);
-                if !now.is_empty() {
-                    spans = vec![
-                        Span::raw("› "),
-                        Span::styled(format!(" {now} "), on),
-                        Span::styled(
-                            tr(lang, "  数字键或 ←→ 选择", "  digits or ←→ to choose"),
-                            dim(),
-                        ),
-                    ];
-                }
-            }
+            spans.push(Span::styled(hint, dim()));
         }
     }
     Line::from(spans)
