@@ -591,7 +591,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             cmds
         }
-        Msg::HistoryLoaded { record_id, rows } => {
+        Msg::HistoryLoaded {
+            record_id,
+            mut rows,
+        } => {
+            // Oldest revision first; within one, in the order of the form.
+            if let Some(r) = &m.record {
+                rows.sort_by_cached_key(|a| (a.rev, field_order(&r.form, &a.field)));
+            }
             m.history = Some(History {
                 record_id,
                 rows,
@@ -644,6 +651,33 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
     }
+}
+
+/// Position of a field (or `group[n].field`) in the form, for listing changes in order.
+fn field_order(form: &crate::forms::Form, field: &str) -> (usize, usize, usize) {
+    use crate::forms::schema::SectionItem;
+    let (top, row, sub) = match super::view::split_path(field) {
+        Some((g, i, f)) => (g, i, Some(f)),
+        None => (field, 0, None),
+    };
+    let mut pos = 0;
+    for s in &form.sections {
+        for item in &s.items {
+            match item {
+                SectionItem::Field(n) if sub.is_none() && n == top => return (pos, 0, 0),
+                SectionItem::Group(g) if sub.is_some() && g == top => {
+                    let k = form
+                        .group(g)
+                        .and_then(|gr| gr.fields.iter().position(|f| Some(f.name.as_str()) == sub))
+                        .unwrap_or(usize::MAX);
+                    return (pos, row, k);
+                }
+                _ => {}
+            }
+            pos += 1;
+        }
+    }
+    (usize::MAX, row, 0)
 }
 
 fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
@@ -960,6 +994,7 @@ fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
             }
         }
         Some(Action::Language) => {
+            m.notice = None;
             m.lang = match m.lang {
                 Lang::Zh => Lang::En,
                 Lang::En => Lang::Zh,

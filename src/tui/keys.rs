@@ -186,7 +186,7 @@ pub static TABLE: &[Binding] = &[
     b!(Form, [k(Down)], "↓", Next, "下一项", "next", footer = false, typing = true),
     b!(Form, [ctrl('f')], "Ctrl-F", Finalize, "完成", "finalize", footer = true, typing = true),
     b!(Form, [ctrl('t')], "Ctrl-T", History, "修改记录", "history", footer = false, typing = true),
-    b!(Form, [k(Esc)], "Esc", Back, "返回首页", "home", footer = true, typing = true),
+    b!(Form, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = true),
     // Choice fields
     b!(Choice, [k(Right), ch(' ')], "←→/Space", ChoiceNext, "选择", "choose", footer = true, typing = false),
     b!(Choice, [k(Left)], "←", ChoicePrev, "上一个选项", "previous choice", footer = false, typing = false),

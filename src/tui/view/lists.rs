@@ -23,24 +23,36 @@ pub fn short_time(at: &str) -> String {
     }
 }
 
-/// A field of the audit trail as people read it: its label, `farms[2].head_count` as
-/// "规模养殖场 第2行 · …".
-fn field_label(m: &Model, field: &str) -> String {
+/// `farms[2].head_count` → ("farms", 1, "head_count").
+pub fn split_path(field: &str) -> Option<(&str, usize, &str)> {
+    let (g, rest) = field.split_once('[')?;
+    let (n, f) = rest.split_once("].")?;
+    let i = n.parse::<usize>().ok().filter(|i| *i > 0)?;
+    Some((g, i - 1, f))
+}
+
+/// A field of the audit trail as people read it: its label; a group row's field as
+/// "#2 label" (with the group's name where there is room).
+fn field_label(m: &Model, field: &str, wide: bool) -> String {
     let Some(r) = &m.record else {
         return clean(field);
     };
-    if let Some((g, rest)) = field.split_once('[')
-        && let Some((n, f)) = rest.split_once("].")
-        && let Ok(i) = n.parse::<usize>()
-        && i > 0
-    {
-        return r.form.path_label(
-            &FieldPath {
-                group: Some((g.to_string(), i - 1)),
-                field: f.to_string(),
-            },
-            m.lang,
-        );
+    if let Some((g, i, f)) = split_path(field) {
+        if wide {
+            return r.form.path_label(
+                &FieldPath {
+                    group: Some((g.to_string(), i)),
+                    field: f.to_string(),
+                },
+                m.lang,
+            );
+        }
+        let label = r
+            .form
+            .group_field(g, f)
+            .map(|x| x.label.get(m.lang).to_string())
+            .unwrap_or_else(|| clean(f));
+        return format!("#{} {label}", i + 1);
     }
     r.form
         .field(field)
@@ -52,7 +64,12 @@ fn value_text(m: &Model, field: &str, v: &crate::forms::value::Value) -> String 
     if v.is_null() {
         return "—".into();
     }
-    match m.record.as_ref().and_then(|r| r.form.field(field)) {
+    let form = m.record.as_ref().map(|r| &r.form);
+    let f = match split_path(field) {
+        Some((g, _, name)) => form.and_then(|x| x.group_field(g, name)),
+        None => form.and_then(|x| x.field(field)),
+    };
+    match f {
         Some(f) => show_value(f, v, m.lang),
         None => show_raw(v, m.lang),
     }
@@ -115,7 +132,7 @@ pub fn draw_history(m: &Model, f: &mut Frame, area: Rect) {
             Span::raw(fit(&format!("{}", row.rev), rev_w)),
             Span::styled(fit(&short_time(&row.at), at_w), dim()),
             Span::raw(fit(&clean(&row.who), who_w)),
-            Span::raw(fit(&field_label(m, &row.field), field_w)),
+            Span::raw(fit(&field_label(m, &row.field, w >= 120), field_w)),
             Span::raw(fit(&change, change_w)),
         ]));
     }

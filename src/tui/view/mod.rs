@@ -7,6 +7,8 @@ mod help;
 mod home;
 mod lists;
 
+pub use lists::split_path;
+
 use super::app::{Model, NoticeKind, Screen};
 use super::keys;
 use super::text::{fit, tr, width};
