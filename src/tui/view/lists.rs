@@ -131,8 +131,14 @@ pub fn draw_history(m: &Model, f: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![
             Span::raw(fit(&format!("{}", row.rev), rev_w)),
             Span::styled(fit(&short_time(&row.at), at_w), dim()),
-            Span::raw(fit(&clean(&row.who), who_w)),
-            Span::raw(fit(&field_label(m, &row.field, w >= 120), field_w)),
+            Span::raw(format!("{} ", fit(&clean(&row.who), who_w - 1))),
+            Span::raw(format!(
+                "{} ",
+                fit(
+                    &field_label(m, &row.field, w >= 120),
+                    field_w.saturating_sub(1)
+                )
+            )),
             Span::raw(fit(&change, change_w)),
         ]));
     }
@@ -192,13 +198,13 @@ pub fn draw_review(m: &Model, f: &mut Frame, area: Rect) {
         let row = &rv.rows[i];
         let mut l = Line::from(vec![
             Span::raw(if i == rv.cursor { "› " } else { "  " }),
-            Span::raw(fit(&clean(&row.village.name), name_w)),
+            Span::raw(format!("{} ", fit(&clean(&row.village.name), name_w - 1))),
             Span::styled(fit(&row.village.code, code_w), dim()),
             Span::styled(
                 fit(status_label(row.status, m.lang), st_w),
                 status_style(row.status),
             ),
-            Span::raw(fit(&clean(&row.finalized_by), by_w)),
+            Span::raw(format!("{} ", fit(&clean(&row.finalized_by), by_w - 1))),
             Span::styled(fit(&short_time(&row.finalized_at), at_w), dim()),
             Span::styled(
                 fit(&clean(row.comment.as_deref().unwrap_or("")), comment_w),
