@@ -135,6 +135,11 @@ pub enum Cmd {
     StartRevision {
         record_id: String,
     },
+    DiscardRevision {
+        record_id: String,
+        village: String,
+        round: String,
+    },
     LoadHistory {
         record_id: String,
     },
@@ -1207,6 +1212,33 @@ fn form_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                 }
             }
             cmds
+        }
+        Some(Action::Discard) => {
+            match (&r.record_id, r.rev) {
+                (Some(id), Some(rev)) => {
+                    let q = match m.lang {
+                        Lang::Zh => format!("放弃本次修订，恢复到第 {rev} 版？按 y 确定，n 取消"),
+                        Lang::En => {
+                            format!("Discard these changes and go back to revision {rev}? y / n")
+                        }
+                    };
+                    m.confirm = Some(Confirm {
+                        question: q,
+                        cmd: Cmd::DiscardRevision {
+                            record_id: id.clone(),
+                            village: r.village.code.clone(),
+                            round: r.round.clone(),
+                        },
+                    });
+                }
+                _ => {
+                    m.notice = Some(Notice::info(m.t(
+                        "这是第一版的草稿，没有可恢复的版本",
+                        "This is the first draft: there is no revision to go back to",
+                    )))
+                }
+            }
+            Vec::new()
         }
         Some(Action::History) => {
             let Some(mut cmds) = leave_field(m) else {

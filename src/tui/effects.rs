@@ -152,7 +152,16 @@ impl Effects {
                 out.push(Msg::RecordOpened(Box::new(o)));
             }
             Cmd::Commit(c) => {
-                let id = self.resolve(c.rec, &mut out)?;
+                let id = match self.resolve(c.rec, &mut out) {
+                    Ok(id) => id,
+                    Err(e) => {
+                        out.push(Msg::CommitFailed {
+                            field: c.field,
+                            error: format!("{e:#}"),
+                        });
+                        return Ok(out);
+                    }
+                };
                 let row = c.row.as_ref().map(|(g, r)| (g.as_str(), r.as_str()));
                 match self
                     .store
@@ -206,6 +215,17 @@ impl Effects {
                     "已开始新版本：修改后按 Ctrl-F 完成",
                     "A new revision is open: change what needs changing, then Ctrl-F to finalize",
                 ))));
+            }
+            Cmd::DiscardRevision {
+                record_id,
+                village,
+                round,
+            } => {
+                self.store.discard_revision_draft(&record_id)?;
+                let o = self.open(&village, &round, None)?;
+                out.push(Msg::RecordOpened(Box::new(o)));
+                let statuses = self.store.village_statuses(&form_id, &round)?;
+                out.push(Msg::StatusesLoaded { round, statuses });
             }
             Cmd::LoadHistory { record_id } => {
                 let rows = self.store.audit_trail(&record_id)?;

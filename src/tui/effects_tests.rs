@@ -212,3 +212,22 @@ fn demo_without_a_generator_says_so() {
     );
     assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Warn));
 }
+
+#[test]
+fn a_new_revision_can_be_discarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), None);
+    fill(&mut m, &mut fx);
+    send(&mut m, &mut fx, ctrl('f'));
+    assert!(m.record.as_ref().unwrap().read_only);
+    send(&mut m, &mut fx, key(KeyCode::Char('e')));
+    assert!(!m.record.as_ref().unwrap().read_only);
+    assert_eq!(m.home.status(VILLAGE), RecordStatus::Finalized);
+    send(&mut m, &mut fx, ctrl('d'));
+    assert!(m.confirm.is_some());
+    send(&mut m, &mut fx, key(KeyCode::Char('y')));
+    let r = m.record.as_ref().unwrap();
+    assert!(r.read_only);
+    assert_eq!(r.rev, Some(1));
+    assert!(!fx.store.records_of("village", VILLAGE, "2020").unwrap()[0].has_draft);
+}

@@ -87,6 +87,8 @@ pub enum Action {
     History,
     /// Start a new revision of a finalized record.
     Edit,
+    /// Drop the draft of a new revision (the finalized one stays).
+    Discard,
     ChoiceNext,
     ChoicePrev,
     Clear,
@@ -185,6 +187,7 @@ pub static TABLE: &[Binding] = &[
     b!(Form, [k(Up)], "↑↓", Prev, "上一项/下一项", "previous/next", footer = false, typing = true),
     b!(Form, [k(Down)], "↓", Next, "下一项", "next", footer = false, typing = true),
     b!(Form, [ctrl('f')], "Ctrl-F", Finalize, "完成", "finalize", footer = true, typing = true),
+    b!(Form, [ctrl('d')], "Ctrl-D", Discard, "放弃本次修订", "discard this revision", footer = false, typing = true),
     b!(Form, [ctrl('t')], "Ctrl-T", History, "修改记录", "history", footer = false, typing = true),
     b!(Form, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = true),
     // Choice fields

@@ -734,3 +734,26 @@ fn key_releases_are_ignored() {
     update(&mut m, Msg::Key(ev));
     assert!(!m.quit);
 }
+
+#[test]
+fn discard_asks_first_and_only_for_a_revision_draft() {
+    let mut m = form_model(opened(Some("r1"), false));
+    assert!(update(&mut m, ctrl('d')).is_empty());
+    assert!(
+        m.confirm.is_none(),
+        "a first draft has nothing to go back to"
+    );
+    let mut o = opened(Some("r1"), false);
+    o.rev = Some(1);
+    let mut m = form_model(o);
+    assert!(update(&mut m, ctrl('d')).is_empty());
+    assert!(m.confirm.is_some());
+    assert_eq!(
+        press(&mut m, KeyCode::Char('y')),
+        vec![Cmd::DiscardRevision {
+            record_id: "r1".into(),
+            village: "411003003204".into(),
+            round: "2020".into()
+        }]
+    );
+}

@@ -189,7 +189,7 @@ pub fn draw_first_run(m: &Model, f: &mut Frame, area: Rect) {
             tr(
                 m.lang,
                 "  首页按 县→乡镇→村 列出名册和本轮状态；表单逐项填写，离开一项即保存；",
-                "  Home lists the register (county → township → village) with each status; the form",
+                "  Home: the register and each village's status. Form: each answer is saved",
             ),
             w,
         )),
@@ -197,7 +197,7 @@ pub fn draw_first_run(m: &Model, f: &mut Frame, area: Rect) {
             tr(
                 m.lang,
                 "  审核页供乡镇通过或退回已完成的记录。任何时候按 F1 查看按键。",
-                "  saves each field as you leave it; Review approves or returns records. F1: keys.",
+                "  when you leave the field. Review: approve or return records. F1: all keys.",
             ),
             w,
         )),
