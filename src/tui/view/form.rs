@@ -221,7 +221,7 @@ fn choice_options(m: &Model, r: &Record) -> Vec<Line<'static>> {
         .map(|(i, c)| {
             let on = match &cur {
                 Value::Text(t) => *t == c.name,
-                Value::Choices(l) => l.iter().any(|x| *x == c.name),
+                Value::Choices(l) => l.contains(&c.name),
                 _ => false,
             };
             let mark = match (many, on) {
