@@ -1049,6 +1049,9 @@ fn form_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
         m.screen = Screen::Home;
         return Vec::new();
     };
+    if action != Some(Action::Back) {
+        r.escape_armed = false;
+    }
     // The list of what blocks finalizing.
     if let Some(iss) = &mut r.issues {
         match action {
@@ -1183,7 +1186,29 @@ fn form_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
             cmds
         }
         Some(Action::Back) => {
+            // A second Esc on unreadable input gives it up (the saved value comes back).
+            if m.record.as_ref().is_some_and(|r| r.escape_armed)
+                && let Some(r) = &mut m.record
+            {
+                r.escape_armed = false;
+                if let Some(k) = r.focused_key() {
+                    r.messages.remove(&k);
+                }
+                r.load_editor();
+                r.rebuild();
+            }
             let Some(cmds) = leave_field(m) else {
+                let lang = m.lang;
+                if let Some(r) = &mut m.record {
+                    r.escape_armed = true;
+                }
+                if let Some(n) = &mut m.notice {
+                    n.text.push_str(tr(
+                        lang,
+                        "（再按 Esc 放弃输入的内容）",
+                        " (Esc again to give up what was typed)",
+                    ));
+                }
                 return Vec::new();
             };
             if let Some(r) = &mut m.record

@@ -121,6 +121,8 @@ pub struct Record {
     /// Commits sent and not yet confirmed.
     pub pending: usize,
     pub issues: Option<Issues>,
+    /// Esc was refused because the input does not read; a second Esc gives it up.
+    pub escape_armed: bool,
 }
 
 pub fn is_text_like(f: &Field) -> bool {
@@ -151,6 +153,7 @@ impl Record {
             messages: HashMap::new(),
             pending: 0,
             issues: None,
+            escape_armed: false,
         };
         r.rebuild();
         r.cursor = r.first_focusable_from(0).unwrap_or(0);

@@ -757,3 +757,19 @@ fn discard_asks_first_and_only_for_a_revision_draft() {
         }]
     );
 }
+
+#[test]
+fn esc_twice_gives_up_unreadable_input() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "households");
+    typ(&mut m, "abc");
+    assert!(press(&mut m, KeyCode::Esc).is_empty());
+    assert_eq!(
+        m.screen,
+        Screen::Form,
+        "the typed text is not dropped silently"
+    );
+    assert!(m.notice.as_ref().unwrap().text.contains("再按 Esc"));
+    assert!(press(&mut m, KeyCode::Esc).is_empty());
+    assert_eq!(m.screen, Screen::Home);
+}
