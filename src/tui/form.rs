@@ -249,7 +249,11 @@ impl Record {
 
     /// Is the user typing into a text-like input (so letters are text, not commands)?
     pub fn typing(&self) -> bool {
-        !self.read_only && self.issues.is_none() && self.focused_field().is_some_and(is_text_like)
+        !self.read_only
+            && self.issues.is_none()
+            && self
+                .focused_field()
+                .is_some_and(|f| is_text_like(f) && !f.is_calculated())
     }
 
     fn focusable(&self, i: usize) -> bool {
@@ -404,6 +408,9 @@ impl Record {
         let Some(key) = self.focused_key() else {
             return Ok(None);
         };
+        if self.form_field(&key).is_none_or(|f| f.is_calculated()) {
+            return Ok(None);
+        }
         let value = match self.live_value() {
             Ok(v) => v,
             Err(msg) => {

@@ -201,6 +201,12 @@ impl Home {
                     for a in t.ancestors(i) {
                         shown[a] = true;
                     }
+                    // A township (or county) found by name shows its villages.
+                    let mut stack = t.children[i].clone();
+                    while let Some(c) = stack.pop() {
+                        shown[c] = true;
+                        stack.extend(t.children[c].iter().copied());
+                    }
                 }
             }
             for (i, s) in shown.iter().enumerate() {
@@ -350,6 +356,13 @@ pub(crate) mod tests {
         assert_eq!(h.cursor, 2);
         h.set_query("411003004");
         assert_eq!(h.visible, vec![0, 4, 5]);
+        h.set_query("灵井镇");
+        assert_eq!(
+            h.visible,
+            vec![0, 4, 5],
+            "a township found by name shows its villages"
+        );
+        assert_eq!(h.cursor, 2);
         h.set_query("");
         h.reveal("411003004201");
         assert_eq!(h.selected(), Some(5));

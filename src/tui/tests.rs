@@ -773,3 +773,18 @@ fn esc_twice_gives_up_unreadable_input() {
     assert!(press(&mut m, KeyCode::Esc).is_empty());
     assert_eq!(m.screen, Screen::Home);
 }
+
+#[test]
+fn a_calculated_field_can_be_shown_but_not_typed_into() {
+    let mut o = opened(Some("r1"), false);
+    o.field = Some("toilet_harmless".into());
+    let mut m = form_model(o);
+    assert_eq!(
+        focused(&m),
+        "toilet_harmless",
+        "an issue or --field may point at it"
+    );
+    assert!(!m.typing());
+    typ(&mut m, "5");
+    assert!(press(&mut m, KeyCode::Tab).is_empty());
+}
