@@ -219,11 +219,15 @@ impl Home {
         self.cursor = keep
             .and_then(|k| self.visible.iter().position(|&v| v == k))
             .unwrap_or_else(|| {
-                // With a filter, start on the first match that is a village.
-                self.visible
-                    .iter()
-                    .position(|&v| !q.is_empty() && self.tree.units[v].level == Level::Village)
-                    .unwrap_or(0)
+                // With a filter, start on the first village in scope that matches (a
+                // residents' committee only when no villagers' committee does).
+                let village = |in_scope: bool| {
+                    self.visible.iter().position(|&v| {
+                        let d = &self.tree.units[v];
+                        !q.is_empty() && d.level == Level::Village && (d.in_scope || !in_scope)
+                    })
+                };
+                village(true).or_else(|| village(false)).unwrap_or(0)
             })
             .min(self.visible.len().saturating_sub(1));
     }

@@ -340,3 +340,14 @@ fn nothing_essential_is_cut_at_80x24() {
         }
     }
 }
+
+#[test]
+fn search_lands_on_the_first_village_in_scope() {
+    let mut m = base(Lang::Zh);
+    press(&mut m, KeyCode::Char('/'));
+    typ(&mut m, "灵井镇");
+    press(&mut m, KeyCode::Enter);
+    let i = m.home.selected().unwrap();
+    let d = &m.home.tree.units[i];
+    assert!(d.in_scope, "{} {}", d.code, d.name);
+}
