@@ -9,8 +9,19 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_ruralenv");
 const VILLAGE: &str = "411003003204";
 
+/// A tmux server of this test's own (`-L`), so no one else's sessions are touched.
+fn socket() -> String {
+    format!("ruralenv-e2e-{}", std::process::id())
+}
+
+fn tmux_cmd() -> Command {
+    let mut c = Command::new("tmux");
+    c.args(["-L", &socket()]);
+    c
+}
+
 fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").args(args).output().expect("run tmux");
+    let out = tmux_cmd().args(args).output().expect("run tmux");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -18,9 +29,7 @@ struct Session(String);
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .output();
+        let _ = tmux_cmd().args(["kill-session", "-t", &self.0]).output();
     }
 }
 
@@ -151,4 +160,6 @@ fn values_left_with_tab_or_enter_survive_kill_9() {
         assert!(sc.contains(text), "'{text}' missing after restart:\n{sc}");
     }
     keys(&s, &["C-c"]);
+    drop(s);
+    let _ = tmux_cmd().arg("kill-server").output();
 }
