@@ -39,7 +39,7 @@ fn start(name: &str, dir: &Path) -> Session {
         "exec '{BIN}' --data-dir '{}' --surveyor 张三 edit {VILLAGE} --round 2020 --field households",
         dir.display()
     );
-    let ok = Command::new("tmux")
+    let ok = tmux_cmd()
         .args([
             "new-session",
             "-d",
