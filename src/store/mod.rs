@@ -4,6 +4,7 @@
 //! commit is on disk when it returns: a power cut loses at most the field being typed.
 //! Nothing outside this module writes SQL.
 
+mod bulk;
 mod divisions;
 mod facts;
 mod records;
@@ -11,6 +12,7 @@ mod revision;
 mod rollup;
 mod trust;
 
+pub use bulk::BulkMerge;
 pub use divisions::DivisionRow;
 pub use facts::{InsertOutcome, Resolution, Review, ReviewAction};
 pub use records::{FinalizeResult, RecordStatus, RecordSummary};

@@ -1,0 +1,220 @@
+//! The bulk path must give the same database as merging revision by revision.
+
+use super::super::{InsertOutcome, Resolution, Revision, Store};
+use crate::forms::FormSet;
+use crate::forms::record::RecordData;
+use crate::forms::value::Value;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn open() -> (tempfile::TempDir, Store, FormSet) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let set = FormSet::builtin();
+    // Merging does not look at the register: none is loaded, to keep 300 stores quick.
+    store.ensure_form(set.village_form()).unwrap();
+    (dir, store, set)
+}
+
+const VILLAGES: [&str; 4] = [
+    "411003003204",
+    "411003003205",
+    "411003003206",
+    "411023100201",
+];
+
+/// A random set of facts for a few villages: several records per village (duplicates),
+/// several revisions per record, forks (same number, other content), equal timestamps,
+/// and resolutions that name present and absent candidates.
+fn facts(rng: &mut ChaCha8Rng) -> (Vec<Revision>, Vec<Resolution>) {
+    let mut revs = Vec::new();
+    let mut res = Vec::new();
+    let times = ["2020-06-01T10:00:00+08:00", "2020-06-02T10:00:00+08:00"];
+    for (vi, v) in VILLAGES.iter().enumerate() {
+        let records = rng.random_range(0..=3);
+        for ri in 0..records {
+            let record_id = format!("r{vi}{ri}-{}", rng.random_range(0..3));
+            if revs.iter().any(|r: &Revision| r.record_id == record_id) {
+                continue;
+            }
+            let top = rng.random_range(1..=3u32);
+            for rev in 1..=top {
+                let copies = if rng.random_bool(0.3) { 2 } else { 1 };
+                for c in 0..copies {
+                    let mut data = RecordData::default();
+                    data.set("households", Value::Int(rng.random_range(0..100) + c));
+                    data.set("toilet_harmless", Value::Int(rng.random_range(0..50)));
+                    data.set("garbage_effective", Value::Bool(rng.random_bool(0.5)));
+                    revs.push(Revision {
+                        record_id: record_id.clone(),
+                        rev,
+                        parent_hash: None,
+                        form_id: "village".into(),
+                        form_version: 1,
+                        village_code: v.to_string(),
+                        round: "2020".into(),
+                        finalized_at: times[rng.random_range(0..2)].into(),
+                        finalized_by: "张三".into(),
+                        data,
+                        changes: vec![],
+                    });
+                }
+            }
+        }
+    }
+    for _ in 0..rng.random_range(0..4) {
+        if revs.is_empty() {
+            break;
+        }
+        let pick = &revs[rng.random_range(0..revs.len())];
+        let kind = if rng.random_bool(0.5) {
+            "fork"
+        } else {
+            "duplicate"
+        };
+        res.push(Resolution {
+            resolution_id: format!("z{}", rng.random_range(0..5)),
+            kind: kind.into(),
+            form_id: "village".into(),
+            village_code: pick.village_code.clone(),
+            round: "2020".into(),
+            record_id: if rng.random_bool(0.8) {
+                pick.record_id.clone()
+            } else {
+                "absent".into()
+            },
+            rev: pick.rev,
+            hash: if rng.random_bool(0.8) {
+                pick.hash()
+            } else {
+                "0".repeat(64)
+            },
+            who: "李四".into(),
+            at: times[rng.random_range(0..2)].into(),
+        });
+    }
+    (revs, res)
+}
+
+fn dump(store: &Store, sql: &str) -> Vec<String> {
+    let mut stmt = store.conn().prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        Ok((0..n)
+            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+fn tables(store: &Store) -> Vec<Vec<String>> {
+    [
+        "SELECT * FROM records ORDER BY 1",
+        "SELECT * FROM revisions ORDER BY 1, 2, 3",
+        "SELECT * FROM contributions ORDER BY 1, 2, 3, 4",
+        "SELECT * FROM audit ORDER BY 1, 2, 3, 4",
+        "SELECT * FROM current ORDER BY 1, 2, 3",
+    ]
+    .iter()
+    .map(|q| dump(store, q))
+    .collect()
+}
+
+#[test]
+fn bulk_load_equals_merging_one_by_one() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for case in 0..150 {
+        let (revs, res) = facts(&mut rng);
+        let (_da, mut a, set) = open();
+        let (_db, mut b, _) = open();
+        let form = set.village_form();
+        // One transaction per store: the fsyncs of autocommit would dominate the test.
+        let outcomes_a = a
+            .transaction(|s| {
+                let out = revs
+                    .iter()
+                    .map(|r| s.merge_revision(r, form))
+                    .collect::<super::Result<Vec<_>>>()?;
+                for r in &res {
+                    s.merge_resolution(r)?;
+                }
+                Ok(out)
+            })
+            .unwrap();
+        b.transaction(|s| res.iter().try_for_each(|r| s.merge_resolution(r).map(drop)))
+            .unwrap();
+        let outcomes_b = b
+            .bulk_merge("village", "2020", "4110", |load| {
+                revs.iter()
+                    .map(|r| load.merge(r, form))
+                    .collect::<super::Result<Vec<InsertOutcome>>>()
+            })
+            .unwrap();
+        assert_eq!(outcomes_a, outcomes_b, "case {case}");
+        assert_eq!(tables(&a), tables(&b), "case {case}: {revs:#?} {res:#?}");
+        // Recomputing everything set-based changes nothing.
+        a.recompute_current_under("village", "2020", "41").unwrap();
+        assert_eq!(tables(&a), tables(&b), "case {case}");
+    }
+}
+
+#[test]
+fn bulk_load_twice_is_unchanged_and_stale_current_rows_go() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let (revs, _) = loop {
+        let f = facts(&mut rng);
+        if f.0.len() > 3 {
+            break f;
+        }
+    };
+    let (_d, mut s, set) = open();
+    let form = set.village_form();
+    let load = |s: &mut Store| {
+        s.bulk_merge("village", "2020", "411", |l| {
+            revs.iter()
+                .map(|r| l.merge(r, form))
+                .collect::<super::Result<Vec<_>>>()
+        })
+        .unwrap()
+    };
+    load(&mut s);
+    let before = tables(&s);
+    assert!(load(&mut s).iter().all(|o| *o == InsertOutcome::Unchanged));
+    assert_eq!(tables(&s), before);
+    s.conn()
+        .execute(
+            "INSERT INTO current VALUES ('village', '411003003299', '2020', 'x', 1, 'h', 1, 0, 1)",
+            [],
+        )
+        .unwrap();
+    s.recompute_current_under("village", "2020", "411003")
+        .unwrap();
+    assert_eq!(tables(&s), before);
+}
+
+#[test]
+fn bulk_load_refuses_other_rounds_and_rolls_back() {
+    let (_d, mut s, set) = open();
+    let form = set.village_form();
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let (mut revs, _) = loop {
+        let f = facts(&mut rng);
+        if f.0.len() > 1 {
+            break f;
+        }
+    };
+    revs[1].round = "2021".into();
+    let r = s.bulk_merge("village", "2020", "41", |l| {
+        revs.iter()
+            .map(|r| l.merge(r, form))
+            .collect::<super::Result<Vec<_>>>()
+    });
+    assert!(r.is_err());
+    assert!(
+        dump(&s, "SELECT * FROM revisions").is_empty(),
+        "rolled back"
+    );
+}
