@@ -80,6 +80,9 @@ fn read_table(path: &Path) -> anyhow::Result<Table> {
     })
 }
 
+/// A parsed village row: (line, values, calculated columns given in the file).
+type ParsedRow = (String, RecordData, Vec<(String, Value)>);
+
 /// A problem in one row: `line: village: field: reason`.
 struct RowError {
     line: String,
@@ -108,7 +111,8 @@ pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> any
             });
         }
     }
-    let mut records: BTreeMap<String, (String, RecordData, Vec<(String, Value)>)> = BTreeMap::new();
+    // village → (line, values, calculated columns given in the file)
+    let mut records: BTreeMap<String, ParsedRow> = BTreeMap::new();
     for (line, cells) in &main.rows {
         let village = cells[0].trim().to_string();
         let line_s = line.to_string();

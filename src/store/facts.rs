@@ -64,6 +64,18 @@ pub struct Resolution {
     pub at: String,
 }
 
+/// A (form, village, round) with forks or duplicates that no person has resolved yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub form_id: String,
+    pub village_code: String,
+    pub round: String,
+    /// Records of this village and round (more than one: duplicates).
+    pub records: i64,
+    /// A record has two revisions with the same number (a fork).
+    pub forked: bool,
+}
+
 impl Store {
     /// Store a revision whose form is known and whose content has been validated.
     pub(super) fn insert_revision_unchecked(
@@ -428,11 +440,7 @@ impl Store {
     }
 
     /// Villages with forks or duplicates not yet resolved by a person.
-    /// (form, village, round, records, forked)
-    pub fn open_conflicts(
-        &self,
-        round: Option<&str>,
-    ) -> Result<Vec<(String, String, String, i64, bool)>> {
+    pub fn open_conflicts(&self, round: Option<&str>) -> Result<Vec<Conflict>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT form_id, village_code, round, records, forked FROM current
              WHERE resolved = 0 AND (records > 1 OR forked = 1) AND (?1 IS NULL OR round = ?1)
@@ -440,13 +448,13 @@ impl Store {
         )?;
         let rows = stmt
             .query_map([round], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get::<_, i64>(4)? != 0,
-                ))
+                Ok(Conflict {
+                    form_id: r.get(0)?,
+                    village_code: r.get(1)?,
+                    round: r.get(2)?,
+                    records: r.get(3)?,
+                    forked: r.get::<_, i64>(4)? != 0,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)

@@ -14,8 +14,8 @@ mod trust;
 
 pub use bulk::BulkMerge;
 pub use divisions::DivisionRow;
-pub use facts::{InsertOutcome, Resolution, Review, ReviewAction};
-pub use records::{FinalizeResult, RecordStatus, RecordSummary};
+pub use facts::{Conflict, InsertOutcome, Resolution, Review, ReviewAction};
+pub use records::{AuditEntry, FinalizeResult, RecordStatus, RecordSummary};
 pub use revision::{Change, Revision, diff, sha256_hex};
 pub use rollup::Bucket;
 pub use trust::TrustedKey;

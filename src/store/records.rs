@@ -49,10 +49,21 @@ pub struct RecordSummary {
     pub return_comment: Option<String>,
 }
 
+/// One changed field in the audit trail: who changed it from what to what, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub rev: u32,
+    pub field: String,
+    pub old: Value,
+    pub new: Value,
+    pub who: String,
+    pub at: String,
+}
+
 /// Outcome of finalize: a new revision, or the problems that block it.
 #[derive(Debug)]
 pub enum FinalizeResult {
-    Finalized(Revision),
+    Finalized(Box<Revision>),
     Blocked(Vec<Issue>),
 }
 
@@ -288,7 +299,7 @@ impl Store {
             s.recompute_current(&revision.form_id, &revision.village_code, &revision.round)?;
             Ok(())
         })?;
-        Ok(FinalizeResult::Finalized(revision))
+        Ok(FinalizeResult::Finalized(Box::new(revision)))
     }
 
     /// Open a new draft on top of the record's current revision ("edit" a finalized record).
@@ -467,10 +478,7 @@ impl Store {
     }
 
     /// Audit trail of a record, oldest first: (rev, field, old, new, who, at).
-    pub fn audit_trail(
-        &self,
-        record_id: &str,
-    ) -> Result<Vec<(u32, String, Value, Value, String, String)>> {
+    pub fn audit_trail(&self, record_id: &str) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT rev, field, old, new, who, at FROM audit WHERE record_id = ?1 ORDER BY rev, at, field",
         )?;
@@ -478,14 +486,14 @@ impl Store {
             .query_map([record_id], |r| {
                 let old: Option<String> = r.get(2)?;
                 let new: Option<String> = r.get(3)?;
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    old.map(|s| unjson(&s)).unwrap_or_default(),
-                    new.map(|s| unjson(&s)).unwrap_or_default(),
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
+                Ok(AuditEntry {
+                    rev: r.get(0)?,
+                    field: r.get(1)?,
+                    old: old.map(|s| unjson(&s)).unwrap_or_default(),
+                    new: new.map(|s| unjson(&s)).unwrap_or_default(),
+                    who: r.get(4)?,
+                    at: r.get(5)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)

@@ -138,15 +138,15 @@ fn draft_finalize_edit_and_audit() {
     assert_eq!(r2.rev, 2);
     assert_eq!(r2.parent_hash.as_deref(), Some(r1.hash().as_str()));
     let trail = store.audit_trail(&id).unwrap();
-    let rev2: Vec<_> = trail.iter().filter(|t| t.0 == 2).collect();
-    let fields: Vec<&str> = rev2.iter().map(|t| t.1.as_str()).collect();
+    let rev2: Vec<_> = trail.iter().filter(|t| t.rev == 2).collect();
+    let fields: Vec<&str> = rev2.iter().map(|t| t.field.as_str()).collect();
     assert_eq!(fields, vec!["garbage_effective", "garbage_supervision"]);
-    assert_eq!(rev2[1].2, Value::Bool(false));
-    assert_eq!(rev2[1].3, Value::Bool(true));
-    assert_eq!(rev2[1].4, "李四");
+    assert_eq!(rev2[1].old, Value::Bool(false));
+    assert_eq!(rev2[1].new, Value::Bool(true));
+    assert_eq!(rev2[1].who, "李四");
     // The first revision is still there, unchanged.
-    assert_eq!(store.revision(&id, 1, &r1.hash()).unwrap().unwrap(), r1);
-    assert_eq!(store.current_revision(&id).unwrap().unwrap(), r2);
+    assert_eq!(store.revision(&id, 1, &r1.hash()).unwrap().unwrap(), *r1);
+    assert_eq!(store.current_revision(&id).unwrap().unwrap(), *r2);
 }
 
 #[test]
