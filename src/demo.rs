@@ -561,12 +561,17 @@ impl<'f> Generator<'f> {
         finalized_at: &str,
         raw: &RecordData,
     ) -> Revision {
-        // A version-8 (custom) UUID from (seed, village, round, copy): the same on a rerun.
+        // A version-8 (custom) UUID, the same on a rerun: the village code in the first
+        // five bytes, so that ids sort like villages and a large load appends to the
+        // tables keyed by record id instead of writing all over them; then a hash of
+        // (seed, village, round, copy).
         let digest = Sha256::digest(
             format!("{}\u{ff}{code}\u{ff}{}\u{ff}{copy}", self.seed, self.round).as_bytes(),
         );
+        let village = code.parse::<u64>().unwrap_or(0).to_be_bytes();
         let mut bytes = [0u8; 16];
-        bytes.copy_from_slice(&digest[..16]);
+        bytes[..5].copy_from_slice(&village[3..]);
+        bytes[5..].copy_from_slice(&digest[..11]);
         Revision {
             record_id: uuid::Builder::from_custom_bytes(bytes)
                 .into_uuid()
