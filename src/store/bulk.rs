@@ -97,7 +97,9 @@ impl Store {
             .map_err(StoreError::from)?;
         self.conn
             .execute_batch(&format!(
-                "PRAGMA cache_size = {BULK_CACHE_KIB}; BEGIN IMMEDIATE"
+                "PRAGMA cache_size = {BULK_CACHE_KIB}; BEGIN IMMEDIATE;
+                 INSERT INTO settings(key, value) VALUES ('rollup_deferred', '1')
+                   ON CONFLICT(key) DO UPDATE SET value = excluded.value;"
             ))
             .map_err(StoreError::from)?;
         let mut load = BulkMerge {
@@ -108,8 +110,9 @@ impl Store {
         };
         let out = f(&mut load).and_then(|v| {
             self.recompute_current_under(form_id, round, prefix)?;
+            self.rebuild_township_rollup(form_id, round, prefix)?;
             self.conn
-                .execute_batch("COMMIT")
+                .execute_batch("DELETE FROM settings WHERE key = 'rollup_deferred'; COMMIT")
                 .map_err(StoreError::from)?;
             Ok(v)
         });
@@ -229,6 +232,53 @@ impl Store {
         } else {
             InsertOutcome::New
         })
+    }
+
+    /// Rebuild the township roll-up rows (`township_sums`, `township_reported`, see
+    /// `schema_2_rollup.sql`) of (form, round) for every township under a code prefix, or
+    /// for the township holding it when the prefix is longer: what the `current` triggers
+    /// do one township at a time, as one statement per table.
+    pub fn rebuild_township_rollup(
+        &mut self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+    ) -> Result<()> {
+        let prefix = &prefix[..prefix.len().min(9)];
+        self.conn
+            .prepare_cached(
+                "DELETE FROM township_sums WHERE form_id = ?1 AND round = ?2
+                   AND township >= ?3 AND township < ?3 || ':'",
+            )?
+            .execute(params![form_id, round, prefix])?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO township_sums(form_id, round, township, indicator, num, den)
+                 SELECT ?1, ?2, substr(c.village_code, 1, 9), k.indicator, sum(k.num), sum(k.den)
+                 FROM current c
+                 JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
+                 JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
+                 WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
+                 GROUP BY substr(c.village_code, 1, 9), k.indicator",
+            )?
+            .execute(params![form_id, round, prefix])?;
+        self.conn
+            .prepare_cached(
+                "DELETE FROM township_reported WHERE form_id = ?1 AND round = ?2
+                   AND township >= ?3 AND township < ?3 || ':'",
+            )?
+            .execute(params![form_id, round, prefix])?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO township_reported(form_id, round, township, reported)
+                 SELECT ?1, ?2, substr(c.village_code, 1, 9), count(*)
+                 FROM current c
+                 JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
+                 WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
+                 GROUP BY substr(c.village_code, 1, 9)",
+            )?
+            .execute(params![form_id, round, prefix])?;
+        Ok(())
     }
 
     /// Recompute `current` for every village of (form, round) under a code prefix with one

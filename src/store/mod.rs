@@ -31,12 +31,15 @@ pub const APPLICATION_ID: i32 = 0x5245_4E56;
 pub const DB_FILE: &str = "ruralenv.db";
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("schema.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("schema.sql")),
+        M::up(include_str!("schema_2_rollup.sql")),
+    ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> i64 {
-    1
+    2
 }
 
 #[derive(Debug, thiserror::Error)]

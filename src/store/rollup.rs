@@ -36,6 +36,10 @@ impl Store {
             let (k, n) = row?;
             out.entry(k).or_default().in_scope = n as u64;
         }
+        if digits == 9 && prefix.len() <= 9 {
+            self.township_rollup(form_id, round, prefix, &mut out)?;
+            return Ok(out);
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT substr(c.village_code, 1, ?4), count(*) FROM current c
              JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
@@ -67,6 +71,44 @@ impl Store {
             out.entry(k).or_default().sums.insert(ind, (n, d));
         }
         Ok(out)
+    }
+
+    /// Reported counts and sums of whole townships under a prefix of at most 9 digits, from
+    /// the township roll-up tables kept by `schema_2_rollup.sql`: the same numbers as
+    /// summing `current` ⋈ `contributions` here, without reading a row per village.
+    fn township_rollup(
+        &self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+        out: &mut HashMap<String, Bucket>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT township, reported FROM township_reported
+             WHERE form_id = ?1 AND round = ?2 AND township >= ?3 AND township < ?3 || ':'",
+        )?;
+        for row in stmt.query_map(params![form_id, round, prefix], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })? {
+            let (k, n) = row?;
+            out.entry(k).or_default().reported = n as u64;
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT township, indicator, num, den FROM township_sums
+             WHERE form_id = ?1 AND round = ?2 AND township >= ?3 AND township < ?3 || ':'",
+        )?;
+        for row in stmt.query_map(params![form_id, round, prefix], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, f64>(2)?,
+                r.get::<_, f64>(3)?,
+            ))
+        })? {
+            let (k, ind, n, d) = row?;
+            out.entry(k).or_default().sums.insert(ind, (n, d));
+        }
+        Ok(())
     }
 
     /// Per-village contributions of one indicator under a prefix (for "what holds it back").

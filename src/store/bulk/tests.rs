@@ -11,9 +11,26 @@ fn open() -> (tempfile::TempDir, Store, FormSet) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let set = FormSet::builtin();
-    // Merging does not look at the register: none is loaded, to keep 300 stores quick.
+    // A small register, quick to load 300 times: one village out of scope, and one of the
+    // villages with records (411023100201) not in it at all.
+    store.load_register(&register(false)).unwrap();
     store.ensure_form(set.village_form()).unwrap();
     (dir, store, set)
+}
+
+fn register(all_in_scope: bool) -> crate::register::Register {
+    let text = format!(
+        "code,name,parent_code,level,in_scope
+411000000000,许昌市,410000000000,city,
+411003000000,建安区,411000000000,county,
+411003003000,邓庄街道,411003000000,township,
+411003003204,甲村委会,411003003000,village,
+411003003205,乙村委会,411003003000,village,
+411003003206,丙村委会,411003003000,village,{}
+",
+        if all_in_scope { "" } else { "0" }
+    );
+    crate::register::Register::parse("t.csv", &text).unwrap()
 }
 
 const VILLAGES: [&str; 4] = [
@@ -117,6 +134,8 @@ fn tables(store: &Store) -> Vec<Vec<String>> {
         "SELECT * FROM contributions ORDER BY 1, 2, 3, 4",
         "SELECT * FROM audit ORDER BY 1, 2, 3, 4",
         "SELECT * FROM current ORDER BY 1, 2, 3",
+        "SELECT * FROM township_sums ORDER BY 1, 2, 3, 4",
+        "SELECT * FROM township_reported ORDER BY 1, 2, 3",
     ]
     .iter()
     .map(|q| dump(store, q))
@@ -157,7 +176,16 @@ fn bulk_load_equals_merging_one_by_one() {
         assert_eq!(tables(&a), tables(&b), "case {case}: {revs:#?} {res:#?}");
         // Recomputing everything set-based changes nothing.
         a.recompute_current_under("village", "2020", "41").unwrap();
+        a.rebuild_township_rollup("village", "2020", "41").unwrap();
         assert_eq!(tables(&a), tables(&b), "case {case}");
+        // A scope change in the register rebuilds the township through its trigger.
+        a.load_register(&register(true)).unwrap();
+        let triggered = tables(&a);
+        a.rebuild_township_rollup("village", "2020", "41").unwrap();
+        assert_eq!(triggered, tables(&a), "case {case}");
+        if revs.iter().any(|r| r.village_code == "411003003206") {
+            assert_ne!(triggered, tables(&b), "case {case}: 丙村 now counts");
+        }
     }
 }
 
