@@ -34,12 +34,13 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("schema.sql")),
         M::up(include_str!("schema_2_rollup.sql")),
+        M::up(include_str!("schema_3_revisions_rowid.sql")),
     ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> i64 {
-    2
+    3
 }
 
 #[derive(Debug, thiserror::Error)]
