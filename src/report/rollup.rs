@@ -96,27 +96,7 @@ pub fn rollup(
     } else {
         Level::Township
     };
-    // One query per level below `under`: at national scale reading every village row of
-    // the register only to drop it would cost more than the roll-up.
-    let mut units = vec![under.clone()];
-    for level in [
-        Level::Province,
-        Level::City,
-        Level::County,
-        Level::Township,
-        Level::Village,
-    ] {
-        if level > max_level {
-            break;
-        }
-        units.extend(
-            store
-                .divisions_under(Some(under), Some(level), level == Level::Village)?
-                .into_iter()
-                .filter(|d| d.code != under.code),
-        );
-    }
-    units[1..].sort_by(|a, b| a.code.cmp(&b.code));
+    let units = store.rollup_units(under, max_level)?;
     let empty = Bucket::default();
     let units = units
         .iter()

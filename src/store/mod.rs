@@ -131,7 +131,11 @@ impl Store {
             });
         }
         migrations().to_latest(&mut conn)?;
-        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        // Written once: rewriting it on every open made each command, even a read-only
+        // report, commit and checkpoint (four fsyncs).
+        if app != APPLICATION_ID {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
         Ok(Store {
             conn,
             path,
