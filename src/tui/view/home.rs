@@ -135,11 +135,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             } else {
                 match m.lang {
                     Lang::Zh => format!("完成 {}/{} 稿 {}", c.done, c.villages, c.draft),
-                    Lang::En => format!("done {}/{} dr {}", c.done, c.villages, c.draft),
+                    Lang::En => format!("{}/{} done, {} dr", c.done, c.villages, c.draft),
                 }
             };
             spans.push(Span::styled(
-                fit_right(&text, right_w),
+                fit_right(&format!(" {text}"), right_w),
                 Style::default().fg(Color::Gray),
             ));
         }
