@@ -429,3 +429,13 @@ fn nothing_essential_is_cut_at_80x24() {
     }
     assert!(!shot.contains('\x1b'));
 }
+
+#[test]
+fn snapshot_drilled_into_a_township() {
+    check("dashboard_drill", |lang| {
+        let mut m = dashboard(lang);
+        press(&mut m, KeyCode::Char('1'));
+        update(&mut m, Msg::DashboardLoaded(township_data()));
+        m
+    });
+}
