@@ -2,6 +2,7 @@
 //! `update(&mut Model, Msg) -> Vec<Cmd>` is a pure state transition: it never touches the
 //! store or the terminal. `effects` runs the commands and answers with messages.
 
+use super::dashboard::{Dashboard, DashboardData, Outcome};
 use super::form::{Commit, Issues, Opened, Record, RecordRef};
 use super::home::{Home, Tree};
 use super::keys::{self, Action, Ctx};
@@ -97,6 +98,8 @@ pub enum Msg {
         record_id: String,
         action: ReviewAction,
     },
+    /// The dashboard of a unit (a child of the one shown: drilled down).
+    DashboardLoaded(Box<DashboardData>),
     /// Something to tell the user (already in the UI language).
     Notice(Notice),
 }
@@ -152,6 +155,11 @@ pub enum Cmd {
         action: ReviewAction,
         comment: String,
     },
+    /// Roll up a unit's round for the dashboard.
+    LoadDashboard {
+        unit: String,
+        round: String,
+    },
     /// Fill the database with demo data (a hook: effects answers when it is not built in).
     LoadDemo {
         under: String,
@@ -201,6 +209,7 @@ pub enum Screen {
     Form,
     History,
     Review,
+    Dashboard,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,6 +272,7 @@ pub struct Model {
     pub record: Option<Record>,
     pub history: Option<History>,
     pub review: Option<ReviewState>,
+    pub dashboard: Option<Dashboard>,
     pub first_run: Option<FirstRun>,
     pub prompt: Option<Prompt>,
     pub confirm: Option<Confirm>,
@@ -317,6 +327,7 @@ impl Model {
             record: None,
             history: None,
             review: None,
+            dashboard: None,
             first_run,
             prompt: None,
             confirm: None,
@@ -353,6 +364,7 @@ impl Model {
                 Screen::Home => Ctx::Home,
                 Screen::History => Ctx::History,
                 Screen::Review => Ctx::Review,
+                Screen::Dashboard => Ctx::Dashboard,
                 Screen::Form => match &self.record {
                     Some(r) if r.issues.is_some() => Ctx::Issues,
                     Some(r) if r.read_only => Ctx::ReadOnly,
@@ -651,6 +663,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             cmds
         }
+        Msg::DashboardLoaded(data) => {
+            match &mut m.dashboard {
+                Some(d) if m.screen == Screen::Dashboard => d.drill_into(data),
+                _ => m.dashboard = Some(Dashboard::new(data)),
+            }
+            m.screen = Screen::Dashboard;
+            Vec::new()
+        }
         Msg::Notice(n) => {
             m.notice(n);
             Vec::new()
@@ -769,6 +789,30 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         Screen::Review => review_key(m, action),
+        Screen::Dashboard => dashboard_key(m, action),
+    }
+}
+
+fn dashboard_key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+    let page = (m.size.1 as isize / 2).max(1);
+    let Some(d) = &mut m.dashboard else {
+        m.screen = Screen::Home;
+        return Vec::new();
+    };
+    match d.key(action, page) {
+        Outcome::Nothing => Vec::new(),
+        Outcome::Drill(unit) => vec![Cmd::LoadDashboard {
+            unit,
+            round: d.view.data.round.clone(),
+        }],
+        Outcome::Close => {
+            let code = d.view.data.unit.code.clone();
+            m.dashboard = None;
+            m.screen = Screen::Home;
+            m.home.reveal(&code);
+            Vec::new()
+        }
+        Outcome::Quit => quit(m, false),
     }
 }
 
@@ -995,6 +1039,25 @@ fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                 None => m.notice(Notice::warn(m.t(
                     "请先把光标移到一个乡镇或其下的村",
                     "Put the cursor on a township or one of its villages first",
+                ))),
+            }
+        }
+        Some(Action::Dashboard) => {
+            // A village's dashboard is its township's.
+            let unit = m.home.selected().map(|i| match m.home.tree.units[i].level {
+                Level::Village => m.home.tree.parent[i].unwrap_or(i),
+                _ => i,
+            });
+            match unit {
+                Some(i) => {
+                    return vec![Cmd::LoadDashboard {
+                        unit: m.home.tree.units[i].code.clone(),
+                        round: m.round.clone(),
+                    }];
+                }
+                None => m.notice(Notice::warn(m.t(
+                    "请先选择一个县、乡镇或市",
+                    "Pick a county, township or city first",
                 ))),
             }
         }

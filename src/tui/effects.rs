@@ -2,6 +2,7 @@
 //! with messages. A field is reported saved only after `set_draft_value` returned.
 
 use super::app::{Cmd, Msg, Notice, ReviewRow, Startup};
+use super::dashboard::DashboardData;
 use super::form::{Opened, RecordRef};
 use super::home::Tree;
 use super::text::tr;
@@ -9,6 +10,8 @@ use crate::forms::record::RecordData;
 use crate::forms::value::Value;
 use crate::forms::{FormSet, Lang};
 use crate::register::Level;
+use crate::report::dashboard;
+use crate::report::rollup::{Depth, rollup};
 use crate::store::{FinalizeResult, RecordStatus, Store};
 use std::collections::HashMap;
 
@@ -254,6 +257,10 @@ impl Effects {
                     .add_review(&record_id, action, &comment, &self.who)?;
                 out.push(Msg::Reviewed { record_id, action });
             }
+            Cmd::LoadDashboard { unit, round } => {
+                let data = self.dashboard(&unit, &round)?;
+                out.push(Msg::DashboardLoaded(Box::new(data)));
+            }
             Cmd::LoadDemo { under, round } => match DEMO_HOOK {
                 Some(hook) => {
                     let n = hook(&mut self.store, &self.forms, &under, &round)?;
@@ -369,6 +376,48 @@ impl Effects {
             rev: Some(rev.rev),
             return_comment: r.return_comment.clone(),
             field,
+        })
+    }
+
+    /// A unit's dashboard: the roll-up (villages below a township, else townships), what
+    /// holds back every indicator with a shortfall, the unreported villages and the trend.
+    pub fn dashboard(&self, unit: &str, round: &str) -> anyhow::Result<DashboardData> {
+        let d = self
+            .store
+            .division(unit)?
+            .ok_or_else(|| anyhow::anyhow!("{unit}: not in the register"))?;
+        let depth = if d.level >= Level::Township {
+            Depth::Villages
+        } else {
+            Depth::Townships
+        };
+        let report = rollup(&self.store, &self.forms, round, &d, depth)?;
+        let mut holdbacks = Vec::new();
+        if let Some(own) = report.units.first() {
+            for v in &own.indicators {
+                if let Some(short) = v.shortfall {
+                    holdbacks.push(dashboard::holdbacks(
+                        &self.store,
+                        &self.forms,
+                        round,
+                        &d,
+                        &v.id,
+                        short,
+                    )?);
+                }
+            }
+        }
+        let unreported =
+            self.store
+                .unreported_villages(&self.forms.village_form().id, round, d.prefix())?;
+        let trend = dashboard::trend(&self.store, &self.forms, &d)?;
+        Ok(DashboardData {
+            unit: d,
+            round: round.to_string(),
+            report,
+            holdbacks,
+            unreported,
+            trend,
         })
     }
 

@@ -25,6 +25,8 @@ pub enum Ctx {
     Issues,
     History,
     Review,
+    /// The dashboard of a unit.
+    Dashboard,
     /// A one-line question (round, return comment).
     Prompt,
     /// "Are you sure?"
@@ -47,6 +49,7 @@ impl Ctx {
             Ctx::Issues => ("完成前需处理的问题", "What blocks finalizing"),
             Ctx::History => ("修改记录", "History"),
             Ctx::Review => ("审核", "Review"),
+            Ctx::Dashboard => ("指标看板", "Dashboard"),
             Ctx::Prompt => ("输入框", "Prompt"),
             Ctx::Confirm => ("确认", "Confirm"),
             Ctx::Help => ("帮助", "Help"),
@@ -99,6 +102,18 @@ pub enum Action {
     Return,
     Confirm,
     Cancel,
+    /// Home: the dashboard of the unit under the cursor.
+    Dashboard,
+    /// Dashboard: the next lower pane, or one of them directly.
+    NextPane,
+    PaneUnits,
+    PaneHoldbacks,
+    PaneUnreported,
+    PaneTrend,
+    /// Dashboard: ↑↓ move the indicator or the rows of the lower pane.
+    SwitchFocus,
+    /// Dashboard: sort the units table by the next indicator.
+    Sort,
 }
 
 /// One key (code plus the modifiers that matter).
@@ -167,6 +182,7 @@ pub static TABLE: &[Binding] = &[
     b!(Home, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
     b!(Home, [ch('/')], "/", Search, "搜索", "search", footer = true, typing = false),
     b!(Home, [ch('r')], "r", Round, "轮次", "round", footer = true, typing = false),
+    b!(Home, [ch('d')], "d", Dashboard, "指标看板", "dashboard", footer = false, typing = false),
     b!(Home, [ch('v')], "v", Review, "审核本乡镇", "review township", footer = true, typing = false),
     b!(Home, [k(Right), ch('l')], "→/l", Expand, "展开", "expand", footer = false, typing = false),
     b!(Home, [k(Left), ch('h')], "←/h", Collapse, "收起/上级", "collapse/parent", footer = false, typing = false),
@@ -222,6 +238,20 @@ pub static TABLE: &[Binding] = &[
     b!(Review, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
     b!(Review, [k(Down), ch('j')], "↓", Down, "下移", "down", footer = false, typing = false),
     b!(Review, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
+    // Dashboard
+    b!(Dashboard, [k(Up), ch('k')], "↑↓/jk", Up, "选择", "choose", footer = true, typing = false),
+    b!(Dashboard, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
+    b!(Dashboard, [k(Tab)], "Tab", NextPane, "面板", "pane", footer = true, typing = false),
+    b!(Dashboard, [k(Enter)], "Enter", Open, "下钻", "drill down", footer = true, typing = false),
+    b!(Dashboard, [k(Esc)], "Esc", Back, "返回", "up", footer = true, typing = false),
+    b!(Dashboard, [ch('s')], "s", Sort, "排序", "sort", footer = true, typing = false),
+    b!(Dashboard, [k(Left), k(Right), ch('h'), ch('l')], "←→", SwitchFocus, "指标/表格", "focus", footer = true, typing = false),
+    b!(Dashboard, [ch('1')], "1", PaneUnits, "下级单位", "units", footer = false, typing = false),
+    b!(Dashboard, [ch('2')], "2", PaneHoldbacks, "短板村", "holds back", footer = false, typing = false),
+    b!(Dashboard, [ch('3')], "3", PaneUnreported, "未报的村", "unreported", footer = false, typing = false),
+    b!(Dashboard, [ch('4')], "4", PaneTrend, "趋势", "trend", footer = false, typing = false),
+    b!(Dashboard, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(Dashboard, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
     // Prompt and confirm
     b!(Prompt, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
     b!(Prompt, [k(Esc)], "Esc", Cancel, "取消", "cancel", footer = true, typing = true),
@@ -308,6 +338,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::ReadOnly,
     Ctx::History,
     Ctx::Review,
+    Ctx::Dashboard,
     Ctx::Prompt,
     Ctx::Confirm,
     Ctx::FirstRun,

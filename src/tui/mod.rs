@@ -4,10 +4,12 @@
 //! - `effects`: runs commands against the store (the only place that touches it);
 //! - `view`: draws a model (pure; snapshot-tested on `TestBackend`);
 //! - `keys`: the one key table behind the footer, the help screen and `update`;
-//! - `home`, `form`: state of the register tree and of one record;
+//! - `home`, `form`, `dashboard`: state of the register tree, of one record and of a
+//!   unit's dashboard;
 //! - `terminal`: raw mode in and out, restored on quit, panic and SIGTERM.
 
 pub mod app;
+pub mod dashboard;
 pub mod effects;
 pub mod form;
 pub mod home;
@@ -16,6 +18,8 @@ pub mod terminal;
 pub mod text;
 pub mod view;
 
+#[cfg(test)]
+mod dashboard_tests;
 #[cfg(test)]
 mod effects_tests;
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! message line and a one-line footer of hints from the key table; at 80×24 the body
 //! still shows what matters.
 
+mod dashboard;
 mod form;
 mod help;
 mod home;
@@ -37,6 +38,7 @@ pub fn draw(m: &Model, f: &mut Frame) {
             Screen::Form => form::draw(m, f, body),
             Screen::History => lists::draw_history(m, f, body),
             Screen::Review => lists::draw_review(m, f, body),
+            Screen::Dashboard => dashboard::draw(m, f, body),
         }
     }
     draw_message(m, f, message);
