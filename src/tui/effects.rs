@@ -24,7 +24,12 @@ pub const DEMO_HOOK: Option<DemoHook> = Some(load_demo);
 
 /// Demo records for every in-scope village under `under` (seed 1: the same data each time,
 /// so loading twice adds nothing).
-fn load_demo(store: &mut Store, forms: &FormSet, under: &str, round: &str) -> anyhow::Result<usize> {
+fn load_demo(
+    store: &mut Store,
+    forms: &FormSet,
+    under: &str,
+    round: &str,
+) -> anyhow::Result<usize> {
     let Some(unit) = store.division(under)? else {
         anyhow::bail!("{under}: no such unit in the register");
     };

@@ -198,7 +198,7 @@ fn finalize_review_return_and_revise() {
 }
 
 #[test]
-fn demo_without_a_generator_says_so() {
+fn demo_data_loads_from_the_generator() {
     let dir = tempfile::tempdir().unwrap();
     let (mut m, mut fx) = start(dir.path(), None);
     pump(
@@ -206,11 +206,22 @@ fn demo_without_a_generator_says_so() {
         &mut fx,
         Vec::new(),
         vec![Cmd::LoadDemo {
-            under: "411000000000".into(),
+            under: "411003003000".into(),
             round: "2020".into(),
         }],
     );
-    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Warn));
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Info));
+    let finalized = fx
+        .store
+        .village_statuses("village", "2020")
+        .unwrap()
+        .values()
+        .filter(|s| **s != RecordStatus::Draft)
+        .count();
+    assert!(
+        finalized > 10,
+        "{finalized} villages of 15 should have demo records"
+    );
 }
 
 #[test]
