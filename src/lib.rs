@@ -7,6 +7,7 @@ pub mod bundle;
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod demo;
 pub mod forms;
 pub mod register;
 pub mod report;

@@ -1,14 +1,91 @@
-//! `demo`: fill a data dir with realistic synthetic records.
+//! `demo`: fill a data dir with realistic synthetic records (see `crate::demo`).
 
-use super::Env;
+use super::{Env, division_arg};
+use crate::forms::value::sanitize_for_terminal;
+use crate::register::Register;
+use anyhow::{Context as _, bail};
+use std::io::Read as _;
 use std::path::Path;
+use std::time::Instant;
 
 pub fn demo(
-    _env: &Env,
-    _under: &str,
-    _round: &str,
-    _seed: u64,
-    _register: Option<&Path>,
+    env: &Env,
+    under: &str,
+    round: &str,
+    seed: u64,
+    register: Option<&Path>,
 ) -> anyhow::Result<()> {
-    anyhow::bail!("the demo generator is not available in this build yet")
+    super::records::check_round(round)?;
+    let mut store = env.open_store()?;
+    if let Some(path) = register {
+        let started = Instant::now();
+        let text = read_register(path)?;
+        let reg = Register::parse(&path.display().to_string(), &text)
+            .map_err(|e| anyhow::anyhow!("{}", sanitize_for_terminal(&e.to_string())))?;
+        drop(text);
+        let n = store.load_register(&reg)?;
+        eprintln!(
+            "loaded {n} divisions from {} ({:.1} s)",
+            path.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let unit = division_arg(&store, under)?;
+    let form = env.forms.village_form().clone();
+    let started = Instant::now();
+    let mut next_note = 0.1;
+    let summary =
+        crate::demo::generate(&mut store, &form, &unit, round, seed, &mut |done, total| {
+            // Progress for long runs only, on stderr, about every tenth.
+            if total >= 20_000 && done as f64 >= next_note * total as f64 {
+                eprintln!("… {done} of {total} villages");
+                next_note += 0.1;
+            }
+        })?;
+    if summary.villages_in_scope == 0 {
+        bail!(
+            "{} {}: no villages in scope under it (see `ruralenv divisions --under {} --level village --in-scope`)",
+            unit.code,
+            sanitize_for_terminal(&unit.name),
+            unit.code
+        );
+    }
+    println!(
+        "demo round {round}, seed {seed}, under {} {}: {} villages in scope, {} reported, {} left unreported; {} records ({} duplicates), {} farms; {} new, {} unchanged{} ({:.1} s)",
+        unit.code,
+        sanitize_for_terminal(&unit.name),
+        summary.villages_in_scope,
+        summary.villages_reported,
+        summary.unreported,
+        summary.records,
+        summary.duplicates,
+        summary.farms,
+        summary.new,
+        summary.unchanged,
+        if summary.other > 0 {
+            format!(
+                ", {} other (records changed since an earlier run)",
+                summary.other
+            )
+        } else {
+            String::new()
+        },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A register CSV as text: plain (UTF-8 or GB18030) or gzip-compressed (`.gz`).
+fn read_register(path: &Path) -> anyhow::Result<String> {
+    if path.extension().is_some_and(|e| e == "gz") {
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(std::io::BufReader::new(file))
+            .read_to_string(&mut text)
+            .with_context(|| format!("{}: not a gzip-compressed UTF-8 CSV", path.display()))?;
+        Ok(text)
+    } else {
+        super::records::read_text(path)
+    }
 }

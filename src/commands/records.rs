@@ -307,7 +307,7 @@ fn same_value(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn check_round(round: &str) -> anyhow::Result<()> {
+pub(super) fn check_round(round: &str) -> anyhow::Result<()> {
     if round.is_empty()
         || round.len() > 32
         || !round

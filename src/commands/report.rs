@@ -51,7 +51,7 @@ pub fn report(
             let mut buf: Vec<u8> = Vec::new();
             match format {
                 ReportFormat::Json => {
-                    serde_json::to_writer_pretty(&mut buf, &writers::to_json(&report))?;
+                    writers::write_json(&report, &mut buf)?;
                     buf.push(b'\n');
                 }
                 ReportFormat::Csv => writers::write_csv(&report, lang, &mut buf)?,

@@ -57,7 +57,9 @@ fn unit_report(forms: &FormSet, d: &DivisionRow, b: &Bucket) -> UnitReport {
 fn add(into: &mut Bucket, b: &Bucket) {
     into.in_scope += b.in_scope;
     into.reported += b.reported;
-    for (k, (n, d)) in &b.sums {
+    let mut sums: Vec<_> = b.sums.iter().collect();
+    sums.sort_by(|x, y| x.0.cmp(y.0));
+    for (k, (n, d)) in sums {
         let e = into.sums.entry(k.clone()).or_insert((0.0, 0.0));
         e.0 += n;
         e.1 += d;
@@ -76,9 +78,13 @@ pub fn rollup(
     let prefix = under.prefix().to_string();
     let digits = if depth == Depth::Villages { 12 } else { 9 };
     let buckets = store.rollup_buckets(form_id, round, &prefix, digits)?;
-    // Sum every bucket into each of its ancestors' prefixes.
+    // Sum every bucket into each of its ancestors' prefixes, in code order: floating-point
+    // sums depend on the order of the terms, and the same facts must give the same report.
+    let mut keys: Vec<&String> = buckets.keys().collect();
+    keys.sort();
     let mut by_prefix: HashMap<String, Bucket> = HashMap::new();
-    for (key, b) in &buckets {
+    for key in keys {
+        let b = &buckets[key];
         for len in [2usize, 4, 6, 9, 12] {
             if len <= key.len() {
                 add(by_prefix.entry(key[..len].to_string()).or_default(), b);
@@ -90,14 +96,7 @@ pub fn rollup(
     } else {
         Level::Township
     };
-    let mut units = vec![under.clone()];
-    units.extend(
-        store
-            .divisions_under(Some(under), None, false)?
-            .into_iter()
-            .filter(|d| d.code != under.code && d.level <= max_level)
-            .filter(|d| d.level != Level::Village || d.in_scope),
-    );
+    let units = store.rollup_units(under, max_level)?;
     let empty = Bucket::default();
     let units = units
         .iter()

@@ -162,6 +162,88 @@ fn indicator_json(v: &IndicatorValue) -> Value {
     })
 }
 
+/// The same document as `to_json`, pretty-printed straight to `out` without building a
+/// `serde_json::Value` first: at provincial and national scale that tree costs more than
+/// the roll-up itself. Byte for byte what `serde_json::to_writer_pretty(out, &to_json(r))`
+/// writes (tested).
+pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(out, &JsonReport(report)).map_err(io::Error::from)
+}
+
+struct JsonReport<'r>(&'r Report);
+struct JsonUnits<'r>(&'r [UnitReport]);
+struct JsonUnit<'r>(&'r UnitReport);
+struct JsonIndicators<'r>(&'r [IndicatorValue]);
+struct JsonIndicator<'r>(&'r IndicatorValue);
+struct JsonNumber(Option<f64>);
+
+impl serde::Serialize for JsonReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("round", &self.0.round)?;
+        m.serialize_entry("generated_at", &self.0.generated_at)?;
+        m.serialize_entry("units", &JsonUnits(&self.0.units))?;
+        m.end()
+    }
+}
+
+impl serde::Serialize for JsonUnits<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(JsonUnit))
+    }
+}
+
+impl serde::Serialize for JsonUnit<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let u = self.0;
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("code", &u.code)?;
+        m.serialize_entry("name", &u.name)?;
+        m.serialize_entry("level", u.level.as_str())?;
+        m.serialize_entry("villages_in_scope", &u.villages_in_scope)?;
+        m.serialize_entry("villages_reported", &u.villages_reported)?;
+        m.serialize_entry("indicators", &JsonIndicators(&u.indicators))?;
+        m.end()
+    }
+}
+
+impl serde::Serialize for JsonIndicators<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(JsonIndicator))
+    }
+}
+
+impl serde::Serialize for JsonIndicator<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let v = self.0;
+        let mut m = s.serialize_map(Some(7))?;
+        m.serialize_entry("id", &v.id)?;
+        m.serialize_entry("numerator", &JsonNumber(Some(v.numerator)))?;
+        m.serialize_entry("denominator", &JsonNumber(Some(v.denominator)))?;
+        m.serialize_entry("value", &JsonNumber(v.value))?;
+        m.serialize_entry("target", &JsonNumber(v.target))?;
+        m.serialize_entry("met", &v.met)?;
+        m.serialize_entry("shortfall", &JsonNumber(v.shortfall))?;
+        m.end()
+    }
+}
+
+impl serde::Serialize for JsonNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            None => s.serialize_unit(),
+            Some(x) => match integral(x) {
+                Some(i) => s.serialize_i64(i),
+                None if x.is_finite() => s.serialize_f64(x),
+                None => s.serialize_unit(),
+            },
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // CSV
 
@@ -931,6 +1013,25 @@ mod tests {
     }
 
     // ---- JSON
+
+    #[test]
+    fn write_json_is_to_json_pretty_byte_for_byte() {
+        let mut report = fixture();
+        // Integral and fractional amounts, nulls, a NaN that must become null.
+        if let Some(u) = report.units.first_mut()
+            && let Some(v) = u.indicators.first_mut()
+        {
+            v.numerator = 1234.5;
+            v.shortfall = Some(f64::NAN);
+        }
+        let mut streamed = Vec::new();
+        write_json(&report, &mut streamed).unwrap();
+        let via_value = serde_json::to_vec_pretty(&to_json(&report)).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            String::from_utf8(via_value).unwrap()
+        );
+    }
 
     #[test]
     fn json_has_the_documented_shape_and_key_order() {

@@ -4,6 +4,7 @@
 //! commit is on disk when it returns: a power cut loses at most the field being typed.
 //! Nothing outside this module writes SQL.
 
+mod bulk;
 mod divisions;
 pub mod exchange;
 mod facts;
@@ -12,6 +13,7 @@ mod revision;
 mod rollup;
 mod trust;
 
+pub use bulk::BulkMerge;
 pub use divisions::DivisionRow;
 pub use facts::{Conflict, InsertOutcome, Resolution, Review, ReviewAction};
 pub use records::{AuditEntry, FinalizeResult, RecordStatus, RecordSummary};
@@ -30,12 +32,16 @@ pub const APPLICATION_ID: i32 = 0x5245_4E56;
 pub const DB_FILE: &str = "ruralenv.db";
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("schema.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("schema.sql")),
+        M::up(include_str!("schema_2_rollup.sql")),
+        M::up(include_str!("schema_3_revisions_rowid.sql")),
+    ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> i64 {
-    1
+    3
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -128,7 +134,11 @@ impl Store {
             });
         }
         migrations().to_latest(&mut conn)?;
-        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        // Written once: rewriting it on every open made each command, even a read-only
+        // report, commit and checkpoint (four fsyncs).
+        if app != APPLICATION_ID {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
         Ok(Store {
             conn,
             path,

@@ -1,7 +1,8 @@
 //! The roll-up queries: indicator sums per township (or per village), reported and
 //! in-scope village counts. Higher levels are sums of these, done by `report::rollup`.
 
-use super::{Result, Store};
+use super::{DivisionRow, Result, Store};
+use crate::register::Level;
 use rusqlite::params;
 use std::collections::HashMap;
 
@@ -36,6 +37,10 @@ impl Store {
             let (k, n) = row?;
             out.entry(k).or_default().in_scope = n as u64;
         }
+        if digits == 9 && prefix.len() <= 9 {
+            self.township_rollup(form_id, round, prefix, &mut out)?;
+            return Ok(out);
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT substr(c.village_code, 1, ?4), count(*) FROM current c
              JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
@@ -65,6 +70,89 @@ impl Store {
         })? {
             let (k, ind, n, d) = row?;
             out.entry(k).or_default().sums.insert(ind, (n, d));
+        }
+        Ok(out)
+    }
+
+    /// Reported counts and sums of whole townships under a prefix of at most 9 digits, from
+    /// the township roll-up tables kept by `schema_2_rollup.sql`: the same numbers as
+    /// summing `current` ⋈ `contributions` here, without reading a row per village.
+    fn township_rollup(
+        &self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+        out: &mut HashMap<String, Bucket>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT township, reported FROM township_reported
+             WHERE form_id = ?1 AND round = ?2 AND township >= ?3 AND township < ?3 || ':'",
+        )?;
+        for row in stmt.query_map(params![form_id, round, prefix], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })? {
+            let (k, n) = row?;
+            out.entry(k).or_default().reported = n as u64;
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT township, indicator, num, den FROM township_sums
+             WHERE form_id = ?1 AND round = ?2 AND township >= ?3 AND township < ?3 || ':'",
+        )?;
+        for row in stmt.query_map(params![form_id, round, prefix], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, f64>(2)?,
+                r.get::<_, f64>(3)?,
+            ))
+        })? {
+            let (k, ind, n, d) = row?;
+            out.entry(k).or_default().sums.insert(ind, (n, d));
+        }
+        Ok(())
+    }
+
+    /// The units a roll-up under `under` lists: `under` first, then every unit below it
+    /// down to `max_level`, in code order; villages only when in scope. One range scan of
+    /// the register: a filter that cannot use the code index would read the whole
+    /// national register for every report.
+    pub fn rollup_units(&self, under: &DivisionRow, max_level: Level) -> Result<Vec<DivisionRow>> {
+        let levels: Vec<&str> = [Level::Province, Level::City, Level::County, Level::Township]
+            .into_iter()
+            .filter(|l| *l <= max_level)
+            .map(Level::as_str)
+            .collect();
+        let villages = max_level >= Level::Village;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, name, parent_code, level, in_scope FROM divisions
+             WHERE code >= ?1 AND code < ?1 || ':' AND code <> ?2
+               AND (level IN (?3, ?4, ?5, ?6) OR (?7 AND level = 'village' AND in_scope = 1))
+             ORDER BY code",
+        )?;
+        let mut out = vec![under.clone()];
+        let rows = stmt.query_map(
+            params![
+                under.prefix(),
+                under.code,
+                levels.first().copied().unwrap_or(""),
+                levels.get(1).copied().unwrap_or(""),
+                levels.get(2).copied().unwrap_or(""),
+                levels.get(3).copied().unwrap_or(""),
+                villages,
+            ],
+            |r| {
+                let level: String = r.get(3)?;
+                Ok(DivisionRow {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    parent: r.get(2)?,
+                    level: Level::parse(&level).unwrap_or(Level::Village),
+                    in_scope: r.get::<_, i64>(4)? != 0,
+                })
+            },
+        )?;
+        for row in rows {
+            out.push(row?);
         }
         Ok(out)
     }

@@ -1,0 +1,316 @@
+//! The bulk path must give the same database as merging revision by revision.
+
+use super::super::{InsertOutcome, Resolution, Revision, Store};
+use crate::forms::FormSet;
+use crate::forms::record::RecordData;
+use crate::forms::value::Value;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn open() -> (tempfile::TempDir, Store, FormSet) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    // Hundreds of stores: durability is not what these tests check, fsyncs only slow them.
+    store
+        .conn()
+        .pragma_update(None, "synchronous", "OFF")
+        .unwrap();
+    let set = FormSet::builtin();
+    // A small register, quick to load 300 times: one village out of scope, and one of the
+    // villages with records (411023100201) not in it at all.
+    store.load_register(&register(false)).unwrap();
+    store.ensure_form(set.village_form()).unwrap();
+    (dir, store, set)
+}
+
+fn register(all_in_scope: bool) -> crate::register::Register {
+    let text = format!(
+        "code,name,parent_code,level,in_scope
+411000000000,许昌市,410000000000,city,
+411003000000,建安区,411000000000,county,
+411003003000,邓庄街道,411003000000,township,
+411003003204,甲村委会,411003003000,village,
+411003003205,乙村委会,411003003000,village,
+411003003206,丙村委会,411003003000,village,{}
+",
+        if all_in_scope { "" } else { "0" }
+    );
+    crate::register::Register::parse("t.csv", &text).unwrap()
+}
+
+const VILLAGES: [&str; 4] = [
+    "411003003204",
+    "411003003205",
+    "411003003206",
+    "411023100201",
+];
+
+/// A random set of facts for a few villages: several records per village (duplicates),
+/// several revisions per record, forks (same number, other content), equal timestamps,
+/// and resolutions that name present and absent candidates.
+fn facts(rng: &mut ChaCha8Rng) -> (Vec<Revision>, Vec<Resolution>) {
+    let mut revs = Vec::new();
+    let mut res = Vec::new();
+    let times = ["2020-06-01T10:00:00+08:00", "2020-06-02T10:00:00+08:00"];
+    for (vi, v) in VILLAGES.iter().enumerate() {
+        let records = rng.random_range(0..=3);
+        for ri in 0..records {
+            let record_id = format!("r{vi}{ri}-{}", rng.random_range(0..3));
+            if revs.iter().any(|r: &Revision| r.record_id == record_id) {
+                continue;
+            }
+            let top = rng.random_range(1..=3u32);
+            for rev in 1..=top {
+                let copies = if rng.random_bool(0.3) { 2 } else { 1 };
+                for c in 0..copies {
+                    let mut data = RecordData::default();
+                    data.set("households", Value::Int(rng.random_range(0..100) + c));
+                    data.set("toilet_harmless", Value::Int(rng.random_range(0..50)));
+                    data.set("garbage_effective", Value::Bool(rng.random_bool(0.5)));
+                    revs.push(Revision {
+                        record_id: record_id.clone(),
+                        rev,
+                        parent_hash: None,
+                        form_id: "village".into(),
+                        form_version: 1,
+                        village_code: v.to_string(),
+                        round: "2020".into(),
+                        finalized_at: times[rng.random_range(0..2)].into(),
+                        finalized_by: "张三".into(),
+                        data,
+                        changes: vec![],
+                    });
+                }
+            }
+        }
+    }
+    for _ in 0..rng.random_range(0..4) {
+        if revs.is_empty() {
+            break;
+        }
+        let pick = &revs[rng.random_range(0..revs.len())];
+        let kind = if rng.random_bool(0.5) {
+            "fork"
+        } else {
+            "duplicate"
+        };
+        res.push(Resolution {
+            resolution_id: format!("z{}", rng.random_range(0..5)),
+            kind: kind.into(),
+            form_id: "village".into(),
+            village_code: pick.village_code.clone(),
+            round: "2020".into(),
+            record_id: if rng.random_bool(0.8) {
+                pick.record_id.clone()
+            } else {
+                "absent".into()
+            },
+            rev: pick.rev,
+            hash: if rng.random_bool(0.8) {
+                pick.hash()
+            } else {
+                "0".repeat(64)
+            },
+            who: "李四".into(),
+            at: times[rng.random_range(0..2)].into(),
+        });
+    }
+    (revs, res)
+}
+
+fn dump(store: &Store, sql: &str) -> Vec<String> {
+    let mut stmt = store.conn().prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        Ok((0..n)
+            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+fn tables(store: &Store) -> Vec<Vec<String>> {
+    [
+        "SELECT * FROM records ORDER BY 1",
+        "SELECT * FROM revisions ORDER BY 1, 2, 3",
+        "SELECT * FROM contributions ORDER BY 1, 2, 3, 4",
+        "SELECT * FROM audit ORDER BY 1, 2, 3, 4",
+        "SELECT * FROM current ORDER BY 1, 2, 3",
+        "SELECT * FROM township_sums ORDER BY 1, 2, 3, 4",
+        "SELECT * FROM township_reported ORDER BY 1, 2, 3",
+    ]
+    .iter()
+    .map(|q| dump(store, q))
+    .collect()
+}
+
+#[test]
+fn bulk_load_equals_merging_one_by_one() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for case in 0..100 {
+        let (revs, res) = facts(&mut rng);
+        let (_da, mut a, set) = open();
+        let (_db, mut b, _) = open();
+        let form = set.village_form();
+        // One transaction per store: the fsyncs of autocommit would dominate the test.
+        let outcomes_a = a
+            .transaction(|s| {
+                let out = revs
+                    .iter()
+                    .map(|r| s.merge_revision(r, form))
+                    .collect::<super::Result<Vec<_>>>()?;
+                for r in &res {
+                    s.merge_resolution(r)?;
+                }
+                Ok(out)
+            })
+            .unwrap();
+        b.transaction(|s| res.iter().try_for_each(|r| s.merge_resolution(r).map(drop)))
+            .unwrap();
+        let outcomes_b = b
+            .bulk_merge("village", "2020", "4110", |load| {
+                revs.iter()
+                    .map(|r| load.merge(r, form))
+                    .collect::<super::Result<Vec<InsertOutcome>>>()
+            })
+            .unwrap();
+        assert_eq!(outcomes_a, outcomes_b, "case {case}");
+        assert_eq!(tables(&a), tables(&b), "case {case}: {revs:#?} {res:#?}");
+        // Recomputing everything set-based changes nothing.
+        a.recompute_current_under("village", "2020", "41").unwrap();
+        a.rebuild_township_rollup("village", "2020", "41").unwrap();
+        assert_eq!(tables(&a), tables(&b), "case {case}");
+        // A scope change in the register rebuilds the township through its trigger.
+        a.load_register(&register(true)).unwrap();
+        let triggered = tables(&a);
+        a.rebuild_township_rollup("village", "2020", "41").unwrap();
+        assert_eq!(triggered, tables(&a), "case {case}");
+        if revs.iter().any(|r| r.village_code == "411003003206") {
+            assert_ne!(triggered, tables(&b), "case {case}: 丙村 now counts");
+        }
+    }
+}
+
+#[test]
+fn bulk_load_twice_is_unchanged_and_stale_current_rows_go() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let (revs, _) = loop {
+        let f = facts(&mut rng);
+        if f.0.len() > 3 {
+            break f;
+        }
+    };
+    let (_d, mut s, set) = open();
+    let form = set.village_form();
+    let load = |s: &mut Store| {
+        s.bulk_merge("village", "2020", "411", |l| {
+            revs.iter()
+                .map(|r| l.merge(r, form))
+                .collect::<super::Result<Vec<_>>>()
+        })
+        .unwrap()
+    };
+    load(&mut s);
+    let before = tables(&s);
+    assert!(load(&mut s).iter().all(|o| *o == InsertOutcome::Unchanged));
+    assert_eq!(tables(&s), before);
+    s.conn()
+        .execute(
+            "INSERT INTO current VALUES ('village', '411003003299', '2020', 'x', 1, 'h', 1, 0, 1)",
+            [],
+        )
+        .unwrap();
+    s.recompute_current_under("village", "2020", "411003")
+        .unwrap();
+    assert_eq!(tables(&s), before);
+}
+
+#[test]
+fn bulk_load_refuses_other_rounds_and_rolls_back() {
+    let (_d, mut s, set) = open();
+    let form = set.village_form();
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let (mut revs, _) = loop {
+        let f = facts(&mut rng);
+        if f.0.len() > 1 {
+            break f;
+        }
+    };
+    revs[1].round = "2021".into();
+    let r = s.bulk_merge("village", "2020", "41", |l| {
+        revs.iter()
+            .map(|r| l.merge(r, form))
+            .collect::<super::Result<Vec<_>>>()
+    });
+    assert!(r.is_err());
+    assert!(
+        dump(&s, "SELECT * FROM revisions").is_empty(),
+        "rolled back"
+    );
+}
+
+#[test]
+fn a_schema_1_database_migrates_with_the_same_facts_and_township_sums() {
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let (revs, res) = loop {
+        let f = facts(&mut rng);
+        if f.0.len() > 4 {
+            break f;
+        }
+    };
+    let (_d, mut latest, set) = open();
+    let form = set.village_form();
+    latest
+        .transaction(|s| {
+            for r in &revs {
+                s.merge_revision(r, form)?;
+            }
+            for r in &res {
+                s.merge_resolution(r)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    // The same rows in a database written by schema 1 (migration 1 only).
+    let old_dir = tempfile::tempdir().unwrap();
+    {
+        let mut conn =
+            rusqlite::Connection::open(old_dir.path().join(super::super::DB_FILE)).unwrap();
+        rusqlite_migration::Migrations::new(vec![rusqlite_migration::M::up(include_str!(
+            "../schema.sql"
+        ))])
+        .to_latest(&mut conn)
+        .unwrap();
+        conn.pragma_update(None, "application_id", super::super::APPLICATION_ID)
+            .unwrap();
+        let db = latest.path().display().to_string().replace('\'', "''");
+        conn.execute_batch(&format!(
+            "ATTACH DATABASE '{db}' AS l;
+             INSERT INTO settings SELECT * FROM l.settings;
+             INSERT INTO divisions SELECT * FROM l.divisions;
+             INSERT INTO form_versions SELECT * FROM l.form_versions;
+             INSERT INTO records SELECT * FROM l.records;
+             INSERT INTO revisions SELECT * FROM l.revisions;
+             INSERT INTO contributions SELECT * FROM l.contributions;
+             INSERT INTO audit SELECT * FROM l.audit;
+             INSERT INTO resolutions SELECT * FROM l.resolutions;
+             INSERT INTO current SELECT * FROM l.current;
+             DETACH DATABASE l;"
+        ))
+        .unwrap();
+    }
+    let migrated = Store::open(old_dir.path()).unwrap();
+    let v: i64 = migrated
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, super::super::schema_version());
+    assert_eq!(tables(&migrated), tables(&latest));
+    assert!(
+        !dump(&migrated, "SELECT * FROM township_sums").is_empty(),
+        "the backfill found the in-scope villages"
+    );
+}

@@ -1,0 +1,136 @@
+//! `ruralenv demo` through the real binary: a county's demo data, then its report.
+
+use assert_cmd::Command;
+
+fn ruralenv(dir: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("ruralenv").unwrap();
+    c.arg("--data-dir").arg(dir).env_remove("RURALENV_DATA_DIR");
+    c
+}
+
+// 建安区 (411003, formerly 许昌县 411023, a code the 2023 register no longer has).
+const COUNTY: &str = "411003000000";
+
+#[test]
+fn demo_then_report_for_a_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ruralenv(dir.path())
+        .args(["demo", "--under", COUNTY, "--round", "2020", "--seed", "7"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let summary = String::from_utf8(out).unwrap();
+    assert!(summary.contains("villages in scope"), "{summary}");
+    assert!(summary.contains("duplicates"), "{summary}");
+
+    let out = ruralenv(dir.path())
+        .args([
+            "report", "--round", "2020", "--under", COUNTY, "--format", "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let units = report["units"].as_array().unwrap();
+    assert_eq!(units[0]["code"], COUNTY);
+    assert!(units.len() > 1, "townships follow the county");
+    let in_scope = units[0]["villages_in_scope"].as_u64().unwrap();
+    let reported = units[0]["villages_reported"].as_u64().unwrap();
+    assert!(
+        0 < reported && reported < in_scope,
+        "{reported} of {in_scope}"
+    );
+    for unit in units {
+        for ind in unit["indicators"].as_array().unwrap() {
+            if let Some(v) = ind["value"].as_f64() {
+                assert!((0.0..=1.0).contains(&v), "{}: {ind}", unit["code"]);
+            }
+        }
+    }
+    let county = &units[0]["indicators"];
+    for id in [
+        "garbage_effective",
+        "toilet_harmless",
+        "toilet_sanitary",
+        "manure_utilization",
+        "farm_facilities",
+        "sewage_controlled",
+        "coverage",
+    ] {
+        let ind = county
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing"));
+        assert!(
+            ind["value"].is_f64(),
+            "{id} has a value at county level: {ind}"
+        );
+    }
+
+    // The same seed again: nothing new.
+    let out = ruralenv(dir.path())
+        .args(["demo", "--under", COUNTY, "--round", "2020", "--seed", "7"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let again = String::from_utf8(out).unwrap();
+    assert!(again.contains(" 0 new"), "{again}");
+}
+
+#[test]
+fn demo_refuses_an_unknown_unit_and_a_bad_round() {
+    let dir = tempfile::tempdir().unwrap();
+    ruralenv(dir.path())
+        .args(["demo", "--under", "411023000000", "--round", "2020"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no such unit"));
+    ruralenv(dir.path())
+        .args(["demo", "--under", COUNTY, "--round", "20 20"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--round"));
+}
+
+#[test]
+fn demo_loads_another_register_gzipped() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("tiny.csv.gz");
+    let text = "code,name,parent_code,level,urban_rural_code\n\
+                420000000000,湖北省,,province,\n\
+                420100000000,武汉市,420000000000,city,\n\
+                420112000000,东西湖区,420100000000,county,\n\
+                420112100000,柏泉街道,420112000000,township,\n\
+                420112100201,柏泉村委会,420112100000,village,\n\
+                420112100202,井岗村委会,420112100000,village,\n\
+                420112100001,社区居委会,420112100000,village,\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    std::fs::write(&reg, gz.finish().unwrap()).unwrap();
+    let out = ruralenv(dir.path())
+        .args([
+            "demo",
+            "--under",
+            "420000000000",
+            "--round",
+            "2021",
+            "--register",
+        ])
+        .arg(&reg)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let summary = String::from_utf8(out).unwrap();
+    assert!(summary.contains(": 2 villages in scope"), "{summary}");
+}
