@@ -132,6 +132,18 @@ impl Store {
         let content = String::from_utf8(r.canonical())
             .map_err(|e| StoreError::Invalid(format!("revision is not UTF-8: {e}")))?;
         let hash = sha256_hex(content.as_bytes());
+        self.insert_canonical_deferred(r, form, &content, &hash)
+    }
+
+    /// `insert_revision_deferred` for a caller that already has the revision's canonical
+    /// JSON and its hash (an import checks the hash before storing anything).
+    pub(super) fn insert_canonical_deferred(
+        &mut self,
+        r: &Revision,
+        form: &Form,
+        content: &str,
+        hash: &str,
+    ) -> Result<InsertOutcome> {
         let exists: Option<i64> = self
             .conn
             .prepare_cached(

@@ -382,7 +382,39 @@ impl Store {
     /// without recomputing `current`: the importer recomputes each touched village once,
     /// after the last fact, with [`Store::recompute_current`].
     pub fn merge_revision_deferred(&mut self, r: &Revision, form: &Form) -> Result<InsertOutcome> {
-        self.insert_revision_unchecked(r, form)
+        let content = String::from_utf8(r.canonical())
+            .map_err(|e| StoreError::Invalid(format!("revision is not UTF-8: {e}")))?;
+        let hash = super::revision::sha256_hex(content.as_bytes());
+        self.insert_canonical_deferred(r, form, &content, &hash)
+    }
+
+    /// [`Store::merge_revision_deferred`] for a caller that has already serialized the
+    /// revision and checked its hash: `content` must be `r.canonical()` and `hash` its
+    /// SHA-256 (an import compares that hash with the bundle's before storing anything).
+    pub fn merge_canonical_deferred(
+        &mut self,
+        r: &Revision,
+        form: &Form,
+        content: &str,
+        hash: &str,
+    ) -> Result<InsertOutcome> {
+        self.insert_canonical_deferred(r, form, content, hash)
+    }
+
+    /// Sets the page cache (`PRAGMA cache_size`, in KiB) and returns the previous setting
+    /// as SQLite reports it, to be given back to [`Store::restore_cache_size`].
+    pub fn set_cache_kib(&mut self, kib: u32) -> Result<i64> {
+        let previous: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
+        Ok(previous)
+    }
+
+    /// Gives back a page cache setting returned by [`Store::set_cache_kib`].
+    pub fn restore_cache_size(&mut self, previous: i64) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = {previous}"))?;
+        Ok(())
     }
 
     /// Store a resolution from a bundle (idempotent), without recomputing `current` (see
