@@ -492,9 +492,6 @@ pub fn import_bundle_with_limits(
 /// township bundles.
 pub const BUNDLES_PER_COMMIT: usize = 256;
 
-/// Page cache while importing, in KiB.
-const IMPORT_CACHE_KIB: u32 = 32 * 1024;
-
 /// Imports several bundles, each on its own and all or nothing, and returns one result
 /// per file, in order. A bundle refused does not stop the others. Files are committed in
 /// batches of [`BUNDLES_PER_COMMIT`]; a result is only `Ok` once its batch is committed.
@@ -525,9 +522,6 @@ fn import_in_transaction(
     progress: &mut dyn FnMut(&Path, Progress),
 ) -> Vec<Result<ImportSummary, ImportError>> {
     let mut results = Vec::with_capacity(paths.len());
-    // A fixed, larger page cache while importing: index pages stay in memory rather than
-    // being spilled and read again. Fixed, so memory stays flat however large the import.
-    let cache = store.set_cache_kib(IMPORT_CACHE_KIB).ok();
     let committed = store.try_transaction(|store| -> Result<(), StoreError> {
         // Each bundle rebuilds the roll-up of the townships it changed, once.
         store.defer_rollup()?;
@@ -536,9 +530,6 @@ fn import_in_transaction(
         }
         store.resume_rollup()
     });
-    if let Some(previous) = cache {
-        let _ = store.restore_cache_size(previous);
-    }
     if let Err(e) = committed {
         // Nothing of this batch is stored: say so for every file that looked imported.
         let reason = e.to_string();

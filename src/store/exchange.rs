@@ -401,22 +401,6 @@ impl Store {
         self.insert_canonical_deferred(r, form, content, hash)
     }
 
-    /// Sets the page cache (`PRAGMA cache_size`, in KiB) and returns the previous setting
-    /// as SQLite reports it, to be given back to [`Store::restore_cache_size`].
-    pub fn set_cache_kib(&mut self, kib: u32) -> Result<i64> {
-        let previous: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
-        Ok(previous)
-    }
-
-    /// Gives back a page cache setting returned by [`Store::set_cache_kib`].
-    pub fn restore_cache_size(&mut self, previous: i64) -> Result<()> {
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = {previous}"))?;
-        Ok(())
-    }
-
     /// Store a resolution from a bundle (idempotent), without recomputing `current` (see
     /// [`Store::merge_revision_deferred`]). True when it was new.
     pub fn merge_resolution_deferred(&mut self, r: &Resolution) -> Result<bool> {
