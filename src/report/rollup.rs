@@ -60,9 +60,7 @@ fn unit_report(forms: &FormSet, d: &DivisionRow, b: &Bucket) -> UnitReport {
 fn add(into: &mut Bucket, b: &Bucket) {
     into.in_scope += b.in_scope;
     into.reported += b.reported;
-    let mut sums: Vec<_> = b.sums.iter().collect();
-    sums.sort_by(|x, y| x.0.cmp(y.0));
-    for (k, (n, d)) in sums {
+    for (k, (n, d)) in &b.sums {
         let e = into.sums.entry(k.clone()).or_insert((0.0, 0.0));
         e.0 += n;
         e.1 += d;
@@ -89,8 +87,16 @@ pub fn rollup(
     for key in keys {
         let b = &buckets[key];
         for len in [2usize, 4, 6, 9, 12] {
-            if len <= key.len() {
-                add(by_prefix.entry(key[..len].to_string()).or_default(), b);
+            if len > key.len() {
+                continue;
+            }
+            match by_prefix.get_mut(&key[..len]) {
+                Some(into) => add(into, b),
+                None => {
+                    let mut into = Bucket::default();
+                    add(&mut into, b);
+                    by_prefix.insert(key[..len].to_string(), into);
+                }
             }
         }
     }
