@@ -121,7 +121,12 @@ fn main() {
         );
         return;
     }
-    let work = tempfile::tempdir().unwrap();
+    // RURALENV_BENCH_DIR keeps the source, bundles and CSV for profiling (e.g.
+    // `perf record … bundle_import --import-child REGISTER DIR/bundles DEST N`).
+    let kept = std::env::var_os("RURALENV_BENCH_DIR").map(PathBuf::from);
+    let temp = tempfile::tempdir().unwrap();
+    let work_dir = kept.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    std::fs::create_dir_all(&work_dir).unwrap();
     let reg = register(&reg_path);
     let villages: Vec<String> = reg
         .divisions
@@ -138,7 +143,7 @@ fn main() {
 
     // The source: one finalized revision per village, as surveyors would have made.
     let started = Instant::now();
-    let src_dir = work.path().join("source");
+    let src_dir = work_dir.as_path().join("source");
     let mut src = open_with_register(&src_dir, &reg);
     let form = FormSet::builtin().village_form().clone();
     src.try_transaction(|s| -> Result<(), StoreError> {
@@ -164,7 +169,7 @@ fn main() {
 
     // One bundle per township.
     let started = Instant::now();
-    let bundles = work.path().join("bundles");
+    let bundles = work_dir.as_path().join("bundles");
     std::fs::create_dir_all(&bundles).unwrap();
     let key = InstallationKey::from_seed(SEED);
     let mut bytes = 0;
@@ -191,7 +196,7 @@ fn main() {
     );
 
     // The floor's input: the same revision rows as CSV.
-    let csv_path = work.path().join("revisions.csv");
+    let csv_path = work_dir.as_path().join("revisions.csv");
     {
         let conn = rusqlite::Connection::open(src_dir.join(ruralenv::store::DB_FILE)).unwrap();
         let mut w = csv::Writer::from_path(&csv_path).unwrap();
@@ -218,7 +223,7 @@ fn main() {
     let csv_mb = std::fs::metadata(&csv_path).unwrap().len() as f64 / 1e6;
 
     let floor = |i: usize| -> f64 {
-        let db = work.path().join(format!("floor{i}.db"));
+        let db = work_dir.as_path().join(format!("floor{i}.db"));
         let script = format!(
             "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n\
              CREATE TABLE revisions (record_id TEXT NOT NULL, rev INTEGER NOT NULL, \
@@ -249,7 +254,7 @@ fn main() {
     };
 
     let run_as = |n: usize, i: usize, mode: &str| -> (usize, u64, f64, u64, u64) {
-        let dest = work.path().join(format!("import{n}-{i}"));
+        let dest = work_dir.as_path().join(format!("import{n}-{i}"));
         let out = Command::new(std::env::current_exe().unwrap())
             .arg("--import-child")
             .arg(&reg_path)
