@@ -272,14 +272,27 @@ pub fn write_bundle(
     manifest: Manifest,
     facts: impl IntoIterator<Item = serde_json::Value>,
 ) -> Result<BundleSummary, BundleError> {
+    let facts = facts.into_iter().map(Ok::<_, std::convert::Infallible>);
     write_bundle_with_limits(path, key, manifest, facts, &Limits::default())
 }
 
-fn write_bundle_with_limits(
+/// [`write_bundle`] for facts read from somewhere that can fail (the database): the first
+/// error stops the export before anything is written, and becomes a `CannotExport` naming
+/// it, so an older file at `path` survives.
+pub fn try_write_bundle<E: std::fmt::Display>(
+    path: &Path,
+    key: &InstallationKey,
+    manifest: Manifest,
+    facts: impl IntoIterator<Item = Result<serde_json::Value, E>>,
+) -> Result<BundleSummary, BundleError> {
+    write_bundle_with_limits(path, key, manifest, facts, &Limits::default())
+}
+
+fn write_bundle_with_limits<E: std::fmt::Display>(
     path: &Path,
     key: &InstallationKey,
     mut manifest: Manifest,
-    facts: impl IntoIterator<Item = serde_json::Value>,
+    facts: impl IntoIterator<Item = Result<serde_json::Value, E>>,
     limits: &Limits,
 ) -> Result<BundleSummary, BundleError> {
     let err = |kind| BundleError::new(path, kind);
@@ -343,8 +356,8 @@ struct CompressedPayload {
     facts: u64,
 }
 
-fn compress_facts(
-    facts: impl IntoIterator<Item = serde_json::Value>,
+fn compress_facts<E: std::fmt::Display>(
+    facts: impl IntoIterator<Item = Result<serde_json::Value, E>>,
     limits: &Limits,
 ) -> Result<CompressedPayload, BundleErrorKind> {
     let internal = |e: io::Error| Kind::CannotExport {
@@ -356,6 +369,9 @@ fn compress_facts(
     let mut bytes = 0u64;
     let mut count = 0u64;
     for fact in facts {
+        let fact = fact.map_err(|e| Kind::CannotExport {
+            reason: e.to_string(),
+        })?;
         count += 1;
         if count > limits.max_facts {
             return Err(Kind::TooManyFacts {
@@ -1279,16 +1295,26 @@ mod tests {
             max_payload_bytes: 1000,
             ..Limits::default()
         };
-        let facts = (0..100).map(|i| json!({"i": i, "pad": "p".repeat(50)}));
+        let facts = (0..100).map(|i| Ok::<_, String>(json!({"i": i, "pad": "p".repeat(50)})));
         let err = write_bundle_with_limits(&path, &key(1), manifest(), facts, &small).unwrap_err();
         assert!(matches!(err.kind, Kind::PayloadTooLarge { .. }), "{err}");
         let few = Limits {
             max_facts: 2,
             ..Limits::default()
         };
-        let err =
-            write_bundle_with_limits(&path, &key(1), manifest(), sample_facts(), &few).unwrap_err();
+        let facts = sample_facts().into_iter().map(Ok::<_, String>);
+        let err = write_bundle_with_limits(&path, &key(1), manifest(), facts, &few).unwrap_err();
         assert!(matches!(err.kind, Kind::TooManyFacts { .. }), "{err}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+
+        // A source that fails part-way writes nothing.
+        let failing = sample_facts()
+            .into_iter()
+            .map(Ok)
+            .chain([Err("the database is locked".to_string())]);
+        let err = try_write_bundle(&path, &key(1), manifest(), failing).unwrap_err();
+        assert!(matches!(err.kind, Kind::CannotExport { .. }), "{err}");
+        assert!(err.to_string().contains("the database is locked"), "{err}");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
 
         // An invalid manifest leaves an older file untouched.

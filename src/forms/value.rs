@@ -3,10 +3,11 @@
 //! A value is `Null` when unanswered. Serialized as plain JSON (`null`, `true`, `12`,
 //! `3.5`, `"text"`, `["a","b"]`) so that revisions hash the same everywhere.
 
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(untagged)]
 pub enum Value {
     #[default]
@@ -58,6 +59,63 @@ impl Value {
             Value::Text(t) => t.clone(),
             Value::Choices(c) => c.join(" "),
         }
+    }
+}
+
+/// Reads exactly what `#[serde(untagged)]` would (null, boolean, integer, decimal, text,
+/// list of texts; an integer beyond i64 becomes a decimal), in one pass: the derived untagged
+/// form tries each variant in turn and formats an error message for every miss, which was a
+/// tenth of the time of importing a bundle.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValueVisitor;
+
+        impl<'de> Visitor<'de> for ValueVisitor {
+            type Value = Value;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("null, a boolean, a number, a text or a list of texts")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+                Value::deserialize(d)
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+                Ok(Value::Bool(b))
+            }
+            fn visit_i64<E: de::Error>(self, i: i64) -> Result<Value, E> {
+                Ok(Value::Int(i))
+            }
+            fn visit_u64<E: de::Error>(self, u: u64) -> Result<Value, E> {
+                Ok(match i64::try_from(u) {
+                    Ok(i) => Value::Int(i),
+                    Err(_) => Value::Dec(u as f64),
+                })
+            }
+            fn visit_f64<E: de::Error>(self, x: f64) -> Result<Value, E> {
+                Ok(Value::Dec(x))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+                Ok(Value::Text(s.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+                Ok(Value::Text(s))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                let mut choices = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(c) = seq.next_element::<String>()? {
+                    choices.push(c);
+                }
+                Ok(Value::Choices(choices))
+            }
+        }
+
+        deserializer.deserialize_any(ValueVisitor)
     }
 }
 
@@ -126,6 +184,25 @@ mod tests {
             let back: Value = serde_json::from_str(&s).unwrap();
             assert_eq!(back, v, "{s}");
         }
+    }
+
+    #[test]
+    fn reads_what_untagged_read() {
+        let read = |s: &str| serde_json::from_str::<Value>(s);
+        assert_eq!(read("3.0").unwrap(), Value::Dec(3.0));
+        assert_eq!(read("-7").unwrap(), Value::Int(-7));
+        assert_eq!(
+            read("18446744073709551615").unwrap(),
+            Value::Dec(18446744073709551615.0)
+        );
+        assert_eq!(read("[]").unwrap(), Value::Choices(vec![]));
+        assert!(read("[1]").is_err());
+        assert!(read("{\"a\": 1}").is_err());
+        assert_eq!(
+            toml::from_str::<std::collections::BTreeMap<String, Value>>("a = 2\nb = 'x'").unwrap()
+                ["a"],
+            Value::Int(2)
+        );
     }
 
     #[test]

@@ -41,7 +41,10 @@ fn unit_report(forms: &FormSet, d: &DivisionRow, b: &Bucket) -> UnitReport {
                 IndicatorKind::Coverage => (b.reported as f64, b.in_scope as f64),
                 IndicatorKind::Ratio => b.sums.get(&i.id).copied().unwrap_or((0.0, 0.0)),
             };
-            evaluate(&i.id, num, den, forms.target(&i.id))
+            // Sums of decimals (tonnes) carry float noise such as 2557916.8000000007;
+            // no input has more than six decimals, so round the sums there.
+            let clean = |x: f64| (x * 1e6).round() / 1e6;
+            evaluate(&i.id, clean(num), clean(den), forms.target(&i.id))
         })
         .collect();
     UnitReport {

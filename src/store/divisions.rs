@@ -52,11 +52,8 @@ impl Store {
     pub fn division(&self, code: &str) -> Result<Option<DivisionRow>> {
         Ok(self
             .conn
-            .query_row(
-                &format!("SELECT {COLS} FROM divisions WHERE code = ?1"),
-                [code],
-                row,
-            )
+            .prepare_cached(&format!("SELECT {COLS} FROM divisions WHERE code = ?1"))?
+            .query_row([code], row)
             .optional()?)
     }
 

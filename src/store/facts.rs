@@ -86,22 +86,20 @@ impl Store {
         let hash = r.hash();
         let exists: Option<i64> = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT 1 FROM revisions WHERE record_id = ?1 AND rev = ?2 AND hash = ?3",
-                params![r.record_id, r.rev, hash],
-                |x| x.get(0),
-            )
+            )?
+            .query_row(params![r.record_id, r.rev, hash], |x| x.get(0))
             .optional()?;
         if exists.is_some() {
             return Ok(InsertOutcome::Unchanged);
         }
         let known: Option<(String, String, String)> = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT form_id, village_code, round FROM records WHERE record_id = ?1",
-                [&r.record_id],
-                |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
-            )
+            )?
+            .query_row([&r.record_id], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)))
             .optional()?;
         match &known {
             Some((f, v, rd)) if (f, v, rd) != (&r.form_id, &r.village_code, &r.round) => {
@@ -112,19 +110,25 @@ impl Store {
             }
             Some(_) => {}
             None => {
-                self.conn.execute(
-                    "INSERT INTO records(record_id, form_id, village_code, round, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![r.record_id, r.form_id, r.village_code, r.round, r.finalized_at, r.finalized_by],
-                )?;
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO records(record_id, form_id, village_code, round, created_at, created_by)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        r.record_id,
+                        r.form_id,
+                        r.village_code,
+                        r.round,
+                        r.finalized_at,
+                        r.finalized_by
+                    ])?;
             }
         }
         let fork: Option<i64> = self
             .conn
-            .query_row(
-                "SELECT 1 FROM revisions WHERE record_id = ?1 AND rev = ?2 LIMIT 1",
-                params![r.record_id, r.rev],
-                |x| x.get(0),
-            )
+            .prepare_cached("SELECT 1 FROM revisions WHERE record_id = ?1 AND rev = ?2 LIMIT 1")?
+            .query_row(params![r.record_id, r.rev], |x| x.get(0))
             .optional()?;
         self.conn
             .prepare_cached(
@@ -195,11 +199,10 @@ impl Store {
         &self,
         record_id: &str,
     ) -> Result<Option<(u32, String, String)>> {
-        let top: Option<u32> = self.conn.query_row(
-            "SELECT max(rev) FROM revisions WHERE record_id = ?1",
-            [record_id],
-            |r| r.get(0),
-        )?;
+        let top: Option<u32> = self
+            .conn
+            .prepare_cached("SELECT max(rev) FROM revisions WHERE record_id = ?1")?
+            .query_row([record_id], |r| r.get(0))?;
         let Some(top) = top else { return Ok(None) };
         let mut stmt = self.conn.prepare_cached(
             "SELECT hash, finalized_at FROM revisions WHERE record_id = ?1 AND rev = ?2 ORDER BY hash",
@@ -210,9 +213,11 @@ impl Store {
         if cands.len() > 1 {
             let chosen: Option<String> = self
                 .conn
-                .query_row(
+                .prepare_cached(
                     "SELECT hash FROM resolutions WHERE kind = 'fork' AND record_id = ?1 AND rev = ?2
                      ORDER BY at DESC, resolution_id DESC LIMIT 1",
+                )?
+                .query_row(
                     params![record_id, top],
                     |r| r.get(0),
                 )
@@ -239,15 +244,18 @@ impl Store {
         let mut cands = Vec::new();
         for id in &ids {
             if let Some((rev, hash, at)) = self.current_of_record(id)? {
-                let n: i64 = self.conn.query_row(
-                    "SELECT count(*) FROM revisions WHERE record_id = ?1 AND rev = ?2",
-                    params![id, rev],
-                    |r| r.get(0),
-                )?;
+                let n: i64 = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT count(*) FROM revisions WHERE record_id = ?1 AND rev = ?2",
+                    )?
+                    .query_row(params![id, rev], |r| r.get(0))?;
                 let resolved_fork: Option<i64> = self
                     .conn
-                    .query_row(
+                    .prepare_cached(
                         "SELECT 1 FROM resolutions WHERE kind = 'fork' AND record_id = ?1 AND rev = ?2 LIMIT 1",
+                    )?
+                    .query_row(
                         params![id, rev],
                         |r| r.get(0),
                     )
@@ -256,17 +264,20 @@ impl Store {
             }
         }
         if cands.is_empty() {
-            self.conn.execute(
-                "DELETE FROM current WHERE form_id = ?1 AND village_code = ?2 AND round = ?3",
-                params![form_id, village, round],
-            )?;
+            self.conn
+                .prepare_cached(
+                    "DELETE FROM current WHERE form_id = ?1 AND village_code = ?2 AND round = ?3",
+                )?
+                .execute(params![form_id, village, round])?;
             return Ok(());
         }
         let chosen_dup: Option<String> = if cands.len() > 1 {
             self.conn
-                .query_row(
+                .prepare_cached(
                     "SELECT record_id FROM resolutions WHERE kind = 'duplicate' AND form_id = ?1 AND village_code = ?2 AND round = ?3
                      ORDER BY at DESC, resolution_id DESC LIMIT 1",
+                )?
+                .query_row(
                     params![form_id, village, round],
                     |r| r.get(0),
                 )
@@ -292,13 +303,15 @@ impl Store {
         } else {
             !any_fork
         };
-        self.conn.execute(
-            "INSERT INTO current(form_id, village_code, round, record_id, rev, hash, records, forked, resolved)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT(form_id, village_code, round) DO UPDATE SET record_id = excluded.record_id,
-               rev = excluded.rev, hash = excluded.hash, records = excluded.records,
-               forked = excluded.forked, resolved = excluded.resolved",
-            params![
+        self.conn
+            .prepare_cached(
+                "INSERT INTO current(form_id, village_code, round, record_id, rev, hash, records, forked, resolved)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT(form_id, village_code, round) DO UPDATE SET record_id = excluded.record_id,
+                   rev = excluded.rev, hash = excluded.hash, records = excluded.records,
+                   forked = excluded.forked, resolved = excluded.resolved",
+            )?
+            .execute(params![
                 form_id,
                 village,
                 round,
@@ -308,8 +321,7 @@ impl Store {
                 cands.len() as i64,
                 any_fork as i64,
                 (resolved && !(cands.len() > 1 && any_fork)) as i64
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
@@ -342,8 +354,10 @@ impl Store {
 
     /// Store a review fact (idempotent). Returns true when it was new.
     pub fn merge_review(&mut self, r: &Review) -> Result<bool> {
-        let n = self.conn.execute(
+        let n = self.conn.prepare_cached(
             "INSERT OR IGNORE INTO reviews(review_id, record_id, rev, hash, action, comment, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(
             params![
                 r.review_id,
                 r.record_id,

@@ -6,6 +6,7 @@
 
 mod bulk;
 mod divisions;
+pub mod exchange;
 mod facts;
 mod records;
 mod revision;
@@ -119,6 +120,8 @@ impl Store {
             }
         }
         let mut conn = Connection::open(&path)?;
+        // Imports cycle through a few dozen statements; the default cache holds 16.
+        conn.set_prepared_statement_cache_capacity(64);
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -168,7 +171,7 @@ impl Store {
     /// Record a form version as used; refuse a changed form under an old version number.
     pub fn ensure_form(&mut self, form: &Form) -> Result<()> {
         let tables = serde_json::to_string(&form.tables).unwrap_or_default();
-        let hash = revision::sha256_hex(format!("{}\n{}", form.source, tables).as_bytes());
+        let hash = exchange::form_hash(&form.source, &form.tables);
         let existing: Option<String> = self
             .conn
             .query_row(

@@ -1,7 +1,39 @@
 //! The terminal UI: model → update(msg) → effects; view(&model) is pure.
+//!
+//! - `app`: the model, `Msg`, `Cmd` and `update` (pure; tests drive it with keys);
+//! - `effects`: runs commands against the store (the only place that touches it);
+//! - `view`: draws a model (pure; snapshot-tested on `TestBackend`);
+//! - `keys`: the one key table behind the footer, the help screen and `update`;
+//! - `home`, `form`, `dashboard`: state of the register tree, of one record and of a
+//!   unit's dashboard;
+//! - `terminal`: raw mode in and out, restored on quit, panic and SIGTERM.
+
+pub mod app;
+pub mod dashboard;
+pub mod effects;
+pub mod form;
+pub mod home;
+pub mod keys;
+pub mod terminal;
+pub mod text;
+pub mod view;
+
+#[cfg(test)]
+mod dashboard_tests;
+#[cfg(test)]
+mod effects_tests;
+#[cfg(test)]
+mod snapshot_tests;
+#[cfg(test)]
+mod tests;
 
 use crate::forms::{FormSet, Lang};
+use app::{Cmd, Model, Msg, Start};
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 /// How the TUI was asked to start.
 #[derive(Debug, Clone)]
@@ -23,6 +55,42 @@ pub struct EditTarget {
     pub field: Option<String>,
 }
 
+/// Run messages through `update` and the commands it returns through the effects, until
+/// nothing is left (effects answer with messages, which may ask for more).
+pub fn pump(model: &mut Model, fx: &mut effects::Effects, first: Vec<Msg>, cmds: Vec<Cmd>) {
+    let mut cmds: VecDeque<Cmd> = cmds.into();
+    let mut msgs: VecDeque<Msg> = first.into();
+    loop {
+        if let Some(c) = cmds.pop_front() {
+            msgs.extend(fx.run(c, model.lang));
+        } else if let Some(m) = msgs.pop_front() {
+            cmds.extend(app::update(model, m));
+        } else {
+            break;
+        }
+    }
+}
+
+/// Open the store and build the first model (no terminal needed: benchmarks use this).
+pub fn prepare(opts: TuiOptions) -> anyhow::Result<(Model, effects::Effects, Vec<Cmd>)> {
+    let store = crate::context::open_store(&opts.data_dir, &opts.forms)?;
+    let startup = effects::startup(
+        &store,
+        &opts.forms,
+        opts.lang,
+        opts.surveyor.as_deref(),
+        opts.edit.as_ref().map(|e| e.round.as_str()),
+    )?;
+    let fx = effects::Effects::new(store, opts.forms, startup.surveyor.clone());
+    let start = opts.edit.map(|e| Start {
+        village: e.village,
+        round: e.round,
+        field: e.field,
+    });
+    let (model, cmds) = Model::new(startup, start);
+    Ok((model, fx, cmds))
+}
+
 /// Run the TUI until the user quits.
 pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     use std::io::IsTerminal;
@@ -32,8 +100,44 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
              `ruralenv records import-csv`, `records show`, `report`, `export`, `import` (see `ruralenv --help`)."
         );
     }
-    let _ = opts;
-    anyhow::bail!(
-        "the terminal UI is not built yet; use the headless commands (see `ruralenv --help`)"
-    )
+    let (mut model, mut fx, cmds) = prepare(opts)?;
+    let (mut terminal, guard) = terminal::enter()?;
+    let size = terminal.size()?;
+    pump(
+        &mut model,
+        &mut fx,
+        vec![Msg::Resize(size.width, size.height)],
+        cmds,
+    );
+    loop {
+        terminal.draw(|f| view::draw(&model, f))?;
+        if model.quit || guard.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        // Wait for input, then take everything that is pending before drawing again.
+        if !event::poll(Duration::from_millis(250))? {
+            continue;
+        }
+        let mut msgs = Vec::new();
+        loop {
+            match event::read()? {
+                Event::Key(k) if k.kind == KeyEventKind::Press => msgs.push(Msg::Key(k)),
+                Event::Paste(s) => msgs.push(Msg::Paste(s)),
+                Event::Resize(w, h) => msgs.push(Msg::Resize(w, h)),
+                _ => {}
+            }
+            if !event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+        for m in msgs {
+            pump(&mut model, &mut fx, vec![m], Vec::new());
+            if model.quit {
+                break;
+            }
+        }
+    }
+    drop(terminal);
+    drop(guard);
+    Ok(())
 }

@@ -1,0 +1,328 @@
+//! Import of township bundles for all of Henan (52,378 village-level units), against the
+//! floor: the `sqlite3` CLI's bulk `.import` of the same revision rows as CSV into a table
+//! with the same schema and pragmas. Peak memory (VmHWM) is measured in a child process per
+//! run, for a quarter, half and all of the bundles, to show it stays flat as data grows.
+//!
+//! Run: `cargo bench --bench bundle_import` (the register is read from
+//! `RURALENV_BENCH_REGISTER`, else `../shared/data/henan-divisions.csv`).
+
+#[path = "../tests/bundle_support/mod.rs"]
+mod support;
+
+use ruralenv::bundle::exchange::{
+    ExportError, ExportRequest, export_bundle, import_bundle, import_bundles,
+};
+use ruralenv::bundle::keys::InstallationKey;
+use ruralenv::forms::FormSet;
+use ruralenv::register::{Level, Register};
+use ruralenv::store::{Store, StoreError};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const ROUND: &str = "2020";
+const PROVINCE: &str = "410000000000";
+const SEED: [u8; 32] = [7; 32];
+
+fn register_path() -> PathBuf {
+    if let Ok(p) = std::env::var("RURALENV_BENCH_REGISTER") {
+        return PathBuf::from(p);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/henan-divisions.csv")
+}
+
+fn register(path: &Path) -> Register {
+    let text = std::fs::read_to_string(path).expect("read the register");
+    Register::parse(&path.display().to_string(), &text).expect("parse the register")
+}
+
+/// Peak resident memory of this process so far, in KiB.
+fn vmhwm_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Resets VmHWM to the current RSS (Linux ≥ 4.0), so a run measures only what follows.
+fn reset_vmhwm() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn open_with_register(dir: &Path, reg: &Register) -> Store {
+    let forms = FormSet::builtin();
+    let mut store = Store::open(dir).unwrap();
+    store.ensure_form(forms.village_form()).unwrap();
+    store.load_register(reg).unwrap();
+    store
+}
+
+fn bundle_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "renv"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// `--import-child REGISTER BUNDLES DEST N [one-by-one]`: import the first N bundles into
+/// a fresh database as `ruralenv import FILE…` does (or one commit per bundle), print
+/// "bundles revisions seconds peak_kib setup_peak_kib".
+fn child(args: &[String]) {
+    let reg = register(Path::new(&args[0]));
+    let files = bundle_files(Path::new(&args[1]));
+    let n: usize = args[3].parse().unwrap();
+    let mut store = open_with_register(Path::new(&args[2]), &reg);
+    drop(reg);
+    let key = InstallationKey::from_seed(SEED);
+    store
+        .trust_key(&key.public_hex(), "bench", PROVINCE)
+        .unwrap();
+    let setup_peak = vmhwm_kib();
+    let reset = reset_vmhwm();
+    let started = Instant::now();
+    let mut revisions = 0;
+    let files: Vec<PathBuf> = files.into_iter().take(n).collect();
+    if args.get(4).map(String::as_str) == Some("one-by-one") {
+        for f in &files {
+            revisions += import_bundle(&mut store, f, &mut |_| {})
+                .unwrap()
+                .revisions_new;
+        }
+    } else {
+        for s in import_bundles(&mut store, &files, &mut |_, _| {}) {
+            revisions += s.unwrap().revisions_new;
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{} {revisions} {seconds:.3} {} {}",
+        n.min(files.len()),
+        if reset { vmhwm_kib() } else { 0 },
+        setup_peak
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--import-child") {
+        child(&args[2..]);
+        return;
+    }
+    let reg_path = register_path();
+    if !reg_path.exists() {
+        eprintln!(
+            "bundle_import: {} not found; set RURALENV_BENCH_REGISTER",
+            reg_path.display()
+        );
+        return;
+    }
+    // RURALENV_BENCH_DIR keeps the source, bundles and CSV for profiling (e.g.
+    // `perf record … bundle_import --import-child REGISTER DIR/bundles DEST N`).
+    let kept = std::env::var_os("RURALENV_BENCH_DIR").map(PathBuf::from);
+    let temp = tempfile::tempdir().unwrap();
+    let work_dir = kept.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    std::fs::create_dir_all(&work_dir).unwrap();
+    let reg = register(&reg_path);
+    let villages: Vec<String> = reg
+        .divisions
+        .iter()
+        .filter(|d| d.level == Level::Village)
+        .map(|d| d.code.clone())
+        .collect();
+    let townships: Vec<String> = reg
+        .divisions
+        .iter()
+        .filter(|d| d.level == Level::Township)
+        .map(|d| d.code.clone())
+        .collect();
+
+    // The source: one finalized revision per village, as surveyors would have made.
+    let started = Instant::now();
+    let src_dir = work_dir.as_path().join("source");
+    let mut src = open_with_register(&src_dir, &reg);
+    let form = FormSet::builtin().village_form().clone();
+    src.try_transaction(|s| -> Result<(), StoreError> {
+        for (i, v) in villages.iter().enumerate() {
+            let r = support::revision(
+                v,
+                &format!("0190a1b2-{:04x}-7000-8000-{:012}", i % 0xffff, i),
+                1,
+                None,
+                "2020-06-15T10:00:00+08:00",
+                support::village_data(i as u64),
+            );
+            s.merge_revision_deferred(&r, &form)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    eprintln!(
+        "source: {} villages in {:.1} s",
+        villages.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    // One bundle per township.
+    let started = Instant::now();
+    let bundles = work_dir.as_path().join("bundles");
+    std::fs::create_dir_all(&bundles).unwrap();
+    let key = InstallationKey::from_seed(SEED);
+    let mut bytes = 0;
+    for t in &townships {
+        let out = bundles.join(format!("{t}.renv"));
+        let request = ExportRequest {
+            under: t,
+            round: ROUND,
+            exporter_name: "bench",
+            out: &out,
+        };
+        match export_bundle(&src, &key, &request, &mut |_| {}) {
+            Ok(s) => bytes += s.file_bytes,
+            Err(ExportError::Nothing { .. }) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let files = bundle_files(&bundles);
+    let export_seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "export: {} township bundles, {:.1} MB, in {export_seconds:.1} s",
+        files.len(),
+        bytes as f64 / 1e6
+    );
+
+    // The floor's input: the same revision rows as CSV.
+    let csv_path = work_dir.as_path().join("revisions.csv");
+    {
+        let conn = rusqlite::Connection::open(src_dir.join(ruralenv::store::DB_FILE)).unwrap();
+        let mut w = csv::Writer::from_path(&csv_path).unwrap();
+        let cols = "record_id, rev, hash, form_id, form_version, village_code, round, \
+                    finalized_at, finalized_by, content";
+        w.write_record(cols.split(", ")).unwrap();
+        let mut stmt = conn
+            .prepare(&format!("SELECT {cols} FROM revisions"))
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let cells: Vec<String> = (0..10)
+                .map(|i| match row.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Integer(x) => x.to_string(),
+                    v => v.as_str().unwrap().to_string(),
+                })
+                .collect();
+            w.write_record(&cells).unwrap();
+        }
+        w.flush().unwrap();
+    }
+    drop(src);
+    drop(reg);
+    let csv_mb = std::fs::metadata(&csv_path).unwrap().len() as f64 / 1e6;
+
+    let floor = |i: usize| -> f64 {
+        let db = work_dir.as_path().join(format!("floor{i}.db"));
+        let script = format!(
+            "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n\
+             CREATE TABLE revisions (record_id TEXT NOT NULL, rev INTEGER NOT NULL, \
+             hash TEXT NOT NULL, form_id TEXT NOT NULL, form_version INTEGER NOT NULL, \
+             village_code TEXT NOT NULL, round TEXT NOT NULL, finalized_at TEXT NOT NULL, \
+             finalized_by TEXT NOT NULL, content TEXT NOT NULL, \
+             PRIMARY KEY (record_id, rev, hash)) WITHOUT ROWID;\n\
+             CREATE INDEX revisions_key ON revisions(form_id, village_code, round);\n\
+             .mode csv\n.import --skip 1 {} revisions\n",
+            csv_path.display()
+        );
+        let started = Instant::now();
+        let mut child = Command::new("sqlite3")
+            .arg(&db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("sqlite3 on the PATH");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        assert!(child.wait().unwrap().success());
+        started.elapsed().as_secs_f64()
+    };
+
+    let run_as = |n: usize, i: usize, mode: &str| -> (usize, u64, f64, u64, u64) {
+        let dest = work_dir.as_path().join(format!("import{n}-{i}"));
+        let out = Command::new(std::env::current_exe().unwrap())
+            .arg("--import-child")
+            .arg(&reg_path)
+            .arg(&bundles)
+            .arg(&dest)
+            .arg(n.to_string())
+            .arg(mode)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let f: Vec<&str> = text.split_whitespace().collect();
+        let _ = std::fs::remove_dir_all(&dest);
+        (
+            f[0].parse().unwrap(),
+            f[1].parse().unwrap(),
+            f[2].parse().unwrap(),
+            f[3].parse().unwrap(),
+            f[4].parse().unwrap(),
+        )
+    };
+
+    let run = |n: usize, i: usize| run_as(n, i, "batched");
+    let all = files.len();
+    println!(
+        "Henan: {} villages, {} township bundles ({:.1} MB), CSV of the same rows {csv_mb:.1} MB",
+        villages.len(),
+        all,
+        bytes as f64 / 1e6
+    );
+    println!("| run | bundles | revisions | seconds | peak RSS during import (MiB) |");
+    println!("| --- | --- | --- | --- | --- |");
+    for n in [all / 4, all / 2] {
+        let (b, r, s, peak, _) = run(n, 0);
+        println!(
+            "| ruralenv import | {b} | {r} | {s:.2} | {:.1} |",
+            peak as f64 / 1024.0
+        );
+    }
+    let mut ours = Vec::new();
+    let mut floors = Vec::new();
+    // Interleaved, so both see the same machine load.
+    for i in 0..3 {
+        let (b, r, s, peak, setup) = run(all, i);
+        println!(
+            "| ruralenv import | {b} | {r} | {s:.2} | {:.1} (setup peak {:.1}) |",
+            peak as f64 / 1024.0,
+            setup as f64 / 1024.0
+        );
+        ours.push(s);
+        let f = floor(i);
+        println!("| sqlite3 .import (floor) | - | {r} | {f:.2} | - |");
+        floors.push(f);
+    }
+    let (b, r, s, peak, _) = run_as(all, 9, "one-by-one");
+    println!(
+        "| ruralenv, one commit per bundle | {b} | {r} | {s:.2} | {:.1} |",
+        peak as f64 / 1024.0
+    );
+    ours.sort_by(f64::total_cmp);
+    floors.sort_by(f64::total_cmp);
+    let (o, f) = (ours[1], floors[1]);
+    println!(
+        "median: ruralenv {o:.2} s, sqlite3 {f:.2} s, ratio {:.1}× (budget: within 10×)",
+        o / f
+    );
+}

@@ -1,0 +1,441 @@
+//! The dashboard: `update`-level tests on fixture data (open from home, panes, sort,
+//! drill down and back), the effects on a temporary store, and snapshots at 80×24 and
+//! 120×40 in Chinese and English.
+
+use super::app::{Cmd, Model, Msg, Screen, update};
+use super::dashboard::{DashboardData, Focus, Pane};
+use super::tests::{model, press, startup};
+use crate::forms::{FormSet, Lang};
+use crate::register::Level;
+use crate::report::dashboard::{Holdback, Holdbacks};
+use crate::report::indicator::evaluate;
+use crate::report::model::{Report, UnitReport};
+use crate::report::rollup::indicator_infos;
+use crate::store::DivisionRow;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+
+const COUNTY: &str = "411003000000";
+
+fn division(code: &str, name: &str, level: Level) -> DivisionRow {
+    DivisionRow {
+        code: code.into(),
+        name: name.into(),
+        parent: None,
+        level,
+        in_scope: level == Level::Village,
+    }
+}
+
+/// A unit's row: (villages reported, in scope) and per indicator (numerator, denominator)
+/// in the order of the form: garbage, harmless, sanitary, manure, farms, sewage, coverage.
+fn unit(code: &str, name: &str, level: Level, scale: f64, reported: u64, scope: u64) -> UnitReport {
+    let forms = FormSet::builtin();
+    let sums = [
+        (reported as f64 - 1.0, reported as f64),
+        (0.78 * scale * 1000.0, scale * 1000.0),
+        (0.9 * scale * 1000.0, scale * 1000.0),
+        (0.7 * scale * 300.0, scale * 300.0),
+        (18.0, 20.0),
+        (reported as f64, reported as f64),
+        (reported as f64, scope as f64),
+    ];
+    let indicators = indicator_infos(&forms)
+        .iter()
+        .zip(sums)
+        .map(|(i, (n, d))| evaluate(&i.id, n, d, forms.target(&i.id)))
+        .collect();
+    UnitReport {
+        code: code.into(),
+        name: name.into(),
+        level,
+        villages_in_scope: scope,
+        villages_reported: reported,
+        indicators,
+    }
+}
+
+fn county_data() -> Box<DashboardData> {
+    let forms = FormSet::builtin();
+    let units = vec![
+        unit(COUNTY, "建安区", Level::County, 10.0, 300, 345),
+        unit("411003001000", "将官池镇", Level::Township, 1.0, 20, 22),
+        unit("411003002000", "新元街道", Level::Township, 0.5, 10, 10),
+        unit("411003003000", "邓庄街道", Level::Township, 2.0, 12, 15),
+    ];
+    // 邓庄 is the worst for toilets, 新元 the best.
+    let mut units = units;
+    if let Some(v) = units[3].indicators.get_mut(1) {
+        *v = evaluate("toilet_harmless", 1400.0, 2000.0, Some(0.85));
+    }
+    if let Some(v) = units[2].indicators.get_mut(1) {
+        *v = evaluate("toilet_harmless", 480.0, 500.0, Some(0.85));
+    }
+    let own = &units[0];
+    let holdbacks = own
+        .indicators
+        .iter()
+        .filter_map(|v| {
+            let s = v.shortfall?;
+            // Gains in proportion to the shortfall: three villages close it.
+            let villages: Vec<Holdback> = [
+                ("411003003205", "蒋东村委会", 0.5),
+                ("411003003206", "蒋西村委会", 0.3),
+                ("411003001201", "大罗庄村委会", 0.25),
+                ("411003001202", "小宋村委会\x1b[2J", 0.1),
+            ]
+            .iter()
+            .map(|(c, n, share)| {
+                let gain = (s * share).ceil().max(1.0);
+                Holdback {
+                    code: (*c).into(),
+                    name: (*n).into(),
+                    numerator: 100.0,
+                    denominator: 100.0 + gain,
+                    gain,
+                }
+            })
+            .collect();
+            let mut acc = 0.0;
+            let needed = if s <= 0.0 {
+                Some(0)
+            } else {
+                villages
+                    .iter()
+                    .position(|h| {
+                        acc += h.gain;
+                        acc >= s
+                    })
+                    .map(|i| i + 1)
+            };
+            Some(Holdbacks {
+                indicator: v.id.clone(),
+                shortfall: s,
+                villages,
+                needed,
+            })
+        })
+        .collect();
+    let trend = vec![
+        (
+            "2018".to_string(),
+            unit(COUNTY, "建安区", Level::County, 10.0, 200, 345),
+        ),
+        (
+            "2019".to_string(),
+            unit(COUNTY, "建安区", Level::County, 10.0, 280, 345),
+        ),
+        ("2020".to_string(), units[0].clone()),
+    ];
+    let mut trend = trend;
+    trend[0].1.indicators[1] = evaluate("toilet_harmless", 5200.0, 10000.0, Some(0.85));
+    trend[1].1.indicators[1] = evaluate("toilet_harmless", 6900.0, 10000.0, Some(0.85));
+    Box::new(DashboardData {
+        unit: division(COUNTY, "建安区", Level::County),
+        round: "2020".into(),
+        report: Report {
+            round: "2020".into(),
+            generated_at: "2020-06-15T10:00:00+08:00".into(),
+            indicators: indicator_infos(&forms),
+            units,
+        },
+        holdbacks,
+        unreported: vec![
+            ("411003001203".into(), "石寨村委会".into()),
+            ("411003003207".into(), "岗王村委会".into()),
+            ("411003003208".into(), "孟庄村委会".into()),
+        ],
+        trend,
+    })
+}
+
+fn township_data() -> Box<DashboardData> {
+    let forms = FormSet::builtin();
+    let code = "411003003000";
+    Box::new(DashboardData {
+        unit: division(code, "邓庄街道", Level::Township),
+        round: "2020".into(),
+        report: Report {
+            round: "2020".into(),
+            generated_at: "2020-06-15T10:00:00+08:00".into(),
+            indicators: indicator_infos(&forms),
+            units: vec![
+                unit(code, "邓庄街道", Level::Township, 2.0, 12, 15),
+                unit("411003003205", "蒋东村委会", Level::Village, 0.2, 1, 1),
+            ],
+        },
+        holdbacks: Vec::new(),
+        unreported: Vec::new(),
+        trend: Vec::new(),
+    })
+}
+
+fn dashboard(lang: Lang) -> Model {
+    let (mut m, _) = Model::new(startup(super::home::tests::small_tree(), lang), None);
+    update(&mut m, Msg::DashboardLoaded(county_data()));
+    m
+}
+
+#[test]
+fn open_switch_sort_drill_and_back() {
+    let mut m = model();
+    // The cursor is on the county.
+    let cmds = press(&mut m, KeyCode::Char('d'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::LoadDashboard {
+            unit: COUNTY.into(),
+            round: "2020".into()
+        }]
+    );
+    update(&mut m, Msg::DashboardLoaded(county_data()));
+    assert_eq!(m.screen, Screen::Dashboard);
+    let v = |m: &Model| m.dashboard.as_ref().unwrap().view.clone();
+    assert_eq!(v(&m).pane, Pane::Units);
+    assert_eq!(v(&m).focus, Focus::Indicators);
+
+    // ↓ picks the toilet indicator; the table follows it, worst first.
+    press(&mut m, KeyCode::Down);
+    assert_eq!(v(&m).indicator_id(), Some("toilet_harmless"));
+    let order: Vec<String> = v(&m).children().iter().map(|u| u.name.clone()).collect();
+    assert_eq!(order, vec!["邓庄街道", "将官池镇", "新元街道"]);
+    // s sorts by the next indicator, the selection stays.
+    press(&mut m, KeyCode::Char('s'));
+    assert_eq!(v(&m).sort_id(), Some("toilet_sanitary"));
+    assert_eq!(v(&m).indicator_id(), Some("toilet_harmless"));
+
+    // Tab and the digits switch panes and give the rows the focus.
+    press(&mut m, KeyCode::Tab);
+    assert_eq!((v(&m).pane, v(&m).focus), (Pane::Holdbacks, Focus::Rows));
+    press(&mut m, KeyCode::Down);
+    assert_eq!(v(&m).row, 1);
+    press(&mut m, KeyCode::Char('3'));
+    assert_eq!((v(&m).pane, v(&m).row), (Pane::Unreported, 0));
+    press(&mut m, KeyCode::Char('4'));
+    assert_eq!(v(&m).pane, Pane::Trend);
+    // ←→ hand ↑↓ back to the indicators.
+    press(&mut m, KeyCode::Left);
+    assert_eq!(v(&m).focus, Focus::Indicators);
+
+    // Enter on the first unit drills down.
+    press(&mut m, KeyCode::Char('1'));
+    press(&mut m, KeyCode::Up);
+    press(&mut m, KeyCode::Char('s'));
+    let first = v(&m).children()[0].code.clone();
+    let cmds = press(&mut m, KeyCode::Enter);
+    assert_eq!(
+        cmds,
+        vec![Cmd::LoadDashboard {
+            unit: first,
+            round: "2020".into()
+        }]
+    );
+    update(&mut m, Msg::DashboardLoaded(township_data()));
+    let d = m.dashboard.as_ref().unwrap();
+    assert_eq!(d.parents.len(), 1);
+    assert_eq!(d.view.data.unit.name, "邓庄街道");
+    assert_eq!(d.view.pane, Pane::Units, "the pane is kept");
+    // A village row does not drill further.
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+
+    // Esc goes back up, then home.
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.dashboard.as_ref().unwrap().view.data.unit.code, COUNTY);
+    assert_eq!(m.screen, Screen::Dashboard);
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.screen, Screen::Home);
+    assert!(m.dashboard.is_none());
+}
+
+#[test]
+fn a_village_opens_its_townships_dashboard() {
+    let mut m = model();
+    m.home.reveal("411003003204");
+    let cmds = press(&mut m, KeyCode::Char('d'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::LoadDashboard {
+            unit: "411003003000".into(),
+            round: "2020".into()
+        }]
+    );
+}
+
+#[test]
+fn the_key_is_in_the_footer_and_help() {
+    use super::keys::{Action, Ctx, footer};
+    // On home the footer has no room for it at 80 columns; help lists every row.
+    assert!(
+        super::keys::TABLE
+            .iter()
+            .any(|b| b.ctx == Ctx::Home && b.action == Action::Dashboard)
+    );
+    let d = dashboard(Lang::Zh);
+    assert_eq!(d.contexts()[0], Ctx::Dashboard);
+    let hints = footer(&d.contexts(), false);
+    for a in [Action::Open, Action::Back, Action::NextPane, Action::Sort] {
+        assert!(hints.iter().any(|b| b.action == a), "{a:?}");
+    }
+}
+
+mod store {
+    use super::*;
+    use crate::forms::record::{RecordData, parse_input};
+    use crate::store::{FinalizeResult, Store};
+    use crate::tui::effects::Effects;
+
+    fn village(store: &mut Store, forms: &FormSet, code: &str, households: i64, harmless: i64) {
+        let form = forms.village_form();
+        let id = store
+            .create_record(form, code, "2020", "t", &RecordData::default())
+            .unwrap();
+        for (k, v) in [
+            ("survey_date", "2020-06-15".to_string()),
+            ("surveyor", "t".into()),
+            ("households", households.to_string()),
+            ("population", (households * 3).to_string()),
+            ("garbage_facilities", "yes".into()),
+            ("garbage_technology", "yes".into()),
+            ("garbage_cleaners", "yes".into()),
+            ("garbage_funding", "yes".into()),
+            ("garbage_supervision", "yes".into()),
+            ("toilet_three_compartment", harmless.to_string()),
+            ("toilet_double_urn", "0".into()),
+            ("toilet_biogas", "0".into()),
+            ("toilet_urine_diverting", "0".into()),
+            ("toilet_double_pit", "0".into()),
+            ("toilet_sewered_flush", "0".into()),
+            ("toilet_other_sanitary", "0".into()),
+            ("sewage_mode", "none".into()),
+            ("sewage_controlled", "yes".into()),
+            ("manure_scattered_produced_t", "0".into()),
+            ("manure_scattered_utilized_t", "0".into()),
+        ] {
+            let val = parse_input(form.field(k).unwrap(), &v).unwrap();
+            store.set_draft_value(&id, None, k, &val, "t").unwrap();
+        }
+        assert!(matches!(
+            store.finalize(&id, form, "t").unwrap(),
+            FinalizeResult::Finalized(_)
+        ));
+    }
+
+    #[test]
+    fn effects_load_a_township_down_to_its_villages() {
+        let dir = tempfile::tempdir().unwrap();
+        let forms = FormSet::builtin();
+        let mut store = crate::context::open_store(dir.path(), &forms).unwrap();
+        village(&mut store, &forms, "411003003204", 100, 90);
+        village(&mut store, &forms, "411003003205", 200, 100);
+        village(&mut store, &forms, "411003003206", 50, 10);
+        let mut fx = Effects::new(store, forms, Some("张三".into()));
+        let msgs = fx.run(
+            Cmd::LoadDashboard {
+                unit: "411003003000".into(),
+                round: "2020".into(),
+            },
+            Lang::Zh,
+        );
+        let [Msg::DashboardLoaded(d)] = msgs.as_slice() else {
+            panic!("{msgs:?}");
+        };
+        let own = d.own().unwrap();
+        assert_eq!((own.villages_reported, own.villages_in_scope), (3, 15));
+        assert_eq!(d.unreported.len(), 12);
+        let t = d.holdbacks_of("toilet_harmless").unwrap();
+        assert_eq!(t.needed, Some(1));
+        assert_eq!(t.villages[0].name, "蒋东村委会");
+        assert_eq!(d.trend.len(), 1);
+        // The township's children are its villages in scope.
+        let (mut m, _) = Model::new(
+            startup(super::super::home::tests::small_tree(), Lang::Zh),
+            None,
+        );
+        update(&mut m, Msg::DashboardLoaded(d.clone()));
+        let v = &m.dashboard.as_ref().unwrap().view;
+        assert_eq!(v.children().len(), 15);
+        assert!(v.children().iter().all(|u| u.level == Level::Village));
+
+        // The county rolls up to townships.
+        let msgs = fx.run(
+            Cmd::LoadDashboard {
+                unit: COUNTY.into(),
+                round: "2020".into(),
+            },
+            Lang::En,
+        );
+        let [Msg::DashboardLoaded(d)] = msgs.as_slice() else {
+            panic!("{msgs:?}");
+        };
+        assert!(d.report.units.iter().all(|u| u.level <= Level::Township));
+    }
+}
+
+fn render(m: &Model, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| super::view::draw(m, f)).expect("draw");
+    super::snapshot_tests::screen_text(t.backend().buffer())
+}
+
+fn check(name: &str, make: impl Fn(Lang) -> Model) {
+    for lang in [Lang::Zh, Lang::En] {
+        let m = make(lang);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let shot = render(&m, w, h);
+            insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", lang.code()), shot);
+        }
+    }
+}
+
+#[test]
+fn snapshot_units() {
+    check("dashboard_units", |lang| {
+        let mut m = dashboard(lang);
+        press(&mut m, KeyCode::Down);
+        m
+    });
+}
+
+#[test]
+fn snapshot_holdbacks() {
+    check("dashboard_holdbacks", |lang| {
+        let mut m = dashboard(lang);
+        press(&mut m, KeyCode::Down);
+        press(&mut m, KeyCode::Char('2'));
+        m
+    });
+}
+
+#[test]
+fn snapshot_unreported_and_trend() {
+    check("dashboard_unreported", |lang| {
+        let mut m = dashboard(lang);
+        press(&mut m, KeyCode::Char('3'));
+        m
+    });
+    check("dashboard_trend", |lang| {
+        let mut m = dashboard(lang);
+        press(&mut m, KeyCode::Char('4'));
+        m
+    });
+}
+
+#[test]
+fn nothing_essential_is_cut_at_80x24() {
+    let shot = render(&dashboard(Lang::Zh), 80, 24);
+    for s in ["建安区", "覆盖率", "≥85%", "差", "下级单位", "Esc"] {
+        assert!(shot.contains(s), "{s}:\n{shot}");
+    }
+    assert!(!shot.contains('\x1b'));
+}
+
+#[test]
+fn snapshot_drilled_into_a_township() {
+    check("dashboard_drill", |lang| {
+        let mut m = dashboard(lang);
+        press(&mut m, KeyCode::Char('1'));
+        update(&mut m, Msg::DashboardLoaded(township_data()));
+        m
+    });
+}

@@ -1,0 +1,244 @@
+//! The model and the effects together on a real temporary store: keys in, rows on disk.
+
+use super::app::{Cmd, Model, Msg, NoticeKind, Screen};
+use super::effects::Effects;
+use super::tests::{ctrl, key};
+use super::{EditTarget, TuiOptions, prepare, pump};
+use crate::forms::value::Value;
+use crate::forms::{FormSet, Lang};
+use crate::store::RecordStatus;
+use ratatui::crossterm::event::KeyCode;
+
+const VILLAGE: &str = "411003003204";
+
+fn options(dir: &std::path::Path, field: Option<&str>) -> TuiOptions {
+    TuiOptions {
+        data_dir: dir.to_path_buf(),
+        forms: FormSet::builtin(),
+        lang: Some(Lang::Zh),
+        surveyor: Some("张三".into()),
+        edit: Some(EditTarget {
+            village: VILLAGE.into(),
+            round: "2020".into(),
+            field: field.map(str::to_string),
+        }),
+    }
+}
+
+fn start(dir: &std::path::Path, field: Option<&str>) -> (Model, Effects) {
+    let (mut m, mut fx, cmds) = prepare(options(dir, field)).expect("prepare");
+    pump(&mut m, &mut fx, vec![Msg::Resize(80, 24)], cmds);
+    (m, fx)
+}
+
+fn send(m: &mut Model, fx: &mut Effects, msg: Msg) {
+    pump(m, fx, vec![msg], Vec::new());
+}
+
+fn type_text(m: &mut Model, fx: &mut Effects, text: &str) {
+    for c in text.chars() {
+        send(m, fx, key(KeyCode::Char(c)));
+    }
+}
+
+fn draft_value(fx: &Effects, field: &str) -> Value {
+    let recs = fx.store.records_of("village", VILLAGE, "2020").unwrap();
+    let data = fx.store.draft_data(&recs[0].record_id).unwrap();
+    data.get(field).clone()
+}
+
+/// Answer every required field of the village form (no farms).
+const ANSWERS: &[(&str, &str)] = &[
+    ("households", "200"),
+    ("population", "760"),
+    ("garbage_facilities", "y"),
+    ("garbage_technology", "y"),
+    ("garbage_cleaners", "y"),
+    ("garbage_funding", "n"),
+    ("garbage_supervision", "y"),
+    ("toilet_three_compartment", "100"),
+    ("toilet_double_urn", "20"),
+    ("toilet_biogas", "0"),
+    ("toilet_urine_diverting", "0"),
+    ("toilet_double_pit", "5"),
+    ("toilet_sewered_flush", "45"),
+    ("toilet_other_sanitary", "10"),
+    ("sewage_mode", "2"),
+    ("sewage_households", "120"),
+    ("sewage_controlled", "y"),
+    ("manure_scattered_produced_t", "100"),
+    ("manure_scattered_utilized_t", "60.5"),
+];
+
+fn fill(m: &mut Model, fx: &mut Effects) {
+    for (field, text) in ANSWERS {
+        for _ in 0..40 {
+            if m.record
+                .as_ref()
+                .and_then(|r| r.focused_key())
+                .map(|k| k.field)
+                .as_deref()
+                == Some(*field)
+            {
+                break;
+            }
+            send(m, fx, key(KeyCode::Tab));
+        }
+        type_text(m, fx, text);
+        send(m, fx, key(KeyCode::Tab));
+    }
+}
+
+#[test]
+fn every_field_left_is_on_disk_and_saved_is_said_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), Some("households"));
+    assert_eq!(m.screen, Screen::Form);
+    assert!(
+        m.record.as_ref().unwrap().record_id.is_none(),
+        "opening creates nothing"
+    );
+    assert!(
+        fx.store
+            .records_of("village", VILLAGE, "2020")
+            .unwrap()
+            .is_empty()
+    );
+    type_text(&mut m, &mut fx, "200");
+    send(&mut m, &mut fx, key(KeyCode::Tab));
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Saved));
+    assert_eq!(draft_value(&fx, "households"), Value::Int(200));
+    assert_eq!(draft_value(&fx, "surveyor"), Value::Text("张三".into()));
+    type_text(&mut m, &mut fx, "800");
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    // The field being typed when the process dies is the only thing lost.
+    type_text(&mut m, &mut fx, "y");
+    drop((m, fx));
+    let (m, fx) = start(dir.path(), None);
+    assert_eq!(draft_value(&fx, "population"), Value::Int(800));
+    assert!(draft_value(&fx, "garbage_facilities").is_null());
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(r.status, RecordStatus::Draft);
+    assert_eq!(m.home.status(VILLAGE), RecordStatus::Draft);
+}
+
+#[test]
+fn finalize_review_return_and_revise() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), None);
+    // Blocked first: the list names what is missing, Enter goes there.
+    type_text(&mut m, &mut fx, "");
+    send(&mut m, &mut fx, key(KeyCode::Tab));
+    send(&mut m, &mut fx, ctrl('f'));
+    let issues = m.record.as_ref().unwrap().issues.clone().expect("blocked");
+    assert_eq!(issues.list[0].path.field, "households");
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    fill(&mut m, &mut fx);
+    send(&mut m, &mut fx, ctrl('f'));
+    let r = m.record.as_ref().unwrap();
+    assert!(r.issues.is_none(), "{:?}", r.issues);
+    assert!(r.read_only);
+    assert_eq!(r.status, RecordStatus::Finalized);
+    assert_eq!(m.home.status(VILLAGE), RecordStatus::Finalized);
+    // History: who, when, field, old → new.
+    send(&mut m, &mut fx, key(KeyCode::Char('h')));
+    assert_eq!(m.screen, Screen::History);
+    let h = m.history.as_ref().unwrap();
+    assert!(
+        h.rows
+            .iter()
+            .any(|a| a.field == "households" && a.new == Value::Int(200) && a.who == "张三")
+    );
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    // Review the township: return with a comment.
+    assert_eq!(m.screen, Screen::Home);
+    send(&mut m, &mut fx, key(KeyCode::Char('v')));
+    assert_eq!(m.screen, Screen::Review);
+    assert_eq!(m.review.as_ref().unwrap().rows.len(), 1);
+    send(&mut m, &mut fx, key(KeyCode::Char('r')));
+    type_text(&mut m, &mut fx, "户数与台账不符");
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert_eq!(m.home.status(VILLAGE), RecordStatus::Returned);
+    assert_eq!(
+        m.review.as_ref().unwrap().rows[0].comment.as_deref(),
+        Some("户数与台账不符")
+    );
+    // The surveyor opens it: the comment shows; e starts a new revision.
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert!(m.notice.as_ref().unwrap().text.contains("户数与台账不符"));
+    send(&mut m, &mut fx, key(KeyCode::Char('e')));
+    let r = m.record.as_ref().unwrap();
+    assert!(!r.read_only);
+    assert_eq!(r.shown.get("households"), &Value::Int(200));
+    for _ in 0..5 {
+        send(&mut m, &mut fx, key(KeyCode::Tab));
+        if m.record
+            .as_ref()
+            .and_then(|r| r.focused_key())
+            .map(|k| k.field)
+            .as_deref()
+            == Some("households")
+        {
+            break;
+        }
+    }
+    send(&mut m, &mut fx, ctrl('u'));
+    type_text(&mut m, &mut fx, "210");
+    send(&mut m, &mut fx, ctrl('f'));
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(r.rev, Some(2));
+    assert!(r.read_only);
+    send(&mut m, &mut fx, ctrl('t'));
+    let h = m.history.as_ref().unwrap();
+    assert!(h.rows.iter().any(|a| a.rev == 2
+        && a.field == "households"
+        && a.old == Value::Int(200)
+        && a.new == Value::Int(210)));
+}
+
+#[test]
+fn demo_data_loads_from_the_generator() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), None);
+    pump(
+        &mut m,
+        &mut fx,
+        Vec::new(),
+        vec![Cmd::LoadDemo {
+            under: "411003003000".into(),
+            round: "2020".into(),
+        }],
+    );
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Info));
+    let finalized = fx
+        .store
+        .village_statuses("village", "2020")
+        .unwrap()
+        .values()
+        .filter(|s| **s != RecordStatus::Draft)
+        .count();
+    assert!(
+        finalized > 10,
+        "{finalized} villages of 15 should have demo records"
+    );
+}
+
+#[test]
+fn a_new_revision_can_be_discarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), None);
+    fill(&mut m, &mut fx);
+    send(&mut m, &mut fx, ctrl('f'));
+    assert!(m.record.as_ref().unwrap().read_only);
+    send(&mut m, &mut fx, key(KeyCode::Char('e')));
+    assert!(!m.record.as_ref().unwrap().read_only);
+    assert_eq!(m.home.status(VILLAGE), RecordStatus::Finalized);
+    send(&mut m, &mut fx, ctrl('d'));
+    assert!(m.confirm.is_some());
+    send(&mut m, &mut fx, key(KeyCode::Char('y')));
+    let r = m.record.as_ref().unwrap();
+    assert!(r.read_only);
+    assert_eq!(r.rev, Some(1));
+    assert!(!fx.store.records_of("village", VILLAGE, "2020").unwrap()[0].has_draft);
+}

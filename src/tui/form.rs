@@ -1,0 +1,766 @@
+//! One record on screen: the form's visible items (relevance applied live), the field
+//! being edited, per-field messages, the farms table, and what blocks finalizing.
+//! Pure: leaving a field yields the commit to run; nothing here touches the store.
+
+use crate::forms::record::{FieldPath, Issue, RecordData, parse_input};
+use crate::forms::schema::SectionItem;
+use crate::forms::value::Value;
+use crate::forms::{Field, FieldType, Form, Text};
+use crate::store::{DivisionRow, RecordStatus};
+use std::collections::HashMap;
+use tui_input::{Input, InputRequest};
+
+/// Which value a field is: top-level (`row` None) or in a repeat-group row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FieldKey {
+    /// (group, row id)
+    pub row: Option<(String, String)>,
+    pub field: String,
+}
+
+impl FieldKey {
+    pub fn top(name: &str) -> FieldKey {
+        FieldKey {
+            row: None,
+            field: name.to_string(),
+        }
+    }
+}
+
+/// A line of the field list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// Section heading (index into `form.sections`).
+    Section(usize),
+    /// A field: top-level, or of the row being edited in row mode.
+    Field(String),
+    /// A repeat group, shown as a table.
+    Group(String),
+    /// Heading of the row being edited.
+    RowHeader,
+}
+
+/// The record to write to: known, or to be created with these values on first commit
+/// (opening a village does not create a record; the first saved answer does).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordRef {
+    Id(String),
+    New {
+        village: String,
+        round: String,
+        initial: RecordData,
+    },
+}
+
+/// A value to store, produced by leaving a field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commit {
+    pub rec: RecordRef,
+    pub row: Option<(String, String)>,
+    pub field: String,
+    pub value: Value,
+}
+
+/// The input of the focused field: typed text, or a picked value for yes/no and choices.
+#[derive(Debug, Clone, Default)]
+pub struct Editor {
+    pub input: Input,
+    /// Value picked for yes/no and choice fields (None: unchanged).
+    pub picked: Option<Value>,
+    /// Highlighted choice of a multiple-choice field.
+    pub highlight: usize,
+    pub dirty: bool,
+}
+
+/// A record as opened (from the store, or new and not yet saved).
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub village: DivisionRow,
+    pub round: String,
+    pub record_id: Option<String>,
+    pub form: Form,
+    pub data: RecordData,
+    pub read_only: bool,
+    pub status: RecordStatus,
+    /// Finalized revision shown (read-only) or edited (draft of a new revision).
+    pub rev: Option<u32>,
+    pub return_comment: Option<String>,
+    /// Field to start on (`edit --field`).
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Issues {
+    pub list: Vec<Issue>,
+    pub cursor: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub village: DivisionRow,
+    pub round: String,
+    pub record_id: Option<String>,
+    pub form: Form,
+    /// Answers as saved (or being saved).
+    pub data: RecordData,
+    /// `data` with the field being typed applied and calculations done: what is shown.
+    pub shown: RecordData,
+    pub read_only: bool,
+    pub status: RecordStatus,
+    pub rev: Option<u32>,
+    pub return_comment: Option<String>,
+    pub items: Vec<Item>,
+    pub cursor: usize,
+    /// Editing one row of a repeat group: (group, row id).
+    pub row_mode: Option<(String, String)>,
+    /// Selected row of the table when a group has the focus.
+    pub table_row: usize,
+    pub editor: Editor,
+    /// Messages of fields left with a problem (constraint or unreadable input).
+    pub messages: HashMap<FieldKey, Text>,
+    /// Commits sent and not yet confirmed.
+    pub pending: usize,
+    pub issues: Option<Issues>,
+    /// Esc was refused because the input does not read; a second Esc gives it up.
+    pub escape_armed: bool,
+}
+
+pub fn is_text_like(f: &Field) -> bool {
+    matches!(
+        f.ty,
+        FieldType::Text | FieldType::Integer | FieldType::Decimal | FieldType::Date
+    )
+}
+
+impl Record {
+    pub fn new(o: Opened) -> Record {
+        let mut r = Record {
+            village: o.village,
+            round: o.round,
+            record_id: o.record_id,
+            form: o.form,
+            shown: o.data.clone(),
+            data: o.data,
+            read_only: o.read_only,
+            status: o.status,
+            rev: o.rev,
+            return_comment: o.return_comment,
+            items: Vec::new(),
+            cursor: 0,
+            row_mode: None,
+            table_row: 0,
+            editor: Editor::default(),
+            messages: HashMap::new(),
+            pending: 0,
+            issues: None,
+            escape_armed: false,
+        };
+        r.rebuild();
+        r.cursor = r.first_focusable_from(0).unwrap_or(0);
+        if let Some(f) = &o.field {
+            r.focus_field(f);
+        }
+        r.load_editor();
+        r
+    }
+
+    pub fn form_field(&self, key: &FieldKey) -> Option<&Field> {
+        match &key.row {
+            None => self.form.field(&key.field),
+            Some((g, _)) => self.form.group_field(g, &key.field),
+        }
+    }
+
+    pub fn row_index(&self, group: &str, row_id: &str) -> Option<usize> {
+        self.data.rows(group).iter().position(|r| r.id == row_id)
+    }
+
+    fn value_in<'a>(&self, data: &'a RecordData, key: &FieldKey) -> &'a Value {
+        static NULL: Value = Value::Null;
+        match &key.row {
+            None => data.get(&key.field),
+            Some((g, id)) => data
+                .rows(g)
+                .iter()
+                .find(|r| &r.id == id)
+                .and_then(|r| r.values.get(&key.field))
+                .unwrap_or(&NULL),
+        }
+    }
+
+    /// The saved value of a field.
+    pub fn value(&self, key: &FieldKey) -> &Value {
+        self.value_in(&self.data, key)
+    }
+
+    /// The value shown (typed input and calculations applied).
+    pub fn shown_value(&self, key: &FieldKey) -> &Value {
+        self.value_in(&self.shown, key)
+    }
+
+    fn set_in(data: &mut RecordData, key: &FieldKey, v: Value) {
+        match &key.row {
+            None => data.set(&key.field, v),
+            Some((g, id)) => {
+                if let Some(row) = data
+                    .groups
+                    .get_mut(g)
+                    .and_then(|rows| rows.iter_mut().find(|r| &r.id == id))
+                {
+                    if v.is_null() {
+                        row.values.remove(&key.field);
+                    } else {
+                        row.values.insert(key.field.clone(), v);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn key_of(&self, item: &Item) -> Option<FieldKey> {
+        match item {
+            Item::Field(name) => Some(FieldKey {
+                row: self.row_mode.clone(),
+                field: name.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn focused_item(&self) -> Option<&Item> {
+        self.items.get(self.cursor)
+    }
+
+    pub fn focused_key(&self) -> Option<FieldKey> {
+        self.focused_item().and_then(|i| self.key_of(i))
+    }
+
+    pub fn focused_field(&self) -> Option<&Field> {
+        let key = self.focused_key()?;
+        self.form_field(&key)
+    }
+
+    pub fn focused_group(&self) -> Option<&str> {
+        match self.focused_item() {
+            Some(Item::Group(g)) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// Is the user typing into a text-like input (so letters are text, not commands)?
+    pub fn typing(&self) -> bool {
+        !self.read_only
+            && self.issues.is_none()
+            && self
+                .focused_field()
+                .is_some_and(|f| is_text_like(f) && !f.is_calculated())
+    }
+
+    fn focusable(&self, i: usize) -> bool {
+        match &self.items[i] {
+            Item::Field(name) => {
+                let f = match &self.row_mode {
+                    None => self.form.field(name),
+                    Some((g, _)) => self.form.group_field(g, name),
+                };
+                f.is_some_and(|f| !f.is_calculated())
+            }
+            Item::Group(_) => true,
+            _ => false,
+        }
+    }
+
+    fn first_focusable_from(&self, i: usize) -> Option<usize> {
+        (i..self.items.len()).find(|&j| self.focusable(j))
+    }
+
+    /// Recompute `shown` and the visible items, keeping the focus on the same item.
+    pub fn rebuild(&mut self) {
+        let keep = self.items.get(self.cursor).cloned();
+        let mut shown = self.data.clone();
+        if let Some(key) = self.focused_key()
+            && let Ok(v) = self.live_value()
+        {
+            Self::set_in(&mut shown, &key, v);
+        }
+        self.form.compute(&mut shown);
+        let mut items = Vec::new();
+        match &self.row_mode {
+            Some((g, id)) => {
+                items.push(Item::RowHeader);
+                let idx = shown.rows(g).iter().position(|r| &r.id == id);
+                if let (Some(group), Some(i)) = (self.form.group(g), idx) {
+                    for f in &group.fields {
+                        if self.form.is_relevant(&shown, f, Some((g, i))) {
+                            items.push(Item::Field(f.name.clone()));
+                        }
+                    }
+                }
+            }
+            None => {
+                for (si, section) in self.form.sections.iter().enumerate() {
+                    let start = items.len();
+                    for item in &section.items {
+                        match item {
+                            SectionItem::Field(name) => {
+                                if let Some(f) = self.form.field(name)
+                                    && self.form.is_relevant(&shown, f, None)
+                                {
+                                    items.push(Item::Field(name.clone()));
+                                }
+                            }
+                            SectionItem::Group(g) => {
+                                if self.form.group_relevant(&shown, g) {
+                                    items.push(Item::Group(g.clone()));
+                                }
+                            }
+                        }
+                    }
+                    if items.len() > start {
+                        items.insert(start, Item::Section(si));
+                    }
+                }
+            }
+        }
+        self.shown = shown;
+        self.items = items;
+        if let Some(k) = keep {
+            if let Some(pos) = self.items.iter().position(|i| *i == k) {
+                self.cursor = pos;
+                return;
+            }
+            // The focused field was hidden: stay near where it was.
+            self.cursor = self.cursor.min(self.items.len().saturating_sub(1));
+            if !self.items.is_empty() && !self.focusable(self.cursor) {
+                self.cursor = self
+                    .first_focusable_from(self.cursor)
+                    .or_else(|| (0..self.cursor).rev().find(|&j| self.focusable(j)))
+                    .unwrap_or(0);
+            }
+        }
+    }
+
+    /// Put the focused field's saved value into the editor.
+    pub fn load_editor(&mut self) {
+        let mut ed = Editor::default();
+        if let Some(key) = self.focused_key()
+            && let Some(f) = self.form_field(&key)
+        {
+            let v = self.value(&key);
+            if is_text_like(f) {
+                ed.input = Input::new(v.to_plain());
+            }
+        }
+        if let Some(g) = self.focused_group() {
+            let n = self.data.rows(g).len();
+            self.table_row = self.table_row.min(n.saturating_sub(1));
+        }
+        self.editor = ed;
+    }
+
+    /// What the editor holds now, parsed for the focused field.
+    pub fn live_value(&self) -> Result<Value, Text> {
+        let Some(key) = self.focused_key() else {
+            return Ok(Value::Null);
+        };
+        let Some(f) = self.form_field(&key) else {
+            return Ok(Value::Null);
+        };
+        if let Some(v) = &self.editor.picked {
+            return Ok(v.clone());
+        }
+        if is_text_like(f) {
+            parse_input(f, self.editor.input.value())
+        } else {
+            Ok(self.value(&key).clone())
+        }
+    }
+
+    fn record_ref(&self) -> RecordRef {
+        match &self.record_id {
+            Some(id) => RecordRef::Id(id.clone()),
+            None => RecordRef::New {
+                village: self.village.code.clone(),
+                round: self.round.clone(),
+                initial: self.data.clone(),
+            },
+        }
+    }
+
+    /// Problem with a field's value as things stand (constraint, type), if any.
+    pub fn check(&self, key: &FieldKey) -> Option<Text> {
+        let f = self.form_field(key)?;
+        let row = match &key.row {
+            None => None,
+            Some((g, id)) => Some((g.as_str(), self.row_index(g, id)?)),
+        };
+        let v = self.shown_value(key);
+        self.form.check_field(&self.shown, f, row, v)
+    }
+
+    /// Leave the focused field: parse what was typed and, when it changed, apply it and
+    /// return the commit. `Err` (input unreadable) keeps the focus and the typed text.
+    /// The constraint message, if the value breaks one, is remembered for the field.
+    pub fn leave(&mut self) -> Result<Option<Commit>, Text> {
+        if self.read_only {
+            return Ok(None);
+        }
+        let Some(key) = self.focused_key() else {
+            return Ok(None);
+        };
+        if self.form_field(&key).is_none_or(|f| f.is_calculated()) {
+            return Ok(None);
+        }
+        let value = match self.live_value() {
+            Ok(v) => v,
+            Err(msg) => {
+                self.messages.insert(key, msg.clone());
+                return Err(msg);
+            }
+        };
+        let changed = self.value(&key) != &value;
+        let mut commit = None;
+        if changed {
+            Self::set_in(&mut self.data, &key, value.clone());
+            commit = Some(Commit {
+                rec: self.record_ref(),
+                row: key.row.clone(),
+                field: key.field.clone(),
+                value,
+            });
+            self.pending += 1;
+        }
+        self.editor.picked = None;
+        self.editor.dirty = false;
+        self.rebuild();
+        match self.check(&key) {
+            Some(m) => {
+                self.messages.insert(key, m);
+            }
+            None => {
+                self.messages.remove(&key);
+            }
+        }
+        Ok(commit)
+    }
+
+    /// Move the focus by one focusable item (after leaving the field).
+    pub fn step(&mut self, forward: bool) -> bool {
+        let found = if forward {
+            (self.cursor + 1..self.items.len()).find(|&j| self.focusable(j))
+        } else {
+            (0..self.cursor).rev().find(|&j| self.focusable(j))
+        };
+        match found {
+            Some(j) => {
+                self.cursor = j;
+                self.table_row = if forward {
+                    0
+                } else {
+                    self.focused_group()
+                        .map(|g| self.data.rows(g).len().saturating_sub(1))
+                        .unwrap_or(0)
+                };
+                self.load_editor();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Focus a top-level field by name (leaving row mode), if it is shown.
+    pub fn focus_field(&mut self, name: &str) -> bool {
+        if self.row_mode.is_some() {
+            self.row_mode = None;
+            self.rebuild();
+        }
+        match self
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::Field(n) if n == name))
+        {
+            Some(pos) => {
+                self.cursor = pos;
+                self.load_editor();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Edit a row of a group, focusing `field` (or the first field).
+    pub fn enter_row(&mut self, group: &str, row_id: &str, field: Option<&str>) {
+        self.row_mode = Some((group.to_string(), row_id.to_string()));
+        self.items.clear();
+        self.cursor = 0;
+        self.rebuild();
+        self.cursor = field
+            .and_then(|f| {
+                self.items
+                    .iter()
+                    .position(|i| matches!(i, Item::Field(n) if n == f))
+            })
+            .or_else(|| self.first_focusable_from(0))
+            .unwrap_or(0);
+        self.load_editor();
+    }
+
+    /// Back from a row to the table, with that row selected.
+    pub fn exit_row(&mut self) {
+        let Some((g, id)) = self.row_mode.take() else {
+            return;
+        };
+        self.items.clear();
+        self.rebuild();
+        self.table_row = self.row_index(&g, &id).unwrap_or(0);
+        self.cursor = self
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::Group(n) if *n == g))
+            .unwrap_or(0);
+        self.load_editor();
+        self.table_row = self.row_index(&g, &id).unwrap_or(0);
+    }
+
+    /// Go to the field an issue names.
+    pub fn jump_to(&mut self, path: &FieldPath) {
+        self.issues = None;
+        match &path.group {
+            None => {
+                self.focus_field(&path.field);
+            }
+            Some((g, i)) => {
+                if let Some(id) = self.data.rows(g).get(*i).map(|r| r.id.clone()) {
+                    if self.row_mode.is_some() {
+                        self.row_mode = None;
+                    }
+                    self.enter_row(g, &id, Some(&path.field));
+                }
+            }
+        }
+    }
+
+    /// The record for this key's group row was given a new row by the store.
+    pub fn add_row(&mut self, group: &str, row_id: &str) {
+        self.data
+            .groups
+            .entry(group.to_string())
+            .or_default()
+            .push(crate::forms::record::Row {
+                id: row_id.to_string(),
+                values: Default::default(),
+            });
+        self.enter_row(group, row_id, None);
+    }
+
+    pub fn remove_row(&mut self, group: &str, row_id: &str) {
+        if let Some(rows) = self.data.groups.get_mut(group) {
+            rows.retain(|r| r.id != row_id);
+            if rows.is_empty() {
+                self.data.groups.remove(group);
+            }
+        }
+        self.messages
+            .retain(|k, _| k.row.as_ref().is_none_or(|(_, id)| id != row_id));
+        self.rebuild();
+        let n = self.data.rows(group).len();
+        self.table_row = self.table_row.min(n.saturating_sub(1));
+    }
+
+    /// Required fields that are shown, and how many of them are answered.
+    pub fn progress(&self) -> (usize, usize) {
+        let (mut answered, mut required) = (0, 0);
+        for f in &self.form.fields {
+            if f.required && !f.is_calculated() && self.form.is_relevant(&self.shown, f, None) {
+                required += 1;
+                if !self.shown.get(&f.name).is_null() {
+                    answered += 1;
+                }
+            }
+        }
+        for g in &self.form.groups {
+            if !self.form.group_relevant(&self.shown, &g.name) {
+                continue;
+            }
+            for (i, row) in self.shown.rows(&g.name).iter().enumerate() {
+                for f in &g.fields {
+                    if f.required
+                        && !f.is_calculated()
+                        && self.form.is_relevant(&self.shown, f, Some((&g.name, i)))
+                    {
+                        required += 1;
+                        if row.values.get(&f.name).is_some_and(|v| !v.is_null()) {
+                            answered += 1;
+                        }
+                    }
+                }
+            }
+        }
+        (answered, required)
+    }
+
+    // ---------------------------------------------------------------- editing
+
+    /// A key for the text input of the focused field.
+    pub fn edit_text(&mut self, req: InputRequest) {
+        if self.editor.input.handle(req).is_some_and(|c| c.value) {
+            self.editor.dirty = true;
+            self.rebuild();
+        }
+    }
+
+    /// Paste: line breaks become spaces, other control characters are dropped.
+    pub fn paste(&mut self, text: &str) {
+        let Some(f) = self.focused_field() else {
+            return;
+        };
+        let clean: String = text
+            .chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect();
+        if is_text_like(f) {
+            for c in clean.trim_end().chars() {
+                self.editor.input.handle(InputRequest::InsertChar(c));
+            }
+            self.editor.dirty = true;
+        } else if let Ok(v) = parse_input(f, &clean) {
+            self.editor.picked = Some(v);
+            self.editor.dirty = true;
+        }
+        self.rebuild();
+    }
+
+    /// The current choice value of the focused yes/no or choice field.
+    fn current_pick(&self) -> Value {
+        match (&self.editor.picked, self.focused_key()) {
+            (Some(v), _) => v.clone(),
+            (None, Some(k)) => self.value(&k).clone(),
+            (None, None) => Value::Null,
+        }
+    }
+
+    fn pick(&mut self, v: Value) {
+        self.editor.picked = Some(v);
+        self.editor.dirty = true;
+        self.rebuild();
+    }
+
+    /// ←/→/space on a yes/no or choice field.
+    pub fn cycle_choice(&mut self, forward: bool) {
+        let Some(f) = self.focused_field().cloned() else {
+            return;
+        };
+        let cur = self.current_pick();
+        match f.ty {
+            FieldType::YesNo => {
+                let next = match cur {
+                    Value::Bool(b) => Value::Bool(!b),
+                    _ => Value::Bool(forward),
+                };
+                self.pick(next);
+            }
+            FieldType::SelectOne => {
+                let n = f.choices.len();
+                if n == 0 {
+                    return;
+                }
+                let pos = cur
+                    .as_text()
+                    .and_then(|t| f.choices.iter().position(|c| c.name == t));
+                let next = match (pos, forward) {
+                    (None, true) => 0,
+                    (None, false) => n - 1,
+                    (Some(p), true) => (p + 1) % n,
+                    (Some(p), false) => (p + n - 1) % n,
+                };
+                self.pick(Value::Text(f.choices[next].name.clone()));
+            }
+            FieldType::SelectMany => {
+                let n = f.choices.len();
+                if n == 0 {
+                    return;
+                }
+                self.editor.highlight = if forward {
+                    (self.editor.highlight + 1) % n
+                } else {
+                    (self.editor.highlight + n - 1) % n
+                };
+            }
+            _ => {}
+        }
+    }
+
+    /// Space on a multiple-choice field toggles the highlighted choice.
+    pub fn toggle_highlighted(&mut self) {
+        let Some(f) = self.focused_field().cloned() else {
+            return;
+        };
+        if f.ty == FieldType::SelectMany {
+            self.toggle_choice(self.editor.highlight);
+        } else {
+            self.cycle_choice(true);
+        }
+    }
+
+    fn toggle_choice(&mut self, i: usize) {
+        let Some(f) = self.focused_field().cloned() else {
+            return;
+        };
+        let Some(c) = f.choices.get(i) else { return };
+        let mut list = match self.current_pick() {
+            Value::Choices(l) => l,
+            _ => Vec::new(),
+        };
+        if let Some(p) = list.iter().position(|x| *x == c.name) {
+            list.remove(p);
+        } else {
+            // Keep the form's order of choices.
+            list.push(c.name.clone());
+            list.sort_by_key(|x| f.choices.iter().position(|c| c.name == *x));
+        }
+        self.editor.highlight = i;
+        self.pick(if list.is_empty() {
+            Value::Null
+        } else {
+            Value::Choices(list)
+        });
+    }
+
+    /// A character typed on a yes/no or choice field: y/n/是/否, or a choice's number.
+    pub fn choice_char(&mut self, c: char) -> bool {
+        let Some(f) = self.focused_field().cloned() else {
+            return false;
+        };
+        match f.ty {
+            FieldType::YesNo => match c {
+                'y' | 'Y' | '1' | '是' => self.pick(Value::Bool(true)),
+                'n' | 'N' | '0' | '2' | '否' => self.pick(Value::Bool(false)),
+                _ => return false,
+            },
+            FieldType::SelectOne | FieldType::SelectMany => {
+                let Some(d) = c.to_digit(10).filter(|d| *d >= 1) else {
+                    return false;
+                };
+                let i = d as usize - 1;
+                if i >= f.choices.len() {
+                    return false;
+                }
+                if f.ty == FieldType::SelectOne {
+                    self.pick(Value::Text(f.choices[i].name.clone()));
+                } else {
+                    self.toggle_choice(i);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    pub fn clear_choice(&mut self) {
+        self.pick(Value::Null);
+    }
+}

@@ -1,0 +1,392 @@
+//! The one key table. `update` resolves keys to actions through it, the footer shows its
+//! entries for the current context, and the help screen lists all of it: help cannot
+//! drift from the real keys.
+
+use crate::forms::Lang;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where the user is: which part of the table applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ctx {
+    /// Everywhere.
+    Global,
+    Home,
+    /// Typing a search on the home screen.
+    Search,
+    /// A draft's field.
+    Form,
+    /// A yes/no or choice field of a draft.
+    Choice,
+    /// The repeat-group table of a draft.
+    Table,
+    /// A finalized record.
+    ReadOnly,
+    /// The list of what blocks finalizing.
+    Issues,
+    History,
+    Review,
+    /// The dashboard of a unit.
+    Dashboard,
+    /// A one-line question (round, return comment).
+    Prompt,
+    /// "Are you sure?"
+    Confirm,
+    Help,
+    FirstRun,
+}
+
+impl Ctx {
+    /// Heading of this context on the help screen.
+    pub fn title(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Ctx::Global => ("任何界面", "Everywhere"),
+            Ctx::Home => ("首页（村庄名册）", "Home (village register)"),
+            Ctx::Search => ("搜索", "Search"),
+            Ctx::Form => ("表单（草稿）", "Form (draft)"),
+            Ctx::Choice => ("是/否 与 选择题", "Yes/no and choice fields"),
+            Ctx::Table => ("规模养殖场表格", "Farms table"),
+            Ctx::ReadOnly => ("已完成的记录（只读）", "Finalized record (read-only)"),
+            Ctx::Issues => ("完成前需处理的问题", "What blocks finalizing"),
+            Ctx::History => ("修改记录", "History"),
+            Ctx::Review => ("审核", "Review"),
+            Ctx::Dashboard => ("指标看板", "Dashboard"),
+            Ctx::Prompt => ("输入框", "Prompt"),
+            Ctx::Confirm => ("确认", "Confirm"),
+            Ctx::Help => ("帮助", "Help"),
+            Ctx::FirstRun => ("首次使用", "First run"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    Help,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter on home: open a village or fold a unit.
+    Open,
+    Expand,
+    Collapse,
+    Search,
+    Round,
+    Review,
+    Language,
+    Back,
+    /// Leave the field (commit) and go to the next one.
+    Next,
+    Prev,
+    Finalize,
+    History,
+    /// Start a new revision of a finalized record.
+    Edit,
+    /// Drop the draft of a new revision (the finalized one stays).
+    Discard,
+    ChoiceNext,
+    ChoicePrev,
+    Clear,
+    AddRow,
+    DeleteRow,
+    EditRow,
+    Approve,
+    Return,
+    Confirm,
+    Cancel,
+    /// Home: the dashboard of the unit under the cursor.
+    Dashboard,
+    /// Dashboard: the next lower pane, or one of them directly.
+    NextPane,
+    PaneUnits,
+    PaneHoldbacks,
+    PaneUnreported,
+    PaneTrend,
+    /// Dashboard: ↑↓ move the indicator or the rows of the lower pane.
+    SwitchFocus,
+    /// Dashboard: sort the units table by the next indicator.
+    Sort,
+}
+
+/// One key (code plus the modifiers that matter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(pub KeyCode, pub KeyModifiers);
+
+const fn k(c: KeyCode) -> Key {
+    Key(c, KeyModifiers::NONE)
+}
+const fn ch(c: char) -> Key {
+    Key(KeyCode::Char(c), KeyModifiers::NONE)
+}
+const fn ctrl(c: char) -> Key {
+    Key(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// A row of the key table.
+#[derive(Debug)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in the footer and help.
+    pub label: &'static str,
+    pub action: Action,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub ctx: Ctx,
+    /// Shown in the one-line footer (help shows everything).
+    pub footer: bool,
+    /// Still active while the user types into an input (printable keys never are).
+    pub typing: bool,
+}
+
+impl Binding {
+    pub fn hint(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+macro_rules! b {
+    ($ctx:ident, [$($key:expr),+], $label:expr, $action:ident, $zh:expr, $en:expr, footer=$f:expr, typing=$t:expr) => {
+        Binding {
+            keys: &[$($key),+],
+            label: $label,
+            action: Action::$action,
+            zh: $zh,
+            en: $en,
+            ctx: Ctx::$ctx,
+            footer: $f,
+            typing: $t,
+        }
+    };
+}
+
+use KeyCode::*;
+
+/// The table. Order matters: within a context, earlier rows win, and the footer shows
+/// rows in this order until the line is full.
+#[rustfmt::skip]
+pub static TABLE: &[Binding] = &[
+    // Home
+    b!(Home, [k(Enter)], "Enter", Open, "打开/展开", "open/fold", footer = true, typing = false),
+    b!(Home, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
+    b!(Home, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
+    b!(Home, [ch('/')], "/", Search, "搜索", "search", footer = true, typing = false),
+    b!(Home, [ch('r')], "r", Round, "轮次", "round", footer = true, typing = false),
+    b!(Home, [ch('d')], "d", Dashboard, "指标看板", "dashboard", footer = false, typing = false),
+    b!(Home, [ch('v')], "v", Review, "审核本乡镇", "review township", footer = true, typing = false),
+    b!(Home, [k(Right), ch('l')], "→/l", Expand, "展开", "expand", footer = false, typing = false),
+    b!(Home, [k(Left), ch('h')], "←/h", Collapse, "收起/上级", "collapse/parent", footer = false, typing = false),
+    b!(Home, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(Home, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    b!(Home, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
+    b!(Home, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
+    b!(Home, [ch('L')], "L", Language, "中文/English", "English/中文", footer = false, typing = false),
+    b!(Home, [k(Esc)], "Esc", Back, "清除搜索", "clear search", footer = false, typing = false),
+    // Search (typing)
+    b!(Search, [k(Enter)], "Enter", Confirm, "结束搜索", "done", footer = true, typing = true),
+    b!(Search, [k(Esc)], "Esc", Cancel, "清除搜索", "clear", footer = true, typing = true),
+    b!(Search, [k(Up)], "↑↓", Up, "移动", "move", footer = true, typing = true),
+    b!(Search, [k(Down)], "↓", Down, "下移", "down", footer = false, typing = true),
+    // Form (draft)
+    b!(Form, [k(Tab), k(Enter)], "Tab/Enter", Next, "保存并下一项", "save, next", footer = true, typing = true),
+    b!(Form, [Key(BackTab, KeyModifiers::SHIFT)], "Shift-Tab", Prev, "上一项", "previous", footer = true, typing = true),
+    b!(Form, [k(Up)], "↑↓", Prev, "上一项/下一项", "previous/next", footer = false, typing = true),
+    b!(Form, [k(Down)], "↓", Next, "下一项", "next", footer = false, typing = true),
+    b!(Form, [ctrl('f')], "Ctrl-F", Finalize, "完成", "finalize", footer = true, typing = true),
+    b!(Form, [ctrl('d')], "Ctrl-D", Discard, "放弃本次修订", "discard this revision", footer = false, typing = true),
+    b!(Form, [ctrl('t')], "Ctrl-T", History, "修改记录", "history", footer = false, typing = true),
+    b!(Form, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = true),
+    // Choice fields
+    b!(Choice, [k(Right), ch(' ')], "←→/Space", ChoiceNext, "选择", "choose", footer = true, typing = false),
+    b!(Choice, [k(Left)], "←", ChoicePrev, "上一个选项", "previous choice", footer = false, typing = false),
+    b!(Choice, [k(Backspace), k(Delete)], "Backspace", Clear, "清空", "clear", footer = false, typing = false),
+    // Farms table
+    b!(Table, [k(Enter)], "Enter", EditRow, "编辑此行", "edit row", footer = true, typing = false),
+    b!(Table, [ch('a'), k(Insert)], "a", AddRow, "添加一行", "add row", footer = true, typing = false),
+    b!(Table, [ch('d'), k(Delete)], "d", DeleteRow, "删除此行", "delete row", footer = true, typing = false),
+    b!(Table, [k(Up), ch('k')], "↑↓/jk", Up, "选择行", "pick row", footer = false, typing = false),
+    b!(Table, [k(Down), ch('j')], "↓/j", Down, "下一行", "next row", footer = false, typing = false),
+    // Read-only record
+    b!(ReadOnly, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
+    b!(ReadOnly, [k(Down), ch('j'), k(Tab), k(Enter)], "↓/j", Down, "下移", "down", footer = false, typing = false),
+    b!(ReadOnly, [ch('e')], "e", Edit, "修改（新版本）", "edit (new revision)", footer = true, typing = false),
+    b!(ReadOnly, [ch('h'), ctrl('t')], "h", History, "修改记录", "history", footer = true, typing = false),
+    b!(ReadOnly, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
+    // Issues
+    b!(Issues, [k(Enter)], "Enter", Open, "转到该项", "go to field", footer = true, typing = false),
+    b!(Issues, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
+    b!(Issues, [k(Down), ch('j')], "↓", Down, "下移", "down", footer = false, typing = false),
+    b!(Issues, [k(Esc)], "Esc", Back, "关闭", "close", footer = true, typing = false),
+    // History
+    b!(History, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
+    b!(History, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
+    b!(History, [k(Esc), ch('h')], "Esc", Back, "返回", "back", footer = true, typing = false),
+    // Review
+    b!(Review, [ch('a')], "a", Approve, "通过", "approve", footer = true, typing = false),
+    b!(Review, [ch('r')], "r", Return, "退回（附意见）", "return with comment", footer = true, typing = false),
+    b!(Review, [k(Enter)], "Enter", Open, "查看", "view", footer = true, typing = false),
+    b!(Review, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
+    b!(Review, [k(Down), ch('j')], "↓", Down, "下移", "down", footer = false, typing = false),
+    b!(Review, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
+    // Dashboard
+    b!(Dashboard, [k(Up), ch('k')], "↑↓/jk", Up, "选择", "choose", footer = true, typing = false),
+    b!(Dashboard, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
+    b!(Dashboard, [k(Tab)], "Tab", NextPane, "面板", "pane", footer = true, typing = false),
+    b!(Dashboard, [k(Enter)], "Enter", Open, "下钻", "drill down", footer = true, typing = false),
+    b!(Dashboard, [k(Esc)], "Esc", Back, "返回", "up", footer = true, typing = false),
+    b!(Dashboard, [ch('s')], "s", Sort, "排序", "sort", footer = true, typing = false),
+    b!(Dashboard, [k(Left), k(Right), ch('h'), ch('l')], "←→", SwitchFocus, "指标/表格", "focus", footer = true, typing = false),
+    b!(Dashboard, [ch('1')], "1", PaneUnits, "下级单位", "units", footer = false, typing = false),
+    b!(Dashboard, [ch('2')], "2", PaneHoldbacks, "短板村", "holds back", footer = false, typing = false),
+    b!(Dashboard, [ch('3')], "3", PaneUnreported, "未报的村", "unreported", footer = false, typing = false),
+    b!(Dashboard, [ch('4')], "4", PaneTrend, "趋势", "trend", footer = false, typing = false),
+    b!(Dashboard, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(Dashboard, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    // Prompt and confirm
+    b!(Prompt, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
+    b!(Prompt, [k(Esc)], "Esc", Cancel, "取消", "cancel", footer = true, typing = true),
+    b!(Confirm, [ch('y'), k(Enter)], "y", Confirm, "确定", "yes", footer = true, typing = false),
+    b!(Confirm, [ch('n'), k(Esc)], "n/Esc", Cancel, "取消", "no", footer = true, typing = false),
+    // Help
+    b!(Help, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
+    b!(Help, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
+    b!(Help, [k(Esc), ch('?'), k(F(1))], "Esc", Back, "关闭帮助", "close help", footer = true, typing = false),
+    // First run
+    b!(FirstRun, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
+    b!(FirstRun, [ch('y')], "y", Confirm, "加载演示数据", "load demo data", footer = false, typing = false),
+    b!(FirstRun, [ch('n'), k(Esc)], "n/Esc", Cancel, "跳过", "skip", footer = false, typing = false),
+    // Everywhere
+    b!(Global, [ch('?')], "?", Help, "帮助", "help", footer = true, typing = false),
+    b!(Global, [k(F(1))], "F1", Help, "帮助", "help", footer = true, typing = true),
+    b!(Global, [ch('q')], "q", Quit, "退出", "quit", footer = true, typing = false),
+    b!(Global, [ctrl('c')], "Ctrl-C", ForceQuit, "退出（任何时候）", "quit (anywhere)", footer = false, typing = true),
+];
+
+/// Does a key event press this key? Shift is ignored for characters (it is in the char).
+pub fn matches(key: Key, ev: &KeyEvent) -> bool {
+    let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
+    match (key.0, ev.code) {
+        (Char(a), Char(b)) => {
+            let a_ctrl = key.1.contains(KeyModifiers::CONTROL);
+            if a_ctrl {
+                a.eq_ignore_ascii_case(&b) && ev.modifiers.contains(KeyModifiers::CONTROL)
+            } else {
+                a == b && (ev.modifiers & relevant).is_empty()
+            }
+        }
+        (BackTab, BackTab) => true,
+        (a, b) => a == b && (ev.modifiers & relevant) == (key.1 & relevant),
+    }
+}
+
+/// The action a key does in these contexts (most specific first). While `typing`, only
+/// rows marked as working while typing apply, so letters reach the input.
+pub fn resolve(contexts: &[Ctx], ev: &KeyEvent, typing: bool) -> Option<Action> {
+    for ctx in contexts {
+        for b in TABLE.iter().filter(|b| b.ctx == *ctx) {
+            if typing && !b.typing {
+                continue;
+            }
+            if b.keys.iter().any(|k| matches(*k, ev)) {
+                return Some(b.action);
+            }
+        }
+    }
+    None
+}
+
+/// Footer hints for these contexts, in table order, most specific context first.
+pub fn footer(contexts: &[Ctx], typing: bool) -> Vec<&'static Binding> {
+    let mut out: Vec<&'static Binding> = Vec::new();
+    for ctx in contexts {
+        for b in TABLE.iter().filter(|b| b.ctx == *ctx && b.footer) {
+            if typing && !b.typing {
+                continue;
+            }
+            if out.iter().any(|o| o.action == b.action) {
+                continue;
+            }
+            // On the help screen, "help" is not a hint worth the room.
+            if contexts.first() == Some(&Ctx::Help) && b.action == Action::Help {
+                continue;
+            }
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// Every context, in the order the help screen lists them.
+pub const HELP_ORDER: &[Ctx] = &[
+    Ctx::Global,
+    Ctx::Home,
+    Ctx::Search,
+    Ctx::Form,
+    Ctx::Choice,
+    Ctx::Table,
+    Ctx::Issues,
+    Ctx::ReadOnly,
+    Ctx::History,
+    Ctx::Review,
+    Ctx::Dashboard,
+    Ctx::Prompt,
+    Ctx::Confirm,
+    Ctx::FirstRun,
+    Ctx::Help,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn letters_reach_the_input_while_typing() {
+        let q = ev(Char('q'), KeyModifiers::NONE);
+        assert_eq!(resolve(&[Ctx::Form, Ctx::Global], &q, true), None);
+        assert_eq!(
+            resolve(&[Ctx::Home, Ctx::Global], &q, false),
+            Some(Action::Quit)
+        );
+        let c = ev(Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(
+            resolve(&[Ctx::Form, Ctx::Global], &c, true),
+            Some(Action::ForceQuit)
+        );
+    }
+
+    #[test]
+    fn shift_tab_and_uppercase() {
+        let bt = ev(BackTab, KeyModifiers::SHIFT);
+        assert_eq!(resolve(&[Ctx::Form], &bt, true), Some(Action::Prev));
+        let g = ev(Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(resolve(&[Ctx::Home], &g, false), Some(Action::Bottom));
+    }
+
+    #[test]
+    fn every_context_has_a_way_out_and_help_lists_all() {
+        for ctx in HELP_ORDER {
+            assert!(
+                TABLE.iter().any(|b| b.ctx == *ctx),
+                "{ctx:?} has no keys in the table"
+            );
+        }
+        for b in TABLE {
+            assert!(HELP_ORDER.contains(&b.ctx));
+            assert!(!b.zh.is_empty() && !b.en.is_empty());
+        }
+    }
+}

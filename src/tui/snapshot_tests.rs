@@ -1,0 +1,353 @@
+//! Snapshots of every screen at 80×24 and 120×40, in Chinese and English, on the real
+//! Xuchang register. Dates and ids in them are fixed by the fixtures.
+
+use super::app::{AuditRow, Model, Msg, ReviewRow, update};
+use super::home::Tree;
+use super::tests::{opened, press, startup, tab_to, typ, village};
+use crate::forms::value::Value;
+use crate::forms::{FormSet, Lang};
+use crate::register::{Level, Register};
+use crate::store::{DivisionRow, RecordStatus};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+
+fn xuchang() -> Tree {
+    let set = FormSet::builtin();
+    let mut units = Vec::new();
+    for (name, body) in &set.registers {
+        let reg = Register::parse(name, body).expect("register");
+        for d in reg.divisions {
+            units.push(DivisionRow {
+                code: d.code,
+                name: d.name,
+                parent: d.parent,
+                level: d.level,
+                in_scope: d.in_scope,
+            });
+        }
+    }
+    units.sort_by(|a, b| a.code.cmp(&b.code));
+    Tree::new(units)
+}
+
+fn base(lang: Lang) -> Model {
+    let mut s = startup(xuchang(), lang);
+    for (code, st) in [
+        ("411003003204", RecordStatus::Returned),
+        ("411003003205", RecordStatus::Conflict),
+        ("411003003206", RecordStatus::Finalized),
+        ("411003003207", RecordStatus::Approved),
+        ("411003003208", RecordStatus::Draft),
+    ] {
+        s.statuses.insert(code.into(), st);
+    }
+    let (mut m, _) = Model::new(s, None);
+    m.home.reveal("411003003204");
+    m
+}
+
+fn render(m: &Model, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| super::view::draw(m, f)).expect("draw");
+    screen_text(t.backend().buffer())
+}
+
+/// The screen as a person sees it: one line per row, wide characters once (the cell a
+/// wide character covers is skipped), trailing spaces kept so widths can be checked.
+pub(super) fn screen_text(buf: &ratatui::buffer::Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            out.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push_str("|\n");
+    }
+    out
+}
+
+fn check(name: &str, make: impl Fn(Lang) -> Model) {
+    for lang in [Lang::Zh, Lang::En] {
+        let m = make(lang);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let shot = render(&m, w, h);
+            insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", lang.code()), shot);
+        }
+    }
+}
+
+fn form(lang: Lang) -> Model {
+    let mut m = base(lang);
+    update(
+        &mut m,
+        Msg::RecordOpened(Box::new(opened(Some("r1"), false))),
+    );
+    tab_to(&mut m, "households");
+    typ(&mut m, "200");
+    press(&mut m, KeyCode::Tab);
+    update(
+        &mut m,
+        Msg::Committed {
+            record_id: "r1".into(),
+            row: None,
+            field: "households".into(),
+        },
+    );
+    typ(&mut m, "150");
+    press(&mut m, KeyCode::Tab);
+    update(
+        &mut m,
+        Msg::Committed {
+            record_id: "r1".into(),
+            row: None,
+            field: "population".into(),
+        },
+    );
+    tab_to(&mut m, "garbage_facilities");
+    typ(&mut m, "y");
+    m
+}
+
+#[test]
+fn home() {
+    check("home", base);
+}
+
+#[test]
+fn form_screen() {
+    check("form", form);
+}
+
+#[test]
+fn form_choice() {
+    check("choice", |lang| {
+        let mut m = form(lang);
+        tab_to(&mut m, "sewage_mode");
+        typ(&mut m, "2");
+        m
+    });
+}
+
+#[test]
+fn form_farms_table() {
+    check("farms", |lang| {
+        let mut m = form(lang);
+        for _ in 0..40 {
+            if m.record.as_ref().unwrap().focused_group().is_some() {
+                break;
+            }
+            press(&mut m, KeyCode::Tab);
+        }
+        for (id, name, species, head) in [
+            ("a", "兴旺养殖场", "1", "600"),
+            ("b", "Li farm", "5", "3000"),
+        ] {
+            update(
+                &mut m,
+                Msg::RowAdded {
+                    group: "farms".into(),
+                    row_id: id.into(),
+                },
+            );
+            // Tab after the last field of the row goes back to the table.
+            for text in [name, species, head, "y", "1200", "900"] {
+                typ(&mut m, text);
+                press(&mut m, KeyCode::Tab);
+            }
+        }
+        press(&mut m, KeyCode::Up);
+        m
+    });
+}
+
+#[test]
+fn finalize_errors() {
+    check("finalize", |lang| {
+        let mut m = form(lang);
+        let r = m.record.as_ref().unwrap();
+        let issues = r.form.validate(&r.form.finalized_data(&r.data));
+        update(&mut m, Msg::FinalizeBlocked(issues));
+        m
+    });
+}
+
+#[test]
+fn history() {
+    check("history", |lang| {
+        let mut m = base(lang);
+        update(
+            &mut m,
+            Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
+        );
+        let row = |rev, field: &str, old: Value, new: Value, who: &str, at: &str| AuditRow {
+            rev,
+            field: field.into(),
+            old,
+            new,
+            who: who.into(),
+            at: at.into(),
+        };
+        let at1 = "2020-06-15T10:00:00+08:00";
+        let at2 = "2020-06-20T16:30:00+08:00";
+        let rows = vec![
+            row(1, "households", Value::Null, Value::Int(200), "张三", at1),
+            row(
+                1,
+                "sewage_mode",
+                Value::Null,
+                Value::Text("central".into()),
+                "张三",
+                at1,
+            ),
+            row(
+                1,
+                "garbage_funding",
+                Value::Null,
+                Value::Bool(false),
+                "张三",
+                at1,
+            ),
+            row(
+                1,
+                "farms[1].head_count",
+                Value::Null,
+                Value::Int(600),
+                "张三",
+                at1,
+            ),
+            row(
+                2,
+                "households",
+                Value::Int(200),
+                Value::Int(210),
+                "李四\x1b[31m",
+                at2,
+            ),
+            row(
+                2,
+                "garbage_funding",
+                Value::Bool(false),
+                Value::Bool(true),
+                "李四",
+                at2,
+            ),
+        ];
+        update(
+            &mut m,
+            Msg::HistoryLoaded {
+                record_id: "r1".into(),
+                rows,
+            },
+        );
+        m
+    });
+}
+
+#[test]
+fn review() {
+    check("review", |lang| {
+        let mut m = base(lang);
+        let v = |code: &str, name: &str| DivisionRow {
+            code: code.into(),
+            name: name.into(),
+            parent: Some("411003003000".into()),
+            level: Level::Village,
+            in_scope: true,
+        };
+        let row = |d: DivisionRow, st, by: &str, comment: Option<&str>| ReviewRow {
+            village: d,
+            record_id: "r".into(),
+            rev: 1,
+            status: st,
+            finalized_at: "2020-06-15T10:00:00+08:00".into(),
+            finalized_by: by.into(),
+            comment: comment.map(str::to_string),
+        };
+        let rows = vec![
+            row(
+                v("411003003201", "小宋村委会"),
+                RecordStatus::Finalized,
+                "张三",
+                None,
+            ),
+            row(
+                v("411003003202", "邓庄村委会"),
+                RecordStatus::Approved,
+                "张三",
+                None,
+            ),
+            row(
+                village(),
+                RecordStatus::Returned,
+                "王五",
+                Some("户数与台账不符，请核对"),
+            ),
+        ];
+        let township = DivisionRow {
+            code: "411003003000".into(),
+            name: "邓庄街道".into(),
+            parent: Some("411003000000".into()),
+            level: Level::Township,
+            in_scope: false,
+        };
+        update(&mut m, Msg::ReviewLoaded { township, rows });
+        m
+    });
+}
+
+#[test]
+fn help() {
+    check("help", |lang| {
+        let mut m = base(lang);
+        press(&mut m, KeyCode::Char('?'));
+        m
+    });
+}
+
+#[test]
+fn first_run() {
+    check("first_run", |lang| {
+        let mut s = startup(xuchang(), lang);
+        s.ask_name = true;
+        s.surveyor = None;
+        let (mut m, _) = Model::new(s, None);
+        typ(&mut m, "张");
+        m
+    });
+}
+
+#[test]
+fn nothing_essential_is_cut_at_80x24() {
+    for lang in [Lang::Zh, Lang::En] {
+        let shot = render(&form(lang), 80, 24);
+        let lines: Vec<&str> = shot.lines().collect();
+        let has = |s: &str| lines.iter().any(|l| l.contains(s));
+        assert!(has("ruralenv"), "title bar");
+        assert!(has("Tab"), "footer hints:\n{shot}");
+        match lang {
+            Lang::Zh => assert!(
+                has("有齐全的设施设备") && has("已保存") || has("请核对"),
+                "{shot}"
+            ),
+            Lang::En => assert!(has("Complete facilities"), "{shot}"),
+        }
+    }
+}
+
+#[test]
+fn search_lands_on_the_first_village_in_scope() {
+    let mut m = base(Lang::Zh);
+    press(&mut m, KeyCode::Char('/'));
+    typ(&mut m, "灵井镇");
+    press(&mut m, KeyCode::Enter);
+    let i = m.home.selected().unwrap();
+    let d = &m.home.tree.units[i];
+    assert!(d.in_scope, "{} {}", d.code, d.name);
+}

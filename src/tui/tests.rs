@@ -1,0 +1,790 @@
+//! `update`-level tests: drive the model with key events and assert state and the
+//! commands it asks for (no terminal, no store); then the effects against a real
+//! temporary store; then snapshots of every screen on `TestBackend`.
+
+use super::app::*;
+use super::form::{Opened, RecordRef};
+use super::home::Tree;
+pub(super) use super::home::tests::small_tree;
+use crate::forms::record::RecordData;
+use crate::forms::value::Value;
+use crate::forms::{FormSet, Lang};
+use crate::register::Level;
+use crate::store::{DivisionRow, RecordStatus, ReviewAction};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::HashMap;
+
+pub(super) fn startup(tree: Tree, lang: Lang) -> Startup {
+    Startup {
+        lang,
+        surveyor: Some("张三".into()),
+        ask_name: false,
+        round: "2020".into(),
+        rounds: vec!["2020".into()],
+        tree,
+        statuses: HashMap::new(),
+        demo_available: false,
+        today: "2020-06-15".into(),
+    }
+}
+
+pub(super) fn model() -> Model {
+    let (m, cmds) = Model::new(startup(small_tree(), Lang::Zh), None);
+    assert!(cmds.is_empty());
+    m
+}
+
+pub(super) fn village() -> DivisionRow {
+    super::home::tests::row(
+        "411003003204",
+        "大罗庄村委会",
+        Some("411003003000"),
+        Level::Village,
+    )
+}
+
+/// A new record of 大罗庄 as effects opens it: surveyor and date filled, not yet saved.
+pub(super) fn opened(record_id: Option<&str>, read_only: bool) -> Opened {
+    let forms = FormSet::builtin();
+    let mut data = RecordData::default();
+    data.set("surveyor", Value::Text("张三".into()));
+    data.set("survey_date", Value::Text("2020-06-15".into()));
+    Opened {
+        village: village(),
+        round: "2020".into(),
+        record_id: record_id.map(str::to_string),
+        form: forms.village_form().clone(),
+        data,
+        read_only,
+        status: match (read_only, record_id) {
+            (true, _) => RecordStatus::Finalized,
+            (false, Some(_)) => RecordStatus::Draft,
+            (false, None) => RecordStatus::NotStarted,
+        },
+        rev: read_only.then_some(1),
+        return_comment: None,
+        field: None,
+    }
+}
+
+pub(super) fn form_model(o: Opened) -> Model {
+    let mut m = model();
+    update(&mut m, Msg::RecordOpened(Box::new(o)));
+    assert_eq!(m.screen, Screen::Form);
+    m
+}
+
+pub(super) fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub(super) fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+pub(super) fn press(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    update(m, key(code))
+}
+
+pub(super) fn typ(m: &mut Model, text: &str) -> Vec<Cmd> {
+    let mut out = Vec::new();
+    for c in text.chars() {
+        out.extend(update(m, key(KeyCode::Char(c))));
+    }
+    out
+}
+
+fn focused(m: &Model) -> String {
+    m.record
+        .as_ref()
+        .and_then(|r| r.focused_key())
+        .map(|k| k.field)
+        .unwrap_or_default()
+}
+
+/// Tab until the named field has the focus.
+pub(super) fn tab_to(m: &mut Model, field: &str) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    for code in [KeyCode::Tab, KeyCode::BackTab] {
+        for _ in 0..60 {
+            if focused(m) == field {
+                return cmds;
+            }
+            let mods = if code == KeyCode::BackTab {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            cmds.extend(update(m, Msg::Key(KeyEvent::new(code, mods))));
+        }
+    }
+    panic!("never reached {field}");
+}
+
+fn commits(cmds: &[Cmd]) -> Vec<(String, Value)> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Commit(c) => Some((c.field.clone(), c.value.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+// ------------------------------------------------------------------ home
+
+#[test]
+fn home_moves_folds_and_opens_a_village() {
+    let mut m = model();
+    let names = |m: &Model| -> Vec<String> {
+        m.home
+            .visible
+            .iter()
+            .map(|&i| m.home.tree.units[i].name.clone())
+            .collect()
+    };
+    assert_eq!(names(&m), ["建安区", "陈曹乡", "灵井镇"]);
+    press(&mut m, KeyCode::Char('j'));
+    assert_eq!(m.home.cursor, 1);
+    assert!(press(&mut m, KeyCode::Enter).is_empty(), "a township folds");
+    assert_eq!(
+        names(&m),
+        ["建安区", "陈曹乡", "大罗庄村委会", "小罗庄村委会", "灵井镇"]
+    );
+    press(&mut m, KeyCode::Down);
+    let cmds = press(&mut m, KeyCode::Enter);
+    assert_eq!(
+        cmds,
+        vec![Cmd::OpenRecord {
+            village: "411003003204".into(),
+            round: "2020".into(),
+            field: None
+        }]
+    );
+    press(&mut m, KeyCode::Char('h'));
+    assert_eq!(m.home.cursor, 1, "← goes to the parent");
+    press(&mut m, KeyCode::Char('k'));
+    assert_eq!(m.home.cursor, 0);
+}
+
+#[test]
+fn search_by_name_or_code_then_escape_clears() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('/'));
+    assert!(m.typing());
+    typ(&mut m, "小罗");
+    let sel = m.home.selected().map(|i| m.home.tree.units[i].name.clone());
+    assert_eq!(sel.as_deref(), Some("小罗庄村委会"));
+    assert!(!m.quit);
+    press(&mut m, KeyCode::Enter);
+    assert!(m.search.is_none() && m.home.query == "小罗");
+    press(&mut m, KeyCode::Esc);
+    assert!(m.home.query.is_empty());
+    press(&mut m, KeyCode::Char('/'));
+    typ(&mut m, "411003004201");
+    assert_eq!(m.home.matches(), 1);
+    press(&mut m, KeyCode::Esc);
+    assert!(m.search.is_none() && m.home.query.is_empty());
+}
+
+#[test]
+fn q_quits_on_home_but_is_text_in_a_search() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('/'));
+    typ(&mut m, "q");
+    assert!(!m.quit);
+    assert_eq!(m.home.query, "q");
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Char('q'));
+    assert!(m.quit);
+}
+
+#[test]
+fn round_prompt_sets_and_remembers_the_round() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('r'));
+    assert!(m.prompt.is_some());
+    update(&mut m, ctrl('u'));
+    typ(&mut m, "2021");
+    let cmds = press(&mut m, KeyCode::Enter);
+    assert_eq!(m.round, "2021");
+    assert_eq!(
+        cmds,
+        vec![
+            Cmd::SaveSetting {
+                key: "round".into(),
+                value: "2021".into()
+            },
+            Cmd::LoadStatuses {
+                round: "2021".into()
+            }
+        ]
+    );
+    let mut st = HashMap::new();
+    st.insert("411003003204".to_string(), RecordStatus::Finalized);
+    update(
+        &mut m,
+        Msg::StatusesLoaded {
+            round: "2021".into(),
+            statuses: st,
+        },
+    );
+    assert_eq!(m.home.counts[1].done, 1);
+}
+
+#[test]
+fn language_switch_is_remembered() {
+    let mut m = model();
+    let cmds = press(&mut m, KeyCode::Char('L'));
+    assert_eq!(m.lang, Lang::En);
+    assert_eq!(
+        cmds,
+        vec![Cmd::SaveSetting {
+            key: "lang".into(),
+            value: "en".into()
+        }]
+    );
+}
+
+#[test]
+fn review_key_asks_for_the_township_of_the_cursor() {
+    let mut m = model();
+    press(&mut m, KeyCode::Down);
+    assert_eq!(
+        press(&mut m, KeyCode::Char('v')),
+        vec![Cmd::LoadReview {
+            township: "411003003000".into(),
+            round: "2020".into()
+        }]
+    );
+    press(&mut m, KeyCode::Up);
+    assert!(
+        press(&mut m, KeyCode::Char('v')).is_empty(),
+        "a county is not a township"
+    );
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Warn));
+}
+
+// ------------------------------------------------------------------ form
+
+#[test]
+fn leaving_a_field_commits_it_and_saved_shows_only_after_the_commit() {
+    let mut m = form_model(opened(None, false));
+    assert_eq!(focused(&m), "survey_date");
+    // Unchanged prefilled fields are not written on their own.
+    let cmds = tab_to(&mut m, "households");
+    assert!(commits(&cmds).is_empty());
+    assert!(m.typing());
+    let cmds = typ(&mut m, "200");
+    assert!(cmds.is_empty(), "typing does not commit");
+    let cmds = press(&mut m, KeyCode::Tab);
+    assert_eq!(focused(&m), "population");
+    let [Cmd::Commit(c)] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(c.field, "households");
+    assert_eq!(c.value, Value::Int(200));
+    // The first answer creates the record, with the prefilled values.
+    let RecordRef::New { initial, .. } = &c.rec else {
+        panic!("{:?}", c.rec)
+    };
+    assert_eq!(initial.get("surveyor"), &Value::Text("张三".into()));
+    assert_eq!(initial.get("households"), &Value::Int(200));
+    assert_ne!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Saved));
+    assert_eq!(m.record.as_ref().map(|r| r.pending), Some(1));
+    update(
+        &mut m,
+        Msg::RecordCreated {
+            village: "411003003204".into(),
+            round: "2020".into(),
+            record_id: "r1".into(),
+        },
+    );
+    update(
+        &mut m,
+        Msg::Committed {
+            record_id: "r1".into(),
+            row: None,
+            field: "households".into(),
+        },
+    );
+    let n = m.notice.clone().expect("notice");
+    assert_eq!(n.kind, NoticeKind::Saved);
+    assert!(n.text.contains("常住户数"), "{}", n.text);
+    assert_eq!(m.home.status("411003003204"), RecordStatus::Draft);
+    // Later commits go to the record now known.
+    typ(&mut m, "760");
+    let cmds = press(&mut m, KeyCode::Enter);
+    let [Cmd::Commit(c)] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(c.rec, RecordRef::Id("r1".into()));
+    // Shift-Tab goes back, without a commit when nothing changed.
+    assert!(
+        update(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT))
+        )
+        .is_empty()
+    );
+    assert_eq!(focused(&m), "population");
+}
+
+#[test]
+fn unreadable_input_keeps_the_text_and_the_focus() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "households");
+    typ(&mut m, "12.5户");
+    let cmds = press(&mut m, KeyCode::Tab);
+    assert!(cmds.is_empty());
+    assert_eq!(focused(&m), "households");
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(r.editor.input.value(), "12.5户");
+    let n = m.notice.clone().unwrap();
+    assert_eq!(n.kind, NoticeKind::Error);
+    assert!(n.text.contains("不是整数"), "{}", n.text);
+}
+
+#[test]
+fn a_value_breaking_a_constraint_is_saved_and_its_message_shown() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "households");
+    typ(&mut m, "200");
+    press(&mut m, KeyCode::Tab);
+    typ(&mut m, "100");
+    let cmds = press(&mut m, KeyCode::Tab);
+    assert_eq!(commits(&cmds), vec![("population".into(), Value::Int(100))]);
+    let n = m.notice.clone().unwrap();
+    assert_eq!(n.kind, NoticeKind::Warn);
+    assert!(n.text.contains("人口不能为负"), "{}", n.text);
+    let r = m.record.as_ref().unwrap();
+    assert!(
+        r.messages
+            .contains_key(&super::form::FieldKey::top("population"))
+    );
+    // The commit confirms, and the warning still says what to check.
+    update(
+        &mut m,
+        Msg::Committed {
+            record_id: "r1".into(),
+            row: None,
+            field: "population".into(),
+        },
+    );
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Warn));
+}
+
+#[test]
+fn relevance_and_calculations_follow_the_typing() {
+    let mut m = form_model(opened(Some("r1"), false));
+    let visible = |m: &Model, f: &str| {
+        m.record
+            .as_ref()
+            .unwrap()
+            .items
+            .contains(&super::form::Item::Field(f.into()))
+    };
+    tab_to(&mut m, "sewage_mode");
+    assert!(!m.typing(), "a choice field is not typed into");
+    assert!(visible(&m, "sewage_households"));
+    typ(&mut m, "5");
+    assert!(
+        !visible(&m, "sewage_households"),
+        "'none' hides the households covered"
+    );
+    press(&mut m, KeyCode::Left);
+    assert!(visible(&m, "sewage_households"));
+    let cmds = press(&mut m, KeyCode::Tab);
+    assert_eq!(
+        commits(&cmds),
+        vec![("sewage_mode".into(), Value::Text("reuse".into()))]
+    );
+    // Calculated fields update on every key, before the field is left.
+    tab_to(&mut m, "toilet_three_compartment");
+    typ(&mut m, "100");
+    press(&mut m, KeyCode::Tab);
+    for _ in 0..4 {
+        typ(&mut m, "0");
+        press(&mut m, KeyCode::Tab);
+    }
+    assert_eq!(focused(&m), "toilet_sewered_flush");
+    typ(&mut m, "2");
+    let shown = |m: &Model, f: &str| m.record.as_ref().unwrap().shown.get(f).clone();
+    assert_eq!(shown(&m, "toilet_harmless"), Value::Int(102));
+    typ(&mut m, "0");
+    assert_eq!(shown(&m, "toilet_harmless"), Value::Int(120));
+    // Yes/no: y and n, and the five conditions make the calculated one.
+    tab_to(&mut m, "garbage_facilities");
+    for _ in 0..5 {
+        typ(&mut m, "y");
+        press(&mut m, KeyCode::Tab);
+    }
+    assert_eq!(shown(&m, "garbage_effective"), Value::Bool(true));
+}
+
+#[test]
+fn q_is_text_in_a_text_field_and_ctrl_c_quits_saving_the_field() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "surveyor");
+    update(&mut m, ctrl('u'));
+    typ(&mut m, "qiu");
+    assert!(!m.quit);
+    let cmds = update(&mut m, ctrl('c'));
+    assert!(m.quit);
+    assert_eq!(
+        commits(&cmds),
+        vec![("surveyor".into(), Value::Text("qiu".into()))]
+    );
+}
+
+#[test]
+fn chinese_input_and_paste_are_text_and_control_characters_never_enter() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "notes");
+    typ(&mut m, "村内道路");
+    update(&mut m, Msg::Paste("已硬化\x1b[2J\n全部".into()));
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(r.editor.input.value(), "村内道路已硬化[2J 全部");
+    let cmds = press(&mut m, KeyCode::Enter);
+    assert_eq!(
+        commits(&cmds),
+        vec![("notes".into(), Value::Text("村内道路已硬化[2J 全部".into()))]
+    );
+}
+
+#[test]
+fn finalize_lists_what_blocks_it_and_enter_jumps_there() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "households");
+    typ(&mut m, "50");
+    let cmds = update(&mut m, ctrl('f'));
+    assert_eq!(commits(&cmds), vec![("households".into(), Value::Int(50))]);
+    assert!(matches!(cmds.last(), Some(Cmd::Finalize { record_id, .. }) if record_id == "r1"));
+    let r = m.record.as_ref().unwrap();
+    let issues = r.form.validate(&r.form.finalized_data(&r.data));
+    assert_eq!(issues[0].path.field, "population");
+    update(&mut m, Msg::FinalizeBlocked(issues));
+    assert!(m.contexts().contains(&super::keys::Ctx::Issues));
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Enter);
+    assert!(m.record.as_ref().unwrap().issues.is_none());
+    assert_eq!(focused(&m), "garbage_facilities");
+    // Finalized: reload the record and the statuses.
+    let cmds = update(
+        &mut m,
+        Msg::Finalized {
+            record_id: "r1".into(),
+            rev: 1,
+        },
+    );
+    assert!(cmds.contains(&Cmd::LoadStatuses {
+        round: "2020".into()
+    }));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::OpenRecord { .. })));
+}
+
+#[test]
+fn farms_table_add_edit_and_delete_with_confirmation() {
+    let mut m = form_model(opened(Some("r1"), false));
+    for _ in 0..40 {
+        if m.record.as_ref().unwrap().focused_group().is_some() {
+            break;
+        }
+        press(&mut m, KeyCode::Tab);
+    }
+    assert_eq!(m.record.as_ref().unwrap().focused_group(), Some("farms"));
+    let cmds = press(&mut m, KeyCode::Char('a'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::AddRow {
+            rec: RecordRef::Id("r1".into()),
+            group: "farms".into()
+        }]
+    );
+    update(
+        &mut m,
+        Msg::RowAdded {
+            group: "farms".into(),
+            row_id: "row1".into(),
+        },
+    );
+    assert_eq!(focused(&m), "farm_name");
+    typ(&mut m, "兴旺养殖场");
+    let cmds = press(&mut m, KeyCode::Tab);
+    let [Cmd::Commit(c)] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(c.row, Some(("farms".into(), "row1".into())));
+    assert_eq!(c.field, "farm_name");
+    typ(&mut m, "1");
+    press(&mut m, KeyCode::Tab);
+    typ(&mut m, "600");
+    press(&mut m, KeyCode::Tab);
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(
+        r.shown.rows("farms")[0].values.get("scale"),
+        Some(&Value::Bool(true)),
+        "600 pigs a year is a scale farm"
+    );
+    // Esc goes back to the table with the row selected.
+    press(&mut m, KeyCode::Esc);
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(r.focused_group(), Some("farms"));
+    assert!(r.row_mode.is_none());
+    assert!(press(&mut m, KeyCode::Char('d')).is_empty());
+    assert!(m.confirm.is_some());
+    assert!(press(&mut m, KeyCode::Char('n')).is_empty());
+    assert!(m.confirm.is_none());
+    press(&mut m, KeyCode::Char('d'));
+    let cmds = press(&mut m, KeyCode::Char('y'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::DeleteRow {
+            record_id: "r1".into(),
+            group: "farms".into(),
+            row_id: "row1".into()
+        }]
+    );
+    update(
+        &mut m,
+        Msg::RowDeleted {
+            group: "farms".into(),
+            row_id: "row1".into(),
+        },
+    );
+    assert!(m.record.as_ref().unwrap().data.rows("farms").is_empty());
+}
+
+#[test]
+fn finalized_records_are_read_only_until_edit_starts_a_revision() {
+    let mut m = form_model(opened(Some("r1"), true));
+    assert!(!m.typing());
+    assert!(typ(&mut m, "5").is_empty());
+    assert_eq!(
+        press(&mut m, KeyCode::Char('e')),
+        vec![Cmd::StartRevision {
+            record_id: "r1".into()
+        }]
+    );
+    assert_eq!(
+        press(&mut m, KeyCode::Char('h')),
+        vec![Cmd::LoadHistory {
+            record_id: "r1".into()
+        }]
+    );
+    update(
+        &mut m,
+        Msg::HistoryLoaded {
+            record_id: "r1".into(),
+            rows: vec![],
+        },
+    );
+    assert_eq!(m.screen, Screen::History);
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.screen, Screen::Form);
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.screen, Screen::Home);
+    assert!(m.record.is_none());
+}
+
+#[test]
+fn a_returned_record_shows_the_comment_when_opened() {
+    let mut o = opened(Some("r1"), false);
+    o.status = RecordStatus::Draft;
+    o.return_comment = Some("户数与台账不符".into());
+    let m = form_model(o);
+    let n = m.notice.clone().unwrap();
+    assert!(n.text.contains("户数与台账不符"), "{}", n.text);
+}
+
+#[test]
+fn review_approves_or_returns_with_a_comment() {
+    let mut m = model();
+    let row = ReviewRow {
+        village: village(),
+        record_id: "r1".into(),
+        rev: 1,
+        status: RecordStatus::Finalized,
+        finalized_at: "2020-06-15T10:00:00+08:00".into(),
+        finalized_by: "张三".into(),
+        comment: None,
+    };
+    update(
+        &mut m,
+        Msg::ReviewLoaded {
+            township: super::home::tests::row(
+                "411003003000",
+                "陈曹乡",
+                Some("411003000000"),
+                Level::Township,
+            ),
+            rows: vec![row],
+        },
+    );
+    assert_eq!(m.screen, Screen::Review);
+    assert_eq!(
+        press(&mut m, KeyCode::Char('a')),
+        vec![Cmd::Review {
+            record_id: "r1".into(),
+            action: ReviewAction::Approve,
+            comment: String::new()
+        }]
+    );
+    press(&mut m, KeyCode::Char('r'));
+    assert!(m.typing());
+    assert!(
+        press(&mut m, KeyCode::Enter).is_empty(),
+        "a return needs a comment"
+    );
+    typ(&mut m, "请核对户数");
+    assert_eq!(
+        press(&mut m, KeyCode::Enter),
+        vec![Cmd::Review {
+            record_id: "r1".into(),
+            action: ReviewAction::Return,
+            comment: "请核对户数".into()
+        }]
+    );
+    let cmds = update(
+        &mut m,
+        Msg::Reviewed {
+            record_id: "r1".into(),
+            action: ReviewAction::Return,
+        },
+    );
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadReview { .. })));
+}
+
+#[test]
+fn first_run_asks_the_name_once_then_opens_the_edit_target() {
+    let mut s = startup(small_tree(), Lang::Zh);
+    s.surveyor = None;
+    s.ask_name = true;
+    let (mut m, cmds) = Model::new(
+        s,
+        Some(Start {
+            village: "411003003204".into(),
+            round: "2020".into(),
+            field: Some("households".into()),
+        }),
+    );
+    assert!(cmds.is_empty(), "the form waits for the name");
+    assert_eq!(m.screen, Screen::FirstRun);
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    typ(&mut m, "李四q");
+    assert!(!m.quit);
+    let cmds = press(&mut m, KeyCode::Enter);
+    assert_eq!(
+        cmds,
+        vec![
+            Cmd::SetSurveyor("李四q".into()),
+            Cmd::OpenRecord {
+                village: "411003003204".into(),
+                round: "2020".into(),
+                field: Some("households".into())
+            }
+        ]
+    );
+    assert_eq!(m.screen, Screen::Home);
+}
+
+#[test]
+fn first_run_offers_demo_data_only_when_there_is_a_generator() {
+    let mut s = startup(small_tree(), Lang::En);
+    s.ask_name = true;
+    s.demo_available = true;
+    let (mut m, _) = Model::new(s, None);
+    typ(&mut m, "Li");
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.screen, Screen::FirstRun);
+    let cmds = press(&mut m, KeyCode::Char('y'));
+    assert!(matches!(cmds.as_slice(), [Cmd::LoadDemo { .. }]));
+    assert_eq!(m.screen, Screen::Home);
+}
+
+#[test]
+fn help_opens_from_anywhere_not_typing_and_f1_while_typing() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('?'));
+    assert!(m.help.is_some());
+    press(&mut m, KeyCode::Esc);
+    assert!(m.help.is_none());
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "notes");
+    typ(&mut m, "?");
+    assert!(m.help.is_none());
+    press(&mut m, KeyCode::F(1));
+    assert!(m.help.is_some());
+    press(&mut m, KeyCode::Char('q'));
+    assert!(m.quit, "q quits from help");
+}
+
+#[test]
+fn edit_starts_on_the_field() {
+    let mut o = opened(Some("r1"), false);
+    o.field = Some("sewage_controlled".into());
+    let m = form_model(o);
+    assert_eq!(focused(&m), "sewage_controlled");
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    let mut m = model();
+    let mut ev = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    ev.kind = ratatui::crossterm::event::KeyEventKind::Release;
+    update(&mut m, Msg::Key(ev));
+    assert!(!m.quit);
+}
+
+#[test]
+fn discard_asks_first_and_only_for_a_revision_draft() {
+    let mut m = form_model(opened(Some("r1"), false));
+    assert!(update(&mut m, ctrl('d')).is_empty());
+    assert!(
+        m.confirm.is_none(),
+        "a first draft has nothing to go back to"
+    );
+    let mut o = opened(Some("r1"), false);
+    o.rev = Some(1);
+    let mut m = form_model(o);
+    assert!(update(&mut m, ctrl('d')).is_empty());
+    assert!(m.confirm.is_some());
+    assert_eq!(
+        press(&mut m, KeyCode::Char('y')),
+        vec![Cmd::DiscardRevision {
+            record_id: "r1".into(),
+            village: "411003003204".into(),
+            round: "2020".into()
+        }]
+    );
+}
+
+#[test]
+fn esc_twice_gives_up_unreadable_input() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "households");
+    typ(&mut m, "abc");
+    assert!(press(&mut m, KeyCode::Esc).is_empty());
+    assert_eq!(
+        m.screen,
+        Screen::Form,
+        "the typed text is not dropped silently"
+    );
+    assert!(m.notice.as_ref().unwrap().text.contains("再按 Esc"));
+    assert!(press(&mut m, KeyCode::Esc).is_empty());
+    assert_eq!(m.screen, Screen::Home);
+}
+
+#[test]
+fn a_calculated_field_can_be_shown_but_not_typed_into() {
+    let mut o = opened(Some("r1"), false);
+    o.field = Some("toilet_harmless".into());
+    let mut m = form_model(o);
+    assert_eq!(
+        focused(&m),
+        "toilet_harmless",
+        "an issue or --field may point at it"
+    );
+    assert!(!m.typing());
+    typ(&mut m, "5");
+    assert!(press(&mut m, KeyCode::Tab).is_empty());
+}

@@ -1,0 +1,135 @@
+//! Words of the UI in both languages, and how values and statuses read on screen.
+//! Everything that came from outside passes through `clean` before it is shown.
+
+use crate::forms::value::{Value, format_decimal, sanitize_for_terminal};
+use crate::forms::{Field, FieldType, Lang};
+use crate::store::RecordStatus;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Pick the Chinese or English wording.
+pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// Text from the store, a bundle or a paste, made safe for the terminal.
+pub fn clean(s: &str) -> String {
+    sanitize_for_terminal(s)
+}
+
+pub fn status_label(s: RecordStatus, lang: Lang) -> &'static str {
+    match s {
+        RecordStatus::NotStarted => tr(lang, "未开始", "not started"),
+        RecordStatus::Draft => tr(lang, "草稿", "draft"),
+        RecordStatus::Finalized => tr(lang, "已完成", "finalized"),
+        RecordStatus::Approved => tr(lang, "已通过", "approved"),
+        RecordStatus::Returned => tr(lang, "已退回", "returned"),
+        RecordStatus::Conflict => tr(lang, "有冲突", "conflict"),
+    }
+}
+
+/// A value as a person reads it: 是/否, choice labels, plain numbers; "—" when unanswered.
+pub fn show_value(field: &Field, v: &Value, lang: Lang) -> String {
+    match (field.ty, v) {
+        (_, Value::Null) => String::new(),
+        (FieldType::YesNo, Value::Bool(b)) => yes_no(*b, lang).to_string(),
+        (FieldType::SelectOne, Value::Text(t)) => field
+            .choice_label(t, lang)
+            .map(str::to_string)
+            .unwrap_or_else(|| clean(t)),
+        (FieldType::SelectMany, Value::Choices(list)) => list
+            .iter()
+            .map(|c| {
+                field
+                    .choice_label(c, lang)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| clean(c))
+            })
+            .collect::<Vec<_>>()
+            .join(tr(lang, "、", ", ")),
+        (_, Value::Dec(d)) => format_decimal(*d),
+        (_, v) => clean(&v.to_plain()),
+    }
+}
+
+/// A stored value without its field (history of a field that left the form).
+pub fn show_raw(v: &Value, lang: Lang) -> String {
+    match v {
+        Value::Null => "—".into(),
+        Value::Bool(b) => yes_no(*b, lang).into(),
+        v => clean(&v.to_plain()),
+    }
+}
+
+pub fn yes_no(b: bool, lang: Lang) -> &'static str {
+    if b {
+        tr(lang, "是", "yes")
+    } else {
+        tr(lang, "否", "no")
+    }
+}
+
+/// Display width of a string in terminal cells (a Chinese character takes two).
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cut `s` to at most `w` cells (ending in "…" when cut) and pad it to exactly `w`.
+pub fn fit(s: &str, w: usize) -> String {
+    let mut out = truncate(s, w);
+    let pad = w.saturating_sub(width(&out));
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
+}
+
+/// Cut `s` to at most `w` cells, ending in "…" when it was cut.
+pub fn truncate(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > w - 1 {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// Pad on the left to `w` cells (numbers and statuses line up on the right).
+pub fn fit_right(s: &str, w: usize) -> String {
+    let t = truncate(s, w);
+    let pad = w.saturating_sub(width(&t));
+    let mut out: String = std::iter::repeat_n(' ', pad).collect();
+    out.push_str(&t);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_by_display_width() {
+        assert_eq!(fit("大罗庄村委会", 8), "大罗庄… ");
+        assert_eq!(width(&fit("大罗庄村委会", 8)), 8);
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(fit_right("12", 4), "  12");
+        assert_eq!(width(&fit("村a村", 4)), 4);
+    }
+
+    #[test]
+    fn outside_text_is_escaped() {
+        assert_eq!(clean("村\x1b[2J"), "村\\u{1b}[2J");
+    }
+}

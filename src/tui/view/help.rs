@@ -1,0 +1,55 @@
+//! `?`: every key of the table, by context. Built from the same table as the footer.
+
+use super::{bold, dim};
+use crate::tui::app::Model;
+use crate::tui::keys::{HELP_ORDER, TABLE};
+use crate::tui::text::{fit, tr, width};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn lines(m: &Model, w: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let key_w = TABLE.iter().map(|b| width(b.label)).max().unwrap_or(8) + 2;
+    for ctx in HELP_ORDER {
+        out.push(Line::styled(
+            fit(&format!("■ {}", ctx.title(m.lang)), w),
+            bold().fg(Color::Cyan),
+        ));
+        for b in TABLE.iter().filter(|b| b.ctx == *ctx) {
+            out.push(Line::from(vec![
+                Span::styled(fit(&format!("  {}", b.label), key_w + 2), bold()),
+                Span::raw(fit(b.hint(m.lang), w.saturating_sub(key_w + 2))),
+            ]));
+        }
+    }
+    out
+}
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let mut all = vec![Line::styled(
+        fit(
+            tr(
+                m.lang,
+                "帮助：按键一览（↑↓ 滚动，Esc 关闭）。表单中 Tab/Enter 离开一项即保存。",
+                "Help: all keys (↑↓ scroll, Esc closes). In the form, Tab/Enter saves the field you leave.",
+            ),
+            w,
+        ),
+        dim(),
+    )];
+    all.extend(lines(m, w));
+    let scroll = m
+        .help
+        .unwrap_or(0)
+        .min(all.len().saturating_sub(area.height as usize));
+    let shown: Vec<Line> = all
+        .into_iter()
+        .skip(scroll)
+        .take(area.height as usize)
+        .collect();
+    f.render_widget(Paragraph::new(shown), area);
+}

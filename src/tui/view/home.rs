@@ -1,0 +1,233 @@
+//! Home: the register tree with statuses and counts; and the first-run welcome.
+
+use super::{bold, dim, draw_input, selected};
+use crate::forms::Lang;
+use crate::register::Level;
+use crate::store::RecordStatus;
+use crate::tui::app::{FirstRunStep, Model};
+use crate::tui::text::{clean, fit, fit_right, status_label, tr};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn status_style(s: RecordStatus) -> Style {
+    match s {
+        RecordStatus::NotStarted => dim(),
+        RecordStatus::Draft => Style::default().fg(Color::Yellow),
+        RecordStatus::Finalized => Style::default().fg(Color::Green),
+        RecordStatus::Approved => Style::default().fg(Color::Cyan),
+        RecordStatus::Returned => Style::default().fg(Color::Magenta),
+        RecordStatus::Conflict => Style::default().fg(Color::Red),
+    }
+}
+
+/// Rows of the visible window: keep the cursor in view, roughly centred.
+pub fn window(len: usize, cursor: usize, height: usize) -> std::ops::Range<usize> {
+    if len <= height {
+        return 0..len;
+    }
+    let start = cursor.saturating_sub(height / 2).min(len - height);
+    start..start + height
+}
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+    let h = &m.home;
+    let w = area.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    // Summary or search line.
+    if m.search.is_some() {
+        lines.push(Line::raw(""));
+    } else {
+        let root = h
+            .tree
+            .roots
+            .first()
+            .map(|&r| h.counts[r])
+            .unwrap_or_default();
+        let text = match m.lang {
+            Lang::Zh => format!(
+                "{} 轮 · 在册村 {} · 已完成 {} · 草稿 {} · 退回 {}{}",
+                clean(&m.round),
+                root.villages,
+                root.done,
+                root.draft,
+                root.returned,
+                if h.query.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · 搜索“{}”：{} 个村", clean(&h.query), h.matches())
+                }
+            ),
+            Lang::En => format!(
+                "round {} · villages {} · finalized {} · draft {} · returned {}{}",
+                clean(&m.round),
+                root.villages,
+                root.done,
+                root.draft,
+                root.returned,
+                if h.query.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · search '{}': {} villages", clean(&h.query), h.matches())
+                }
+            ),
+        };
+        lines.push(Line::styled(fit(&text, w), bold()));
+    }
+    let list_h = (area.height as usize).saturating_sub(1);
+    let right_w = if w >= 100 { 26 } else { 18 };
+    let code_w = if w >= 70 { 13 } else { 0 };
+    let range = window(h.visible.len(), h.cursor, list_h);
+    for pos in range {
+        let i = h.visible[pos];
+        let d = &h.tree.units[i];
+        let depth = h.tree.depth[i] as usize;
+        let has_children = !h.tree.children[i].is_empty();
+        let marker = if !has_children {
+            "  "
+        } else if h.expanded[i] || !h.query.is_empty() {
+            "▾ "
+        } else {
+            "▸ "
+        };
+        let indent = "  ".repeat(depth.min(6));
+        let name_w = w.saturating_sub(right_w + code_w + indent.len() + 2);
+        let mut spans = vec![
+            Span::raw(indent),
+            Span::raw(marker),
+            Span::raw(fit(&clean(&d.name), name_w)),
+        ];
+        let code_style = dim();
+        if code_w > 0 {
+            spans.push(Span::styled(
+                fit(&format!(" {}", d.code), code_w),
+                code_style,
+            ));
+        }
+        if d.level == Level::Village {
+            if d.in_scope {
+                let st = h.status(&d.code);
+                spans.push(Span::styled(
+                    fit_right(status_label(st, m.lang), right_w),
+                    status_style(st),
+                ));
+            } else {
+                spans.push(Span::styled(
+                    fit_right(tr(m.lang, "不在调查范围", "not in scope"), right_w),
+                    dim(),
+                ));
+            }
+        } else {
+            let c = h.counts[i];
+            let text = if right_w >= 26 {
+                match m.lang {
+                    Lang::Zh => format!(
+                        "完成 {}/{} 草稿 {} 退回 {}",
+                        c.done, c.villages, c.draft, c.returned
+                    ),
+                    Lang::En => format!(
+                        "done {}/{} draft {} ret {}",
+                        c.done, c.villages, c.draft, c.returned
+                    ),
+                }
+            } else {
+                match m.lang {
+                    Lang::Zh => format!("完成 {}/{} 稿 {}", c.done, c.villages, c.draft),
+                    Lang::En => format!("{}/{} done, {} dr", c.done, c.villages, c.draft),
+                }
+            };
+            spans.push(Span::styled(
+                fit_right(&format!(" {text}"), right_w),
+                Style::default().fg(Color::Gray),
+            ));
+        }
+        let mut line = Line::from(spans);
+        if pos == h.cursor {
+            line = line.style(selected());
+        } else if d.level != Level::Village {
+            line = line.style(bold());
+        }
+        lines.push(line);
+    }
+    if h.visible.is_empty() {
+        lines.push(Line::styled(
+            tr(
+                m.lang,
+                "没有匹配的单位（Esc 清除搜索）",
+                "Nothing matches (Esc clears the search)",
+            ),
+            dim(),
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+    if let Some(input) = &m.search {
+        let label = tr(m.lang, "搜索（名称或代码）：", "Search (name or code): ");
+        draw_input(f, Rect { height: 1, ..area }, label, input, true);
+    }
+}
+
+pub fn draw_first_run(m: &Model, f: &mut Frame, area: Rect) {
+    let Some(fr) = &m.first_run else { return };
+    let w = area.width as usize;
+    let lines = vec![
+        Line::raw(""),
+        Line::styled(
+            fit(
+                tr(
+                    m.lang,
+                    "  欢迎使用 ruralenv：农村人居环境整治调查",
+                    "  Welcome to ruralenv: rural living-environment surveys",
+                ),
+                w,
+            ),
+            bold(),
+        ),
+        Line::raw(""),
+        Line::raw(fit(
+            tr(
+                m.lang,
+                "  首页按 县→乡镇→村 列出名册和本轮状态；表单逐项填写，离开一项即保存；",
+                "  Home: the register and each village's status. Form: each answer is saved",
+            ),
+            w,
+        )),
+        Line::raw(fit(
+            tr(
+                m.lang,
+                "  审核页供乡镇通过或退回已完成的记录。任何时候按 F1 查看按键。",
+                "  when you leave the field. Review: approve or return records. F1: all keys.",
+            ),
+            w,
+        )),
+        Line::raw(""),
+    ];
+    let n = lines.len() as u16;
+    f.render_widget(Paragraph::new(lines), area);
+    let below = Rect {
+        y: area.y + n,
+        height: 1,
+        ..area
+    };
+    if area.height <= n {
+        return;
+    }
+    match fr.step {
+        FirstRunStep::Name => draw_input(
+            f,
+            below,
+            tr(m.lang, "  调查人姓名：", "  Surveyor's name: "),
+            &fr.input,
+            true,
+        ),
+        FirstRunStep::Demo => f.render_widget(
+            Paragraph::new(tr(
+                m.lang,
+                "  是否加载演示数据（许昌市，供试用）？ y 加载 / n 跳过",
+                "  Load demo data (Xuchang, to try things out)? y to load / n to skip",
+            )),
+            below,
+        ),
+    }
+}
