@@ -1,7 +1,8 @@
 //! Import of township bundles for all of Henan (52,378 village-level units), against the
 //! floor: the `sqlite3` CLI's bulk `.import` of the same revision rows as CSV into a table
-//! with the same schema and pragmas. Peak memory (VmHWM) is measured in a child process per
-//! run, for a quarter, half and all of the bundles, to show it stays flat as data grows.
+//! with the same schema as `revisions` (primary key and index) and the same pragmas. Peak
+//! memory (VmHWM) is measured in a child process per run, for a quarter, half and all of
+//! the bundles, to show it stays flat as data grows.
 //!
 //! Run: `cargo bench --bench bundle_import` (the register is read from
 //! `RURALENV_BENCH_REGISTER`, else `../shared/data/henan-divisions.csv`).
@@ -230,7 +231,7 @@ fn main() {
              hash TEXT NOT NULL, form_id TEXT NOT NULL, form_version INTEGER NOT NULL, \
              village_code TEXT NOT NULL, round TEXT NOT NULL, finalized_at TEXT NOT NULL, \
              finalized_by TEXT NOT NULL, content TEXT NOT NULL, \
-             PRIMARY KEY (record_id, rev, hash)) WITHOUT ROWID;\n\
+             PRIMARY KEY (record_id, rev, hash));\n\
              CREATE INDEX revisions_key ON revisions(form_id, village_code, round);\n\
              .mode csv\n.import --skip 1 {} revisions\n",
             csv_path.display()

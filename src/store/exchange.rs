@@ -479,7 +479,7 @@ impl Store {
     /// bookkeeping (when a record row was first seen, settings, trust, the import log,
     /// drafts, the register) is left out.
     pub fn canonical_dump(&self) -> Result<String> {
-        const TABLES: [(&str, &str, &str); 8] = [
+        const TABLES: [(&str, &str, &str); 10] = [
             // The hash covers the source and tables.
             (
                 "form_versions",
@@ -520,6 +520,16 @@ impl Store {
                 "current",
                 "form_id, village_code, round, record_id, rev, hash, records, forked, resolved",
                 "form_id, village_code, round",
+            ),
+            (
+                "township_sums",
+                "form_id, round, township, indicator, num, den",
+                "form_id, round, township, indicator",
+            ),
+            (
+                "township_reported",
+                "form_id, round, township, reported",
+                "form_id, round, township",
             ),
         ];
         let mut out = String::new();
