@@ -523,10 +523,12 @@ fn import_in_transaction(
 ) -> Vec<Result<ImportSummary, ImportError>> {
     let mut results = Vec::with_capacity(paths.len());
     let committed = store.try_transaction(|store| -> Result<(), StoreError> {
+        // Each bundle rebuilds the roll-up of the townships it changed, once.
+        store.defer_rollup()?;
         for &path in paths {
             results.push(import_one(store, path, limits, &mut |p| progress(path, p)));
         }
-        Ok(())
+        store.resume_rollup()
     });
     if let Err(e) = committed {
         // Nothing of this batch is stored: say so for every file that looked imported.
@@ -1141,9 +1143,16 @@ impl Pass<'_> {
                 ),
             ));
         }
+        let mut townships = BTreeSet::new();
         for (form_id, village, round) in &self.touched {
             store
                 .recompute_current(form_id, village, round)
+                .map_err(|e| self.store_err(e))?;
+            townships.insert((form_id, round, &village[..9]));
+        }
+        for (form_id, round, township) in townships {
+            store
+                .rebuild_township_rollup(form_id, round, township)
                 .map_err(|e| self.store_err(e))?;
         }
         for (form_id, village) in &self.villages {

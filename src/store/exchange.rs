@@ -154,6 +154,29 @@ impl Store {
         }
     }
 
+    /// Silences the triggers that rebuild a township's roll-up rows whenever `current`
+    /// changes for one of its villages (`schema_2_rollup.sql`), until
+    /// [`Store::resume_rollup`]. Call it inside a transaction, and rebuild what changed
+    /// with `rebuild_township_rollup` before the commit: an import recomputes many villages
+    /// of one township and would otherwise rebuild that township once per village.
+    pub fn defer_rollup(&mut self) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO settings(key, value) VALUES ('rollup_deferred', '1')
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([])?;
+        Ok(())
+    }
+
+    /// Turns the roll-up triggers back on (see [`Store::defer_rollup`]).
+    pub fn resume_rollup(&mut self) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM settings WHERE key = 'rollup_deferred'")?
+            .execute([])?;
+        Ok(())
+    }
+
     /// Is `form_id@version` stored here, and with which hash?
     pub fn form_version_hash(&self, form_id: &str, version: u32) -> Result<Option<String>> {
         Ok(self
