@@ -41,7 +41,10 @@ fn unit_report(forms: &FormSet, d: &DivisionRow, b: &Bucket) -> UnitReport {
                 IndicatorKind::Coverage => (b.reported as f64, b.in_scope as f64),
                 IndicatorKind::Ratio => b.sums.get(&i.id).copied().unwrap_or((0.0, 0.0)),
             };
-            evaluate(&i.id, num, den, forms.target(&i.id))
+            // Sums of decimals (tonnes) carry float noise such as 2557916.8000000007;
+            // no input has more than six decimals, so round the sums there.
+            let clean = |x: f64| (x * 1e6).round() / 1e6;
+            evaluate(&i.id, clean(num), clean(den), forms.target(&i.id))
         })
         .collect();
     UnitReport {
@@ -57,9 +60,7 @@ fn unit_report(forms: &FormSet, d: &DivisionRow, b: &Bucket) -> UnitReport {
 fn add(into: &mut Bucket, b: &Bucket) {
     into.in_scope += b.in_scope;
     into.reported += b.reported;
-    let mut sums: Vec<_> = b.sums.iter().collect();
-    sums.sort_by(|x, y| x.0.cmp(y.0));
-    for (k, (n, d)) in sums {
+    for (k, (n, d)) in &b.sums {
         let e = into.sums.entry(k.clone()).or_insert((0.0, 0.0));
         e.0 += n;
         e.1 += d;
@@ -86,8 +87,16 @@ pub fn rollup(
     for key in keys {
         let b = &buckets[key];
         for len in [2usize, 4, 6, 9, 12] {
-            if len <= key.len() {
-                add(by_prefix.entry(key[..len].to_string()).or_default(), b);
+            if len > key.len() {
+                continue;
+            }
+            match by_prefix.get_mut(&key[..len]) {
+                Some(into) => add(into, b),
+                None => {
+                    let mut into = Bucket::default();
+                    add(&mut into, b);
+                    by_prefix.insert(key[..len].to_string(), into);
+                }
             }
         }
     }

@@ -21,6 +21,8 @@ pub struct BulkMerge<'s> {
     form_id: String,
     round: String,
     prefix: String,
+    /// Some revision was new here: `current` and the roll-up need recomputing.
+    changed: bool,
 }
 
 impl BulkMerge<'_> {
@@ -42,7 +44,9 @@ impl BulkMerge<'_> {
                 self.form_id, self.round, self.prefix, r.form_id, r.village_code, r.round
             )));
         }
-        self.store.insert_revision_deferred(r, form)
+        let out = self.store.insert_revision_deferred(r, form)?;
+        self.changed |= out != InsertOutcome::Unchanged;
+        Ok(out)
     }
 }
 
@@ -107,10 +111,14 @@ impl Store {
             form_id: form_id.to_string(),
             round: round.to_string(),
             prefix: prefix.to_string(),
+            changed: false,
         };
         let out = f(&mut load).and_then(|v| {
-            self.recompute_current_under(form_id, round, prefix)?;
-            self.rebuild_township_rollup(form_id, round, prefix)?;
+            // Nothing new (a rerun): what is derived is already up to date.
+            if load.changed {
+                self.recompute_current_under(form_id, round, prefix)?;
+                self.rebuild_township_rollup(form_id, round, prefix)?;
+            }
             self.conn
                 .execute_batch("DELETE FROM settings WHERE key = 'rollup_deferred'; COMMIT")
                 .map_err(StoreError::from)?;

@@ -191,6 +191,23 @@ fn bulk_load_equals_merging_one_by_one() {
         if revs.iter().any(|r| r.village_code == "411003003206") {
             assert_ne!(triggered, tables(&b), "case {case}: 丙村 now counts");
         }
+        // A village with records enters the register: its township through the insert trigger.
+        a.load_register(
+            &crate::register::Register::parse(
+                "t.csv",
+                "code,name,parent_code,level
+411000000000,许昌市,410000000000,city
+411023000000,许昌县,411000000000,county
+411023100000,某镇,411023000000,township
+411023100201,某村委会,411023100000,village
+",
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let triggered = tables(&a);
+        a.rebuild_township_rollup("village", "2020", "41").unwrap();
+        assert_eq!(triggered, tables(&a), "case {case}");
     }
 }
 
