@@ -116,19 +116,6 @@ fn scale(name: &str, register: Option<&Path>, sqlite3: Option<&Path>) -> String 
         Some(r) => provinces(r),
     };
     let mut demo = Cost::default();
-    let cleaned;
-    let register = match register {
-        Some(r) if has_self_parented_rows(r) => {
-            cleaned = dir.join("register.csv");
-            write_without_self_parented_rows(r, &cleaned);
-            println!(
-                "  note: {} repeats a unit as its own child (e.g. 东莞市 as city and county, 金门县 as county, township and village, with parent_code = code); `Register::parse` refuses duplicate codes, so the bench loads a copy without those rows",
-                r.display()
-            );
-            Some(cleaned.as_path())
-        }
-        r => r,
-    };
     if let Some(r) = register {
         // Load the register alone (a demo for one village), so the demo steps below are
         // generation only.
@@ -385,28 +372,6 @@ fn first_village(register: &Path) -> String {
         true
     });
     found
-}
-
-/// Rows whose parent is themselves: the national file's way of saying "no county level".
-fn has_self_parented_rows(register: &Path) -> bool {
-    let mut found = false;
-    for_each_row(register, |cells| {
-        found = cells.get(2) == cells.first();
-        !found
-    });
-    found
-}
-
-fn write_without_self_parented_rows(register: &Path, to: &Path) {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(to).expect("register copy"));
-    writeln!(out, "code,name,parent_code,level,urban_rural_code").expect("write");
-    for_each_row(register, |cells| {
-        if cells.get(2) != cells.first() {
-            writeln!(out, "{}", cells.join(",")).expect("write");
-        }
-        true
-    });
-    out.flush().expect("write");
 }
 
 /// Call `f` with the cells of every data row of a register CSV (plain or `.gz`) until it

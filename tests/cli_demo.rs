@@ -134,3 +134,63 @@ fn demo_loads_another_register_gzipped() {
     let summary = String::from_utf8(out).unwrap();
     assert!(summary.contains(": 2 villages in scope"), "{summary}");
 }
+
+/// The national tables repeat a unit that has no lower levels as its own child (东莞市 as
+/// city and as county); the register still loads, and `report` without `--under` covers
+/// every top unit of the register, each followed by the units below it.
+#[test]
+fn national_style_register_and_report_over_every_top_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("two.csv");
+    let text = "code,name,parent_code,level,urban_rural_code\n\
+                420000000000,湖北省,,province,\n\
+                420100000000,武汉市,420000000000,city,\n\
+                420112000000,东西湖区,420100000000,county,\n\
+                420112100000,柏泉街道,420112000000,township,\n\
+                420112100201,柏泉村委会,420112100000,village,\n\
+                440000000000,广东省,,province,\n\
+                441900000000,东莞市,440000000000,city,\n\
+                441900000000,东莞市,441900000000,county,\n\
+                441900003000,东城街道,441900000000,township,\n\
+                441900003201,某村委会,441900003000,village,\n\
+                441900003202,另一村委会,441900003000,village,\n";
+    std::fs::write(&reg, text).unwrap();
+    ruralenv(dir.path())
+        .args(["demo", "--under", "420000000000", "--round", "2021"])
+        .arg("--register")
+        .arg(&reg)
+        .assert()
+        .success();
+    let out = ruralenv(dir.path())
+        .args(["demo", "--under", "441900000000", "--round", "2021"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains(": 2 villages in scope"),
+        "东莞's villages are found through the city"
+    );
+    let out = ruralenv(dir.path())
+        .args(["report", "--round", "2021", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let units = report["units"].as_array().unwrap();
+    let codes: Vec<&str> = units.iter().map(|u| u["code"].as_str().unwrap()).collect();
+    let pos = |c: &str| codes.iter().position(|x| *x == c).unwrap_or(usize::MAX);
+    assert!(pos("420000000000") < pos("420112100000"), "{codes:?}");
+    assert!(pos("420112100000") < pos("440000000000"), "{codes:?}");
+    assert!(pos("440000000000") < pos("441900003000"), "{codes:?}");
+    let guangdong = &units[pos("440000000000")];
+    assert_eq!(guangdong["villages_in_scope"], 2);
+    assert_eq!(guangdong["level"], "province");
+    let hubei = &units[pos("420000000000")];
+    assert_eq!(hubei["villages_in_scope"], 1);
+}

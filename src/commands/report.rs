@@ -18,25 +18,36 @@ pub fn report(
 ) -> anyhow::Result<()> {
     let store = env.open_store()?;
     let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
-    let unit = match under {
-        Some(c) => division_arg(&store, c)?,
-        None => match store.roots()?.into_iter().next() {
-            Some(r) => r,
-            None => bail!("the register is empty"),
-        },
+    // Without --under: every top unit of the register (the city for a county's register;
+    // each province, in code order, for the national one), each with the units below it.
+    let tops = match under {
+        Some(c) => vec![division_arg(&store, c)?],
+        None => store.roots()?,
     };
+    if tops.is_empty() {
+        bail!(
+            "the register is empty: load one with `ruralenv demo --register FILE` or put it under forms/divisions/"
+        );
+    }
     let depth = match level {
         Some(LevelArg::Village) => Depth::Villages,
         _ => Depth::Townships,
     };
-    let mut report = rollup(&store, &env.forms, round, &unit, depth)?;
-    if let Some(l) = level {
-        let l = l.level();
-        let top = report.units.first().map(|u| u.code.clone());
-        report
-            .units
-            .retain(|u| Some(&u.code) == top.as_ref() || u.level <= l);
+    let mut report = None;
+    for unit in &tops {
+        let mut part = rollup(&store, &env.forms, round, unit, depth)?;
+        if let Some(l) = level {
+            let l = l.level();
+            part.units.retain(|u| u.code == unit.code || u.level <= l);
+        }
+        match &mut report {
+            None => report = Some(part),
+            Some(r) => r.units.append(&mut part.units),
+        }
     }
+    let Some(report) = report else {
+        bail!("the register is empty");
+    };
     match format {
         ReportFormat::Xlsx => {
             let Some(path) = out else {

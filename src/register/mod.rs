@@ -108,7 +108,8 @@ pub struct Register {
 impl Register {
     /// Parse register CSV text (UTF-8, optional BOM). Codes, levels and parent chains are
     /// checked: a parent must be in the file (except for the top rows), one level up, and
-    /// share the code prefix of its level.
+    /// share the code prefix of its level. A row whose `parent_code` is its own code (how
+    /// the national tables repeat a unit that has no lower level) is left out.
     pub fn parse(file: &str, text: &str) -> Result<Register, RegisterError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut rdr = csv::ReaderBuilder::new()
@@ -170,6 +171,13 @@ impl Register {
                     "parent_code",
                     format!("'{parent}' is not a 12-digit code"),
                 ));
+            }
+            if parent == code {
+                // The NBS tables repeat a unit without lower levels as its own child
+                // (东莞市 as city and county, 金门县 as county, township and village),
+                // each repeat with `parent_code` = `code`. The repeat adds no unit: the
+                // first row stands, the repeats are left out.
+                continue;
             }
             let in_scope = match c_scope.map(get).unwrap_or("") {
                 "" => level == Level::Village && default_in_scope(code),
@@ -294,6 +302,30 @@ mod tests {
                 .reason
                 .contains("duplicate")
         );
+    }
+
+    #[test]
+    fn a_unit_repeated_as_its_own_child_is_left_out() {
+        // As in the national file: 东莞市 is a city, repeated as a county whose parent is
+        // itself; its townships hang from the city.
+        let text = "code,name,parent_code,level,urban_rural_code
+440000000000,广东省,,province,
+441900000000,东莞市,440000000000,city,
+441900000000,东莞市,441900000000,county,
+441900003000,东城街道,441900000000,township,
+441900003201,某村委会,441900003000,village,
+350527000000,金门县,350500000000,county,
+350527000000,金门县,350527000000,township,
+350527000000,金门县,350527000000,village,
+";
+        let r = Register::parse("china.csv", text).unwrap();
+        assert_eq!(r.len(), 5);
+        assert_eq!(r.get("441900000000").unwrap().level, Level::City);
+        assert_eq!(r.get("350527000000").unwrap().level, Level::County);
+        assert!(r.get("441900003201").unwrap().in_scope);
+        // A real duplicate (another parent) is still refused.
+        let bad = format!("{text}441900003201,重复,441900003000,village,\n");
+        assert!(Register::parse("china.csv", &bad).is_err());
     }
 
     #[test]
