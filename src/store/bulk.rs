@@ -6,7 +6,7 @@
 //! same facts (records, revisions, contributions, audit) and the same `current` rows,
 //! chosen by the rules documented in `facts.rs`. Tests compare the two paths.
 
-use super::revision::{Revision, sha256_hex};
+use super::revision::Revision;
 use super::{InsertOutcome, Result, Store, StoreError};
 use crate::forms::Form;
 use rusqlite::{OptionalExtension, params};
@@ -44,7 +44,7 @@ impl BulkMerge<'_> {
                 self.form_id, self.round, self.prefix, r.form_id, r.village_code, r.round
             )));
         }
-        let out = self.store.insert_revision_deferred(r, form)?;
+        let out = self.store.insert_revision_unchecked(r, form)?;
         self.changed |= out != InsertOutcome::Unchanged;
         Ok(out)
     }
@@ -133,18 +133,10 @@ impl Store {
         out
     }
 
-    /// `insert_revision_unchecked` with every statement cached, the canonical JSON
-    /// serialized once, and the fork check skipped for a record that is new here.
-    /// Leaves `current` alone: the caller recomputes it (see `bulk_merge`).
-    fn insert_revision_deferred(&mut self, r: &Revision, form: &Form) -> Result<InsertOutcome> {
-        let content = String::from_utf8(r.canonical())
-            .map_err(|e| StoreError::Invalid(format!("revision is not UTF-8: {e}")))?;
-        let hash = sha256_hex(content.as_bytes());
-        self.insert_canonical_deferred(r, form, &content, &hash)
-    }
-
-    /// `insert_revision_deferred` for a caller that already has the revision's canonical
-    /// JSON and its hash (an import checks the hash before storing anything).
+    /// Stores a revision (see `insert_revision_unchecked`) for a caller that already has
+    /// its canonical JSON and hash (an import checks the hash before storing anything).
+    /// Every statement cached; the fork check skipped for a record new here. Leaves
+    /// `current` alone: the caller recomputes it.
     pub(super) fn insert_canonical_deferred(
         &mut self,
         r: &Revision,

@@ -77,111 +77,17 @@ pub struct Conflict {
 }
 
 impl Store {
-    /// Store a revision whose form is known and whose content has been validated.
+    /// Store a revision whose form is known and whose content has been validated, with
+    /// its record, contributions and audit rows; leaves `current` to the caller.
     pub(super) fn insert_revision_unchecked(
         &mut self,
         r: &Revision,
         form: &Form,
     ) -> Result<InsertOutcome> {
-        let hash = r.hash();
-        let exists: Option<i64> = self
-            .conn
-            .prepare_cached(
-                "SELECT 1 FROM revisions WHERE record_id = ?1 AND rev = ?2 AND hash = ?3",
-            )?
-            .query_row(params![r.record_id, r.rev, hash], |x| x.get(0))
-            .optional()?;
-        if exists.is_some() {
-            return Ok(InsertOutcome::Unchanged);
-        }
-        let known: Option<(String, String, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT form_id, village_code, round FROM records WHERE record_id = ?1",
-            )?
-            .query_row([&r.record_id], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)))
-            .optional()?;
-        match &known {
-            Some((f, v, rd)) if (f, v, rd) != (&r.form_id, &r.village_code, &r.round) => {
-                return Err(StoreError::Invalid(format!(
-                    "record {} is for {f}/{v}/{rd} here but for {}/{}/{} in the incoming revision",
-                    r.record_id, r.form_id, r.village_code, r.round
-                )));
-            }
-            Some(_) => {}
-            None => {
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO records(record_id, form_id, village_code, round, created_at, created_by)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    )?
-                    .execute(params![
-                        r.record_id,
-                        r.form_id,
-                        r.village_code,
-                        r.round,
-                        r.finalized_at,
-                        r.finalized_by
-                    ])?;
-            }
-        }
-        let fork: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT 1 FROM revisions WHERE record_id = ?1 AND rev = ?2 LIMIT 1")?
-            .query_row(params![r.record_id, r.rev], |x| x.get(0))
-            .optional()?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO revisions(record_id, rev, hash, form_id, form_version, village_code, round, finalized_at, finalized_by, content)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                r.record_id,
-                r.rev,
-                hash,
-                r.form_id,
-                r.form_version,
-                r.village_code,
-                r.round,
-                r.finalized_at,
-                r.finalized_by,
-                String::from_utf8_lossy(&r.canonical()),
-            ])?;
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "INSERT INTO contributions(record_id, rev, hash, indicator, num, den) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for (id, num, den) in form.contributions(&r.data) {
-                stmt.execute(params![r.record_id, r.rev, hash, id, num, den])?;
-            }
-        }
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "INSERT OR IGNORE INTO audit(record_id, rev, hash, field, old, new, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            for c in &r.changes {
-                let enc = |v: &crate::forms::value::Value| {
-                    (!v.is_null()).then(|| serde_json::to_string(v).unwrap_or_default())
-                };
-                stmt.execute(params![
-                    r.record_id,
-                    r.rev,
-                    hash,
-                    c.field,
-                    enc(&c.old),
-                    enc(&c.new),
-                    r.finalized_by,
-                    r.finalized_at
-                ])?;
-            }
-        }
-        Ok(if fork.is_some() {
-            InsertOutcome::Fork
-        } else if known.is_some() {
-            InsertOutcome::Updated
-        } else {
-            InsertOutcome::New
-        })
+        let content = String::from_utf8(r.canonical())
+            .map_err(|e| StoreError::Invalid(format!("revision is not UTF-8: {e}")))?;
+        let hash = crate::store::revision::sha256_hex(content.as_bytes());
+        self.insert_canonical_deferred(r, form, &content, &hash)
     }
 
     /// Merge a revision from outside (bundle or CSV): the caller has checked the form
