@@ -14,7 +14,7 @@
 mod support;
 
 use ruralenv::bundle::exchange::{
-    ExportError, ExportRequest, export_bundle, import_bundle, import_bundles,
+    ExportError, ExportRequest, export_bundle, import_bundle, import_bundles_each,
 };
 use ruralenv::bundle::keys::InstallationKey;
 use ruralenv::forms::FormSet;
@@ -150,9 +150,9 @@ fn child(args: &[String]) {
                 .revisions_new;
         }
     } else {
-        for s in import_bundles(&mut store, &files, &mut |_, _| {}) {
+        import_bundles_each(&mut store, &files, &mut |_, _| {}, &mut |s| {
             revisions += s.unwrap().revisions_new;
-        }
+        });
     }
     let seconds = started.elapsed().as_secs_f64();
     println!(

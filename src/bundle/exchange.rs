@@ -502,16 +502,25 @@ pub fn import_bundles(
     progress: &mut dyn FnMut(&Path, Progress),
 ) -> Vec<Result<ImportSummary, ImportError>> {
     let mut out = Vec::with_capacity(paths.len());
+    import_bundles_each(store, paths, progress, &mut |r| out.push(r));
+    out
+}
+
+/// [`import_bundles`] handing each file's result to `on_result` as soon as its batch is
+/// committed, in order, so that memory stays flat however many files there are (a county
+/// or province takes in thousands of township bundles at once).
+pub fn import_bundles_each(
+    store: &mut Store,
+    paths: &[PathBuf],
+    progress: &mut dyn FnMut(&Path, Progress),
+    on_result: &mut dyn FnMut(Result<ImportSummary, ImportError>),
+) {
     for chunk in paths.chunks(BUNDLES_PER_COMMIT) {
         let chunk: Vec<&Path> = chunk.iter().map(PathBuf::as_path).collect();
-        out.extend(import_in_transaction(
-            store,
-            &chunk,
-            &Limits::default(),
-            progress,
-        ));
+        for r in import_in_transaction(store, &chunk, &Limits::default(), progress) {
+            on_result(r);
+        }
     }
-    out
 }
 
 /// One transaction, one savepoint per file.

@@ -3,7 +3,7 @@
 
 use super::{Env, division_arg};
 use crate::bundle::exchange::{
-    ExportRequest, ImportSummary, export_bundle, import_bundles, is_valid_round,
+    ExportRequest, ImportSummary, export_bundle, import_bundles_each, is_valid_round,
 };
 use crate::bundle::keys::InstallationKey;
 use crate::cli::ListFormat;
@@ -62,8 +62,11 @@ pub fn import(env: &Env, files: &[PathBuf]) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
     let mut refused = 0usize;
     let mut conflicts = false;
-    for result in import_bundles(&mut store, files, &mut |_, _| {}) {
-        match result {
+    import_bundles_each(
+        &mut store,
+        files,
+        &mut |_, _| {},
+        &mut |result| match result {
             Ok(summary) => {
                 conflicts |= summary.forks > 0 || summary.duplicates > 0;
                 println!("{}", describe(&summary));
@@ -72,8 +75,8 @@ pub fn import(env: &Env, files: &[PathBuf]) -> anyhow::Result<()> {
                 refused += 1;
                 eprintln!("ruralenv: {}", sanitize_keep_lines(&e.to_string()));
             }
-        }
-    }
+        },
+    );
     if conflicts {
         println!("forks and duplicates await a decision: see `ruralenv conflicts`");
     }
