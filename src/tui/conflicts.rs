@@ -27,10 +27,22 @@ pub struct Version {
     pub data: RecordData,
 }
 
-/// A conflict with every candidate's content, loaded to be compared.
+/// What a person is asked about a conflict. Duplicates and forks are separate facts:
+/// which record of the village counts, and which version of a forked record is the true
+/// one. The store leaves the village open until both are answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Which record counts (and, when it is forked, which of its versions).
+    Record,
+    /// Which version of this record is true; the record that counts is settled.
+    Version { record_id: String },
+}
+
+/// A conflict with the content of the candidates the question is about.
 #[derive(Debug, Clone)]
 pub struct OpenedConflict {
     pub detail: ConflictDetail,
+    pub question: Question,
     pub versions: Vec<Version>,
 }
 
@@ -203,9 +215,14 @@ impl ConflictsScreen {
     }
 }
 
-/// "fork" when another candidate is the same record (a forked revision), "duplicate" when
-/// the village has several records: choosing one version settles both.
-pub fn kinds_for(candidates: &[Candidate], chosen: &Candidate) -> Vec<&'static str> {
+/// The resolutions keeping `chosen` records: "fork" when another candidate is the same
+/// record (a forked revision), "duplicate" when the question is which of several records
+/// counts. Keeping one version of a forked record that counts settles both.
+pub fn kinds_for(
+    question: &Question,
+    candidates: &[Candidate],
+    chosen: &Candidate,
+) -> Vec<&'static str> {
     let mut kinds = Vec::new();
     let same_record = candidates
         .iter()
@@ -215,7 +232,7 @@ pub fn kinds_for(candidates: &[Candidate], chosen: &Candidate) -> Vec<&'static s
         kinds.push(FORK);
     }
     let records: BTreeSet<&str> = candidates.iter().map(|c| c.record_id.as_str()).collect();
-    if records.len() > 1 {
+    if records.len() > 1 && *question == Question::Record {
         kinds.push(DUPLICATE);
     }
     kinds
@@ -293,7 +310,7 @@ pub fn compare(l: &Version, r: &Version, lang: Lang) -> Vec<CompareRow> {
         let (lr, rr) = (l.data.rows(name), r.data.rows(name));
         let count = |n: usize| match lang {
             Lang::Zh => format!("{n} 行"),
-            Lang::En => format!("{n} rows"),
+            Lang::En => format!("{n} row(s)"),
         };
         rows.push(CompareRow {
             label: lg
@@ -552,7 +569,11 @@ pub fn key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
                 let Some(v) = o.chosen() else {
                     return Vec::new();
                 };
-                let kinds = kinds_for(&o.conflict.detail.candidates, &v.candidate);
+                let kinds = kinds_for(
+                    &o.conflict.question,
+                    &o.conflict.detail.candidates,
+                    &v.candidate,
+                );
                 if kinds.is_empty() || o.versions().len() < 2 {
                     m.notice = Some(Notice::info(tr(
                         lang,

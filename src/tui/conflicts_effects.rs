@@ -3,7 +3,9 @@
 //! the form it was filled with, and record the version a person keeps.
 
 use super::app::Msg;
-use super::conflicts::{Choice, ConflictsCmd, ConflictsMsg, OpenedConflict, Version};
+use super::conflicts::{
+    Choice, ConflictsCmd, ConflictsMsg, DUPLICATE, FORK, OpenedConflict, Question, Version,
+};
 use super::effects::Effects;
 use super::text::tr;
 use crate::forms::Lang;
@@ -57,8 +59,14 @@ impl Effects {
         else {
             return Ok(None);
         };
+        let question = self.question(&detail)?;
         let mut versions = Vec::with_capacity(detail.candidates.len());
         for c in &detail.candidates {
+            if let Question::Version { record_id } = &question
+                && c.record_id != *record_id
+            {
+                continue;
+            }
             let rev = self
                 .store
                 .revision(&c.record_id, c.rev, &c.hash)?
@@ -77,7 +85,43 @@ impl Effects {
                 data: rev.data,
             });
         }
-        Ok(Some(OpenedConflict { detail, versions }))
+        Ok(Some(OpenedConflict {
+            detail,
+            question,
+            versions,
+        }))
+    }
+
+    /// What is still to be decided, from the resolutions already stored (the same rule
+    /// as `Store::recompute_current`): which record counts, unless a person chose one of
+    /// these records; else which version of a forked record no person has chosen among.
+    fn question(&self, d: &crate::store::exchange::ConflictDetail) -> anyhow::Result<Question> {
+        let done = self
+            .store
+            .exchange_resolutions(&d.form_id, &d.village_code, &d.round)?;
+        let records: std::collections::BTreeSet<&str> =
+            d.candidates.iter().map(|c| c.record_id.as_str()).collect();
+        let record_chosen = done
+            .iter()
+            .any(|r| r.kind == DUPLICATE && records.contains(r.record_id.as_str()));
+        if records.len() > 1 && !record_chosen {
+            return Ok(Question::Record);
+        }
+        for id in &records {
+            let versions: Vec<_> = d.candidates.iter().filter(|c| c.record_id == *id).collect();
+            if versions.len() < 2 {
+                continue;
+            }
+            let chosen = done
+                .iter()
+                .any(|r| r.kind == FORK && r.record_id == *id && r.rev == versions[0].rev);
+            if !chosen {
+                return Ok(Question::Version {
+                    record_id: id.to_string(),
+                });
+            }
+        }
+        Ok(Question::Record)
     }
 
     /// Record the choice (a fork resolution and/or a duplicate resolution, under the

@@ -8,7 +8,7 @@ use super::{bold, dim, selected};
 use crate::forms::Lang;
 use crate::store::exchange::ConflictDetail;
 use crate::tui::app::Model;
-use crate::tui::conflicts::{Compare, Side, short_hash, short_id, village_name};
+use crate::tui::conflicts::{Compare, Question, Side, short_hash, short_id, village_name};
 use crate::tui::text::{clean, fit, tr};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -153,22 +153,37 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     let lang = m.lang;
     let c = cols(w);
     let d = &o.conflict.detail;
+    let n = o.versions().len();
+    let what = match (&o.conflict.question, lang) {
+        (Question::Record, Lang::Zh) => format!("{} · {n} 个版本", kind_label(d, lang)),
+        (Question::Record, Lang::En) => format!("{} · {n} versions", kind_label(d, lang)),
+        (Question::Version { .. }, Lang::Zh) if !d.duplicate => {
+            format!("{} · {n} 个版本", kind_label(d, lang))
+        }
+        (Question::Version { .. }, Lang::En) if !d.duplicate => {
+            format!("{} · {n} versions", kind_label(d, lang))
+        }
+        (Question::Version { record_id }, Lang::Zh) => format!(
+            "计入的记录已定；记录 …{} 有 {n} 个版本，选出真实的一个",
+            short_id(record_id)
+        ),
+        (Question::Version { record_id }, Lang::En) => format!(
+            "record that counts is settled; record …{} has {n} versions: pick the true one",
+            short_id(record_id)
+        ),
+    };
     let title = match lang {
         Lang::Zh => format!(
-            "{} {} · {} 轮 · {} · {} 个版本",
+            "{} {} · {} 轮 · {what}",
             village_name(m, &d.village_code),
             clean(&d.village_code),
             clean(&d.round),
-            kind_label(d, lang),
-            d.candidates.len()
         ),
         Lang::En => format!(
-            "{} {} · round {} · {} · {} versions",
+            "{} {} · round {} · {what}",
             village_name(m, &d.village_code),
             clean(&d.village_code),
             clean(&d.round),
-            kind_label(d, lang),
-            d.candidates.len()
         ),
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
@@ -178,14 +193,16 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     };
     let single = o.versions().len() < 2;
 
-    // Which side is which, the focused one reversed.
+    // Which side is which; the focused one reversed and marked (also without colour).
     let head = |side: Side, text: String, width: usize| {
-        let style = if o.side == side {
-            selected().add_modifier(Modifier::BOLD)
+        if o.side == side {
+            Span::styled(
+                fit(&format!("> {text}"), width),
+                selected().add_modifier(Modifier::BOLD),
+            )
         } else {
-            bold()
-        };
-        Span::styled(fit(&text, width), style)
+            Span::styled(fit(&format!("  {text}"), width), bold())
+        }
     };
     let counted = |v: &crate::tui::conflicts::Version| {
         if v.candidate.counted {
@@ -227,7 +244,7 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
         let k = &v.candidate;
         match lang {
             Lang::Zh => format!(
-                "…{} 第 {} 版 #{}",
+                "…{} 第{}版 #{}",
                 short_id(&k.record_id),
                 k.rev,
                 short_hash(&k.hash)
