@@ -454,6 +454,10 @@ pub fn on_msg(m: &mut Model, msg: ConflictsMsg) -> Vec<Cmd> {
                 cursor,
                 open,
             });
+            if m.screen != Screen::Conflicts {
+                // What was said on another screen does not belong here.
+                m.notice = None;
+            }
             m.screen = Screen::Conflicts;
             Vec::new()
         }
@@ -494,7 +498,9 @@ pub fn on_msg(m: &mut Model, msg: ConflictsMsg) -> Vec<Cmd> {
             }
             if still_open {
                 m.notice = Some(Notice::warn(match m.lang {
-                    Lang::Zh => format!("已记录选择；{name} 的另一条记录仍有分叉版本，请继续选择"),
+                    Lang::Zh => {
+                        format!("已记录选择；{name}的另一条记录有几个版本，请再选出其真实版本")
+                    }
                     Lang::En => format!(
                         "Choice recorded; another record of {name} still has forked versions: choose among them too"
                     ),
@@ -508,8 +514,12 @@ pub fn on_msg(m: &mut Model, msg: ConflictsMsg) -> Vec<Cmd> {
                 m.notice = Some(Notice {
                     kind: NoticeKind::Saved,
                     text: match m.lang {
-                        Lang::Zh => format!("已解决：{name} 以所选版本计入"),
-                        Lang::En => format!("Resolved: {name} counts the version you kept"),
+                        Lang::Zh => {
+                            format!("已解决：{name}，选择已记录（随以后导出的数据包传递）")
+                        }
+                        Lang::En => format!(
+                            "Resolved: {name}; the choice is recorded and travels in later bundles"
+                        ),
                     },
                 });
             }
@@ -543,15 +553,16 @@ pub fn short_hash(hash: &str) -> String {
 
 /// A key on the conflicts screen (list or comparison).
 pub fn key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
-    let page = (m.size.1 as usize).saturating_sub(10).max(1);
+    // Field rows on screen: the terminal less the title bar, message line, footer and
+    // the six lines above the rows (see `view::conflicts`).
+    let page = (m.size.1 as usize).saturating_sub(9).max(1);
     let lang = m.lang;
     let Some(c) = &mut m.conflicts else {
         m.screen = Screen::Home;
         return Vec::new();
     };
     if let Some(o) = &mut c.open {
-        let rows = o.rows(lang).len();
-        let max = rows.saturating_sub(1);
+        let max = o.rows(lang).len().saturating_sub(page);
         match action {
             Some(Action::SideLeft) => o.side = Side::Left,
             Some(Action::SideRight) => o.side = Side::Right,

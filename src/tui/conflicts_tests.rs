@@ -334,7 +334,8 @@ fn scrolling_is_bounded_and_d_shows_only_differences() {
     for _ in 0..200 {
         press(&mut m, KeyCode::Down);
     }
-    assert_eq!(open(&m).scroll, all - 1);
+    // The last page is full: the last row at the bottom, not alone at the top.
+    assert_eq!(open(&m).scroll, all - 15);
     press(&mut m, KeyCode::PageUp);
     assert!(open(&m).scroll < all - 1);
     press(&mut m, KeyCode::Char('d'));
@@ -708,6 +709,25 @@ fn snapshot_compare_differences_only_third_version() {
 }
 
 #[test]
+fn snapshot_compare_versions_of_one_record() {
+    check_snapshots("conflicts_versions", |lang| {
+        let mut m = compare_model(lang);
+        let mut o = opened();
+        o.question = Question::Version {
+            record_id: REC_B.into(),
+        };
+        o.versions.truncate(1);
+        let mut other = o.versions[0].clone();
+        other.candidate.hash = "eeee5555".into();
+        other.candidate.finalized_by = "赵六".into();
+        other.data.set("population", Value::Int(770));
+        o.versions.push(other);
+        update(&mut m, Msg::Conflicts(ConflictsMsg::Opened(o)));
+        m
+    });
+}
+
+#[test]
 fn snapshot_compare_confirm() {
     check_snapshots("conflicts_confirm", |lang| {
         let mut m = compare_model(lang);
@@ -715,4 +735,19 @@ fn snapshot_compare_confirm() {
         press(&mut m, KeyCode::Enter);
         m
     });
+}
+
+#[test]
+fn small_terminals_do_not_break_the_screens() {
+    let screens: Vec<Model> = vec![
+        conflicts_model(Lang::Zh),
+        compare_model(Lang::Zh),
+        compare_model(Lang::En),
+    ];
+    for m in &screens {
+        for (w, h) in [(20, 5), (40, 10), (60, 16), (79, 23)] {
+            let shot = render(m, w, h);
+            assert_eq!(shot.lines().count(), h as usize);
+        }
+    }
 }

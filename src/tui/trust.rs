@@ -45,12 +45,12 @@ pub struct TrustData {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrustMsg {
     Loaded(Box<TrustData>),
-    /// The key is trusted (a `Loaded` follows).
+    /// The key is trusted (after the `Loaded` that lists it).
     Saved {
         name: String,
         fingerprint: String,
     },
-    /// The key is no longer trusted (a `Loaded` follows).
+    /// The key is no longer trusted (after the `Loaded` without it).
     Removed {
         name: String,
     },
@@ -352,6 +352,9 @@ pub fn on_msg(m: &mut Model, msg: TrustMsg) -> Vec<Cmd> {
                     })
                 }
             }
+            if m.screen != Screen::Trust {
+                m.notice = None;
+            }
             m.screen = Screen::Trust;
         }
         TrustMsg::Saved { name, fingerprint } => {
@@ -400,7 +403,7 @@ pub fn on_msg(m: &mut Model, msg: TrustMsg) -> Vec<Cmd> {
             )));
         }
     }
-    // Saved and Removed are followed by Loaded from the effects.
+    // Saved and Removed come after the Loaded with the new list.
     Vec::new()
 }
 

@@ -12,6 +12,8 @@ use crate::forms::Lang;
 use crate::forms::value::has_control_chars;
 
 impl Effects {
+    /// Answers with the reloaded list first, then what happened (so the cursor can go to
+    /// the key just added).
     pub(super) fn run_trust(&mut self, cmd: TrustCmd, lang: Lang) -> anyhow::Result<Vec<Msg>> {
         let mut out = Vec::new();
         match cmd {
@@ -66,9 +68,8 @@ impl Effects {
                 }
             }
         }
-        out.push(Msg::Trust(TrustMsg::Loaded(Box::new(
-            self.trust_data(lang)?,
-        ))));
+        let data = self.trust_data(lang)?;
+        out.insert(0, Msg::Trust(TrustMsg::Loaded(Box::new(data))));
         Ok(out)
     }
 

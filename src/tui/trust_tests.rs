@@ -157,6 +157,11 @@ fn t_opens_the_trust_screen_and_esc_goes_home() {
     press(&mut m, KeyCode::Esc);
     assert_eq!(m.screen, Screen::Home);
     assert!(m.trust.is_none());
+    // A notice of another screen is not carried in.
+    update(&mut m, Msg::Notice(super::app::Notice::info("已保存")));
+    press(&mut m, KeyCode::Char('t'));
+    update(&mut m, Msg::Trust(TrustMsg::Loaded(data(Vec::new()))));
+    assert!(m.notice.is_none());
 }
 
 #[test]
@@ -392,6 +397,10 @@ fn own_key_is_the_one_key_show_prints() {
 fn keys_typed_in_the_tui_are_trusted_and_removed_on_disk() {
     let dir = tempfile::tempdir().unwrap();
     let (mut m, mut fx) = start(dir.path());
+    let earlier = key_of(4);
+    fx.store
+        .trust_key(&earlier.public_hex(), "魏都区", "411002000000")
+        .unwrap();
     send(&mut m, &mut fx, key(KeyCode::Char('t')));
     send(&mut m, &mut fx, key(KeyCode::Char('a')));
     let k = key_of(5);
@@ -401,23 +410,34 @@ fn keys_typed_in_the_tui_are_trusted_and_removed_on_disk() {
     send(&mut m, &mut fx, key(KeyCode::Tab));
     send_text(&mut m, &mut fx, "王会计");
     send(&mut m, &mut fx, key(KeyCode::Enter));
-    assert!(fx.store.trusted_keys().unwrap().is_empty(), "not before y");
+    assert_eq!(fx.store.trusted_keys().unwrap().len(), 1, "not before y");
+    send(&mut m, &mut fx, key(KeyCode::Char('y')));
+    let keys = fx.store.trusted_keys().unwrap();
+    assert_eq!(keys.len(), 2);
+    let added = keys
+        .iter()
+        .find(|x| x.public_key == k.public_hex())
+        .expect("trusted");
+    assert_eq!(added.scope, TOWNSHIP);
+    assert_eq!(added.name, "王会计");
+    let t = m.trust.as_ref().unwrap();
+    assert!(t.add.is_none(), "the form closes");
+    assert_eq!(t.data.keys.len(), 2, "the list is reloaded");
+    assert_eq!(
+        t.selected().unwrap().fingerprint,
+        k.fingerprint(),
+        "the cursor is on the key just added"
+    );
+
+    // Remove the one under the cursor: the other stays.
+    send(&mut m, &mut fx, key(KeyCode::Char('d')));
+    assert_eq!(fx.store.trusted_keys().unwrap().len(), 2, "not before y");
     send(&mut m, &mut fx, key(KeyCode::Char('y')));
     let keys = fx.store.trusted_keys().unwrap();
     assert_eq!(keys.len(), 1);
-    assert_eq!(keys[0].public_key, k.public_hex());
-    assert_eq!(keys[0].scope, TOWNSHIP);
-    assert_eq!(keys[0].name, "王会计");
-    let t = m.trust.as_ref().unwrap();
-    assert!(t.add.is_none(), "the form closes");
-    assert_eq!(t.data.keys.len(), 1, "the list is reloaded");
-    assert_eq!(t.data.keys[0].fingerprint, k.fingerprint());
-
-    send(&mut m, &mut fx, key(KeyCode::Char('d')));
-    assert!(!fx.store.trusted_keys().unwrap().is_empty(), "not before y");
-    send(&mut m, &mut fx, key(KeyCode::Char('y')));
-    assert!(fx.store.trusted_keys().unwrap().is_empty());
-    assert!(m.trust.as_ref().unwrap().data.keys.is_empty());
+    assert_eq!(keys[0].public_key, earlier.public_hex());
+    assert!(fx.store.trusted_key(&k.public_hex()).unwrap().is_none());
+    assert_eq!(m.trust.as_ref().unwrap().data.keys.len(), 1);
 }
 
 #[test]
@@ -502,4 +522,20 @@ fn snapshot_trust_fingerprint_check() {
         press(&mut m, KeyCode::Enter);
         m
     });
+}
+
+#[test]
+fn small_terminals_do_not_break_the_screens() {
+    let mut add = trust_model(Lang::Zh);
+    fill_add(&mut add, "3f2a", "4110", "x");
+    press(&mut add, KeyCode::Enter);
+    let mut check = trust_model(Lang::En);
+    fill_add(&mut check, &key_of(7).public_hex(), TOWNSHIP, "");
+    press(&mut check, KeyCode::Enter);
+    for m in [trust_model(Lang::Zh), add, check] {
+        for (w, h) in [(20, 5), (40, 10), (60, 16), (79, 23)] {
+            let shot = render(&m, w, h);
+            assert_eq!(shot.lines().count(), h as usize);
+        }
+    }
 }

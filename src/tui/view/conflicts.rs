@@ -163,14 +163,12 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
         (Question::Version { .. }, Lang::En) if !d.duplicate => {
             format!("{} · {n} versions", kind_label(d, lang))
         }
-        (Question::Version { record_id }, Lang::Zh) => format!(
-            "计入的记录已定；记录 …{} 有 {n} 个版本，选出真实的一个",
-            short_id(record_id)
-        ),
-        (Question::Version { record_id }, Lang::En) => format!(
-            "record that counts is settled; record …{} has {n} versions: pick the true one",
-            short_id(record_id)
-        ),
+        (Question::Version { record_id }, Lang::Zh) => {
+            format!("计入记录已定；请选记录 …{} 的真实版本", short_id(record_id))
+        }
+        (Question::Version { record_id }, Lang::En) => {
+            format!("pick the true version of record …{}", short_id(record_id))
+        }
     };
     let title = match lang {
         Lang::Zh => format!(
