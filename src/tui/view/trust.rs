@@ -33,7 +33,7 @@ const DIGITS: [[&str; 3]; 10] = [
 /// A fingerprint in large digits: as many five-digit groups per line as fit in `w`.
 pub fn big_fingerprint(fp: &str, w: usize) -> Vec<String> {
     let groups: Vec<&str> = fp.split_whitespace().collect();
-    // A group: 5 digits of 3 cells and 4 blanks between; 4 blanks between groups.
+    // A group: 5 digits of 3 cells, a blank between digits (19 cells); 4 between groups.
     let group_w = 19;
     let per_line = ((w.saturating_sub(2) + 4) / (group_w + 4)).clamp(1, 5);
     let mut out = Vec::new();
@@ -41,22 +41,22 @@ pub fn big_fingerprint(fp: &str, w: usize) -> Vec<String> {
         if n > 0 {
             out.push(String::new());
         }
-        for row in 0..3 {
-            let mut line = String::from("  ");
-            for (g, group) in chunk.iter().enumerate() {
-                if g > 0 {
-                    line.push_str("    ");
-                }
-                for (i, d) in group.chars().enumerate() {
-                    if i > 0 {
-                        line.push(' ');
-                    }
-                    let seg = d.to_digit(10).map_or("   ", |d| DIGITS[d as usize][row]);
-                    line.push_str(seg);
+        let mut rows = [String::from("  "), String::from("  "), String::from("  ")];
+        for (g, group) in chunk.iter().enumerate() {
+            for (i, d) in group.chars().enumerate() {
+                let gap = match (g, i) {
+                    (0, 0) => "",
+                    (_, 0) => "    ",
+                    _ => " ",
+                };
+                let glyph = d.to_digit(10).map_or(["   "; 3], |d| DIGITS[d as usize]);
+                for (line, part) in rows.iter_mut().zip(glyph) {
+                    line.push_str(gap);
+                    line.push_str(part);
                 }
             }
-            out.push(line.trim_end().to_string());
         }
+        out.extend(rows.iter().map(|l| l.trim_end().to_string()));
     }
     out
 }
