@@ -102,6 +102,10 @@ pub enum Msg {
     DashboardLoaded(Box<DashboardData>),
     /// Something to tell the user (already in the UI language).
     Notice(Notice),
+    /// The trust screen's data and the outcome of trusting or untrusting a key.
+    Trust(super::trust::TrustMsg),
+    /// The conflicts of a round, one opened, a resolution recorded.
+    Conflicts(super::conflicts::ConflictsMsg),
 }
 
 /// Work for `effects` (the only place that touches the store).
@@ -165,6 +169,8 @@ pub enum Cmd {
         under: String,
         round: String,
     },
+    Trust(super::trust::TrustCmd),
+    Conflicts(super::conflicts::ConflictsCmd),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +216,8 @@ pub enum Screen {
     History,
     Review,
     Dashboard,
+    Trust,
+    Conflicts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,6 +281,8 @@ pub struct Model {
     pub history: Option<History>,
     pub review: Option<ReviewState>,
     pub dashboard: Option<Dashboard>,
+    pub trust: Option<super::trust::TrustScreen>,
+    pub conflicts: Option<super::conflicts::ConflictsScreen>,
     pub first_run: Option<FirstRun>,
     pub prompt: Option<Prompt>,
     pub confirm: Option<Confirm>,
@@ -328,6 +338,8 @@ impl Model {
             history: None,
             review: None,
             dashboard: None,
+            trust: None,
+            conflicts: None,
             first_run,
             prompt: None,
             confirm: None,
@@ -365,6 +377,8 @@ impl Model {
                 Screen::History => Ctx::History,
                 Screen::Review => Ctx::Review,
                 Screen::Dashboard => Ctx::Dashboard,
+                Screen::Trust => self.trust.as_ref().map_or(Ctx::Trust, |t| t.ctx()),
+                Screen::Conflicts => self.conflicts.as_ref().map_or(Ctx::Conflicts, |c| c.ctx()),
                 Screen::Form => match &self.record {
                     Some(r) if r.issues.is_some() => Ctx::Issues,
                     Some(r) if r.read_only => Ctx::ReadOnly,
@@ -399,6 +413,7 @@ impl Model {
                 .is_some_and(|f| f.step == FirstRunStep::Name),
             Screen::Home => self.search.is_some(),
             Screen::Form => self.record.as_ref().is_some_and(|r| r.typing()),
+            Screen::Trust => self.trust.as_ref().is_some_and(|t| t.typing()),
             _ => false,
         }
     }
@@ -413,7 +428,7 @@ impl Model {
 }
 
 /// Text-editing keys of a single-line input.
-fn input_request(ev: &KeyEvent) -> Option<InputRequest> {
+pub(super) fn input_request(ev: &KeyEvent) -> Option<InputRequest> {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
     let alt = ev.modifiers.contains(KeyModifiers::ALT);
     Some(match ev.code {
@@ -675,6 +690,8 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.notice(n);
             Vec::new()
         }
+        Msg::Trust(t) => super::trust::on_msg(m, t),
+        Msg::Conflicts(c) => super::conflicts::on_msg(m, c),
     }
 }
 
@@ -724,6 +741,8 @@ fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
         && r.issues.is_none()
     {
         r.paste(text);
+    } else if m.screen == Screen::Trust {
+        super::trust::paste(m, text);
     }
     Vec::new()
 }
@@ -790,6 +809,8 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         }
         Screen::Review => review_key(m, action),
         Screen::Dashboard => dashboard_key(m, action),
+        Screen::Trust => super::trust::key(m, action, &ev),
+        Screen::Conflicts => super::conflicts::key(m, action),
     }
 }
 
@@ -822,7 +843,7 @@ pub fn help_len() -> usize {
 }
 
 /// Quit, saving the field being typed when it reads well (Ctrl-C quits regardless).
-fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
+pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     if m.screen == Screen::Form
         && let Some(r) = &mut m.record
@@ -1060,6 +1081,12 @@ fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                     "Pick a county, township or city first",
                 ))),
             }
+        }
+        Some(Action::Trust) => return vec![Cmd::Trust(super::trust::TrustCmd::Load)],
+        Some(Action::Conflicts) => {
+            return vec![Cmd::Conflicts(super::conflicts::ConflictsCmd::Load {
+                round: m.round.clone(),
+            })];
         }
         Some(Action::Language) => {
             m.notice = None;

@@ -283,6 +283,8 @@ impl Effects {
                     "This build has no demo data generator",
                 )))),
             },
+            Cmd::Trust(c) => out.extend(self.run_trust(c, lang)?),
+            Cmd::Conflicts(c) => out.extend(self.run_conflicts(c, lang)?),
         }
         Ok(out)
     }

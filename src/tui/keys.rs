@@ -33,6 +33,16 @@ pub enum Ctx {
     Confirm,
     Help,
     FirstRun,
+    /// Trusted keys: this installation's key and the keys bundles are accepted from.
+    Trust,
+    /// Typing a key, scope and name to trust.
+    TrustAdd,
+    /// Comparing the fingerprint before a key is trusted.
+    TrustCheck,
+    /// The list of forks and duplicates of the round.
+    Conflicts,
+    /// Two versions of one conflict side by side.
+    Compare,
 }
 
 impl Ctx {
@@ -54,6 +64,11 @@ impl Ctx {
             Ctx::Confirm => ("确认", "Confirm"),
             Ctx::Help => ("帮助", "Help"),
             Ctx::FirstRun => ("首次使用", "First run"),
+            Ctx::Trust => ("信任的密钥", "Trusted keys"),
+            Ctx::TrustAdd => ("添加信任的密钥", "Adding a trusted key"),
+            Ctx::TrustCheck => ("核对指纹", "Checking the fingerprint"),
+            Ctx::Conflicts => ("冲突（分叉与重复）", "Conflicts (forks and duplicates)"),
+            Ctx::Compare => ("对比两个版本", "Comparing two versions"),
         };
         match lang {
             Lang::Zh => zh,
@@ -114,6 +129,22 @@ pub enum Action {
     SwitchFocus,
     /// Dashboard: sort the units table by the next indicator.
     Sort,
+    /// Home: the trusted keys.
+    Trust,
+    /// Home: the conflicts of the round.
+    Conflicts,
+    AddKey,
+    RemoveKey,
+    /// Compare: the left or the right version gets the focus.
+    SideLeft,
+    SideRight,
+    /// Compare: another version on the right (more than two).
+    NextVersion,
+    PrevVersion,
+    /// Compare: show only the fields that differ, or all.
+    DiffOnly,
+    /// Compare: keep the version under the focus.
+    Choose,
 }
 
 /// One key (code plus the modifiers that matter).
@@ -192,6 +223,8 @@ pub static TABLE: &[Binding] = &[
     b!(Home, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
     b!(Home, [ch('L')], "L", Language, "中文/English", "English/中文", footer = false, typing = false),
     b!(Home, [k(Esc)], "Esc", Back, "清除搜索", "clear search", footer = false, typing = false),
+    b!(Home, [ch('t')], "t", Trust, "信任的密钥（本机指纹）", "trusted keys (own fingerprint)", footer = false, typing = false),
+    b!(Home, [ch('c')], "c", Conflicts, "处理冲突（分叉与重复）", "resolve conflicts", footer = false, typing = false),
     // Search (typing)
     b!(Search, [k(Enter)], "Enter", Confirm, "结束搜索", "done", footer = true, typing = true),
     b!(Search, [k(Esc)], "Esc", Cancel, "清除搜索", "clear", footer = true, typing = true),
@@ -252,6 +285,34 @@ pub static TABLE: &[Binding] = &[
     b!(Dashboard, [ch('4')], "4", PaneTrend, "趋势", "trend", footer = false, typing = false),
     b!(Dashboard, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
     b!(Dashboard, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    // Trusted keys
+    b!(Trust, [ch('a'), k(Insert)], "a", AddKey, "添加", "add", footer = true, typing = false),
+    b!(Trust, [ch('d'), k(Delete)], "d", RemoveKey, "移除", "remove", footer = true, typing = false),
+    b!(Trust, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
+    b!(Trust, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
+    b!(Trust, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
+    b!(TrustAdd, [k(Enter)], "Enter", Confirm, "检查并核对指纹", "check, then compare fingerprint", footer = true, typing = true),
+    b!(TrustAdd, [k(Tab), k(Down)], "Tab/↓", Next, "下一项", "next", footer = true, typing = true),
+    b!(TrustAdd, [Key(BackTab, KeyModifiers::SHIFT), k(Up)], "Shift-Tab", Prev, "上一项", "previous", footer = false, typing = true),
+    b!(TrustAdd, [k(Esc)], "Esc", Cancel, "取消（不保存）", "cancel (nothing saved)", footer = true, typing = true),
+    b!(TrustCheck, [ch('y')], "y", Confirm, "一致，保存", "it matches: save", footer = true, typing = false),
+    b!(TrustCheck, [ch('n'), k(Esc)], "n/Esc", Cancel, "不一致，返回修改", "it does not: go back", footer = true, typing = false),
+    // Conflicts
+    b!(Conflicts, [k(Enter)], "Enter", Open, "对比版本", "compare", footer = true, typing = false),
+    b!(Conflicts, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
+    b!(Conflicts, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
+    b!(Conflicts, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
+    b!(Compare, [k(Left), ch('h')], "←→", SideLeft, "选左/右", "left/right", footer = true, typing = false),
+    b!(Compare, [k(Right), ch('l')], "→/l", SideRight, "选右侧", "right side", footer = false, typing = false),
+    b!(Compare, [k(Tab)], "Tab", NextVersion, "换右侧版本", "other version", footer = true, typing = false),
+    b!(Compare, [Key(BackTab, KeyModifiers::SHIFT)], "Shift-Tab", PrevVersion, "上一个版本", "previous version", footer = false, typing = false),
+    b!(Compare, [k(Enter)], "Enter", Choose, "以此为准", "keep this one", footer = true, typing = false),
+    b!(Compare, [ch('d')], "d", DiffOnly, "只看不同", "diffs only", footer = true, typing = false),
+    b!(Compare, [k(Esc)], "Esc", Back, "返回列表", "back", footer = true, typing = false),
+    b!(Compare, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
+    b!(Compare, [k(Down), ch('j')], "↓/j", Down, "向下滚动", "scroll down", footer = false, typing = false),
+    b!(Compare, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(Compare, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
     // Prompt and confirm
     b!(Prompt, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
     b!(Prompt, [k(Esc)], "Esc", Cancel, "取消", "cancel", footer = true, typing = true),
@@ -339,6 +400,11 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::History,
     Ctx::Review,
     Ctx::Dashboard,
+    Ctx::Trust,
+    Ctx::TrustAdd,
+    Ctx::TrustCheck,
+    Ctx::Conflicts,
+    Ctx::Compare,
     Ctx::Prompt,
     Ctx::Confirm,
     Ctx::FirstRun,

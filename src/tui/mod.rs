@@ -6,9 +6,13 @@
 //! - `keys`: the one key table behind the footer, the help screen and `update`;
 //! - `home`, `form`, `dashboard`: state of the register tree, of one record and of a
 //!   unit's dashboard;
+//! - `trust`, `conflicts`: the trusted keys and the forks and duplicates awaiting a
+//!   person (their effects in `trust_effects`, `conflicts_effects`);
 //! - `terminal`: raw mode in and out, restored on quit, panic and SIGTERM.
 
 pub mod app;
+pub mod conflicts;
+mod conflicts_effects;
 pub mod dashboard;
 pub mod effects;
 pub mod form;
@@ -16,8 +20,12 @@ pub mod home;
 pub mod keys;
 pub mod terminal;
 pub mod text;
+pub mod trust;
+mod trust_effects;
 pub mod view;
 
+#[cfg(test)]
+mod conflicts_tests;
 #[cfg(test)]
 mod dashboard_tests;
 #[cfg(test)]
@@ -26,6 +34,8 @@ mod effects_tests;
 mod snapshot_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod trust_tests;
 
 use crate::forms::{FormSet, Lang};
 use app::{Cmd, Model, Msg, Start};

@@ -2,12 +2,15 @@
 //! message line and a one-line footer of hints from the key table; at 80×24 the body
 //! still shows what matters.
 
+mod conflicts;
 mod dashboard;
 mod form;
 mod help;
 mod home;
 mod lists;
+mod trust;
 
+pub use lists::short_time;
 pub use lists::split_path;
 
 use super::app::{Model, NoticeKind, Screen};
@@ -39,6 +42,8 @@ pub fn draw(m: &Model, f: &mut Frame) {
             Screen::History => lists::draw_history(m, f, body),
             Screen::Review => lists::draw_review(m, f, body),
             Screen::Dashboard => dashboard::draw(m, f, body),
+            Screen::Trust => trust::draw(m, f, body),
+            Screen::Conflicts => conflicts::draw(m, f, body),
         }
     }
     draw_message(m, f, message);

@@ -1,0 +1,662 @@
+//! The conflicts screen's state and its part of `update`: the forks and duplicates of the
+//! round that no person has resolved, and one of them opened as two versions side by
+//! side (the one counted for now on the left, the others in turn on the right). Keeping
+//! a version records a resolution fact (`Store::resolve`) that travels in later bundles.
+//! Pure: `conflicts_effects` reads the store and writes the resolution.
+
+use super::app::{Cmd, Confirm, Model, Notice, NoticeKind, Screen};
+use super::keys::{Action, Ctx};
+use super::text::{clean, show_raw, show_value, tr};
+use crate::forms::record::{RecordData, Row as GroupRow};
+use crate::forms::schema::SectionItem;
+use crate::forms::value::Value;
+use crate::forms::{Field, Form, Lang};
+use crate::store::exchange::{Candidate, ConflictDetail};
+use std::collections::BTreeSet;
+
+/// Resolution kinds, as `Store::resolve` and the bundle format spell them.
+pub const FORK: &str = "fork";
+pub const DUPLICATE: &str = "duplicate";
+
+/// One candidate with what it says.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub candidate: Candidate,
+    /// The form version it was filled with.
+    pub form: Form,
+    pub data: RecordData,
+}
+
+/// What a person is asked about a conflict. Duplicates and forks are separate facts:
+/// which record of the village counts, and which version of a forked record is the true
+/// one. The store leaves the village open until both are answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Which record counts (and, when it is forked, which of its versions).
+    Record,
+    /// Which version of this record is true; the record that counts is settled.
+    Version { record_id: String },
+}
+
+/// A conflict with the content of the candidates the question is about.
+#[derive(Debug, Clone)]
+pub struct OpenedConflict {
+    pub detail: ConflictDetail,
+    pub question: Question,
+    pub versions: Vec<Version>,
+}
+
+/// What a person keeps: the resolution facts to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub form_id: String,
+    pub village: String,
+    pub round: String,
+    pub record_id: String,
+    pub rev: u32,
+    pub hash: String,
+    /// `FORK` and/or `DUPLICATE`, in that order.
+    pub kinds: Vec<&'static str>,
+}
+
+/// Answers of `conflicts_effects`.
+#[derive(Debug, Clone)]
+pub enum ConflictsMsg {
+    Loaded {
+        round: String,
+        list: Vec<ConflictDetail>,
+    },
+    Opened(Box<OpenedConflict>),
+    /// The resolution is stored. `still_open`: another record of the village is still
+    /// forked, so a choice among its versions is needed too.
+    Resolved {
+        form_id: String,
+        village: String,
+        round: String,
+        still_open: bool,
+    },
+}
+
+/// Work for `conflicts_effects`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConflictsCmd {
+    Load {
+        round: String,
+    },
+    Open {
+        form_id: String,
+        village: String,
+        round: String,
+    },
+    Resolve(Choice),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+/// One conflict opened: which versions are shown, which side has the focus.
+#[derive(Debug, Clone)]
+pub struct Compare {
+    pub conflict: Box<OpenedConflict>,
+    /// Index into `versions` of the left (counted for now) and right versions.
+    pub left: usize,
+    pub right: usize,
+    pub side: Side,
+    /// First field row shown.
+    pub scroll: usize,
+    pub diff_only: bool,
+}
+
+impl Compare {
+    pub fn new(conflict: Box<OpenedConflict>) -> Compare {
+        let left = conflict
+            .versions
+            .iter()
+            .position(|v| v.candidate.counted)
+            .unwrap_or(0);
+        let right = if conflict.versions.len() > 1 {
+            (left + 1) % conflict.versions.len()
+        } else {
+            left
+        };
+        Compare {
+            conflict,
+            left,
+            right,
+            side: Side::Left,
+            scroll: 0,
+            diff_only: false,
+        }
+    }
+
+    pub fn versions(&self) -> &[Version] {
+        &self.conflict.versions
+    }
+
+    pub fn left_version(&self) -> Option<&Version> {
+        self.conflict.versions.get(self.left)
+    }
+
+    pub fn right_version(&self) -> Option<&Version> {
+        self.conflict.versions.get(self.right)
+    }
+
+    /// Position of the right version among the others (1-based), and how many others.
+    pub fn right_position(&self) -> (usize, usize) {
+        let others: Vec<usize> = (0..self.versions().len())
+            .filter(|&i| i != self.left)
+            .collect();
+        let pos = others.iter().position(|&i| i == self.right).unwrap_or(0);
+        (pos + 1, others.len())
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        let n = self.versions().len();
+        if n < 3 {
+            return;
+        }
+        let mut i = self.right;
+        loop {
+            i = if forward {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            if i != self.left {
+                break;
+            }
+        }
+        self.right = i;
+        self.side = Side::Right;
+    }
+
+    /// The rows shown under the headers (all, or only differing ones).
+    pub fn rows(&self, lang: Lang) -> Vec<CompareRow> {
+        match (self.left_version(), self.right_version()) {
+            (Some(l), Some(r)) => {
+                let all = compare(l, r, lang);
+                if self.diff_only {
+                    only_differences(all)
+                } else {
+                    all
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn chosen(&self) -> Option<&Version> {
+        match self.side {
+            Side::Left => self.left_version(),
+            Side::Right => self.right_version(),
+        }
+    }
+}
+
+/// The conflicts screen: the round's list, the cursor, and the conflict opened.
+#[derive(Debug, Clone)]
+pub struct ConflictsScreen {
+    pub round: String,
+    pub list: Vec<ConflictDetail>,
+    pub cursor: usize,
+    pub open: Option<Compare>,
+}
+
+impl ConflictsScreen {
+    pub fn ctx(&self) -> Ctx {
+        if self.open.is_some() {
+            Ctx::Compare
+        } else {
+            Ctx::Conflicts
+        }
+    }
+}
+
+/// The resolutions keeping `chosen` records: "fork" when another candidate is the same
+/// record (a forked revision), "duplicate" when the question is which of several records
+/// counts. Keeping one version of a forked record that counts settles both.
+pub fn kinds_for(
+    question: &Question,
+    candidates: &[Candidate],
+    chosen: &Candidate,
+) -> Vec<&'static str> {
+    let mut kinds = Vec::new();
+    let same_record = candidates
+        .iter()
+        .filter(|c| c.record_id == chosen.record_id)
+        .count();
+    if same_record > 1 {
+        kinds.push(FORK);
+    }
+    let records: BTreeSet<&str> = candidates.iter().map(|c| c.record_id.as_str()).collect();
+    if records.len() > 1 && *question == Question::Record {
+        kinds.push(DUPLICATE);
+    }
+    kinds
+}
+
+/// One line of the comparison: a section heading, or a field with both values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareRow {
+    pub label: String,
+    pub left: String,
+    pub right: String,
+    pub differs: bool,
+    pub heading: bool,
+}
+
+fn shown(field: Option<&Field>, v: &Value, lang: Lang) -> String {
+    if v.is_null() {
+        return "—".into();
+    }
+    let s = match field {
+        Some(f) => show_value(f, v, lang),
+        None => show_raw(v, lang),
+    };
+    if s.is_empty() { "—".into() } else { s }
+}
+
+/// Rows of a repeat group paired: by row id when the two share any (two versions of one
+/// record), else by position (two records of one village).
+fn pair_rows<'a>(
+    l: &'a [GroupRow],
+    r: &'a [GroupRow],
+) -> Vec<(Option<&'a GroupRow>, Option<&'a GroupRow>)> {
+    let shared = l.iter().any(|a| r.iter().any(|b| b.id == a.id));
+    if !shared {
+        let n = l.len().max(r.len());
+        return (0..n).map(|i| (l.get(i), r.get(i))).collect();
+    }
+    let mut out: Vec<_> = l
+        .iter()
+        .map(|a| (Some(a), r.iter().find(|b| b.id == a.id)))
+        .collect();
+    for b in r {
+        if !l.iter().any(|a| a.id == b.id) {
+            out.push((None, Some(b)));
+        }
+    }
+    out
+}
+
+fn label_of(f: Option<&Field>, name: &str, lang: Lang) -> String {
+    f.map(|f| clean(f.label.get(lang)))
+        .unwrap_or_else(|| clean(name))
+}
+
+/// Both versions field by field, in the order of the left version's form; fields only
+/// the right one's form or data has come last. Pure.
+pub fn compare(l: &Version, r: &Version, lang: Lang) -> Vec<CompareRow> {
+    let mut rows = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut seen_groups: BTreeSet<String> = BTreeSet::new();
+    let field_row = |name: &str, rows: &mut Vec<CompareRow>| {
+        let lf = l.form.field(name);
+        let rf = r.form.field(name).or(lf);
+        let (a, b) = (l.data.get(name), r.data.get(name));
+        rows.push(CompareRow {
+            label: label_of(lf.or(rf), name, lang),
+            left: shown(lf.or(rf), a, lang),
+            right: shown(rf, b, lang),
+            differs: a != b,
+            heading: false,
+        });
+    };
+    let group_rows = |name: &str, rows: &mut Vec<CompareRow>| {
+        let lg = l.form.group(name).or(r.form.group(name));
+        let (lr, rr) = (l.data.rows(name), r.data.rows(name));
+        let count = |n: usize| match lang {
+            Lang::Zh => format!("{n} 行"),
+            Lang::En => format!("{n} row(s)"),
+        };
+        rows.push(CompareRow {
+            label: lg
+                .map(|g| clean(g.label.get(lang)))
+                .unwrap_or_else(|| clean(name)),
+            left: count(lr.len()),
+            right: count(rr.len()),
+            differs: lr.len() != rr.len(),
+            heading: false,
+        });
+        let fields: Vec<&Field> = lg.map(|g| g.fields.iter().collect()).unwrap_or_default();
+        for (i, (a, b)) in pair_rows(lr, rr).into_iter().enumerate() {
+            let mut names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+            for row in [a, b].into_iter().flatten() {
+                for k in row.values.keys() {
+                    if !names.contains(k) {
+                        names.push(k.clone());
+                    }
+                }
+            }
+            for n in names {
+                let f = l
+                    .form
+                    .group_field(name, &n)
+                    .or(r.form.group_field(name, &n));
+                let va = a.and_then(|x| x.values.get(&n)).unwrap_or(&Value::Null);
+                let vb = b.and_then(|x| x.values.get(&n)).unwrap_or(&Value::Null);
+                rows.push(CompareRow {
+                    label: format!("#{} {}", i + 1, label_of(f, &n, lang)),
+                    left: if a.is_some() {
+                        shown(f, va, lang)
+                    } else {
+                        String::new()
+                    },
+                    right: if b.is_some() {
+                        shown(f, vb, lang)
+                    } else {
+                        String::new()
+                    },
+                    differs: a.is_none() || b.is_none() || va != vb,
+                    heading: false,
+                });
+            }
+        }
+    };
+    for section in &l.form.sections {
+        rows.push(CompareRow {
+            label: clean(section.label.get(lang)),
+            left: String::new(),
+            right: String::new(),
+            differs: false,
+            heading: true,
+        });
+        for item in &section.items {
+            match item {
+                SectionItem::Field(n) => {
+                    seen.insert(n.clone());
+                    field_row(n, &mut rows);
+                }
+                SectionItem::Group(g) => {
+                    seen_groups.insert(g.clone());
+                    group_rows(g, &mut rows);
+                }
+            }
+        }
+    }
+    // What the left form does not have: the right form's fields, then stray values.
+    let mut rest: Vec<String> = Vec::new();
+    for f in &r.form.fields {
+        if !seen.contains(&f.name) {
+            rest.push(f.name.clone());
+        }
+    }
+    for k in l.data.values.keys().chain(r.data.values.keys()) {
+        if !seen.contains(k) && !rest.contains(k) {
+            rest.push(k.clone());
+        }
+    }
+    let mut rest_groups: Vec<String> = Vec::new();
+    for k in l.data.groups.keys().chain(r.data.groups.keys()) {
+        if !seen_groups.contains(k) && !rest_groups.contains(k) {
+            rest_groups.push(k.clone());
+        }
+    }
+    if !rest.is_empty() || !rest_groups.is_empty() {
+        rows.push(CompareRow {
+            label: tr(lang, "其他", "Other").to_string(),
+            left: String::new(),
+            right: String::new(),
+            differs: false,
+            heading: true,
+        });
+        for n in rest {
+            field_row(&n, &mut rows);
+        }
+        for g in rest_groups {
+            group_rows(&g, &mut rows);
+        }
+    }
+    rows
+}
+
+/// Differing rows, under the headings of their sections.
+pub fn only_differences(rows: Vec<CompareRow>) -> Vec<CompareRow> {
+    let mut out: Vec<CompareRow> = Vec::new();
+    let mut heading: Option<CompareRow> = None;
+    for r in rows {
+        if r.heading {
+            heading = Some(r);
+        } else if r.differs {
+            if let Some(h) = heading.take() {
+                out.push(h);
+            }
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// `Msg::Conflicts`.
+pub fn on_msg(m: &mut Model, msg: ConflictsMsg) -> Vec<Cmd> {
+    match msg {
+        ConflictsMsg::Loaded { round, list } => {
+            let cursor = m
+                .conflicts
+                .as_ref()
+                .filter(|c| c.round == round)
+                .map(|c| c.cursor.min(list.len().saturating_sub(1)))
+                .unwrap_or(0);
+            let open = m.conflicts.as_mut().and_then(|c| c.open.take());
+            // A conflict left open stays open only while it is still in the list.
+            let open = open.filter(|o| {
+                list.iter().any(|c| {
+                    c.village_code == o.conflict.detail.village_code
+                        && c.form_id == o.conflict.detail.form_id
+                })
+            });
+            m.conflicts = Some(ConflictsScreen {
+                round,
+                list,
+                cursor,
+                open,
+            });
+            if m.screen != Screen::Conflicts {
+                // What was said on another screen does not belong here.
+                m.notice = None;
+            }
+            m.screen = Screen::Conflicts;
+            Vec::new()
+        }
+        ConflictsMsg::Opened(conflict) => {
+            let c = m.conflicts.get_or_insert_with(|| ConflictsScreen {
+                round: conflict.detail.round.clone(),
+                list: vec![conflict.detail.clone()],
+                cursor: 0,
+                open: None,
+            });
+            if let Some(i) = c.list.iter().position(|x| {
+                x.village_code == conflict.detail.village_code
+                    && x.form_id == conflict.detail.form_id
+            }) {
+                c.cursor = i;
+            }
+            c.open = Some(Compare::new(conflict));
+            m.screen = Screen::Conflicts;
+            Vec::new()
+        }
+        ConflictsMsg::Resolved {
+            form_id,
+            village,
+            round,
+            still_open,
+        } => {
+            let name = village_name(m, &village);
+            let mut cmds = vec![
+                Cmd::Conflicts(ConflictsCmd::Load {
+                    round: round.clone(),
+                }),
+                Cmd::LoadStatuses {
+                    round: round.clone(),
+                },
+            ];
+            if let Some(c) = &mut m.conflicts {
+                c.open = None;
+            }
+            if still_open {
+                m.notice = Some(Notice::warn(match m.lang {
+                    Lang::Zh => {
+                        format!("已记录选择；{name}的另一条记录有几个版本，请再选出其真实版本")
+                    }
+                    Lang::En => format!(
+                        "Choice recorded; another record of {name} still has forked versions: choose among them too"
+                    ),
+                }));
+                cmds.push(Cmd::Conflicts(ConflictsCmd::Open {
+                    form_id,
+                    village,
+                    round,
+                }));
+            } else {
+                m.notice = Some(Notice {
+                    kind: NoticeKind::Saved,
+                    text: match m.lang {
+                        Lang::Zh => {
+                            format!("已解决：{name}，选择已记录（随以后导出的数据包传递）")
+                        }
+                        Lang::En => format!(
+                            "Resolved: {name}; the choice is recorded and travels in later bundles"
+                        ),
+                    },
+                });
+            }
+            cmds
+        }
+    }
+}
+
+/// A village's name from the register (its code when the register lacks it).
+pub fn village_name(m: &Model, code: &str) -> String {
+    m.home
+        .tree
+        .by_code
+        .get(code)
+        .map(|&i| clean(&m.home.tree.units[i].name))
+        .unwrap_or_else(|| clean(code))
+}
+
+/// The last eight characters of a record id: a v7 UUID begins with its creation time,
+/// so two records made the same minute share their first characters.
+pub fn short_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(8)..].iter().collect();
+    clean(&tail)
+}
+
+/// The first eight characters of a content hash.
+pub fn short_hash(hash: &str) -> String {
+    clean(&hash.chars().take(8).collect::<String>())
+}
+
+/// A key on the conflicts screen (list or comparison).
+pub fn key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+    // Field rows on screen: the terminal less the title bar, message line, footer and
+    // the six lines above the rows (see `view::conflicts`).
+    let page = (m.size.1 as usize).saturating_sub(9).max(1);
+    let lang = m.lang;
+    let Some(c) = &mut m.conflicts else {
+        m.screen = Screen::Home;
+        return Vec::new();
+    };
+    if let Some(o) = &mut c.open {
+        let max = o.rows(lang).len().saturating_sub(page);
+        match action {
+            Some(Action::SideLeft) => o.side = Side::Left,
+            Some(Action::SideRight) => o.side = Side::Right,
+            Some(Action::NextVersion) => o.cycle(true),
+            Some(Action::PrevVersion) => o.cycle(false),
+            Some(Action::Up) => o.scroll = o.scroll.saturating_sub(1),
+            Some(Action::Down) => o.scroll = (o.scroll + 1).min(max),
+            Some(Action::PageUp) => o.scroll = o.scroll.saturating_sub(page),
+            Some(Action::PageDown) => o.scroll = (o.scroll + page).min(max),
+            Some(Action::DiffOnly) => {
+                o.diff_only = !o.diff_only;
+                o.scroll = 0;
+            }
+            Some(Action::Choose) => {
+                let Some(v) = o.chosen() else {
+                    return Vec::new();
+                };
+                let kinds = kinds_for(
+                    &o.conflict.question,
+                    &o.conflict.detail.candidates,
+                    &v.candidate,
+                );
+                if kinds.is_empty() || o.versions().len() < 2 {
+                    m.notice = Some(Notice::info(tr(
+                        lang,
+                        "只有一个版本，无需选择",
+                        "There is only one version: nothing to choose",
+                    )));
+                    return Vec::new();
+                }
+                let k = &v.candidate;
+                let d = &o.conflict.detail;
+                let side = match (o.side, lang) {
+                    (Side::Left, Lang::Zh) => "左侧",
+                    (Side::Right, Lang::Zh) => "右侧",
+                    (Side::Left, Lang::En) => "left",
+                    (Side::Right, Lang::En) => "right",
+                };
+                let date = super::view::short_time(&k.finalized_at);
+                let question = match lang {
+                    Lang::Zh => format!(
+                        "以{side}版本为准（记录 {} 第 {} 版，{} {date}）？y 确定，n 取消",
+                        short_id(&k.record_id),
+                        k.rev,
+                        clean(&k.finalized_by)
+                    ),
+                    Lang::En => format!(
+                        "Keep the {side} version (record {} rev {}, {} {date})? y / n",
+                        short_id(&k.record_id),
+                        k.rev,
+                        clean(&k.finalized_by)
+                    ),
+                };
+                m.confirm = Some(Confirm {
+                    question,
+                    cmd: Cmd::Conflicts(ConflictsCmd::Resolve(Choice {
+                        form_id: d.form_id.clone(),
+                        village: d.village_code.clone(),
+                        round: d.round.clone(),
+                        record_id: k.record_id.clone(),
+                        rev: k.rev,
+                        hash: k.hash.clone(),
+                        kinds,
+                    })),
+                });
+            }
+            Some(Action::Back) => c.open = None,
+            Some(Action::Quit) => return super::app::quit(m, false),
+            _ => {}
+        }
+        return Vec::new();
+    }
+    match action {
+        Some(Action::Up) => c.cursor = c.cursor.saturating_sub(1),
+        Some(Action::Down) => c.cursor = (c.cursor + 1).min(c.list.len().saturating_sub(1)),
+        Some(Action::Open) => {
+            if let Some(d) = c.list.get(c.cursor) {
+                return vec![Cmd::Conflicts(ConflictsCmd::Open {
+                    form_id: d.form_id.clone(),
+                    village: d.village_code.clone(),
+                    round: d.round.clone(),
+                })];
+            }
+        }
+        Some(Action::Back) => {
+            let code = c.list.get(c.cursor).map(|d| d.village_code.clone());
+            m.conflicts = None;
+            m.screen = Screen::Home;
+            if let Some(code) = code {
+                m.home.reveal(&code);
+            }
+        }
+        Some(Action::Quit) => return super::app::quit(m, false),
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,551 @@
+//! The trust screen's state and its part of `update`: this installation's own public key
+//! and fingerprint (read aloud to whoever will import from it), the keys bundles are
+//! accepted from (each limited to a unit of the register), adding one (key, scope, name,
+//! then a fingerprint check) and removing one. Pure: `trust_effects` reads and writes
+//! the store and the key file.
+
+use super::app::{Cmd, Confirm, Model, Notice, NoticeKind, Screen};
+use super::home::Tree;
+use super::keys::{Action, Ctx};
+use super::text::{clean, tr};
+use crate::bundle::keys::{fingerprint, parse_public_key};
+use crate::forms::Lang;
+use ratatui::crossterm::event::KeyEvent;
+use tui_input::{Input, InputRequest};
+
+/// This installation's key, as `ruralenv key show` prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnKey {
+    /// 64 lowercase hex characters.
+    pub public_hex: String,
+    pub fingerprint: String,
+}
+
+/// A key bundles are accepted from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedRow {
+    pub public_key: String,
+    /// Empty when the stored key does not parse (it could not verify anything anyway).
+    pub fingerprint: String,
+    pub name: String,
+    /// 12-digit code of the unit the key may deliver villages of.
+    pub scope: String,
+    pub added_at: String,
+}
+
+/// Everything the trust screen shows, loaded in one go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustData {
+    /// The key, or why it could not be read (in the UI language).
+    pub own: Result<OwnKey, String>,
+    pub keys: Vec<TrustedRow>,
+}
+
+/// Answers of `trust_effects`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustMsg {
+    Loaded(Box<TrustData>),
+    /// The key is trusted (after the `Loaded` that lists it).
+    Saved {
+        name: String,
+        fingerprint: String,
+    },
+    /// The key is no longer trusted (after the `Loaded` without it).
+    Removed {
+        name: String,
+    },
+    /// The store refused the key (nothing was saved); already in the UI language.
+    Refused(String),
+}
+
+/// Work for `trust_effects`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustCmd {
+    Load,
+    /// Trust a key (checked by `check` first; checked again before it is written).
+    Add {
+        public_key: String,
+        scope: String,
+        name: String,
+    },
+    Remove {
+        public_key: String,
+        name: String,
+    },
+}
+
+/// The three inputs of the add form, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddField {
+    Key,
+    Scope,
+    Name,
+}
+
+impl AddField {
+    const ALL: [AddField; 3] = [AddField::Key, AddField::Scope, AddField::Name];
+
+    fn index(self) -> usize {
+        AddField::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+}
+
+/// Why what was typed cannot be trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddError {
+    KeyMissing,
+    /// 25 digits: the fingerprint was typed where the key belongs.
+    KeyIsFingerprint,
+    KeyLength(usize),
+    KeyNotHex,
+    /// 64 hex characters that are not a usable ed25519 key (a typo, usually).
+    KeyInvalid,
+    KeyOwn,
+    ScopeMissing,
+    ScopeFormat,
+    ScopeUnknown,
+}
+
+impl AddError {
+    pub fn field(&self) -> AddField {
+        match self {
+            AddError::ScopeMissing | AddError::ScopeFormat | AddError::ScopeUnknown => {
+                AddField::Scope
+            }
+            _ => AddField::Key,
+        }
+    }
+
+    pub fn text(&self, lang: Lang) -> String {
+        let s = match self {
+            AddError::KeyMissing => tr(
+                lang,
+                "请粘贴或输入对方的公钥（对方 key show 的第一行，64 位）",
+                "Paste or type the sender's public key (first line of their `key show`, 64 characters)",
+            ),
+            AddError::KeyIsFingerprint => tr(
+                lang,
+                "这是指纹，不是公钥：添加需要完整公钥（64 位），指纹留作核对",
+                "That is a fingerprint: adding needs the full public key (64 characters)",
+            ),
+            AddError::KeyLength(n) => {
+                return match lang {
+                    Lang::Zh => format!("公钥应为 64 位，现在是 {n} 位"),
+                    Lang::En => format!("A public key has 64 characters; this has {n}"),
+                };
+            }
+            AddError::KeyNotHex => tr(
+                lang,
+                "公钥只含 0-9 和 a-f",
+                "A public key has only the characters 0-9 and a-f",
+            ),
+            AddError::KeyInvalid => tr(
+                lang,
+                "这不是有效的公钥（可能抄错了一位，请对照原文）",
+                "Not a valid public key (a character may be mistyped)",
+            ),
+            AddError::KeyOwn => tr(
+                lang,
+                "这是本机自己的公钥，无需信任",
+                "That is this installation's own key: nothing to trust",
+            ),
+            AddError::ScopeMissing => tr(
+                lang,
+                "请输入范围代码（12 位，如乡镇 411003003000）",
+                "Type the scope code (12 digits, e.g. a township 411003003000)",
+            ),
+            AddError::ScopeFormat => tr(lang, "范围代码是 12 位数字", "A scope code is 12 digits"),
+            AddError::ScopeUnknown => tr(
+                lang,
+                "名册中没有这个代码",
+                "No unit has this code in the register",
+            ),
+        };
+        s.to_string()
+    }
+}
+
+/// What was typed, checked and ready to save once the fingerprint matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub public_key: String,
+    pub fingerprint: String,
+    pub scope: String,
+    pub scope_name: String,
+    pub name: String,
+    /// The key is already trusted under this name and scope: saving replaces them.
+    pub replaces: Option<(String, String)>,
+}
+
+/// The add form.
+#[derive(Debug, Clone, Default)]
+pub struct AddKey {
+    pub key: Input,
+    pub scope: Input,
+    pub name: Input,
+    pub focus: usize,
+    pub errors: Vec<AddError>,
+    /// Refused by the store after the check (nothing saved).
+    pub refused: Option<String>,
+    /// Checked: the fingerprint is shown and the user compares it.
+    pub check: Option<Checked>,
+}
+
+impl AddKey {
+    pub fn focused(&self) -> AddField {
+        AddField::ALL[self.focus.min(2)]
+    }
+
+    pub fn input(&self, f: AddField) -> &Input {
+        match f {
+            AddField::Key => &self.key,
+            AddField::Scope => &self.scope,
+            AddField::Name => &self.name,
+        }
+    }
+
+    fn input_mut(&mut self, f: AddField) -> &mut Input {
+        match f {
+            AddField::Key => &mut self.key,
+            AddField::Scope => &mut self.scope,
+            AddField::Name => &mut self.name,
+        }
+    }
+
+    pub fn error(&self, f: AddField) -> Option<&AddError> {
+        self.errors.iter().find(|e| e.field() == f)
+    }
+
+    /// Editing a field drops what was said about it.
+    fn edited(&mut self, f: AddField) {
+        self.errors.retain(|e| e.field() != f);
+        self.refused = None;
+    }
+}
+
+/// The trust screen: the data, the cursor in the list, and the add form when open.
+#[derive(Debug, Clone)]
+pub struct TrustScreen {
+    pub data: TrustData,
+    pub cursor: usize,
+    pub add: Option<AddKey>,
+}
+
+impl TrustScreen {
+    pub fn ctx(&self) -> Ctx {
+        match &self.add {
+            Some(a) if a.check.is_some() => Ctx::TrustCheck,
+            Some(_) => Ctx::TrustAdd,
+            None => Ctx::Trust,
+        }
+    }
+
+    /// Keys go into an input (letters are text).
+    pub fn typing(&self) -> bool {
+        self.ctx() == Ctx::TrustAdd
+    }
+
+    pub fn selected(&self) -> Option<&TrustedRow> {
+        self.data.keys.get(self.cursor)
+    }
+}
+
+/// The key as typed or pasted: blanks and line breaks (messaging apps wrap long lines)
+/// left out.
+pub fn key_text(raw: &str) -> String {
+    raw.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The unit a scope code names, when the register has it.
+pub fn scope_unit<'a>(tree: &'a Tree, code: &str) -> Option<&'a crate::store::DivisionRow> {
+    tree.by_code.get(code.trim()).map(|&i| &tree.units[i])
+}
+
+/// Check the add form against the register and the keys known here. Pure.
+pub fn check(add: &AddKey, tree: &Tree, data: &TrustData) -> Result<Checked, Vec<AddError>> {
+    let mut errors = Vec::new();
+    let key = key_text(add.key.value());
+    let parsed = if key.is_empty() {
+        errors.push(AddError::KeyMissing);
+        None
+    } else {
+        let digits: String = key.chars().filter(|c| *c != '-').collect();
+        if digits.len() == 25 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            errors.push(AddError::KeyIsFingerprint);
+            None
+        } else if key.chars().count() != 64 {
+            errors.push(AddError::KeyLength(key.chars().count()));
+            None
+        } else if !key.chars().all(|c| c.is_ascii_hexdigit()) {
+            errors.push(AddError::KeyNotHex);
+            None
+        } else {
+            match parse_public_key(&key) {
+                Ok(bytes) => Some(bytes),
+                Err(_) => {
+                    errors.push(AddError::KeyInvalid);
+                    None
+                }
+            }
+        }
+    };
+    let public_key = parsed.map(hex::encode);
+    if let (Some(pk), Ok(own)) = (&public_key, &data.own)
+        && *pk == own.public_hex
+    {
+        errors.push(AddError::KeyOwn);
+    }
+    let code = add.scope.value().trim();
+    let unit = if code.is_empty() {
+        errors.push(AddError::ScopeMissing);
+        None
+    } else if !crate::register::is_code(code) {
+        errors.push(AddError::ScopeFormat);
+        None
+    } else {
+        let u = scope_unit(tree, code);
+        if u.is_none() {
+            errors.push(AddError::ScopeUnknown);
+        }
+        u
+    };
+    match (parsed, public_key, unit) {
+        (Some(bytes), Some(public_key), Some(unit)) if errors.is_empty() => {
+            let typed = add.name.value().trim();
+            let name = if typed.is_empty() {
+                unit.name.clone()
+            } else {
+                typed.to_string()
+            };
+            let replaces = data
+                .keys
+                .iter()
+                .find(|k| k.public_key == public_key)
+                .map(|k| (k.name.clone(), k.scope.clone()));
+            Ok(Checked {
+                fingerprint: fingerprint(&bytes),
+                public_key,
+                scope: unit.code.clone(),
+                scope_name: unit.name.clone(),
+                name,
+                replaces,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// `Msg::Trust`.
+pub fn on_msg(m: &mut Model, msg: TrustMsg) -> Vec<Cmd> {
+    match msg {
+        TrustMsg::Loaded(data) => {
+            match &mut m.trust {
+                Some(t) => {
+                    t.data = *data;
+                    t.cursor = t.cursor.min(t.data.keys.len().saturating_sub(1));
+                }
+                None => {
+                    m.trust = Some(TrustScreen {
+                        data: *data,
+                        cursor: 0,
+                        add: None,
+                    })
+                }
+            }
+            if m.screen != Screen::Trust {
+                m.notice = None;
+            }
+            m.screen = Screen::Trust;
+        }
+        TrustMsg::Saved { name, fingerprint } => {
+            if let Some(t) = &mut m.trust {
+                t.add = None;
+                if let Some(i) = t
+                    .data
+                    .keys
+                    .iter()
+                    .position(|k| k.fingerprint == fingerprint)
+                {
+                    t.cursor = i;
+                }
+            }
+            let text = match m.lang {
+                Lang::Zh => format!("已信任「{}」，指纹 {fingerprint}", clean(&name)),
+                Lang::En => format!(
+                    "Trusted \u{201c}{}\u{201d}, fingerprint {fingerprint}",
+                    clean(&name)
+                ),
+            };
+            m.notice = Some(Notice {
+                kind: NoticeKind::Saved,
+                text,
+            });
+        }
+        TrustMsg::Removed { name } => {
+            let text = match m.lang {
+                Lang::Zh => format!("已不再信任「{}」", clean(&name)),
+                Lang::En => format!("No longer trusted: \u{201c}{}\u{201d}", clean(&name)),
+            };
+            m.notice = Some(Notice {
+                kind: NoticeKind::Saved,
+                text,
+            });
+        }
+        TrustMsg::Refused(error) => {
+            if let Some(a) = m.trust.as_mut().and_then(|t| t.add.as_mut()) {
+                a.check = None;
+                a.refused = Some(error.clone());
+            }
+            m.notice = Some(Notice::error(format!(
+                "{}{}",
+                tr(m.lang, "未保存：", "Not saved: "),
+                clean(&error)
+            )));
+        }
+    }
+    // Saved and Removed come after the Loaded with the new list.
+    Vec::new()
+}
+
+/// A key on the trust screen.
+pub fn key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
+    let lang = m.lang;
+    let Some(t) = &mut m.trust else {
+        m.screen = Screen::Home;
+        return Vec::new();
+    };
+    if let Some(a) = &mut t.add {
+        if let Some(c) = &a.check {
+            // Comparing the fingerprint: only an explicit "y" saves.
+            match action {
+                Some(Action::Confirm) => {
+                    return vec![Cmd::Trust(TrustCmd::Add {
+                        public_key: c.public_key.clone(),
+                        scope: c.scope.clone(),
+                        name: c.name.clone(),
+                    })];
+                }
+                Some(Action::Cancel) => {
+                    a.check = None;
+                    m.notice = Some(Notice::warn(tr(
+                        lang,
+                        "未保存。请与对方重新核对公钥",
+                        "Nothing saved. Check the public key with the sender again",
+                    )));
+                }
+                Some(Action::Quit) => return super::app::quit(m, false),
+                _ => {}
+            }
+            return Vec::new();
+        }
+        match action {
+            Some(Action::Next) => a.focus = (a.focus + 1) % 3,
+            Some(Action::Prev) => a.focus = (a.focus + 2) % 3,
+            Some(Action::Cancel) => {
+                t.add = None;
+                m.notice = Some(Notice::info(tr(
+                    lang,
+                    "已取消，未保存",
+                    "Cancelled, nothing saved",
+                )));
+            }
+            Some(Action::Confirm) => match check(a, &m.home.tree, &t.data) {
+                Ok(c) => {
+                    a.errors.clear();
+                    a.refused = None;
+                    a.check = Some(c);
+                    m.notice = None;
+                }
+                Err(errors) => {
+                    let first = errors.first().map(|e| e.field().index()).unwrap_or(0);
+                    let n = errors.len();
+                    a.errors = errors;
+                    a.focus = first;
+                    m.notice = Some(Notice::error(match lang {
+                        Lang::Zh => format!("有 {n} 处需要改正，未保存"),
+                        Lang::En => format!("{n} thing(s) to correct; nothing saved"),
+                    }));
+                }
+            },
+            _ => {
+                if let Some(req) = super::app::input_request(ev) {
+                    let f = a.focused();
+                    if a.input_mut(f).handle(req).is_some_and(|c| c.value) {
+                        a.edited(f);
+                    }
+                }
+            }
+        }
+        return Vec::new();
+    }
+    match action {
+        Some(Action::Up) => t.cursor = t.cursor.saturating_sub(1),
+        Some(Action::Down) => t.cursor = (t.cursor + 1).min(t.data.keys.len().saturating_sub(1)),
+        Some(Action::AddKey) => {
+            t.add = Some(AddKey::default());
+            m.notice = Some(Notice::info(tr(
+                lang,
+                "粘贴对方 key show 的第一行（公钥），填范围代码和名称，按 Enter 核对指纹",
+                "Paste the sender's key (line 1 of `key show`), the scope, a name; then Enter",
+            )));
+        }
+        Some(Action::RemoveKey) => {
+            if let Some(k) = t.selected() {
+                let name = clean(&k.name);
+                let question = match lang {
+                    Lang::Zh => format!(
+                        "不再信任「{name}」（指纹 {}）？此后它的数据包将被拒收。y 确定，n 取消",
+                        k.fingerprint
+                    ),
+                    Lang::En => format!(
+                        "Stop trusting \u{201c}{name}\u{201d} ({})? Its bundles will be refused. y / n",
+                        k.fingerprint
+                    ),
+                };
+                m.confirm = Some(Confirm {
+                    question,
+                    cmd: Cmd::Trust(TrustCmd::Remove {
+                        public_key: k.public_key.clone(),
+                        name: k.name.clone(),
+                    }),
+                });
+            } else {
+                m.notice = Some(Notice::info(tr(
+                    lang,
+                    "没有可移除的密钥",
+                    "No trusted key to remove",
+                )));
+            }
+        }
+        Some(Action::Back) => {
+            m.trust = None;
+            m.screen = Screen::Home;
+        }
+        Some(Action::Quit) => return super::app::quit(m, false),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// A paste goes into the focused input of the add form. Line breaks become nothing in
+/// the key (it is often wrapped) and a blank elsewhere; control characters never enter.
+pub fn paste(m: &mut Model, text: &str) {
+    let Some(a) = m.trust.as_mut().and_then(|t| t.add.as_mut()) else {
+        return;
+    };
+    if a.check.is_some() {
+        return;
+    }
+    let f = a.focused();
+    let input = a.input_mut(f);
+    for c in text.chars() {
+        let c = match c {
+            '\n' | '\r' | '\t' if f == AddField::Key => continue,
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() => continue,
+            c => c,
+        };
+        input.handle(InputRequest::InsertChar(c));
+    }
+    a.edited(f);
+}

@@ -1,0 +1,345 @@
+//! The conflicts screen: the round's open forks and duplicates, and one of them as two
+//! versions side by side (who finalized each and when, then every field of the form with
+//! both values; rows that differ are marked). A pure function of the model.
+
+use super::home::window;
+use super::lists::short_time;
+use super::{bold, dim, selected};
+use crate::forms::Lang;
+use crate::store::exchange::ConflictDetail;
+use crate::tui::app::Model;
+use crate::tui::conflicts::{Compare, Question, Side, short_hash, short_id, village_name};
+use crate::tui::text::{clean, fit, tr};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// "duplicate records" / "forked revision" / both.
+pub fn kind_label(d: &ConflictDetail, lang: Lang) -> &'static str {
+    match (d.duplicate, d.fork) {
+        (true, true) => tr(lang, "重复且分叉", "duplicate+fork"),
+        (true, false) => tr(lang, "重复记录", "duplicate"),
+        _ => tr(lang, "版本分叉", "forked revision"),
+    }
+}
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+    let Some(c) = &m.conflicts else { return };
+    match &c.open {
+        Some(o) => draw_compare(m, f, area, o),
+        None => draw_list(m, f, area),
+    }
+}
+
+fn draw_list(m: &Model, f: &mut Frame, area: Rect) {
+    let Some(c) = &m.conflicts else { return };
+    let w = area.width as usize;
+    let lang = m.lang;
+    let title = match lang {
+        Lang::Zh => format!(
+            "冲突 · {} 轮 · {} 个村待人工选择计入哪个版本",
+            clean(&c.round),
+            c.list.len()
+        ),
+        Lang::En => format!(
+            "Conflicts · round {} · {} village(s) await a choice of the version that counts",
+            clean(&c.round),
+            c.list.len()
+        ),
+    };
+    let mut lines = vec![Line::styled(fit(&title, w), bold())];
+    let code_w = if w >= 70 { 13 } else { 0 };
+    let (name_w, kind_w, n_w) = (if w >= 110 { 24 } else { 16 }, 16, 6);
+    let counted_w = w.saturating_sub(2 + name_w + code_w + kind_w + n_w);
+    lines.push(Line::styled(
+        fit(
+            &format!(
+                "  {}{}{}{}{}",
+                fit(tr(lang, "村", "village"), name_w),
+                fit(tr(lang, "代码", "code"), code_w),
+                fit(tr(lang, "类型", "kind"), kind_w),
+                fit(tr(lang, "版本", "vers."), n_w),
+                fit(
+                    tr(lang, "暂时计入（最后完成的）", "counted for now"),
+                    counted_w
+                ),
+            ),
+            w,
+        ),
+        bold().fg(Color::Cyan),
+    ));
+    if c.list.is_empty() {
+        lines.push(Line::styled(
+            fit(
+                tr(
+                    lang,
+                    "  （本轮没有待处理的冲突）",
+                    "  (no forks or duplicates await a decision in this round)",
+                ),
+                w,
+            ),
+            dim(),
+        ));
+    }
+    let rows = (area.height as usize).saturating_sub(2);
+    for i in window(c.list.len(), c.cursor, rows) {
+        let d = &c.list[i];
+        let counted = d
+            .candidates
+            .iter()
+            .find(|k| k.counted)
+            .map(|k| format!("{} {}", clean(&k.finalized_by), short_time(&k.finalized_at)))
+            .unwrap_or_default();
+        let mut l = Line::from(vec![
+            Span::raw(if i == c.cursor { "› " } else { "  " }),
+            Span::raw(format!(
+                "{} ",
+                fit(&village_name(m, &d.village_code), name_w - 1)
+            )),
+            Span::styled(fit(&clean(&d.village_code), code_w), dim()),
+            Span::styled(
+                fit(kind_label(d, lang), kind_w),
+                Style::default().fg(Color::Red),
+            ),
+            Span::raw(fit(&format!("{}", d.candidates.len()), n_w)),
+            Span::raw(fit(&counted, counted_w)),
+        ]);
+        if i == c.cursor {
+            l = l.style(selected());
+        }
+        lines.push(l);
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+/// Column widths of the comparison: a mark, the label, and two equal value columns
+/// separated by " │ ".
+struct Cols {
+    label: usize,
+    left: usize,
+    right: usize,
+}
+
+fn cols(w: usize) -> Cols {
+    let label = if w >= 110 { 34 } else { 23.min(w / 3) };
+    let values = w.saturating_sub(1 + label + 1 + 3);
+    Cols {
+        label,
+        left: values / 2,
+        right: values - values / 2,
+    }
+}
+
+fn row_line(
+    c: &Cols,
+    mark: &str,
+    label: &str,
+    left: Span<'static>,
+    right: Span<'static>,
+) -> Vec<Span<'static>> {
+    vec![
+        Span::raw(fit(mark, 1)),
+        Span::raw(format!("{} ", fit(label, c.label))),
+        left,
+        Span::styled(" │ ", dim()),
+        right,
+    ]
+}
+
+fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
+    let w = area.width as usize;
+    let lang = m.lang;
+    let c = cols(w);
+    let d = &o.conflict.detail;
+    let n = o.versions().len();
+    let what = match (&o.conflict.question, lang) {
+        (Question::Record, Lang::Zh) => format!("{} · {n} 个版本", kind_label(d, lang)),
+        (Question::Record, Lang::En) => format!("{} · {n} versions", kind_label(d, lang)),
+        (Question::Version { .. }, Lang::Zh) if !d.duplicate => {
+            format!("{} · {n} 个版本", kind_label(d, lang))
+        }
+        (Question::Version { .. }, Lang::En) if !d.duplicate => {
+            format!("{} · {n} versions", kind_label(d, lang))
+        }
+        (Question::Version { record_id }, Lang::Zh) => {
+            format!("计入记录已定；请选记录 …{} 的真实版本", short_id(record_id))
+        }
+        (Question::Version { record_id }, Lang::En) => {
+            format!("pick the true version of record …{}", short_id(record_id))
+        }
+    };
+    let title = match lang {
+        Lang::Zh => format!(
+            "{} {} · {} 轮 · {what}",
+            village_name(m, &d.village_code),
+            clean(&d.village_code),
+            clean(&d.round),
+        ),
+        Lang::En => format!(
+            "{} {} · round {} · {what}",
+            village_name(m, &d.village_code),
+            clean(&d.village_code),
+            clean(&d.round),
+        ),
+    };
+    let mut lines = vec![Line::styled(fit(&title, w), bold())];
+    let (Some(l), Some(r)) = (o.left_version(), o.right_version()) else {
+        f.render_widget(Paragraph::new(lines), area);
+        return;
+    };
+    let single = o.versions().len() < 2;
+
+    // Which side is which; the focused one reversed and marked (also without colour).
+    let head = |side: Side, text: String, width: usize| {
+        if o.side == side {
+            Span::styled(
+                fit(&format!("> {text}"), width),
+                selected().add_modifier(Modifier::BOLD),
+            )
+        } else {
+            Span::styled(fit(&format!("  {text}"), width), bold())
+        }
+    };
+    let counted = |v: &crate::tui::conflicts::Version| {
+        if v.candidate.counted {
+            tr(lang, "（暂时计入）", " (counted now)")
+        } else {
+            ""
+        }
+    };
+    let (pos, others) = o.right_position();
+    let left_head = format!("{}{}", tr(lang, "左", "Left"), counted(l));
+    let right_head = if single {
+        String::new()
+    } else if others > 1 {
+        match lang {
+            Lang::Zh => format!("右 {pos}/{others}{}（Tab 换）", counted(r)),
+            Lang::En => format!("Right {pos}/{others}{} (Tab: next)", counted(r)),
+        }
+    } else {
+        format!("{}{}", tr(lang, "右", "Right"), counted(r))
+    };
+    lines.push(Line::from(row_line(
+        &c,
+        "",
+        "",
+        head(Side::Left, left_head, c.left),
+        head(Side::Right, right_head, c.right),
+    )));
+    let meta = |label: &str, a: String, b: String| {
+        Line::from(row_line(
+            &c,
+            "",
+            label,
+            Span::styled(fit(&a, c.left), dim()),
+            Span::styled(fit(&b, c.right), dim()),
+        ))
+        .style(dim())
+    };
+    let rec = |v: &crate::tui::conflicts::Version| {
+        let k = &v.candidate;
+        match lang {
+            Lang::Zh => format!(
+                "…{} 第{}版 #{}",
+                short_id(&k.record_id),
+                k.rev,
+                short_hash(&k.hash)
+            ),
+            Lang::En => format!(
+                "…{} rev {} #{}",
+                short_id(&k.record_id),
+                k.rev,
+                short_hash(&k.hash)
+            ),
+        }
+    };
+    lines.push(meta(tr(lang, "记录", "record"), rec(l), rec(r)));
+    lines.push(meta(
+        tr(lang, "完成人", "finalized by"),
+        clean(&l.candidate.finalized_by),
+        clean(&r.candidate.finalized_by),
+    ));
+    lines.push(meta(
+        tr(lang, "完成时间", "finalized at"),
+        short_time(&l.candidate.finalized_at),
+        short_time(&r.candidate.finalized_at),
+    ));
+
+    let rows = o.rows(lang);
+    let body = (area.height as usize).saturating_sub(lines.len() + 1);
+    let start = o.scroll.min(rows.len().saturating_sub(body));
+    let end = (start + body).min(rows.len());
+    let differing = if o.diff_only {
+        rows.iter().filter(|r| !r.heading).count()
+    } else {
+        rows.iter().filter(|r| r.differs).count()
+    };
+    let summary = match lang {
+        Lang::Zh => format!(
+            "── {differing} 项不同{} · 第 {}–{} 行，共 {} 行 ──",
+            if o.diff_only {
+                "（只看不同，d 显示全部）"
+            } else {
+                "（d 只看不同）"
+            },
+            (start + 1).min(end),
+            end,
+            rows.len()
+        ),
+        Lang::En => format!(
+            "── {differing} differ{} · lines {}–{} of {} ──",
+            if o.diff_only {
+                " (only these; d: all)"
+            } else {
+                " (d: only these)"
+            },
+            (start + 1).min(end),
+            end,
+            rows.len()
+        ),
+    };
+    lines.push(Line::styled(fit(&summary, w), dim()));
+    let diff_style = Style::default()
+        .fg(Color::Yellow)
+        .add_modifier(Modifier::BOLD);
+    for row in &rows[start..end] {
+        if row.heading {
+            lines.push(Line::styled(
+                fit(&format!(" {}", row.label), w),
+                bold().fg(Color::Cyan),
+            ));
+            continue;
+        }
+        let (mark, style) = if row.differs {
+            ("*", diff_style)
+        } else {
+            ("", Style::default())
+        };
+        lines.push(
+            Line::from(row_line(
+                &c,
+                mark,
+                &row.label,
+                Span::raw(fit(&row.left, c.left)),
+                Span::raw(fit(&row.right, c.right)),
+            ))
+            .style(style),
+        );
+    }
+    if rows.is_empty() && o.diff_only {
+        lines.push(Line::styled(
+            fit(
+                tr(
+                    lang,
+                    "  两个版本的内容相同（只是记录或完成人、时间不同）",
+                    "  Both versions say the same (only the record, who or when differ)",
+                ),
+                w,
+            ),
+            dim(),
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
