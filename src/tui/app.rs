@@ -3,6 +3,7 @@
 //! store or the terminal. `effects` runs the commands and answers with messages.
 
 use super::dashboard::{Dashboard, DashboardData, Outcome};
+use super::exchange::{self, Exchange, ExchangeCmd, ExchangeMsg};
 use super::form::{Commit, Issues, Opened, Record, RecordRef};
 use super::home::{Home, Tree};
 use super::keys::{self, Action, Ctx};
@@ -100,6 +101,8 @@ pub enum Msg {
     },
     /// The dashboard of a unit (a child of the one shown: drilled down).
     DashboardLoaded(Box<DashboardData>),
+    /// The export and import screens (picker listings, worker progress and outcome).
+    Exchange(ExchangeMsg),
     /// Something to tell the user (already in the UI language).
     Notice(Notice),
 }
@@ -165,6 +168,8 @@ pub enum Cmd {
         under: String,
         round: String,
     },
+    /// The export and import screens.
+    Exchange(ExchangeCmd),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +215,8 @@ pub enum Screen {
     History,
     Review,
     Dashboard,
+    /// Export or import of bundles.
+    Exchange,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,6 +280,7 @@ pub struct Model {
     pub history: Option<History>,
     pub review: Option<ReviewState>,
     pub dashboard: Option<Dashboard>,
+    pub exchange: Option<Exchange>,
     pub first_run: Option<FirstRun>,
     pub prompt: Option<Prompt>,
     pub confirm: Option<Confirm>,
@@ -328,6 +336,7 @@ impl Model {
             history: None,
             review: None,
             dashboard: None,
+            exchange: None,
             first_run,
             prompt: None,
             confirm: None,
@@ -365,6 +374,10 @@ impl Model {
                 Screen::History => Ctx::History,
                 Screen::Review => Ctx::Review,
                 Screen::Dashboard => Ctx::Dashboard,
+                Screen::Exchange => match &self.exchange {
+                    Some(x) => return exchange::contexts(x),
+                    None => Ctx::Home,
+                },
                 Screen::Form => match &self.record {
                     Some(r) if r.issues.is_some() => Ctx::Issues,
                     Some(r) if r.read_only => Ctx::ReadOnly,
@@ -399,6 +412,7 @@ impl Model {
                 .is_some_and(|f| f.step == FirstRunStep::Name),
             Screen::Home => self.search.is_some(),
             Screen::Form => self.record.as_ref().is_some_and(|r| r.typing()),
+            Screen::Exchange => self.exchange.as_ref().is_some_and(exchange::typing),
             _ => false,
         }
     }
@@ -413,7 +427,7 @@ impl Model {
 }
 
 /// Text-editing keys of a single-line input.
-fn input_request(ev: &KeyEvent) -> Option<InputRequest> {
+pub(super) fn input_request(ev: &KeyEvent) -> Option<InputRequest> {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
     let alt = ev.modifiers.contains(KeyModifiers::ALT);
     Some(match ev.code {
@@ -434,7 +448,7 @@ fn input_request(ev: &KeyEvent) -> Option<InputRequest> {
 }
 
 /// Line breaks and control characters never enter an input.
-fn paste_into(input: &mut Input, text: &str) {
+pub(super) fn paste_into(input: &mut Input, text: &str) {
     for c in text.chars() {
         let c = match c {
             '\n' | '\r' | '\t' => ' ',
@@ -671,6 +685,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.screen = Screen::Dashboard;
             Vec::new()
         }
+        Msg::Exchange(x) => exchange::on_msg(m, x),
         Msg::Notice(n) => {
             m.notice(n);
             Vec::new()
@@ -724,6 +739,8 @@ fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
         && r.issues.is_none()
     {
         r.paste(text);
+    } else if m.screen == Screen::Exchange {
+        exchange::on_paste(m, text);
     }
     Vec::new()
 }
@@ -790,6 +807,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         }
         Screen::Review => review_key(m, action),
         Screen::Dashboard => dashboard_key(m, action),
+        Screen::Exchange => exchange::on_key(m, action, &ev),
     }
 }
 
@@ -822,7 +840,7 @@ pub fn help_len() -> usize {
 }
 
 /// Quit, saving the field being typed when it reads well (Ctrl-C quits regardless).
-fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
+pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     if m.screen == Screen::Form
         && let Some(r) = &mut m.record
@@ -1061,6 +1079,8 @@ fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                 ))),
             }
         }
+        Some(Action::Export) => return exchange::open_export(m),
+        Some(Action::Import) => return exchange::open_import(m),
         Some(Action::Language) => {
             m.notice = None;
             m.lang = match m.lang {

@@ -6,14 +6,17 @@
 //! - `keys`: the one key table behind the footer, the help screen and `update`;
 //! - `home`, `form`, `dashboard`: state of the register tree, of one record and of a
 //!   unit's dashboard;
+//! - `exchange`, `picker`: the export and import screens and their file picker;
 //! - `terminal`: raw mode in and out, restored on quit, panic and SIGTERM.
 
 pub mod app;
 pub mod dashboard;
 pub mod effects;
+pub mod exchange;
 pub mod form;
 pub mod home;
 pub mod keys;
+pub mod picker;
 pub mod terminal;
 pub mod text;
 pub mod view;
@@ -22,6 +25,8 @@ pub mod view;
 mod dashboard_tests;
 #[cfg(test)]
 mod effects_tests;
+#[cfg(test)]
+mod exchange_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]
@@ -114,8 +119,14 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
         if model.quit || guard.stop.load(Ordering::SeqCst) {
             break;
         }
-        // Wait for input, then take everything that is pending before drawing again.
-        if !event::poll(Duration::from_millis(250))? {
+        // What a worker (import, export) sent since the last frame.
+        let background = fx.background();
+        let heard = !background.is_empty();
+        pump(&mut model, &mut fx, background, Vec::new());
+        // Wait for input, then take everything that is pending before drawing again;
+        // look at the worker more often while one runs (keys still come first).
+        let wait = if heard || fx.busy() { 40 } else { 250 };
+        if !event::poll(Duration::from_millis(wait))? {
             continue;
         }
         let mut msgs = Vec::new();

@@ -3,10 +3,12 @@
 //! still shows what matters.
 
 mod dashboard;
+mod exchange;
 mod form;
 mod help;
 mod home;
 mod lists;
+mod picker;
 
 pub use lists::split_path;
 
@@ -39,6 +41,7 @@ pub fn draw(m: &Model, f: &mut Frame) {
             Screen::History => lists::draw_history(m, f, body),
             Screen::Review => lists::draw_review(m, f, body),
             Screen::Dashboard => dashboard::draw(m, f, body),
+            Screen::Exchange => exchange::draw(m, f, body),
         }
     }
     draw_message(m, f, message);
