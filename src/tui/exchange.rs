@@ -181,6 +181,8 @@ pub struct Exchange {
     pub stage: Stage,
     /// First line of the outcome shown.
     pub scroll: usize,
+    /// The round home shows (imports may bring others).
+    pub round: String,
 }
 
 impl Exchange {
@@ -239,6 +241,7 @@ fn open(m: &mut Model, job: Job, mode: PickMode, name: String) -> Vec<Cmd> {
         editing_name: false,
         stage: Stage::Picking,
         scroll: 0,
+        round: m.round.clone(),
     });
     m.screen = Screen::Exchange;
     m.notice = None;
@@ -698,7 +701,7 @@ pub fn outcome_lines(x: &Exchange, lang: Lang, w: usize) -> Vec<(Tone, String)> 
     };
     match &x.stage {
         Stage::Exported(r) => export_lines(&mut l, x, r, lang),
-        Stage::Imported(results) => import_lines(&mut l, results, lang),
+        Stage::Imported(results) => import_lines(&mut l, results, &x.round, lang),
         Stage::Failed(e) => {
             l.add(
                 Tone::Bad,
@@ -863,7 +866,7 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
     }
 }
 
-fn import_lines(l: &mut Lines, results: &[FileResult], lang: Lang) {
+fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) {
     let t = Totals::of(results);
     let head = match lang {
         Lang::Zh => format!(
@@ -990,6 +993,33 @@ fn import_lines(l: &mut Lines, results: &[FileResult], lang: Lang) {
                 }
             }
         }
+    }
+    let mut others: Vec<&str> = results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            FileOutcome::Imported(s) if !s.already_imported && s.round != shown => {
+                Some(s.round.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    if !others.is_empty() {
+        let list = clean(&others.join(", "));
+        let t = match lang {
+            Lang::Zh => format!(
+                "注意：导入的记录属于 {list} 轮，首页显示的是 {} 轮；在首页按 r 切换轮次。",
+                clean(shown)
+            ),
+            Lang::En => format!(
+                "Note: the records imported are of round {list}; home shows round {}. Press r \
+                 on home to switch.",
+                clean(shown)
+            ),
+        };
+        l.blank();
+        l.add(Tone::Warn, &t, "");
     }
     if t.forks + t.duplicates > 0 {
         l.blank();

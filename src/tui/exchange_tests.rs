@@ -914,6 +914,24 @@ fn snapshot_import_summary() {
 }
 
 #[test]
+fn another_round_is_pointed_out() {
+    let mut m = import_picker(Lang::Zh);
+    let results = vec![summary("/media/zhang/KINGSTON/2019.renv", |s| {
+        s.round = "2019".into();
+    })];
+    update(&mut m, Msg::Exchange(ExchangeMsg::Imported(results)));
+    let text: Vec<String> = outcome_lines(exchange(&m), Lang::Zh, 80)
+        .into_iter()
+        .map(|l| l.1)
+        .collect();
+    assert!(
+        text.iter()
+            .any(|l| l.contains("2019 轮，首页显示的是 2020 轮")),
+        "{text:#?}"
+    );
+}
+
+#[test]
 fn snapshot_export_done() {
     check("exchange_export_done", |lang| {
         let (mut m, _) = Model::new(startup(super::tests::small_tree(), lang), None);
