@@ -312,9 +312,8 @@ pub fn on_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                 m.confirm = Some(Confirm {
                     question: tr(
                         lang,
-                        "正在处理：现在退出，未完成的导入不会保存（数据不会损坏）。退出？y / n",
-                        "Still working: quitting now keeps nothing of the unfinished import \
-                         (no damage). Quit? y / n",
+                        "仍在处理：现在退出？未完成的部分不保存，数据不会损坏。y / n",
+                        "Still working: quit now? The unfinished part is not kept (no damage). y / n",
                     )
                     .into(),
                     cmd: Cmd::Exchange(ExchangeCmd::Quit),
@@ -455,9 +454,13 @@ pub fn on_msg(m: &mut Model, msg: ExchangeMsg) -> Vec<Cmd> {
             }
         },
         ExchangeMsg::Exists { path, cmd } => {
+            // The folder is on the screen; the file name is what the question is about.
             let question = match lang {
-                Lang::Zh => format!("{} 已存在。替换它？y 替换 / n 取消", clean_path(&path)),
-                Lang::En => format!("{} exists. Replace it? y / n", clean_path(&path)),
+                Lang::Zh => format!(
+                    "已有同名文件，替换它？y 替换 / n 取消：{}",
+                    file_name(&path)
+                ),
+                Lang::En => format!("Replace the existing file? y / n: {}", file_name(&path)),
             };
             m.confirm = Some(Confirm {
                 question,

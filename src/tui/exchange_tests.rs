@@ -637,7 +637,13 @@ fn an_unknown_key_is_refused_with_its_fingerprint_and_nothing_changes() {
 
 #[test]
 fn quitting_during_a_job_asks_then_quits() {
-    let (mut m, _) = Model::new(startup(super::tests::small_tree(), Lang::Zh), None);
+    for lang in [Lang::Zh, Lang::En] {
+        quit_during_a_job(lang);
+    }
+}
+
+fn quit_during_a_job(lang: Lang) {
+    let (mut m, _) = Model::new(startup(super::tests::small_tree(), lang), None);
     update(&mut m, key_char('i'));
     update(
         &mut m,
@@ -651,6 +657,8 @@ fn quitting_during_a_job_asks_then_quits() {
     );
     assert!(update(&mut m, key_char('x')).is_empty(), "no other keys");
     update(&mut m, key_char('q'));
+    let question = &m.confirm.as_ref().expect("asks").question;
+    assert!(super::text::width(question) <= 80, "{question}");
     let cmds = update(&mut m, key_char('y'));
     assert_eq!(cmds, vec![Cmd::Exchange(ExchangeCmd::Quit)]);
     update(&mut m, Msg::Exchange(ExchangeMsg::Quit));
