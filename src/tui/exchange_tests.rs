@@ -206,6 +206,18 @@ fn the_picker_shows_folders_and_bundles_sorted_and_goes_up_and_down() {
         ]
     );
     send(&mut m, &mut fx, key(KeyCode::Char('.')));
+    // `a` marks every bundle shown, a second `a` none; folders are never marked.
+    send(&mut m, &mut fx, key_char('a'));
+    let marked: Vec<PathBuf> = exchange(&m).picker.marked.iter().cloned().collect();
+    assert_eq!(marked, vec![usb.join("A.RENV"), usb.join("b.renv")]);
+    send(&mut m, &mut fx, key_char('a'));
+    assert!(exchange(&m).picker.marked.is_empty());
+    send(&mut m, &mut fx, key_char(' '));
+    assert!(
+        exchange(&m).picker.marked.is_empty(),
+        "a folder is not marked"
+    );
+    send(&mut m, &mut fx, key(KeyCode::Home));
     // Into a folder and back up: the cursor is on the folder we came from.
     send(&mut m, &mut fx, key(KeyCode::Down));
     send(&mut m, &mut fx, key(KeyCode::Enter));
