@@ -625,9 +625,21 @@ pub fn wrap(text: &str, w: usize, indent: &str) -> Vec<String> {
         for c in word.chars() {
             let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
             if used + cw > w {
+                // Closing punctuation never starts a line: the character before it goes
+                // down with it.
+                let carry = if "，。、；：！？）”』」》".contains(c) && width(&line) > iw + 2
+                {
+                    line.pop()
+                } else {
+                    None
+                };
                 out.push(std::mem::take(&mut line));
                 line.push_str(indent);
                 used = iw;
+                if let Some(p) = carry {
+                    line.push(p);
+                    used += unicode_width::UnicodeWidthChar::width(p).unwrap_or(0);
+                }
             }
             line.push(c);
             used += cw;

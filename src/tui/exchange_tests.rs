@@ -317,6 +317,13 @@ fn wrap_breaks_at_spaces_and_cuts_chinese_by_width() {
         "{lines:?}"
     );
     assert_eq!(lines.concat().replace(' ', "").chars().count(), 22);
+    // Closing punctuation does not start a line.
+    let lines = wrap("来自“邓庄街道张三”（密钥一二三，范围四五六）", 20, "  ");
+    assert!(
+        lines.iter().all(|l| !l.trim_start().starts_with('）')),
+        "{lines:?}"
+    );
+    assert_eq!(lines.concat().replace(" ", "").chars().count(), 23);
     let long = format!("run: ruralenv trust add {} --scope 1", "f".repeat(64));
     for l in wrap(&long, 40, "    ") {
         assert!(super::text::width(&l) <= 40, "{l}");
