@@ -597,11 +597,11 @@ pub fn wrap(text: &str, w: usize, indent: &str) -> Vec<String> {
     let mut has_text = false;
     for word in text.split(' ') {
         let ww = width(word);
-        // A word of wide characters (Chinese) is cut where the line ends rather than
-        // moved whole to the next line.
-        let wide = word
-            .chars()
-            .any(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > 1);
+        // A word with Chinese characters in it (a sentence: no spaces) is cut where the
+        // line ends rather than moved whole to the next line; codes and numbers are not.
+        let wide = word.chars().any(|c| {
+            c.is_alphabetic() && unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > 1
+        });
         if has_text && used + 1 + ww > w && iw + ww <= w && !wide {
             out.push(std::mem::take(&mut line));
             line.push_str(indent);

@@ -324,6 +324,11 @@ fn wrap_breaks_at_spaces_and_cuts_chinese_by_width() {
         "{lines:?}"
     );
     assert_eq!(lines.concat().replace(" ", "").chars().count(), 23);
+    // A code with Chinese punctuation after it moves whole.
+    assert_eq!(
+        wrap("范围 411003003000）", 16, ""),
+        vec!["范围", "411003003000）"]
+    );
     let long = format!("run: ruralenv trust add {} --scope 1", "f".repeat(64));
     for l in wrap(&long, 40, "    ") {
         assert!(super::text::width(&l) <= 40, "{l}");
