@@ -429,6 +429,25 @@ pub enum ImportErrorKind {
     Store { path: PathBuf, source: StoreError },
 }
 
+impl ImportErrorKind {
+    /// For a key this installation does not trust: the command that would trust it, as
+    /// the message words it (the TUI shows it on its own line, to copy).
+    pub fn trust_add_command(&self) -> Option<String> {
+        match self {
+            ImportErrorKind::UnknownKey {
+                key,
+                claimed_name,
+                claimed_scope,
+                ..
+            } => Some(format!(
+                "ruralenv trust add {key} --scope {claimed_scope} --name {}",
+                shell_quote(claimed_name)
+            )),
+            _ => None,
+        }
+    }
+}
+
 fn place(fact: Option<u64>, village: Option<&str>, field: Option<&str>) -> String {
     let mut parts = Vec::new();
     if let Some(n) = fact {

@@ -3,6 +3,7 @@
 //! store or the terminal. `effects` runs the commands and answers with messages.
 
 use super::dashboard::{Dashboard, DashboardData, Outcome};
+use super::exchange::{self, Exchange, ExchangeCmd, ExchangeMsg};
 use super::form::{Commit, Issues, Opened, Record, RecordRef};
 use super::home::{Home, Tree};
 use super::keys::{self, Action, Ctx};
@@ -100,6 +101,8 @@ pub enum Msg {
     },
     /// The dashboard of a unit (a child of the one shown: drilled down).
     DashboardLoaded(Box<DashboardData>),
+    /// The export and import screens (picker listings, worker progress and outcome).
+    Exchange(ExchangeMsg),
     /// Something to tell the user (already in the UI language).
     Notice(Notice),
     /// The trust screen's data and the outcome of trusting or untrusting a key.
@@ -171,6 +174,8 @@ pub enum Cmd {
     },
     Trust(super::trust::TrustCmd),
     Conflicts(super::conflicts::ConflictsCmd),
+    /// The export and import screens.
+    Exchange(ExchangeCmd),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +223,8 @@ pub enum Screen {
     Dashboard,
     Trust,
     Conflicts,
+    /// Export or import of bundles.
+    Exchange,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,6 +290,7 @@ pub struct Model {
     pub dashboard: Option<Dashboard>,
     pub trust: Option<super::trust::TrustScreen>,
     pub conflicts: Option<super::conflicts::ConflictsScreen>,
+    pub exchange: Option<Exchange>,
     pub first_run: Option<FirstRun>,
     pub prompt: Option<Prompt>,
     pub confirm: Option<Confirm>,
@@ -340,6 +348,7 @@ impl Model {
             dashboard: None,
             trust: None,
             conflicts: None,
+            exchange: None,
             first_run,
             prompt: None,
             confirm: None,
@@ -379,6 +388,10 @@ impl Model {
                 Screen::Dashboard => Ctx::Dashboard,
                 Screen::Trust => self.trust.as_ref().map_or(Ctx::Trust, |t| t.ctx()),
                 Screen::Conflicts => self.conflicts.as_ref().map_or(Ctx::Conflicts, |c| c.ctx()),
+                Screen::Exchange => match &self.exchange {
+                    Some(x) => return exchange::contexts(x),
+                    None => Ctx::Home,
+                },
                 Screen::Form => match &self.record {
                     Some(r) if r.issues.is_some() => Ctx::Issues,
                     Some(r) if r.read_only => Ctx::ReadOnly,
@@ -414,6 +427,7 @@ impl Model {
             Screen::Home => self.search.is_some(),
             Screen::Form => self.record.as_ref().is_some_and(|r| r.typing()),
             Screen::Trust => self.trust.as_ref().is_some_and(|t| t.typing()),
+            Screen::Exchange => self.exchange.as_ref().is_some_and(exchange::typing),
             _ => false,
         }
     }
@@ -449,7 +463,7 @@ pub(super) fn input_request(ev: &KeyEvent) -> Option<InputRequest> {
 }
 
 /// Line breaks and control characters never enter an input.
-fn paste_into(input: &mut Input, text: &str) {
+pub(super) fn paste_into(input: &mut Input, text: &str) {
     for c in text.chars() {
         let c = match c {
             '\n' | '\r' | '\t' => ' ',
@@ -686,6 +700,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.screen = Screen::Dashboard;
             Vec::new()
         }
+        Msg::Exchange(x) => exchange::on_msg(m, x),
         Msg::Notice(n) => {
             m.notice(n);
             Vec::new()
@@ -743,6 +758,8 @@ fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
         r.paste(text);
     } else if m.screen == Screen::Trust {
         super::trust::paste(m, text);
+    } else if m.screen == Screen::Exchange {
+        exchange::on_paste(m, text);
     }
     Vec::new()
 }
@@ -811,6 +828,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         Screen::Dashboard => dashboard_key(m, action),
         Screen::Trust => super::trust::key(m, action, &ev),
         Screen::Conflicts => super::conflicts::key(m, action),
+        Screen::Exchange => exchange::on_key(m, action, &ev),
     }
 }
 
@@ -1088,6 +1106,8 @@ fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                 round: m.round.clone(),
             })];
         }
+        Some(Action::Export) => return exchange::open_export(m),
+        Some(Action::Import) => return exchange::open_import(m),
         Some(Action::Language) => {
             m.notice = None;
             m.lang = match m.lang {

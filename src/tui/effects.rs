@@ -1,5 +1,8 @@
 //! The only part of the TUI that touches the store: runs the model's commands and answers
 //! with messages. A field is reported saved only after `set_draft_value` returned.
+//! `exchange`: the export and import screens (folders, and the worker thread).
+
+pub mod exchange;
 
 use super::app::{Cmd, Msg, Notice, ReviewRow, Startup};
 use super::dashboard::DashboardData;
@@ -90,6 +93,8 @@ pub struct Effects {
     /// Records created by this session's first commits, per (village, round).
     created: HashMap<(String, String), String>,
     today: String,
+    /// Places of the file picker and the export or import running on a worker.
+    pub exchange: exchange::ExchangeFx,
 }
 
 impl Effects {
@@ -104,6 +109,7 @@ impl Effects {
             who,
             created: HashMap::new(),
             today: today(),
+            exchange: exchange::ExchangeFx::default(),
         }
     }
 
@@ -266,6 +272,7 @@ impl Effects {
                 let data = self.dashboard(&unit, &round)?;
                 out.push(Msg::DashboardLoaded(Box::new(data)));
             }
+            Cmd::Exchange(c) => out.extend(self.run_exchange(c, lang)),
             Cmd::LoadDemo { under, round } => match DEMO_HOOK {
                 Some(hook) => {
                     let n = hook(&mut self.store, &self.forms, &under, &round)?;

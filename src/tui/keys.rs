@@ -27,6 +27,18 @@ pub enum Ctx {
     Review,
     /// The dashboard of a unit.
     Dashboard,
+    /// Browsing folders on the export and import screens.
+    Picker,
+    /// Picking bundles to import.
+    ImportPicker,
+    /// Picking where an export goes.
+    ExportPicker,
+    /// Typing the export's file name.
+    FileName,
+    /// An export or import at work.
+    Running,
+    /// What an export wrote or an import changed.
+    Outcome,
     /// A one-line question (round, return comment).
     Prompt,
     /// "Are you sure?"
@@ -60,6 +72,12 @@ impl Ctx {
             Ctx::History => ("修改记录", "History"),
             Ctx::Review => ("审核", "Review"),
             Ctx::Dashboard => ("指标看板", "Dashboard"),
+            Ctx::Picker => ("选择文件夹或文件", "Folders and files"),
+            Ctx::ImportPicker => ("导入数据包", "Import bundles"),
+            Ctx::ExportPicker => ("导出数据包", "Export a bundle"),
+            Ctx::FileName => ("导出文件名", "Export file name"),
+            Ctx::Running => ("导入/导出进行中", "Import or export at work"),
+            Ctx::Outcome => ("导入/导出结果", "Import or export result"),
             Ctx::Prompt => ("输入框", "Prompt"),
             Ctx::Confirm => ("确认", "Confirm"),
             Ctx::Help => ("帮助", "Help"),
@@ -145,6 +163,26 @@ pub enum Action {
     DiffOnly,
     /// Compare: keep the version under the focus.
     Choose,
+    /// Home: export a bundle of the unit under the cursor.
+    Export,
+    /// Home: import bundles.
+    Import,
+    /// File picker: the folder above.
+    Parent,
+    /// File picker: the starting places (removable media, home, current folder).
+    Places,
+    /// File picker: mark or unmark a file for import.
+    Mark,
+    /// File picker: mark every bundle in the folder.
+    MarkAll,
+    /// File picker: every file, or only folders and bundles.
+    ShowAll,
+    /// File picker: read the folder again.
+    Refresh,
+    /// Export: write the bundle into the folder shown.
+    WriteHere,
+    /// Export: edit the file name.
+    EditName,
 }
 
 /// One key (code plus the modifiers that matter).
@@ -215,6 +253,8 @@ pub static TABLE: &[Binding] = &[
     b!(Home, [ch('r')], "r", Round, "轮次", "round", footer = true, typing = false),
     b!(Home, [ch('d')], "d", Dashboard, "指标看板", "dashboard", footer = false, typing = false),
     b!(Home, [ch('v')], "v", Review, "审核本乡镇", "review township", footer = true, typing = false),
+    b!(Home, [ch('x')], "x", Export, "导出数据包（光标所在单位）", "export a bundle (unit under the cursor)", footer = false, typing = false),
+    b!(Home, [ch('i')], "i", Import, "导入数据包（U 盘等）", "import bundles (USB stick…)", footer = false, typing = false),
     b!(Home, [k(Right), ch('l')], "→/l", Expand, "展开", "expand", footer = false, typing = false),
     b!(Home, [k(Left), ch('h')], "←/h", Collapse, "收起/上级", "collapse/parent", footer = false, typing = false),
     b!(Home, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
@@ -313,6 +353,38 @@ pub static TABLE: &[Binding] = &[
     b!(Compare, [k(Down), ch('j')], "↓/j", Down, "向下滚动", "scroll down", footer = false, typing = false),
     b!(Compare, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
     b!(Compare, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    // Import picker (before the shared picker rows: its Enter says more)
+    b!(ImportPicker, [ch(' ')], "Space", Mark, "选中/取消", "mark", footer = true, typing = false),
+    b!(ImportPicker, [k(Enter)], "Enter", Open, "打开/导入", "open/import", footer = true, typing = false),
+    b!(ImportPicker, [ch('a')], "a", MarkAll, "选中此处全部数据包", "mark every bundle here", footer = false, typing = false),
+    // Export picker
+    b!(ExportPicker, [ch('w')], "w", WriteHere, "写到此处", "write here", footer = true, typing = false),
+    b!(ExportPicker, [k(Tab)], "Tab", EditName, "改文件名", "file name", footer = true, typing = false),
+    // Folders and files
+    b!(Picker, [k(Enter)], "Enter", Open, "打开", "open", footer = true, typing = false),
+    b!(Picker, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
+    b!(Picker, [k(Down), ch('j')], "↓", Down, "下移", "down", footer = false, typing = false),
+    b!(Picker, [k(Backspace), k(Left), ch('h')], "Bksp", Parent, "上级", "up", footer = true, typing = false),
+    b!(Picker, [k(Right), ch('l')], "→/l", Expand, "打开文件夹", "open folder", footer = false, typing = false),
+    b!(Picker, [ch('p')], "p", Places, "起始位置（U 盘、主目录）", "places (USB, home)", footer = false, typing = false),
+    b!(Picker, [ch('.')], ".", ShowAll, "显示全部文件/仅数据包", "all files / bundles only", footer = false, typing = false),
+    b!(Picker, [k(F(5)), ctrl('r')], "F5", Refresh, "刷新（插入 U 盘后）", "refresh (after plugging in)", footer = false, typing = false),
+    b!(Picker, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(Picker, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    b!(Picker, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
+    b!(Picker, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
+    b!(Picker, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
+    // Export file name (typing)
+    b!(FileName, [k(Enter)], "Enter", Confirm, "写入", "write", footer = true, typing = true),
+    b!(FileName, [k(Esc), k(Tab)], "Esc/Tab", Cancel, "回到文件夹", "back to folders", footer = true, typing = true),
+    // Import or export at work
+    b!(Running, [ch('q')], "q", Quit, "退出（未完成的导入不保存）", "quit (keeps nothing unfinished)", footer = true, typing = false),
+    // Result
+    b!(Outcome, [k(Esc), k(Enter)], "Esc", Back, "返回首页", "back home", footer = true, typing = false),
+    b!(Outcome, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
+    b!(Outcome, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
+    b!(Outcome, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(Outcome, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
     // Prompt and confirm
     b!(Prompt, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
     b!(Prompt, [k(Esc)], "Esc", Cancel, "取消", "cancel", footer = true, typing = true),
@@ -405,6 +477,12 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::TrustCheck,
     Ctx::Conflicts,
     Ctx::Compare,
+    Ctx::ImportPicker,
+    Ctx::ExportPicker,
+    Ctx::Picker,
+    Ctx::FileName,
+    Ctx::Running,
+    Ctx::Outcome,
     Ctx::Prompt,
     Ctx::Confirm,
     Ctx::FirstRun,

@@ -8,6 +8,7 @@
 //!   unit's dashboard;
 //! - `trust`, `conflicts`: the trusted keys and the forks and duplicates awaiting a
 //!   person (their effects in `trust_effects`, `conflicts_effects`);
+//! - `exchange`, `picker`: the export and import screens and their file picker;
 //! - `terminal`: raw mode in and out, restored on quit, panic and SIGTERM.
 
 pub mod app;
@@ -15,9 +16,11 @@ pub mod conflicts;
 mod conflicts_effects;
 pub mod dashboard;
 pub mod effects;
+pub mod exchange;
 pub mod form;
 pub mod home;
 pub mod keys;
+pub mod picker;
 pub mod terminal;
 pub mod text;
 pub mod trust;
@@ -30,6 +33,8 @@ mod conflicts_tests;
 mod dashboard_tests;
 #[cfg(test)]
 mod effects_tests;
+#[cfg(test)]
+mod exchange_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]
@@ -124,8 +129,14 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
         if model.quit || guard.stop.load(Ordering::SeqCst) {
             break;
         }
-        // Wait for input, then take everything that is pending before drawing again.
-        if !event::poll(Duration::from_millis(250))? {
+        // What a worker (import, export) sent since the last frame.
+        let background = fx.background();
+        let heard = !background.is_empty();
+        pump(&mut model, &mut fx, background, Vec::new());
+        // Wait for input, then take everything that is pending before drawing again;
+        // look at the worker more often while one runs (keys still come first).
+        let wait = if heard || fx.busy() { 40 } else { 250 };
+        if !event::poll(Duration::from_millis(wait))? {
             continue;
         }
         let mut msgs = Vec::new();

@@ -4,10 +4,12 @@
 
 mod conflicts;
 mod dashboard;
+mod exchange;
 mod form;
 mod help;
 mod home;
 mod lists;
+mod picker;
 mod trust;
 
 pub use lists::short_time;
@@ -44,6 +46,7 @@ pub fn draw(m: &Model, f: &mut Frame) {
             Screen::Dashboard => dashboard::draw(m, f, body),
             Screen::Trust => trust::draw(m, f, body),
             Screen::Conflicts => conflicts::draw(m, f, body),
+            Screen::Exchange => exchange::draw(m, f, body),
         }
     }
     draw_message(m, f, message);

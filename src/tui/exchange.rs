@@ -1,0 +1,1069 @@
+//! The export and import screens: pick where a bundle goes or which bundles come in, run
+//! the job on a worker thread (effects), follow its progress, then read what was written
+//! or what changed, file by file. Pure state, its key handler and the words of the
+//! outcome; `effects::exchange` does the disk and database work and answers with
+//! [`ExchangeMsg`]s.
+
+use super::app::{Cmd, Confirm, Model, Notice, NoticeKind, Screen};
+use super::app::{input_request, paste_into, quit};
+use super::keys::{Action, Ctx};
+use super::picker::{BUNDLE_EXT, Entry, PickMode, Picker, PickerOutcome, Place, human_size};
+use super::text::{clean, tr, width};
+use crate::bundle::exchange::{ExportSummary, ImportSummary};
+use crate::forms::Lang;
+use crate::forms::value::sanitize_for_terminal_keep_newlines;
+use crate::store::DivisionRow;
+use ratatui::crossterm::event::KeyEvent;
+use std::path::{Path, PathBuf};
+use tui_input::Input;
+
+/// Work for effects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExchangeCmd {
+    /// Find the starting places (removable media, home, current folder).
+    LoadPlaces,
+    /// Read a folder.
+    List {
+        dir: PathBuf,
+        came_from: Option<PathBuf>,
+    },
+    /// Export on a worker; unless `replace`, an existing file is asked about first.
+    Export {
+        under: String,
+        round: String,
+        dir: PathBuf,
+        name: String,
+        replace: bool,
+    },
+    /// Import these files on a worker, in this order.
+    Import { paths: Vec<PathBuf> },
+    /// Quit while a job runs (asked for through the confirm step).
+    Quit,
+}
+
+/// Why a folder could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListError {
+    PermissionDenied,
+    NotFound,
+    NotAFolder,
+    /// What the system said.
+    Other(String),
+}
+
+impl ListError {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ListError::PermissionDenied => tr(lang, "没有读取权限", "permission denied").into(),
+            ListError::NotFound => tr(
+                lang,
+                "不存在（U 盘是否已拔出？）",
+                "it does not exist (was the USB stick removed?)",
+            )
+            .into(),
+            ListError::NotAFolder => tr(lang, "不是文件夹", "it is not a folder").into(),
+            ListError::Other(s) => clean(s),
+        }
+    }
+}
+
+/// How far a job has got: file `file` of `files` (1-based), facts `done` of `total`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JobProgress {
+    pub file: usize,
+    pub files: usize,
+    /// The file's name (raw: cleaned when shown).
+    pub name: String,
+    pub done: u64,
+    pub total: u64,
+}
+
+impl JobProgress {
+    /// The whole job, 0.0 to 1.0: finished files plus the share of the current one.
+    pub fn overall(&self) -> f64 {
+        if self.files == 0 {
+            return 0.0;
+        }
+        let part = if self.total == 0 {
+            0.0
+        } else {
+            (self.done as f64 / self.total as f64).clamp(0.0, 1.0)
+        };
+        ((self.file.saturating_sub(1) as f64 + part) / self.files as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// Why an export wrote nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportProblem {
+    /// No finalized record under the unit for the round.
+    Nothing { drafts: u64 },
+    /// The library's own words (escaped).
+    Other(String),
+}
+
+/// Why a bundle was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Signed by a key this installation does not trust.
+    UnknownKey {
+        fingerprint: String,
+        /// `ruralenv trust add KEY --scope CODE --name NAME`, as the library words it.
+        command: String,
+        claimed_name: String,
+        claimed_scope: String,
+    },
+    /// Anything else, in the library's words (file name left out).
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOutcome {
+    Imported(Box<ImportSummary>),
+    Refused(Refusal),
+}
+
+/// What importing one file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileResult {
+    pub path: PathBuf,
+    pub outcome: FileOutcome,
+}
+
+/// Answers of effects and of the worker thread.
+#[derive(Debug, Clone)]
+pub enum ExchangeMsg {
+    Places(Vec<Place>),
+    Listed {
+        dir: PathBuf,
+        came_from: Option<PathBuf>,
+        result: Result<Vec<Entry>, ListError>,
+    },
+    /// The export file exists: `cmd` replaces it.
+    Exists {
+        path: PathBuf,
+        cmd: ExchangeCmd,
+    },
+    /// The worker started.
+    Started(JobProgress),
+    Progress(JobProgress),
+    Exported(Result<ExportSummary, ExportProblem>),
+    Imported(Vec<FileResult>),
+    /// The job could not start (database or key unreadable).
+    Failed(String),
+    Quit,
+}
+
+/// Export what, or import.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    Export { unit: DivisionRow, round: String },
+    Import,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    Picking,
+    Running(JobProgress),
+    Exported(Result<ExportSummary, ExportProblem>),
+    Imported(Vec<FileResult>),
+    Failed(String),
+}
+
+/// The state of the export or import screen.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub job: Job,
+    pub picker: Picker,
+    /// The export's file name.
+    pub name: Input,
+    pub editing_name: bool,
+    pub stage: Stage,
+    /// First line of the outcome shown.
+    pub scroll: usize,
+    /// The round home shows (imports may bring others).
+    pub round: String,
+}
+
+impl Exchange {
+    pub fn is_running(&self) -> bool {
+        matches!(self.stage, Stage::Running(_))
+    }
+}
+
+/// `{unit-code}-{round}-{date}.renv`, with only file-name-safe characters.
+pub fn proposed_name(code: &str, round: &str, today: &str) -> String {
+    let safe: String = round
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .collect();
+    format!("{code}-{safe}-{today}.{BUNDLE_EXT}")
+}
+
+/// A file name as typed, checked; `.renv` is added when missing.
+pub fn check_name(typed: &str, lang: Lang) -> Result<String, String> {
+    let name = typed.trim();
+    if name.is_empty() {
+        return Err(tr(lang, "请输入文件名", "Type a file name").into());
+    }
+    if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+        return Err(tr(
+            lang,
+            "文件名不能含 / 或 \\；文件夹在上面的列表中选择",
+            "A file name has no / or \\; pick the folder in the list",
+        )
+        .into());
+    }
+    if name.starts_with('.') {
+        return Err(tr(
+            lang,
+            "文件名不能以 . 开头",
+            "A file name cannot start with a dot",
+        )
+        .into());
+    }
+    let name = if super::picker::is_bundle_name(name) {
+        name.to_string()
+    } else {
+        format!("{name}.{BUNDLE_EXT}")
+    };
+    if name.len() > 200 {
+        return Err(tr(lang, "文件名太长", "The file name is too long").into());
+    }
+    Ok(name)
+}
+
+fn open(m: &mut Model, job: Job, mode: PickMode, name: String) -> Vec<Cmd> {
+    m.exchange = Some(Exchange {
+        job,
+        picker: Picker::new(mode),
+        name: Input::new(name),
+        editing_name: false,
+        stage: Stage::Picking,
+        scroll: 0,
+        round: m.round.clone(),
+    });
+    m.screen = Screen::Exchange;
+    m.notice = None;
+    vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)]
+}
+
+/// `x` on home: export the unit under the cursor (any level) for the current round.
+pub fn open_export(m: &mut Model) -> Vec<Cmd> {
+    let Some(i) = m.home.selected() else {
+        m.notice = Some(Notice::warn(tr(
+            m.lang,
+            "请先选择要导出的单位（县、乡镇或村）",
+            "Pick the unit to export first (county, township or village)",
+        )));
+        return Vec::new();
+    };
+    let unit = m.home.tree.units[i].clone();
+    let name = proposed_name(&unit.code, &m.round, &m.today);
+    let round = m.round.clone();
+    open(m, Job::Export { unit, round }, PickMode::Folder, name)
+}
+
+/// `i` on home: pick bundles to import.
+pub fn open_import(m: &mut Model) -> Vec<Cmd> {
+    open(m, Job::Import, PickMode::Files, String::new())
+}
+
+/// The parts of the key table in force on these screens.
+pub fn contexts(x: &Exchange) -> Vec<Ctx> {
+    match (&x.stage, &x.job) {
+        (Stage::Running(_), _) => vec![Ctx::Running, Ctx::Global],
+        (Stage::Picking, _) if x.editing_name => vec![Ctx::FileName, Ctx::Global],
+        (Stage::Picking, Job::Import) => vec![Ctx::ImportPicker, Ctx::Picker, Ctx::Global],
+        (Stage::Picking, Job::Export { .. }) => {
+            vec![Ctx::ExportPicker, Ctx::Picker, Ctx::Global]
+        }
+        _ => vec![Ctx::Outcome, Ctx::Global],
+    }
+}
+
+pub fn typing(x: &Exchange) -> bool {
+    x.stage == Stage::Picking && x.editing_name
+}
+
+fn close(m: &mut Model) {
+    m.exchange = None;
+    m.screen = Screen::Home;
+}
+
+/// Rows of the body (title, message and footer lines taken off).
+pub fn body_height(m: &Model) -> usize {
+    (m.size.1 as usize).saturating_sub(3).max(1)
+}
+
+pub fn on_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
+    let body = body_height(m);
+    // The picker's list has the screen's header above it.
+    let page = body.saturating_sub(4).max(1) as isize;
+    let lang = m.lang;
+    let Some(x) = &mut m.exchange else {
+        m.screen = Screen::Home;
+        return Vec::new();
+    };
+    match &x.stage {
+        Stage::Running(_) => {
+            // Nothing stops a bundle half way: it is all or nothing, so quitting is safe.
+            if action == Some(Action::Quit) {
+                m.confirm = Some(Confirm {
+                    question: tr(
+                        lang,
+                        "仍在处理：现在退出？未完成的部分不保存，数据不会损坏。y / n",
+                        "Still working: quit now? The unfinished part is not kept (no damage). y / n",
+                    )
+                    .into(),
+                    cmd: Cmd::Exchange(ExchangeCmd::Quit),
+                });
+            }
+            Vec::new()
+        }
+        Stage::Picking if x.editing_name => {
+            match action {
+                Some(Action::Confirm) => return write(m),
+                Some(Action::Cancel) => x.editing_name = false,
+                _ => {
+                    if let Some(req) = input_request(ev) {
+                        x.name.handle(req);
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Stage::Picking => match action {
+            Some(Action::WriteHere) => write(m),
+            Some(Action::EditName) => {
+                x.editing_name = true;
+                Vec::new()
+            }
+            Some(Action::Quit) => quit(m, false),
+            other => match x.picker.key(other, page) {
+                PickerOutcome::Nothing => Vec::new(),
+                PickerOutcome::Places => vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)],
+                PickerOutcome::List { dir, came_from } => {
+                    vec![Cmd::Exchange(ExchangeCmd::List { dir, came_from })]
+                }
+                PickerOutcome::Chosen(paths) => vec![Cmd::Exchange(ExchangeCmd::Import { paths })],
+                PickerOutcome::Close => {
+                    close(m);
+                    Vec::new()
+                }
+            },
+        },
+        _ => {
+            let max = outcome_lines(x, lang, m.size.0 as usize)
+                .len()
+                .saturating_sub(body);
+            match action {
+                Some(Action::Up) => x.scroll = x.scroll.saturating_sub(1),
+                Some(Action::Down) => x.scroll = (x.scroll + 1).min(max),
+                Some(Action::PageUp) => x.scroll = x.scroll.saturating_sub(body),
+                Some(Action::PageDown) => x.scroll = (x.scroll + body).min(max),
+                Some(Action::Back) => close(m),
+                Some(Action::Quit) => return quit(m, false),
+                _ => {}
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// `w` or Enter on the file name: export into the folder shown (or the place under the
+/// cursor).
+fn write(m: &mut Model) -> Vec<Cmd> {
+    let lang = m.lang;
+    let Some(x) = &mut m.exchange else {
+        return Vec::new();
+    };
+    let Job::Export { unit, round } = &x.job else {
+        return Vec::new();
+    };
+    let Some(dir) = x.picker.target_dir().map(Path::to_path_buf) else {
+        m.notice = Some(Notice::warn(tr(
+            lang,
+            "先选择一个位置（如 U 盘）",
+            "Pick a place first (a USB stick, for example)",
+        )));
+        return Vec::new();
+    };
+    match check_name(x.name.value(), lang) {
+        Err(e) => {
+            x.editing_name = true;
+            m.notice = Some(Notice::error(e));
+            Vec::new()
+        }
+        Ok(name) => {
+            if name != x.name.value() {
+                x.name = Input::new(name.clone());
+            }
+            x.editing_name = false;
+            vec![Cmd::Exchange(ExchangeCmd::Export {
+                under: unit.code.clone(),
+                round: round.clone(),
+                dir,
+                name,
+                replace: false,
+            })]
+        }
+    }
+}
+
+pub fn on_paste(m: &mut Model, text: &str) {
+    if let Some(x) = &mut m.exchange
+        && typing(x)
+    {
+        paste_into(&mut x.name, text);
+    }
+}
+
+/// An answer of effects or of the worker.
+pub fn on_msg(m: &mut Model, msg: ExchangeMsg) -> Vec<Cmd> {
+    let lang = m.lang;
+    if let ExchangeMsg::Quit = msg {
+        m.quit = true;
+        return Vec::new();
+    }
+    let mut cmds = Vec::new();
+    if let ExchangeMsg::Imported(_) = &msg {
+        // The tree shows the new records, whatever happens to the screen.
+        cmds.push(Cmd::LoadStatuses {
+            round: m.round.clone(),
+        });
+    }
+    let Some(x) = &mut m.exchange else {
+        return cmds;
+    };
+    match msg {
+        ExchangeMsg::Places(places) => x.picker.set_places(places),
+        ExchangeMsg::Listed {
+            dir,
+            came_from,
+            result,
+        } => match result {
+            Ok(entries) => x.picker.set_listing(dir, entries, came_from.as_deref()),
+            Err(e) => {
+                let text = match lang {
+                    Lang::Zh => format!("无法打开 {}：{}", clean_path(&dir), e.text(lang)),
+                    Lang::En => format!("Cannot open {}: {}", clean_path(&dir), e.text(lang)),
+                };
+                x.picker.set_error(dir, e.text(lang));
+                m.notice = Some(Notice::error(text));
+            }
+        },
+        ExchangeMsg::Exists { path, cmd } => {
+            // The folder is on the screen; the file name is what the question is about.
+            let question = match lang {
+                Lang::Zh => format!(
+                    "已有同名文件，替换它？y 替换 / n 取消：{}",
+                    file_name(&path)
+                ),
+                Lang::En => format!("Replace the existing file? y / n: {}", file_name(&path)),
+            };
+            m.confirm = Some(Confirm {
+                question,
+                cmd: Cmd::Exchange(cmd),
+            });
+        }
+        ExchangeMsg::Started(p) => {
+            x.stage = Stage::Running(p);
+            x.editing_name = false;
+            m.notice = None;
+        }
+        ExchangeMsg::Progress(p) => {
+            if let Stage::Running(old) = &mut x.stage {
+                *old = p;
+            }
+        }
+        ExchangeMsg::Exported(r) => {
+            m.notice = Some(match &r {
+                Ok(s) => Notice {
+                    kind: NoticeKind::Saved,
+                    text: match lang {
+                        Lang::Zh => format!("已导出并校验：{}", clean_path(&s.path)),
+                        Lang::En => format!("Exported and verified: {}", clean_path(&s.path)),
+                    },
+                },
+                Err(_) => Notice::error(tr(
+                    lang,
+                    "导出失败，没有写入文件",
+                    "The export failed; no file was written",
+                )),
+            });
+            x.stage = Stage::Exported(r);
+            x.scroll = 0;
+        }
+        ExchangeMsg::Imported(results) => {
+            let t = Totals::of(&results);
+            let text = match lang {
+                Lang::Zh => format!(
+                    "导入完成：导入 {}，已导入过 {}，拒绝 {}",
+                    t.imported, t.already, t.refused
+                ),
+                Lang::En => format!(
+                    "Import finished: {} imported, {} already imported, {} refused",
+                    t.imported, t.already, t.refused
+                ),
+            };
+            m.notice = Some(if t.refused > 0 {
+                Notice::warn(text)
+            } else {
+                Notice {
+                    kind: NoticeKind::Saved,
+                    text,
+                }
+            });
+            x.stage = Stage::Imported(results);
+            x.scroll = 0;
+        }
+        ExchangeMsg::Failed(e) => {
+            x.stage = Stage::Failed(e);
+            x.scroll = 0;
+        }
+        ExchangeMsg::Quit => {}
+    }
+    cmds
+}
+
+fn clean_path(p: &Path) -> String {
+    clean(&p.to_string_lossy())
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| clean(&n.to_string_lossy()))
+        .unwrap_or_else(|| clean_path(p))
+}
+
+/// Sums over the files of an import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub imported: usize,
+    pub already: usize,
+    pub refused: usize,
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub forks: u64,
+    pub duplicates: u64,
+}
+
+impl Totals {
+    pub fn of(results: &[FileResult]) -> Totals {
+        let mut t = Totals::default();
+        for r in results {
+            match &r.outcome {
+                FileOutcome::Imported(s) if s.already_imported => t.already += 1,
+                FileOutcome::Imported(s) => {
+                    t.imported += 1;
+                    t.new += s.revisions_new;
+                    t.updated += s.revisions_updated;
+                    t.unchanged += s.revisions_unchanged;
+                    t.forks += s.forks;
+                    t.duplicates += s.duplicates;
+                }
+                FileOutcome::Refused(_) => t.refused += 1,
+            }
+        }
+        t
+    }
+}
+
+/// How a line of the outcome reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Title,
+    Plain,
+    Good,
+    Warn,
+    Bad,
+    Dim,
+    /// A command to copy.
+    Command,
+}
+
+/// Break `text` into lines of at most `w` cells, at spaces where it can (a word longer
+/// than a line, such as Chinese without spaces, is cut by width); every line after the
+/// first starts with `indent`.
+pub fn wrap(text: &str, w: usize, indent: &str) -> Vec<String> {
+    let iw = width(indent);
+    let w = w.max(iw + 8);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    // The line holds a word (so the next one needs a space before it).
+    let mut has_text = false;
+    for word in text.split(' ') {
+        let ww = width(word);
+        // A word with Chinese characters in it (a sentence: no spaces) is cut where the
+        // line ends rather than moved whole to the next line; codes and numbers are not.
+        let wide = word.chars().any(|c| {
+            c.is_alphabetic() && unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > 1
+        });
+        if has_text && used + 1 + ww > w && iw + ww <= w && !wide {
+            out.push(std::mem::take(&mut line));
+            line.push_str(indent);
+            used = iw;
+            has_text = false;
+        }
+        let sep = usize::from(has_text);
+        if used + sep + ww <= w {
+            if has_text {
+                line.push(' ');
+            }
+            line.push_str(word);
+            used += sep + ww;
+            has_text = true;
+            continue;
+        }
+        if has_text {
+            line.push(' ');
+            used += 1;
+        }
+        for c in word.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > w {
+                // Closing punctuation never starts a line: the character before it goes
+                // down with it.
+                let carry = if "，。、；：！？）”』」》".contains(c) && width(&line) > iw + 2
+                {
+                    line.pop()
+                } else {
+                    None
+                };
+                out.push(std::mem::take(&mut line));
+                line.push_str(indent);
+                used = iw;
+                if let Some(p) = carry {
+                    line.push(p);
+                    used += unicode_width::UnicodeWidthChar::width(p).unwrap_or(0);
+                }
+            }
+            line.push(c);
+            used += cw;
+        }
+        has_text = true;
+    }
+    out.push(line);
+    out
+}
+
+/// A shell command in lines of at most `w` cells that still paste as one command: broken
+/// between words (never inside quotes), each line but the last ending in ` \`.
+pub fn wrap_command(cmd: &str, w: usize, indent: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut quoted = false;
+    let mut cur = String::new();
+    for c in cmd.chars() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c == ' ' && !quoted {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+        } else {
+            cur.push(c);
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    let more = format!("{indent}  ");
+    let mut out = Vec::new();
+    let mut line = indent.to_string();
+    let mut fresh = true;
+    for word in words {
+        // Room for " \\" at the end of a line that goes on.
+        if !fresh && width(&line) + 1 + width(&word) + 2 > w {
+            line.push_str(" \\");
+            out.push(std::mem::replace(&mut line, more.clone()));
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+        }
+        line.push_str(&word);
+        fresh = false;
+    }
+    out.push(line);
+    out
+}
+
+struct Lines {
+    w: usize,
+    out: Vec<(Tone, String)>,
+}
+
+impl Lines {
+    fn add(&mut self, tone: Tone, text: &str, indent: &str) {
+        for l in wrap(text, self.w, indent) {
+            self.out.push((tone, l));
+        }
+    }
+    fn blank(&mut self) {
+        self.out.push((Tone::Plain, String::new()));
+    }
+}
+
+/// The outcome of an export or import as lines of at most `w` cells.
+pub fn outcome_lines(x: &Exchange, lang: Lang, w: usize) -> Vec<(Tone, String)> {
+    let mut l = Lines {
+        w: w.max(20),
+        out: Vec::new(),
+    };
+    match &x.stage {
+        Stage::Exported(r) => export_lines(&mut l, x, r, lang),
+        Stage::Imported(results) => import_lines(&mut l, results, &x.round, lang),
+        Stage::Failed(e) => {
+            l.add(
+                Tone::Bad,
+                tr(
+                    lang,
+                    "✗ 无法开始，没有做任何更改",
+                    "✗ Could not start; nothing was changed",
+                ),
+                "",
+            );
+            l.add(
+                Tone::Plain,
+                &sanitize_for_terminal_keep_newlines(e).replace('\n', " "),
+                "  ",
+            );
+        }
+        Stage::Picking | Stage::Running(_) => {}
+    }
+    l.out
+}
+
+fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportProblem>, lang: Lang) {
+    let (unit, round) = match &x.job {
+        Job::Export { unit, round } => (unit.clone(), round.clone()),
+        Job::Import => return,
+    };
+    match r {
+        Ok(s) => {
+            l.add(
+                Tone::Good,
+                tr(
+                    lang,
+                    "✓ 导出完成：写入后已重新读取并校验签名",
+                    "✓ Exported: read back and verified after writing",
+                ),
+                "",
+            );
+            l.blank();
+            let rows: Vec<(&str, &str, String)> = vec![
+                ("文件", "File", clean_path(&s.path)),
+                (
+                    "单位",
+                    "Unit",
+                    match lang {
+                        Lang::Zh => format!(
+                            "{} {} · {} 轮",
+                            clean(&s.under_name),
+                            s.under,
+                            clean(&s.round)
+                        ),
+                        Lang::En => format!(
+                            "{} {} · round {}",
+                            clean(&s.under_name),
+                            s.under,
+                            clean(&s.round)
+                        ),
+                    },
+                ),
+                (
+                    "内容",
+                    "Content",
+                    match lang {
+                        Lang::Zh => format!(
+                            "{} 个村的 {} 条版本 · 审核 {} · 处理 {}",
+                            s.villages, s.revisions, s.reviews, s.resolutions
+                        ),
+                        Lang::En => format!(
+                            "{} revision(s) of {} village(s) · {} review(s) · {} resolution(s)",
+                            s.revisions, s.villages, s.reviews, s.resolutions
+                        ),
+                    },
+                ),
+                ("表单", "Forms", clean(&s.forms.join(", "))),
+                (
+                    "大小",
+                    "Size",
+                    match lang {
+                        Lang::Zh => {
+                            format!("{}（{} 字节）", human_size(s.file_bytes), s.file_bytes)
+                        }
+                        Lang::En => {
+                            format!("{} ({} bytes)", human_size(s.file_bytes), s.file_bytes)
+                        }
+                    },
+                ),
+                ("签名指纹", "Fingerprint", s.fingerprint.clone()),
+            ];
+            let label_w = rows
+                .iter()
+                .map(|(zh, en, _)| width(tr(lang, zh, en)))
+                .max()
+                .unwrap_or(4);
+            let indent = " ".repeat(label_w + 2);
+            for (zh, en, v) in rows {
+                let label = tr(lang, zh, en);
+                let pad = " ".repeat(label_w - width(label));
+                l.add(Tone::Plain, &format!("{label}{pad}  {v}"), &indent);
+            }
+            l.blank();
+            l.add(
+                Tone::Dim,
+                tr(
+                    lang,
+                    "接收方添加信任时，请通过电话核对上面的签名指纹。",
+                    "The receiver checks this fingerprint with you by phone before trusting it.",
+                ),
+                "",
+            );
+            if s.drafts_left_out > 0 {
+                let t = match lang {
+                    Lang::Zh => format!(
+                        "注意：还有 {} 份草稿尚未完成，没有导出。",
+                        s.drafts_left_out
+                    ),
+                    Lang::En => format!(
+                        "Note: {} draft(s) are not finalized and were not exported.",
+                        s.drafts_left_out
+                    ),
+                };
+                l.add(Tone::Warn, &t, "");
+            }
+        }
+        Err(p) => {
+            l.add(
+                Tone::Bad,
+                tr(
+                    lang,
+                    "✗ 导出失败，没有写入文件",
+                    "✗ The export failed; no file was written",
+                ),
+                "",
+            );
+            l.blank();
+            let text = match (p, lang) {
+                (ExportProblem::Nothing { drafts }, Lang::Zh) => format!(
+                    "{} {} 在 {} 轮没有已完成的记录{}。",
+                    clean(&unit.name),
+                    unit.code,
+                    clean(&round),
+                    if *drafts > 0 {
+                        format!("（有 {drafts} 份草稿，需先完成）")
+                    } else {
+                        String::new()
+                    }
+                ),
+                (ExportProblem::Nothing { drafts }, Lang::En) => format!(
+                    "{} {} has no finalized records in round {}{}.",
+                    clean(&unit.name),
+                    unit.code,
+                    clean(&round),
+                    if *drafts > 0 {
+                        format!(" ({drafts} draft(s) must be finalized first)")
+                    } else {
+                        String::new()
+                    }
+                ),
+                (ExportProblem::Other(e), Lang::Zh) => format!("原因：{}", clean(e)),
+                (ExportProblem::Other(e), Lang::En) => format!("Why: {}", clean(e)),
+            };
+            l.add(Tone::Plain, &text, "  ");
+        }
+    }
+}
+
+fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) {
+    let t = Totals::of(results);
+    let head = match lang {
+        Lang::Zh => format!(
+            "导入完成：{} 个文件 · 导入 {} · 已导入过 {} · 拒绝 {}",
+            results.len(),
+            t.imported,
+            t.already,
+            t.refused
+        ),
+        Lang::En => format!(
+            "Import finished: {} file(s) · {} imported · {} already imported · {} refused",
+            results.len(),
+            t.imported,
+            t.already,
+            t.refused
+        ),
+    };
+    l.add(Tone::Title, &head, "");
+    let sums = match lang {
+        Lang::Zh => format!(
+            "记录版本：新增 {} · 更新 {} · 未变 {} · 分叉 {} · 重复 {}",
+            t.new, t.updated, t.unchanged, t.forks, t.duplicates
+        ),
+        Lang::En => format!(
+            "Revisions: {} new · {} updated · {} unchanged · {} fork(s) · {} duplicate(s)",
+            t.new, t.updated, t.unchanged, t.forks, t.duplicates
+        ),
+    };
+    l.add(Tone::Plain, &sums, "");
+    for r in results {
+        l.blank();
+        let name = file_name(&r.path);
+        match &r.outcome {
+            FileOutcome::Imported(s) if s.already_imported => {
+                let t = match lang {
+                    Lang::Zh => format!("= {name}：已导入过，没有任何更改"),
+                    Lang::En => format!("= {name}: already imported; nothing changed"),
+                };
+                l.add(Tone::Dim, &t, "  ");
+                l.add(Tone::Dim, &from_line(s, lang), "  ");
+            }
+            FileOutcome::Imported(s) => {
+                let t = match lang {
+                    Lang::Zh => format!("✓ {name}：已导入（{} 轮）", clean(&s.round)),
+                    Lang::En => format!("✓ {name}: imported (round {})", clean(&s.round)),
+                };
+                l.add(Tone::Good, &t, "  ");
+                l.add(Tone::Plain, &from_line(s, lang), "  ");
+                let counts = match lang {
+                    Lang::Zh => format!(
+                        "  {} 个村：新增 {} · 更新 {} · 未变 {} · 分叉 {} · 重复 {} · 审核 {} · \
+                         处理 {}",
+                        s.villages,
+                        s.revisions_new,
+                        s.revisions_updated,
+                        s.revisions_unchanged,
+                        s.forks,
+                        s.duplicates,
+                        s.reviews_new,
+                        s.resolutions_new
+                    ),
+                    Lang::En => format!(
+                        "  {} village(s): {} new · {} updated · {} unchanged · {} fork(s) · \
+                         {} duplicate(s) · {} review(s) · {} resolution(s)",
+                        s.villages,
+                        s.revisions_new,
+                        s.revisions_updated,
+                        s.revisions_unchanged,
+                        s.forks,
+                        s.duplicates,
+                        s.reviews_new,
+                        s.resolutions_new
+                    ),
+                };
+                l.add(Tone::Plain, &counts, "  ");
+            }
+            FileOutcome::Refused(why) => {
+                let t = match lang {
+                    Lang::Zh => format!("✗ {name}：被拒绝，没有导入任何内容"),
+                    Lang::En => format!("✗ {name}: refused; nothing was imported"),
+                };
+                l.add(Tone::Bad, &t, "  ");
+                match why {
+                    Refusal::UnknownKey {
+                        fingerprint,
+                        command,
+                        claimed_name,
+                        claimed_scope,
+                    } => {
+                        let lead = tr(
+                            lang,
+                            "  签名密钥未被信任，它的指纹是：",
+                            "  Signed by a key this installation does not trust; its fingerprint:",
+                        );
+                        l.add(Tone::Warn, lead, "  ");
+                        l.add(Tone::Title, &format!("    {fingerprint}"), "    ");
+                        let t = match lang {
+                            Lang::Zh => format!(
+                                "  数据包自称来自“{}”，范围 {}。请先打电话与发送人核对指纹，\
+                                 然后在“信任列表”（trust list）界面添加此密钥，或运行：",
+                                clean(claimed_name),
+                                clean(claimed_scope)
+                            ),
+                            Lang::En => format!(
+                                "  The bundle says it comes from \"{}\" for {}. Check the \
+                                 fingerprint with the sender by phone, then add the key on the \
+                                 trust list screen, or run:",
+                                clean(claimed_name),
+                                clean(claimed_scope)
+                            ),
+                        };
+                        l.add(Tone::Warn, &t, "  ");
+                        for line in wrap_command(&clean(command), l.w, "  ") {
+                            l.out.push((Tone::Command, line));
+                        }
+                    }
+                    Refusal::Other(e) => {
+                        let t = match lang {
+                            Lang::Zh => format!("  原因：{}", clean(e)),
+                            Lang::En => format!("  Why: {}", clean(e)),
+                        };
+                        l.add(Tone::Plain, &t, "  ");
+                    }
+                }
+            }
+        }
+    }
+    let mut others: Vec<&str> = results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            FileOutcome::Imported(s) if !s.already_imported && s.round != shown => {
+                Some(s.round.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    if !others.is_empty() {
+        let list = clean(&others.join(", "));
+        let t = match lang {
+            Lang::Zh => format!(
+                "注意：导入的记录属于 {list} 轮，首页显示的是 {} 轮；在首页按 r 切换轮次。",
+                clean(shown)
+            ),
+            Lang::En => format!(
+                "Note: the records imported are of round {list}; home shows round {}. Press r \
+                 on home to switch.",
+                clean(shown)
+            ),
+        };
+        l.blank();
+        l.add(Tone::Warn, &t, "");
+    }
+    if t.forks + t.duplicates > 0 {
+        l.blank();
+        l.add(
+            Tone::Warn,
+            tr(
+                lang,
+                "有分叉或重复的记录等待人工处理：见冲突处理界面，或运行 ruralenv conflicts",
+                "Forks or duplicates await a person: see the conflicts screen, or run \
+                 ruralenv conflicts",
+            ),
+            "",
+        );
+    }
+}
+
+fn from_line(s: &ImportSummary, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "  来自“{}”（密钥 {}，信任范围 {}）",
+            clean(&s.trusted_name),
+            s.fingerprint,
+            clean(&s.trusted_scope)
+        ),
+        Lang::En => format!(
+            "  from \"{}\" (key {}, trusted for {})",
+            clean(&s.trusted_name),
+            s.fingerprint,
+            clean(&s.trusted_scope)
+        ),
+    }
+}
