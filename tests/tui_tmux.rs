@@ -163,3 +163,93 @@ fn values_left_with_tab_or_enter_survive_kill_9() {
     drop(s);
     let _ = tmux_cmd().arg("kill-server").output();
 }
+
+/// The terminal goes away (an SSH connection drops; here the tmux server is killed) while
+/// a value is typed but not yet left: ruralenv keeps the value and exits, rather than
+/// spinning on the dead terminal (crossterm-rs/crossterm#793) with the database open.
+#[test]
+fn a_lost_terminal_keeps_the_typed_value_and_ends_the_process() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed, so the end-to-end terminal test cannot run");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A server of its own: killing it is the lost terminal.
+    let socket = format!("ruralenv-hup-{}", std::process::id());
+    let tm = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .env("LANG", "C.UTF-8")
+            .output()
+            .expect("run tmux")
+    };
+    let cmd = format!(
+        "exec '{BIN}' --data-dir '{}' --surveyor 张三 edit {VILLAGE} --round 2020 --field households",
+        dir.path().display()
+    );
+    assert!(
+        tm(&[
+            "new-session",
+            "-d",
+            "-s",
+            "hup",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &cmd
+        ])
+        .status
+        .success()
+    );
+    let shows = |text: &str| {
+        let t0 = Instant::now();
+        loop {
+            let sc = String::from_utf8_lossy(&tm(&["capture-pane", "-p", "-t", "hup"]).stdout)
+                .into_owned();
+            if sc.contains(text) {
+                return;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(15),
+                "'{text}' never appeared:\n{sc}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    shows("常住户数");
+    tm(&["send-keys", "-t", "hup", "-l", "321"]);
+    shows("› *常住户数");
+    shows("321");
+    let pid =
+        String::from_utf8_lossy(&tm(&["list-panes", "-t", "hup", "-F", "#{pane_pid}"]).stdout)
+            .trim()
+            .to_string();
+    assert!(!pid.is_empty(), "no pane pid");
+    tm(&["kill-server"]);
+    // The process must end by itself (generous: this is about ending at all, not speed).
+    let t0 = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        if t0.elapsed() > Duration::from_secs(20) {
+            let _ = Command::new("kill").args(["-9", &pid]).status();
+            panic!("ruralenv {pid} was still running 20 s after its terminal went away");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "records", "show", VILLAGE, "--round", "2020", "--format", "json",
+        ])
+        .output()
+        .expect("records show");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["records"][0]["values"]["households"], 321, "{doc:#}");
+}

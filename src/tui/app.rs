@@ -105,6 +105,9 @@ pub enum Msg {
     Exchange(ExchangeMsg),
     /// Something to tell the user (already in the UI language).
     Notice(Notice),
+    /// A signal (SIGTERM, SIGHUP, SIGINT) or the loss of the terminal: keep the field
+    /// being typed when its value is valid, and quit without asking.
+    Terminate,
     /// The trust screen's data and the outcome of trusting or untrusting a key.
     Trust(super::trust::TrustMsg),
     /// The conflicts of a round, one opened, a resolution recorded.
@@ -484,6 +487,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             on_key(m, ev)
         }
         Msg::Paste(text) => on_paste(m, &text),
+        Msg::Terminate => quit(m, true),
         Msg::Resize(w, h) => {
             m.size = (w, h);
             Vec::new()

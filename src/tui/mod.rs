@@ -48,6 +48,7 @@ use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
+use std::sync::mpsc;
 use std::time::Duration;
 
 /// How the TUI was asked to start.
@@ -124,9 +125,20 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
         vec![Msg::Resize(size.width, size.height)],
         cmds,
     );
+    let input = spawn_input_thread();
+    let mut result = Ok(());
     loop {
-        terminal.draw(|f| view::draw(&model, f))?;
-        if model.quit || guard.stop.load(Ordering::SeqCst) {
+        if let Err(e) = terminal.draw(|f| view::draw(&model, f)) {
+            // The terminal is gone (a dropped SSH connection): keep what can be kept.
+            pump(&mut model, &mut fx, vec![Msg::Terminate], Vec::new());
+            result = Err(anyhow::Error::from(e).context("the terminal went away"));
+            break;
+        }
+        if model.quit {
+            break;
+        }
+        if guard.stop.load(Ordering::SeqCst) || terminal::hung_up() {
+            pump(&mut model, &mut fx, vec![Msg::Terminate], Vec::new());
             break;
         }
         // What a worker (import, export) sent since the last frame.
@@ -136,19 +148,21 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
         // Wait for input, then take everything that is pending before drawing again;
         // look at the worker more often while one runs (keys still come first).
         let wait = if heard || fx.busy() { 40 } else { 250 };
-        if !event::poll(Duration::from_millis(wait))? {
-            continue;
-        }
+        let first = match input.recv_timeout(Duration::from_millis(wait)) {
+            Ok(ev) => ev,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                pump(&mut model, &mut fx, vec![Msg::Terminate], Vec::new());
+                break;
+            }
+        };
         let mut msgs = Vec::new();
-        loop {
-            match event::read()? {
+        for ev in std::iter::once(first).chain(input.try_iter()) {
+            match ev {
                 Event::Key(k) if k.kind == KeyEventKind::Press => msgs.push(Msg::Key(k)),
                 Event::Paste(s) => msgs.push(Msg::Paste(s)),
                 Event::Resize(w, h) => msgs.push(Msg::Resize(w, h)),
                 _ => {}
-            }
-            if !event::poll(Duration::ZERO)? {
-                break;
             }
         }
         for m in msgs {
@@ -160,5 +174,24 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     }
     drop(terminal);
     drop(guard);
-    Ok(())
+    result
+}
+
+/// Terminal events, read on their own thread. crossterm's `poll` never returns once the
+/// terminal is gone (crossterm-rs/crossterm#793: it re-reads a hung-up tty forever), so
+/// the event loop must not wait inside it: it waits on this channel, with a timeout, and
+/// notices signals and a hung-up terminal itself. The thread ends with the process.
+fn spawn_input_thread() -> mpsc::Receiver<Event> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || {
+            while let Ok(ev) = event::read() {
+                if tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        })
+        .expect("start the terminal input thread");
+    rx
 }

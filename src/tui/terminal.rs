@@ -64,3 +64,16 @@ pub fn restore() {
         let _ = execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show);
     }
 }
+
+/// Has the terminal hung up (the SSH connection or the terminal window closed)? Asks the
+/// kernel about standard input without reading from it.
+pub fn hung_up() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout; poll only writes `revents`.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
