@@ -292,6 +292,9 @@ pub struct Model {
     pub review: Option<ReviewState>,
     pub dashboard: Option<Dashboard>,
     pub trust: Option<super::trust::TrustScreen>,
+    /// The add form's values when the trust screen opens next (from an import refused
+    /// for an unknown key).
+    pub trust_prefill: Option<super::trust::Prefill>,
     pub conflicts: Option<super::conflicts::ConflictsScreen>,
     pub exchange: Option<Exchange>,
     pub first_run: Option<FirstRun>,
@@ -350,6 +353,7 @@ impl Model {
             review: None,
             dashboard: None,
             trust: None,
+            trust_prefill: None,
             conflicts: None,
             exchange: None,
             first_run,

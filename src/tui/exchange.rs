@@ -107,6 +107,8 @@ pub enum ExportProblem {
 pub enum Refusal {
     /// Signed by a key this installation does not trust.
     UnknownKey {
+        /// The signer's public key (hex), to trust it from the summary (`t`).
+        key: String,
         fingerprint: String,
         /// `ruralenv trust add KEY --scope CODE --name NAME`, as the library words it.
         command: String,
@@ -364,10 +366,41 @@ pub fn on_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                 Some(Action::PageDown) => x.scroll = (x.scroll + body).min(max),
                 Some(Action::Back) => close(m),
                 Some(Action::Quit) => return quit(m, false),
+                Some(Action::Trust) => return trust_refused_key(m),
                 _ => {}
             }
             Vec::new()
         }
+    }
+}
+
+/// `t` on an import's outcome: open the trust screen's add form filled in with the first
+/// refused key, and what its bundle claims (scope, name). Saving still goes through the
+/// fingerprint check there.
+fn trust_refused_key(m: &mut Model) -> Vec<Cmd> {
+    let Some(Stage::Imported(results)) = m.exchange.as_ref().map(|x| &x.stage) else {
+        return Vec::new();
+    };
+    let refused = results.iter().find_map(|r| match &r.outcome {
+        FileOutcome::Refused(Refusal::UnknownKey {
+            key,
+            claimed_name,
+            claimed_scope,
+            ..
+        }) => Some(super::trust::Prefill {
+            key: key.clone(),
+            scope: claimed_scope.clone(),
+            name: claimed_name.clone(),
+        }),
+        _ => None,
+    });
+    match refused {
+        Some(p) => {
+            m.exchange = None;
+            m.trust_prefill = Some(p);
+            vec![Cmd::Trust(super::trust::TrustCmd::Load)]
+        }
+        None => Vec::new(),
     }
 }
 
@@ -970,6 +1003,7 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
                         command,
                         claimed_name,
                         claimed_scope,
+                        ..
                     } => {
                         let lead = tr(
                             lang,
@@ -981,14 +1015,15 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
                         let t = match lang {
                             Lang::Zh => format!(
                                 "  数据包自称来自“{}”，范围 {}。请先打电话与发送人核对指纹，\
-                                 然后在“信任列表”（trust list）界面添加此密钥，或运行：",
+                                 然后按 t 在信任列表中添加此密钥（会再次显示指纹供核对），或运行：",
                                 clean(claimed_name),
                                 clean(claimed_scope)
                             ),
                             Lang::En => format!(
                                 "  The bundle says it comes from \"{}\" for {}. Check the \
-                                 fingerprint with the sender by phone, then add the key on the \
-                                 trust list screen, or run:",
+                                 fingerprint with the sender by phone, then press t to add the \
+                                 key to the trust list (its fingerprint is shown again to \
+                                 compare), or run:",
                                 clean(claimed_name),
                                 clean(claimed_scope)
                             ),

@@ -659,6 +659,57 @@ fn an_unknown_key_is_refused_with_its_fingerprint_and_nothing_changes() {
     assert!(shot.lines().any(|l| l.starts_with(&key_line)), "{shot}");
 }
 
+/// From the refusal, `t` opens the trust form filled in with the refused key and what the
+/// bundle claims; the fingerprint check comes next, and after `y` the same file imports.
+#[test]
+fn t_on_a_refused_bundle_trusts_its_key_after_the_fingerprint_check() {
+    let s = setup(false);
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::Zh);
+    send(&mut m, &mut fx, key_char('i'));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    send(&mut m, &mut fx, key(KeyCode::Down));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    finish(&mut m, &mut fx);
+    assert!(matches!(exchange(&m).stage, Stage::Imported(_)));
+    send(&mut m, &mut fx, key_char('t'));
+    assert_eq!(m.screen, Screen::Trust);
+    let add = m
+        .trust
+        .as_ref()
+        .and_then(|t| t.add.as_ref())
+        .expect("add form");
+    assert_eq!(add.key.value(), s.keys[1].public_hex());
+    assert_eq!(add.scope.value(), OTHER_TOWN);
+    assert_eq!(add.name.value(), "王五");
+    // Nothing is trusted before the check.
+    let store = crate::store::Store::open(&s.receiver).unwrap();
+    assert!(store.trusted_keys().unwrap().is_empty());
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    let shot = render(&m, 80, 24);
+    assert!(
+        shot.contains(&s.keys[1].fingerprint().replace(' ', "  ")),
+        "{shot}"
+    );
+    send(&mut m, &mut fx, key_char('y'));
+    let trusted = store.trusted_keys().unwrap();
+    assert_eq!(trusted.len(), 1);
+    assert_eq!(trusted[0].scope, OTHER_TOWN);
+    // The same file now imports.
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key_char('i'));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    send(&mut m, &mut fx, key(KeyCode::Down));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    finish(&mut m, &mut fx);
+    let Stage::Imported(results) = &exchange(&m).stage else {
+        panic!("{:?}", exchange(&m).stage);
+    };
+    assert!(
+        matches!(&results[0].outcome, FileOutcome::Imported(sum) if sum.revisions_new == s.exported[1].revisions),
+        "{results:?}"
+    );
+}
+
 #[test]
 fn quitting_during_a_job_asks_then_quits() {
     for lang in [Lang::Zh, Lang::En] {
@@ -918,6 +969,7 @@ fn import_summary(lang: Lang) -> Model {
         FileResult {
             path: "/media/zhang/KINGSTON/evil\x1b[2J.renv".into(),
             outcome: FileOutcome::Refused(Refusal::UnknownKey {
+                key: "cd".repeat(32),
                 fingerprint: "54321 09876 97531 08642 22110".into(),
                 command: format!(
                     "ruralenv trust add {} --scope 411003002000 --name '新元 街道'",

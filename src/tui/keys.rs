@@ -385,6 +385,7 @@ pub static TABLE: &[Binding] = &[
     b!(Outcome, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
     b!(Outcome, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
     b!(Outcome, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    b!(Outcome, [ch('t')], "t", Trust, "信任被拒绝的密钥（核对指纹后）", "trust the refused key (after comparing)", footer = false, typing = false),
     // Prompt and confirm
     b!(Prompt, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
     b!(Prompt, [k(Esc)], "Esc", Cancel, "取消", "cancel", footer = true, typing = true),

@@ -177,6 +177,15 @@ pub struct Checked {
     pub replaces: Option<(String, String)>,
 }
 
+/// What the add form starts with when the key comes from a refused bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prefill {
+    pub key: String,
+    /// What the bundle claims: the clerk checks it before saving.
+    pub scope: String,
+    pub name: String,
+}
+
 /// The add form.
 #[derive(Debug, Clone, Default)]
 pub struct AddKey {
@@ -356,6 +365,14 @@ pub fn on_msg(m: &mut Model, msg: TrustMsg) -> Vec<Cmd> {
                 m.notice = None;
             }
             m.screen = Screen::Trust;
+            if let (Some(p), Some(t)) = (m.trust_prefill.take(), &mut m.trust) {
+                t.add = Some(AddKey {
+                    key: Input::new(clean(&p.key)),
+                    scope: Input::new(clean(&p.scope)),
+                    name: Input::new(clean(&p.name)),
+                    ..AddKey::default()
+                });
+            }
         }
         TrustMsg::Saved { name, fingerprint } => {
             if let Some(t) = &mut m.trust {

@@ -142,11 +142,13 @@ fn without_path(path: &Path, message: &str) -> String {
 fn refusal(path: &Path, e: &ImportError) -> Refusal {
     match e.kind() {
         ImportErrorKind::UnknownKey {
+            key,
             fingerprint,
             claimed_name,
             claimed_scope,
             ..
         } => Refusal::UnknownKey {
+            key: key.clone(),
             fingerprint: fingerprint.clone(),
             command: e.kind().trust_add_command().unwrap_or_default(),
             claimed_name: claimed_name.clone(),
