@@ -82,6 +82,25 @@ fn key_of(top: &str) -> InstallationKey {
     InstallationKey::from_seed(seed)
 }
 
+/// CPU time (user + system) of the waited-for children so far, in seconds: the difference
+/// across one wait is that child's own CPU time.
+fn children_cpu() -> f64 {
+    cpu_of(libc::RUSAGE_CHILDREN)
+}
+
+/// CPU time (user + system) of this process so far, in seconds.
+fn own_cpu() -> f64 {
+    cpu_of(libc::RUSAGE_SELF)
+}
+
+fn cpu_of(who: libc::c_int) -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(who, &mut u) };
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
 /// Peak resident memory of this process so far, in KiB.
 fn vmhwm_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -131,7 +150,7 @@ fn bundle_files(dir: &Path) -> Vec<PathBuf> {
 
 /// `--import-child TEMPLATE BUNDLES DEST N [one-by-one]`: import the first N bundles into
 /// a copy of the template database as `ruralenv import FILE…` does (or one commit per
-/// bundle), print "bundles revisions seconds peak_kib setup_peak_kib".
+/// bundle), print "bundles revisions seconds peak_kib setup_peak_kib cpu_seconds".
 fn child(args: &[String]) {
     let files = bundle_files(Path::new(&args[1]));
     let n: usize = args[3].parse().unwrap();
@@ -141,6 +160,7 @@ fn child(args: &[String]) {
     let setup_peak = vmhwm_kib();
     let reset = reset_vmhwm();
     let started = Instant::now();
+    let cpu = own_cpu();
     let mut revisions = 0;
     let files: Vec<PathBuf> = files.into_iter().take(n).collect();
     if args.get(4).map(String::as_str) == Some("one-by-one") {
@@ -155,8 +175,9 @@ fn child(args: &[String]) {
         });
     }
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = own_cpu() - cpu;
     println!(
-        "{} {revisions} {seconds:.3} {} {}",
+        "{} {revisions} {seconds:.3} {} {} {cpu:.3}",
         n.min(files.len()),
         if reset { vmhwm_kib() } else { 0 },
         setup_peak
@@ -327,7 +348,7 @@ fn bench(label: &str, reg_path: &Path) {
     drop(reg);
     let csv_mb = std::fs::metadata(&csv_path).unwrap().len() as f64 / 1e6;
 
-    let floor = |i: usize| -> f64 {
+    let floor = |i: usize| -> (f64, f64) {
         let db = work_dir.as_path().join(format!("floor{i}.db"));
         let script = format!(
             "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n\
@@ -341,6 +362,7 @@ fn bench(label: &str, reg_path: &Path) {
             csv_path.display()
         );
         let started = Instant::now();
+        let cpu = children_cpu();
         let mut child = Command::new("sqlite3")
             .arg(&db)
             .stdin(Stdio::piped())
@@ -356,13 +378,14 @@ fn bench(label: &str, reg_path: &Path) {
             .unwrap();
         assert!(child.wait().unwrap().success());
         let seconds = started.elapsed().as_secs_f64();
+        let cpu = children_cpu() - cpu;
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
         }
-        seconds
+        (seconds, cpu)
     };
 
-    let run_as = |n: usize, i: usize, mode: &str| -> (usize, u64, f64, u64, u64) {
+    let run_as = |n: usize, i: usize, mode: &str| -> Run {
         let dest = work_dir.as_path().join(format!("import{n}-{i}"));
         let out = Command::new(std::env::current_exe().unwrap())
             .arg("--import-child")
@@ -381,13 +404,14 @@ fn bench(label: &str, reg_path: &Path) {
         let text = String::from_utf8(out.stdout).unwrap();
         let f: Vec<&str> = text.split_whitespace().collect();
         let _ = std::fs::remove_dir_all(&dest);
-        (
-            f[0].parse().unwrap(),
-            f[1].parse().unwrap(),
-            f[2].parse().unwrap(),
-            f[3].parse().unwrap(),
-            f[4].parse().unwrap(),
-        )
+        Run {
+            bundles: f[0].parse().unwrap(),
+            revisions: f[1].parse().unwrap(),
+            seconds: f[2].parse().unwrap(),
+            peak_mib: f[3].parse::<f64>().unwrap() / 1024.0,
+            setup_peak_mib: f[4].parse::<f64>().unwrap() / 1024.0,
+            cpu: f[5].parse().unwrap(),
+        }
     };
 
     let run = |n: usize, i: usize| run_as(n, i, "batched");
@@ -399,42 +423,51 @@ fn bench(label: &str, reg_path: &Path) {
         bytes as f64 / 1e6,
         tops.len()
     );
-    println!("| run | bundles | revisions | seconds | peak RSS during import (MiB) |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!("| run | bundles | revisions | wall s | CPU s | peak RSS during import (MiB) |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    let row = |what: &str, r: &Run| {
+        println!(
+            "| {what} | {} | {} | {:.2} | {:.2} | {:.1} (setup peak {:.1}) |",
+            r.bundles, r.revisions, r.seconds, r.cpu, r.peak_mib, r.setup_peak_mib
+        );
+    };
     for n in [all / 4, all / 2] {
-        let (b, r, s, peak, _) = run(n, 0);
-        println!(
-            "| ruralenv import | {b} | {r} | {s:.2} | {:.1} |",
-            peak as f64 / 1024.0
-        );
+        row("ruralenv import", &run(n, 0));
     }
-    let mut ours = Vec::new();
-    let mut floors = Vec::new();
-    // Interleaved, so both see the same machine load.
+    let mut wall_ratios = Vec::new();
+    let mut cpu_ratios = Vec::new();
+    // Interleaved, so that each pair sees the same machine load.
     for i in 0..runs {
-        let (b, r, s, peak, setup) = run(all, i);
+        let r = run(all, i);
+        row("ruralenv import", &r);
+        let (f, fcpu) = floor(i);
         println!(
-            "| ruralenv import | {b} | {r} | {s:.2} | {:.1} (setup peak {:.1}) |",
-            peak as f64 / 1024.0,
-            setup as f64 / 1024.0
+            "| sqlite3 .import (floor) | - | {} | {f:.2} | {fcpu:.2} | - |",
+            r.revisions
         );
-        ours.push(s);
-        let f = floor(i);
-        println!("| sqlite3 .import (floor) | - | {r} | {f:.2} | - |");
-        floors.push(f);
+        wall_ratios.push(r.seconds / f);
+        cpu_ratios.push(r.cpu / fcpu);
     }
     if one_by_one {
-        let (b, r, s, peak, _) = run_as(all, 9, "one-by-one");
-        println!(
-            "| ruralenv, one commit per bundle | {b} | {r} | {s:.2} | {:.1} |",
-            peak as f64 / 1024.0
-        );
+        row("ruralenv, one commit per bundle", &run_as(all, 9, "one-by-one"));
     }
-    ours.sort_by(f64::total_cmp);
-    floors.sort_by(f64::total_cmp);
-    let (o, f) = (ours[ours.len() / 2], floors[floors.len() / 2]);
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
     println!(
-        "{label} median: ruralenv {o:.2} s, sqlite3 {f:.2} s, ratio {:.1}× (budget: within 10×)",
-        o / f
+        "{label}: ruralenv against the floor, median of {runs} interleaved pairs: {:.1}× wall, {:.1}× CPU (budget: within 10×)",
+        median(&mut wall_ratios),
+        median(&mut cpu_ratios)
     );
+}
+
+/// One import run, as the child reports it.
+struct Run {
+    bundles: usize,
+    revisions: u64,
+    seconds: f64,
+    peak_mib: f64,
+    setup_peak_mib: f64,
+    cpu: f64,
 }
