@@ -449,7 +449,10 @@ fn bench(label: &str, reg_path: &Path) {
         cpu_ratios.push(r.cpu / fcpu);
     }
     if one_by_one {
-        row("ruralenv, one commit per bundle", &run_as(all, 9, "one-by-one"));
+        row(
+            "ruralenv, one commit per bundle",
+            &run_as(all, 9, "one-by-one"),
+        );
     }
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);

@@ -143,8 +143,10 @@ impl VerifiedBundle {
         self.payload_bytes
     }
 
-    /// The facts in order. Every one of them was already decoded once by [`open_bundle`],
-    /// so an error here would mean memory corruption; it is still an error, not a panic.
+    /// The facts in order, decoded. [`open_bundle`] checked that every one is well-formed
+    /// JSON within the caps; a number beyond what JSON can hold here (`1e400`) is found
+    /// only now, as an error, never a panic: read them inside the transaction that stores
+    /// them, so such an error keeps the whole bundle out.
     pub fn facts(&self) -> Facts<'_> {
         Facts::new(
             &self.path,
@@ -585,9 +587,14 @@ fn verify_bytes(
     })?;
     validate_manifest(&manifest, true).map_err(err)?;
 
-    // (6) One full pass over the payload: every fact decodes, count and checksum agree.
+    // (6) One full pass over the payload: every fact is well-formed JSON within the caps,
+    // count and checksum agree. This pass checks syntax only (`IgnoredAny` builds
+    // nothing); the facts are decoded when they are applied, inside the importer's
+    // savepoint, so a fact that is valid JSON but not a valid fact still refuses the
+    // whole bundle.
     let payload_start = HEADER_LEN + manifest_end;
     let mut facts = Facts::new(path, &bytes[payload_start..signed_end], *limits, true);
+    facts.syntax_only = true;
     let mut found_facts = 0u64;
     for fact in &mut facts {
         fact?;
@@ -682,6 +689,8 @@ pub struct Facts<'a> {
     facts: u64,
     total_out: u64,
     hasher: Option<Sha256>,
+    /// Check each line's JSON syntax without building it (yields `Value::Null`).
+    syntax_only: bool,
     stream_ended: bool,
     done: bool,
 }
@@ -702,6 +711,7 @@ impl<'a> Facts<'a> {
             facts: 0,
             total_out: 0,
             hasher: hash.then(Sha256::new),
+            syntax_only: false,
             stream_ended: false,
             done: false,
         }
@@ -773,17 +783,26 @@ impl<'a> Facts<'a> {
     }
 }
 
-fn parse_fact(fact: u64, line: &[u8]) -> Result<serde_json::Value, BundleErrorKind> {
+fn parse_fact(
+    fact: u64,
+    line: &[u8],
+    syntax_only: bool,
+) -> Result<serde_json::Value, BundleErrorKind> {
     if line.is_empty() {
         return Err(Kind::BadFact {
             fact,
             reason: "empty line".into(),
         });
     }
-    serde_json::from_slice(line).map_err(|e| Kind::BadFact {
+    let bad = |e: serde_json::Error| Kind::BadFact {
         fact,
         reason: e.to_string(),
-    })
+    };
+    if syntax_only {
+        serde_json::from_slice::<serde::de::IgnoredAny>(line).map_err(bad)?;
+        return Ok(serde_json::Value::Null);
+    }
+    serde_json::from_slice(line).map_err(bad)
 }
 
 impl Iterator for Facts<'_> {
@@ -814,10 +833,10 @@ impl Iterator for Facts<'_> {
                 let start = self.out_pos;
                 self.out_pos += at + 1;
                 let parsed = if self.line.is_empty() {
-                    parse_fact(fact, &self.out[start..start + at])
+                    parse_fact(fact, &self.out[start..start + at], self.syntax_only)
                 } else {
                     self.line.extend_from_slice(&self.out[start..start + at]);
-                    let parsed = parse_fact(fact, &self.line);
+                    let parsed = parse_fact(fact, &self.line, self.syntax_only);
                     self.line.clear();
                     parsed
                 };
@@ -1368,7 +1387,6 @@ mod tests {
             (b"{\"a\":1}\n{\"b\":2}", 2),
             (b"{\"a\":1} {\"b\":2}\n", 1),
             (b"\xff\xfe\n", 1),
-            (b"[1e400]\n", 1),
         ] {
             let err = verify(signed_payload(payload, facts)).unwrap_err();
             assert!(
@@ -1376,9 +1394,17 @@ mod tests {
                 "{payload:?}: {err}"
             );
         }
+        // Well-formed JSON that cannot be held (the verifying pass checks syntax only):
+        // the bundle opens, and reading its facts ends in an error naming the fact.
+        let huge = verify(signed_payload(b"{\"a\":1}\n[1e400]\n", 2)).unwrap();
+        let read: Vec<_> = huge.facts().collect();
+        assert!(read[0].is_ok());
+        let err = read[1].as_ref().unwrap_err();
+        assert!(matches!(err.kind, Kind::BadFact { fact: 2, .. }), "{err}");
         let deep = format!("{}{}\n", "[".repeat(10_000), "]".repeat(10_000));
-        let err = verify(signed_payload(deep.as_bytes(), 1)).unwrap_err();
-        assert!(matches!(err.kind, Kind::BadFact { .. }), "{err}");
+        let deep = verify(signed_payload(deep.as_bytes(), 1)).unwrap();
+        let err = deep.facts().next().unwrap().unwrap_err();
+        assert!(matches!(err.kind, Kind::BadFact { fact: 1, .. }), "{err}");
 
         // The compressed stream itself.
         let mut m = manifest();
