@@ -434,12 +434,19 @@ pub fn only_differences(rows: Vec<CompareRow>) -> Vec<CompareRow> {
 pub fn on_msg(m: &mut Model, msg: ConflictsMsg) -> Vec<Cmd> {
     match msg {
         ConflictsMsg::Loaded { round, list } => {
-            let cursor = m
-                .conflicts
-                .as_ref()
-                .filter(|c| c.round == round)
-                .map(|c| c.cursor.min(list.len().saturating_sub(1)))
-                .unwrap_or(0);
+            // Opened from home on a village that has a conflict: start on that village.
+            let from_home = (m.screen == Screen::Home)
+                .then(|| m.home.selected())
+                .flatten()
+                .map(|i| m.home.tree.units[i].code.clone())
+                .and_then(|code| list.iter().position(|c| c.village_code == code));
+            let cursor = from_home.unwrap_or_else(|| {
+                m.conflicts
+                    .as_ref()
+                    .filter(|c| c.round == round)
+                    .map(|c| c.cursor.min(list.len().saturating_sub(1)))
+                    .unwrap_or(0)
+            });
             let open = m.conflicts.as_mut().and_then(|c| c.open.take());
             // A conflict left open stays open only while it is still in the list.
             let open = open.filter(|o| {

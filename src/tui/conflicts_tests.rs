@@ -217,6 +217,18 @@ fn c_lists_the_conflicts_and_enter_opens_one() {
         Some(VILLAGE.to_string()),
         "home shows the village left"
     );
+    // `c` again with the cursor on that village starts the list on it (not on the first).
+    assert!(m.conflicts.is_none());
+    press(&mut m, KeyCode::Char('c'));
+    update(
+        &mut m,
+        Msg::Conflicts(ConflictsMsg::Loaded {
+            round: "2020".into(),
+            list: list(),
+        }),
+    );
+    let c = m.conflicts.as_ref().unwrap();
+    assert_eq!(c.list[c.cursor].village_code, VILLAGE);
 }
 
 #[test]
