@@ -430,6 +430,69 @@ pub enum ImportErrorKind {
 }
 
 impl ImportErrorKind {
+    /// Why the bundle was refused, in Chinese and without the file's name (the TUI shows
+    /// the file on its own line). A fact's reason, written for whoever made the bundle,
+    /// stays in English.
+    pub fn zh(&self) -> String {
+        match self {
+            ImportErrorKind::Bundle(e) => format!("{}；没有导入任何内容", e.kind.zh()),
+            ImportErrorKind::UnknownKey {
+                fingerprint,
+                claimed_name,
+                claimed_scope,
+                ..
+            } => format!(
+                "签名密钥未被信任（指纹 {fingerprint}）；数据包自称来自“{claimed_name}”，范围 \
+                 {claimed_scope}。没有导入任何内容"
+            ),
+            ImportErrorKind::OutOfScope {
+                fingerprint,
+                trusted_name,
+                scope,
+                scope_name,
+                village,
+                ..
+            } => format!(
+                "包含村 {village}，不在“{trusted_name}”（指纹 {fingerprint}）被信任的范围 \
+                 {scope} {scope_name} 之内；整个数据包被拒绝，没有导入任何内容。如果发送人确实\
+                 负责该村，请在信任列表中把此密钥的范围改为更大的单位"
+            ),
+            ImportErrorKind::ReusedId {
+                bundle_id, other, ..
+            } => format!(
+                "数据包 {bundle_id} 已经从另一个密钥（{other}）导入过；这一份是伪造的或由有误的软件\
+                 制作，已拒绝"
+            ),
+            ImportErrorKind::Fact {
+                fact,
+                village,
+                field,
+                reason,
+                ..
+            } => {
+                let mut at = Vec::new();
+                if let Some(n) = fact {
+                    at.push(format!("第 {n} 条数据"));
+                }
+                if let Some(v) = village {
+                    at.push(format!("村 {v}"));
+                }
+                if let Some(f) = field {
+                    at.push(format!("字段 {f}"));
+                }
+                let at = if at.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}：", at.join("，"))
+                };
+                format!("{at}{reason}；整个数据包被拒绝，没有导入任何内容")
+            }
+            ImportErrorKind::Store { source, .. } => {
+                format!("数据库出错：{source}；没有导入任何内容")
+            }
+        }
+    }
+
     /// For a key this installation does not trust: the command that would trust it, as
     /// the message words it (the TUI shows it on its own line, to copy).
     pub fn trust_add_command(&self) -> Option<String> {

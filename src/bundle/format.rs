@@ -259,6 +259,81 @@ pub enum BundleErrorKind {
 
 use BundleErrorKind as Kind;
 
+impl BundleErrorKind {
+    /// The same message in Chinese, for the TUI (the `Display` text is English). Details
+    /// that only a developer can act on (a decoder's own words) stay as they are.
+    pub fn zh(&self) -> String {
+        match self {
+            Kind::Io { action, source } => format!("无法{}：{source}", io_action_zh(action)),
+            Kind::NotAFile => "这不是文件（是文件夹或设备）".into(),
+            Kind::FileTooLarge { size, max } => {
+                format!("文件太大，不是数据包（{size} 字节，上限 {max}）")
+            }
+            Kind::FileTooSmall { size } => {
+                format!("文件太短（{size} 字节）：不完整，或者不是 ruralenv 数据包")
+            }
+            Kind::WrongMagic => "这不是 ruralenv 数据包（文件开头不是 RENVBNDL）".into(),
+            Kind::NewerFormat { version } => {
+                format!("由更新版本的 ruralenv 制作（格式 {version}）：请先升级 ruralenv")
+            }
+            Kind::UnknownFormat { version } => format!("未知的数据包格式 {version}：文件已损坏"),
+            Kind::Truncated { expected, found } => format!(
+                "文件不完整（应有 {expected} 字节，只有 {found}）：可能拷贝未完成或 U 盘拔出过早，请重新拷贝"
+            ),
+            Kind::TrailingBytes { expected, found } => format!(
+                "文件末尾多出数据（应有 {expected} 字节，实有 {found}）：文件已损坏或被改动"
+            ),
+            Kind::ImpossibleLength => "文件已损坏：文件头中的长度不可能成立".into(),
+            Kind::BadSignerKey => "文件中记录的签名密钥无效：文件已损坏或是伪造的".into(),
+            Kind::BadSignature => {
+                "签名不符：文件在签名之后被改动过，或已损坏。请向发送人重新要一份".into()
+            }
+            Kind::ManifestTooLarge { size, max } => {
+                format!("清单太大（{size} 字节，上限 {max}）：制作数据包的软件有误")
+            }
+            Kind::BadManifest { reason } => {
+                format!("清单无效（{reason}）：制作数据包的软件有误")
+            }
+            Kind::PayloadTooLarge { max } => format!(
+                "数据解压后超过 {max} 字节，拒绝解压（可能是压缩炸弹，或导出范围太大：请按较小的单位导出）"
+            ),
+            Kind::FactTooLong { fact, max } => {
+                format!("第 {fact} 条数据超过 {max} 字节，拒绝（制作数据包的软件有误）")
+            }
+            Kind::TooManyFacts { max } => {
+                format!("数据包中的数据超过 {max} 条，拒绝（请按较小的单位导出）")
+            }
+            Kind::BadPayload { reason } => {
+                format!("压缩数据已损坏（{reason}）：制作数据包的软件有误")
+            }
+            Kind::BadFact { fact, reason } => {
+                format!("第 {fact} 条数据不是有效的 JSON（{reason}）：制作数据包的软件有误")
+            }
+            Kind::PayloadHashMismatch => "数据与清单中的校验和不符：制作数据包的软件有误".into(),
+            Kind::FactCountMismatch { declared, found } => {
+                format!("清单写明 {declared} 条数据，实际有 {found} 条：制作数据包的软件有误")
+            }
+            Kind::CannotExport { reason } => format!("无法写出数据包：{reason}"),
+            Kind::ReadBackFailed { reason } => format!(
+                "数据包已写出，但读回校验失败（{reason}）：磁盘或 U 盘可能有问题，文件已删除。请重试或换一个 U 盘"
+            ),
+        }
+    }
+}
+
+fn io_action_zh(action: &str) -> &str {
+    match action {
+        "open it" => "打开文件",
+        "read its size" => "读取文件大小",
+        "read it" => "读取文件",
+        "create a temporary file next to it" => "在目标文件夹中创建临时文件",
+        "write it" => "写入文件",
+        "move it into place" => "把文件改名就位",
+        "flush its folder to disk" => "把文件夹写回磁盘",
+        _ => "读写文件",
+    }
+}
+
 /// Writes a signed bundle to `path` atomically: the facts are streamed through the
 /// compressor (the uncompressed payload is never held in memory), the file is assembled and
 /// signed in memory, written to a temporary file in the same directory, fsynced, renamed
@@ -1355,6 +1430,38 @@ mod tests {
         let nowhere = dir.path().join("no/such/folder/out.renv");
         let err = write_bundle(&nowhere, &key(1), manifest(), sample_facts()).unwrap_err();
         assert!(matches!(err.kind, Kind::Io { .. }), "{err}");
+    }
+
+    #[test]
+    fn every_refusal_has_chinese_words() {
+        let kinds = [
+            Kind::WrongMagic,
+            Kind::BadSignature,
+            Kind::Truncated {
+                expected: 100,
+                found: 40,
+            },
+            Kind::Io {
+                action: "open it",
+                source: io::Error::from(io::ErrorKind::NotFound),
+            },
+            Kind::ReadBackFailed {
+                reason: "short read".into(),
+            },
+        ];
+        for k in &kinds {
+            let zh = k.zh();
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{k}: {zh}"
+            );
+        }
+        assert!(kinds[2].zh().contains("100") && kinds[2].zh().contains("40"));
+        assert!(
+            kinds[3].zh().starts_with("无法打开文件"),
+            "{}",
+            kinds[3].zh()
+        );
     }
 
     #[test]

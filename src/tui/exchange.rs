@@ -98,8 +98,8 @@ impl JobProgress {
 pub enum ExportProblem {
     /// No finalized record under the unit for the round.
     Nothing { drafts: u64 },
-    /// The library's own words (escaped).
-    Other(String),
+    /// The library's own words (escaped): English, and Chinese.
+    Other { en: String, zh: String },
 }
 
 /// Why a bundle was refused.
@@ -115,8 +115,8 @@ pub enum Refusal {
         claimed_name: String,
         claimed_scope: String,
     },
-    /// Anything else, in the library's words (file name left out).
-    Other(String),
+    /// Anything else, in the library's words (file name left out): English, and Chinese.
+    Other { en: String, zh: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -906,8 +906,8 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
                         String::new()
                     }
                 ),
-                (ExportProblem::Other(e), Lang::Zh) => format!("原因：{}", clean(e)),
-                (ExportProblem::Other(e), Lang::En) => format!("Why: {}", clean(e)),
+                (ExportProblem::Other { zh, .. }, Lang::Zh) => format!("原因：{}", clean(zh)),
+                (ExportProblem::Other { en, .. }, Lang::En) => format!("Why: {}", clean(en)),
             };
             l.add(Tone::Plain, &text, "  ");
         }
@@ -1033,10 +1033,10 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
                             l.out.push((Tone::Command, line));
                         }
                     }
-                    Refusal::Other(e) => {
+                    Refusal::Other { en, zh } => {
                         let t = match lang {
-                            Lang::Zh => format!("  原因：{}", clean(e)),
-                            Lang::En => format!("  Why: {}", clean(e)),
+                            Lang::Zh => format!("  原因：{}", clean(zh)),
+                            Lang::En => format!("  Why: {}", clean(en)),
                         };
                         l.add(Tone::Plain, &t, "  ");
                     }

@@ -710,6 +710,34 @@ fn t_on_a_refused_bundle_trusts_its_key_after_the_fingerprint_check() {
     );
 }
 
+/// A damaged file (a copy cut short on a USB stick) is refused in the user's language.
+#[test]
+fn a_truncated_bundle_is_refused_in_chinese() {
+    let s = setup(true);
+    let bytes = std::fs::read(&s.paths[1]).unwrap();
+    let cut = s.bundles.join("c-cut.renv");
+    std::fs::write(&cut, &bytes[..bytes.len() - 100]).unwrap();
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::Zh);
+    send(&mut m, &mut fx, key_char('i'));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    send(&mut m, &mut fx, key(KeyCode::End));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    finish(&mut m, &mut fx);
+    let Stage::Imported(results) = &exchange(&m).stage else {
+        panic!("{:?}", exchange(&m).stage);
+    };
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].path, cut);
+    let FileOutcome::Refused(Refusal::Other { en, zh }) = &results[0].outcome else {
+        panic!("{results:?}");
+    };
+    assert!(en.contains("truncated"), "{en}");
+    assert!(zh.contains("文件不完整"), "{zh}");
+    let shot = render(&m, 80, 24);
+    assert!(shot.contains("原因：文件不完整"), "{shot}");
+    assert!(m.home.statuses.is_empty(), "nothing was imported");
+}
+
 #[test]
 fn quitting_during_a_job_asks_then_quits() {
     for lang in [Lang::Zh, Lang::En] {

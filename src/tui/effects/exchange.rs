@@ -154,7 +154,10 @@ fn refusal(path: &Path, e: &ImportError) -> Refusal {
             claimed_name: claimed_name.clone(),
             claimed_scope: claimed_scope.clone(),
         },
-        _ => Refusal::Other(without_path(path, &e.to_string().replace('\n', " "))),
+        kind => Refusal::Other {
+            en: without_path(path, &e.to_string().replace('\n', " ")),
+            zh: kind.zh().replace('\n', " "),
+        },
     }
 }
 
@@ -322,7 +325,14 @@ impl Effects {
             });
             let result = result.map_err(|e| match e {
                 ExportError::Nothing { drafts, .. } => ExportProblem::Nothing { drafts },
-                e => ExportProblem::Other(without_path(&out, &e.to_string())),
+                e => ExportProblem::Other {
+                    en: without_path(&out, &e.to_string()),
+                    zh: match &e {
+                        ExportError::Bundle(b) => b.kind.zh(),
+                        ExportError::Store(s) => format!("无法读取数据库：{s}"),
+                        other => other.to_string(),
+                    },
+                },
             });
             send(&tx, ExchangeMsg::Exported(result));
         });
