@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_ruralenv");
 const TOWN: &str = "411003003000";
 
-/// A tmux server of this test's own (`-L`), so no one else's sessions are touched.
+/// A tmux server of this test binary's own (`-L`), so no one else's sessions are touched.
+/// Its tests run in parallel on it, so none kills the server: each session is killed when
+/// dropped, and the server ends with its last session.
 fn socket() -> String {
     format!("ruralenv-exch-e2e-{}", std::process::id())
 }
@@ -157,5 +159,120 @@ fn export_on_one_screen_import_on_another() {
     assert!(sc.contains("在册村"), "{sc}");
     key(&s, "q");
     drop(s);
-    let _ = tmux_cmd().arg("kill-server").output();
+}
+
+/// The township clerk's day on the screens: trust a second surveyor's key (compare the
+/// fingerprint, `y`), import that surveyor's bundle, which duplicates villages already
+/// here, and keep one version of the first duplicated village; the choice is a stored
+/// resolution and the village leaves the list of conflicts.
+#[test]
+fn trust_import_and_resolve_a_duplicate_on_the_screens() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed, so the end-to-end terminal test cannot run");
+        return;
+    }
+    let first = tempfile::tempdir().expect("tempdir");
+    let second = tempfile::tempdir().expect("tempdir");
+    let town = tempfile::tempdir().expect("tempdir");
+    let usb = tempfile::tempdir().expect("tempdir");
+    run(
+        &["demo", "--under", TOWN, "--round", "2020", "--seed", "1"],
+        first.path(),
+    );
+    run(
+        &["demo", "--under", TOWN, "--round", "2020", "--seed", "2"],
+        second.path(),
+    );
+    let bundle_a = usb.path().join("a.renv");
+    let bundle_b = usb.path().join("b.renv");
+    for (dir, out) in [(first.path(), &bundle_a), (second.path(), &bundle_b)] {
+        let out = out.to_string_lossy().into_owned();
+        run(
+            &["export", "--under", TOWN, "--round", "2020", "--out", &out],
+            dir,
+        );
+    }
+    let key_of = |dir: &Path| {
+        let shown = run(&["key", "show"], dir);
+        let mut lines = shown.lines();
+        (
+            lines.next().expect("key").to_string(),
+            lines.next().expect("fingerprint").to_string(),
+        )
+    };
+    let (key_a, _) = key_of(first.path());
+    let (key_b, fingerprint_b) = key_of(second.path());
+    run(
+        &["trust", "add", &key_a, "--scope", TOWN, "--name", "张三"],
+        town.path(),
+    );
+    run(&["import", &bundle_a.to_string_lossy()], town.path());
+
+    // Not a prefix of another test's session name: tmux matches `-t` by prefix too.
+    let name = format!("town-{}", std::process::id());
+    let s = start(&name, town.path(), usb.path());
+    wait_for(&s, "在册村");
+    // Trust the second surveyor through the trust screen.
+    key(&s, "t");
+    wait_for(&s, "本机指纹");
+    key(&s, "a");
+    tmux(&["send-keys", "-t", &s.0, "-l", &key_b]);
+    key(&s, "Tab");
+    tmux(&["send-keys", "-t", &s.0, "-l", TOWN]);
+    key(&s, "Tab");
+    tmux(&["send-keys", "-t", &s.0, "-l", "李四"]);
+    key(&s, "Enter");
+    let sc = wait_for(&s, "核对指纹");
+    let digits: String = fingerprint_b
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("  ");
+    assert!(
+        sc.contains(&digits),
+        "fingerprint {fingerprint_b} not shown:\n{sc}"
+    );
+    key(&s, "y");
+    wait_for(&s, "已信任 2 个密钥");
+    key(&s, "Escape");
+    wait_for(&s, "在册村");
+    // Import the second surveyor's bundle.
+    key(&s, "i");
+    wait_for(&s, "导入数据包");
+    key(&s, "G");
+    key(&s, "Enter");
+    wait_for(&s, "b.renv");
+    key(&s, "G");
+    key(&s, "Enter");
+    let sc = wait_for(&s, "导入完成");
+    assert!(sc.contains("来自“李四”"), "{sc}");
+    key(&s, "Escape");
+    wait_for(&s, "在册村");
+    let before: serde_json::Value = serde_json::from_str(&run(
+        &["conflicts", "--round", "2020", "--format", "json"],
+        town.path(),
+    ))
+    .expect("json");
+    let before = before["conflicts"].as_array().expect("a list").len();
+    assert!(before > 0, "the two surveyors' records should duplicate");
+    // Keep the right-hand version of the first duplicated village.
+    key(&s, "c");
+    wait_for(&s, "待人工选择");
+    key(&s, "Enter");
+    wait_for(&s, "以此为准");
+    key(&s, "Right");
+    key(&s, "Enter");
+    wait_for(&s, "y 确定");
+    key(&s, "y");
+    wait_for(&s, "已解决");
+    key(&s, "q");
+    drop(s);
+    let after: serde_json::Value = serde_json::from_str(&run(
+        &["conflicts", "--round", "2020", "--format", "json"],
+        town.path(),
+    ))
+    .expect("json");
+    assert_eq!(
+        after["conflicts"].as_array().expect("a list").len(),
+        before - 1
+    );
 }
