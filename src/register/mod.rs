@@ -138,6 +138,7 @@ impl Register {
         };
         let c_scope = col("in_scope");
         let mut divisions = Vec::new();
+        let mut repeats = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             let line = i + 2;
             let rec = rec.map_err(|e| err(line, "-", format!("bad CSV row: {e}")))?;
@@ -176,7 +177,8 @@ impl Register {
                 // The NBS tables repeat a unit without lower levels as its own child
                 // (东莞市 as city and county, 金门县 as county, township and village),
                 // each repeat with `parent_code` = `code`. The repeat adds no unit: the
-                // first row stands, the repeats are left out.
+                // row with a real parent stands, the repeats are left out.
+                repeats.push((line, code.to_string()));
                 continue;
             }
             let in_scope = match c_scope.map(get).unwrap_or("") {
@@ -207,6 +209,17 @@ impl Register {
         for (i, (line, d)) in divisions.iter().enumerate() {
             if index.insert(d.code.clone(), i).is_some() {
                 return Err(err(*line, "code", format!("duplicate code {}", d.code)));
+            }
+        }
+        for (line, code) in &repeats {
+            if !index.contains_key(code) {
+                return Err(err(
+                    *line,
+                    "parent_code",
+                    format!(
+                        "{code} is its own parent and is on no other row; give it its real parent"
+                    ),
+                ));
             }
         }
         for (line, d) in &divisions {
@@ -326,6 +339,10 @@ mod tests {
         // A real duplicate (another parent) is still refused.
         let bad = format!("{text}441900003201,重复,441900003000,village,\n");
         assert!(Register::parse("china.csv", &bad).is_err());
+        // A unit that is only ever its own parent is an error, not silently dropped.
+        let bad = format!("{text}441900004000,孤立街道,441900004000,township,\n");
+        let e = Register::parse("china.csv", &bad).unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (10, "parent_code"), "{e}");
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
         vec![Msg::Resize(size.width, size.height)],
         cmds,
     );
-    let input = spawn_input_thread();
+    let input = spawn_input_thread()?;
     let mut result = Ok(());
     loop {
         if let Err(e) = terminal.draw(|f| view::draw(&model, f)) {
@@ -181,7 +181,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
 /// terminal is gone (crossterm-rs/crossterm#793: it re-reads a hung-up tty forever), so
 /// the event loop must not wait inside it: it waits on this channel, with a timeout, and
 /// notices signals and a hung-up terminal itself. The thread ends with the process.
-fn spawn_input_thread() -> mpsc::Receiver<Event> {
+fn spawn_input_thread() -> std::io::Result<mpsc::Receiver<Event>> {
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("terminal-input".into())
@@ -191,7 +191,6 @@ fn spawn_input_thread() -> mpsc::Receiver<Event> {
                     break;
                 }
             }
-        })
-        .expect("start the terminal input thread");
-    rx
+        })?;
+    Ok(rx)
 }
