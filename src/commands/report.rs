@@ -24,30 +24,27 @@ pub fn report(
         Some(c) => vec![division_arg(&store, c)?],
         None => store.roots()?,
     };
-    if tops.is_empty() {
+    let Some((first, rest)) = tops.split_first() else {
         bail!(
             "the register is empty: load one with `ruralenv demo --register FILE` or put it under forms/divisions/"
         );
-    }
+    };
     let depth = match level {
         Some(LevelArg::Village) => Depth::Villages,
         _ => Depth::Townships,
     };
-    let mut report = None;
-    for unit in &tops {
+    let part = |unit: &crate::store::DivisionRow| -> anyhow::Result<_> {
         let mut part = rollup(&store, &env.forms, round, unit, depth)?;
         if let Some(l) = level {
             let l = l.level();
             part.units.retain(|u| u.code == unit.code || u.level <= l);
         }
-        match &mut report {
-            None => report = Some(part),
-            Some(r) => r.units.append(&mut part.units),
-        }
-    }
-    let Some(report) = report else {
-        bail!("the register is empty");
+        Ok(part)
     };
+    let mut report = part(first)?;
+    for unit in rest {
+        report.units.extend(part(unit)?.units);
+    }
     match format {
         ReportFormat::Xlsx => {
             let Some(path) = out else {
