@@ -245,6 +245,10 @@ fn trust_import_and_resolve_a_duplicate_on_the_screens() {
     key(&s, "Enter");
     let sc = wait_for(&s, "导入完成");
     assert!(sc.contains("来自“李四”"), "{sc}");
+    assert!(
+        sc.contains("回首页后按 c 处理"),
+        "the duplicates are pointed out:\n{sc}"
+    );
     key(&s, "Escape");
     wait_for(&s, "在册村");
     let before: serde_json::Value = serde_json::from_str(&run(

@@ -944,6 +944,14 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
         ),
     };
     l.add(Tone::Plain, &sums, "");
+    if t.forks + t.duplicates > 0 {
+        let hint = tr(
+            lang,
+            "有村庄存在分叉或重复记录，需要人工选择计入哪个版本：回首页后按 c 处理。",
+            "Some villages now have forks or duplicates that need a person's choice: press c on home.",
+        );
+        l.add(Tone::Warn, hint, "");
+    }
     for r in results {
         l.blank();
         let name = file_name(&r.path);
