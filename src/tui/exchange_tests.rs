@@ -516,6 +516,20 @@ fn mark_both(m: &mut Model, fx: &mut Effects) {
     assert_eq!(exchange(m).picker.marked.len(), 2);
 }
 
+/// Open the import screen, enter the bundles folder, move to a file with `to` (Down: the
+/// second, End: the last) and import it alone (Enter with nothing marked), to the end.
+fn import_one(m: &mut Model, fx: &mut Effects, to: KeyCode) -> Vec<FileResult> {
+    send(m, fx, key_char('i'));
+    send(m, fx, key(KeyCode::Enter));
+    send(m, fx, key(to));
+    send(m, fx, key(KeyCode::Enter));
+    finish(m, fx);
+    match &exchange(m).stage {
+        Stage::Imported(results) => results.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn import_two_bundles_from_the_screen_with_progress_and_summary() {
     let s = setup(true);
@@ -601,15 +615,8 @@ fn import_two_bundles_from_the_screen_with_progress_and_summary() {
 fn an_unknown_key_is_refused_with_its_fingerprint_and_nothing_changes() {
     let s = setup(false);
     let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::En);
-    send(&mut m, &mut fx, key_char('i'));
-    send(&mut m, &mut fx, key(KeyCode::Enter));
-    send(&mut m, &mut fx, key(KeyCode::Down));
     // Enter on a file with nothing marked imports that file.
-    send(&mut m, &mut fx, key(KeyCode::Enter));
-    finish(&mut m, &mut fx);
-    let Stage::Imported(results) = &exchange(&m).stage else {
-        panic!("{:?}", exchange(&m).stage);
-    };
+    let results = import_one(&mut m, &mut fx, KeyCode::Down);
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].path, s.paths[1]);
     let FileOutcome::Refused(Refusal::UnknownKey {
@@ -665,12 +672,7 @@ fn an_unknown_key_is_refused_with_its_fingerprint_and_nothing_changes() {
 fn t_on_a_refused_bundle_trusts_its_key_after_the_fingerprint_check() {
     let s = setup(false);
     let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::Zh);
-    send(&mut m, &mut fx, key_char('i'));
-    send(&mut m, &mut fx, key(KeyCode::Enter));
-    send(&mut m, &mut fx, key(KeyCode::Down));
-    send(&mut m, &mut fx, key(KeyCode::Enter));
-    finish(&mut m, &mut fx);
-    assert!(matches!(exchange(&m).stage, Stage::Imported(_)));
+    import_one(&mut m, &mut fx, KeyCode::Down);
     send(&mut m, &mut fx, key_char('t'));
     assert_eq!(m.screen, Screen::Trust);
     let add = m
@@ -696,14 +698,7 @@ fn t_on_a_refused_bundle_trusts_its_key_after_the_fingerprint_check() {
     assert_eq!(trusted[0].scope, OTHER_TOWN);
     // The same file now imports.
     send(&mut m, &mut fx, key(KeyCode::Esc));
-    send(&mut m, &mut fx, key_char('i'));
-    send(&mut m, &mut fx, key(KeyCode::Enter));
-    send(&mut m, &mut fx, key(KeyCode::Down));
-    send(&mut m, &mut fx, key(KeyCode::Enter));
-    finish(&mut m, &mut fx);
-    let Stage::Imported(results) = &exchange(&m).stage else {
-        panic!("{:?}", exchange(&m).stage);
-    };
+    let results = import_one(&mut m, &mut fx, KeyCode::Down);
     assert!(
         matches!(&results[0].outcome, FileOutcome::Imported(sum) if sum.revisions_new == s.exported[1].revisions),
         "{results:?}"
@@ -718,14 +713,7 @@ fn a_truncated_bundle_is_refused_in_chinese() {
     let cut = s.bundles.join("c-cut.renv");
     std::fs::write(&cut, &bytes[..bytes.len() - 100]).unwrap();
     let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::Zh);
-    send(&mut m, &mut fx, key_char('i'));
-    send(&mut m, &mut fx, key(KeyCode::Enter));
-    send(&mut m, &mut fx, key(KeyCode::End));
-    send(&mut m, &mut fx, key(KeyCode::Enter));
-    finish(&mut m, &mut fx);
-    let Stage::Imported(results) = &exchange(&m).stage else {
-        panic!("{:?}", exchange(&m).stage);
-    };
+    let results = import_one(&mut m, &mut fx, KeyCode::End);
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].path, cut);
     let FileOutcome::Refused(Refusal::Other { en, zh }) = &results[0].outcome else {
