@@ -26,6 +26,11 @@ pub fn load_forms(dir: Option<&Path>) -> anyhow::Result<FormSet> {
 /// Open the store, record the form versions in force, and load the register on first
 /// run (or again when the register files changed, e.g. a county edited the scope).
 pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
+    // A new data directory gets its signing key before its database: a key missing later
+    // is then a lost key, refused rather than silently replaced (`bundle::keys`).
+    if !data_dir.join(crate::store::DB_FILE).exists() {
+        crate::bundle::keys::InstallationKey::load_or_create(data_dir)?;
+    }
     let mut store = Store::open(data_dir)?;
     for f in &forms.forms {
         store
