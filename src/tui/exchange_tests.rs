@@ -4,7 +4,7 @@
 
 use super::app::{Cmd, Model, Msg, Screen, update};
 use super::effects::Effects;
-use super::effects::exchange::{list_dir, places};
+use super::effects::exchange::places;
 use super::exchange::{
     Exchange, ExchangeCmd, ExchangeMsg, FileOutcome, FileResult, JobProgress, Refusal, Stage,
     check_name, outcome_lines, proposed_name, wrap, wrap_command,
@@ -329,7 +329,7 @@ fn an_unreadable_folder_says_why_and_the_picker_stays() {
             use std::os::unix::fs::PermissionsExt;
             let locked = mkdir(&root.path().join("locked"));
             std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-            let e = list_dir(&locked).unwrap_err();
+            let e = super::effects::exchange::list_dir(&locked).unwrap_err();
             assert_eq!(e, super::exchange::ListError::PermissionDenied);
             std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
