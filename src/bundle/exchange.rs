@@ -670,6 +670,21 @@ fn import_one(
         }
         .into());
     };
+    let declared: Option<Vec<String>> = store
+        .setting("rounds")
+        .map_err(store_err)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .flatten();
+    if let Err(e) = crate::forms::check_round(&m.round, declared.as_deref()) {
+        return Err(ImportErrorKind::Fact {
+            path: path.to_path_buf(),
+            fact: None,
+            village: None,
+            field: Some("round".into()),
+            reason: e.to_string(),
+        }
+        .into());
+    }
     let mut summary = ImportSummary {
         path: path.to_path_buf(),
         bundle_id: m.bundle_id.clone(),
@@ -854,7 +869,7 @@ impl Pass<'_> {
             Fact::Revision(r) => self.apply_revision(store, n, r),
             Fact::Review(v) => {
                 let key = (v.record_id.clone(), v.rev, v.hash.clone());
-                let Some((_, village)) = self.revisions.get(&key) else {
+                let Some((form_id, village)) = self.revisions.get(&key) else {
                     return Err(self.refuse(
                         Some(n),
                         None,
@@ -871,6 +886,10 @@ impl Pass<'_> {
                     return Err(self.refuse(Some(n), Some(&village), Some("review_id"), "empty"));
                 }
                 if store.merge_review(&v).map_err(|e| self.store_err(e))? {
+                    // Whether the village counts may change: rebuild its township.
+                    let (form_id, village) = (form_id.clone(), village.clone());
+                    self.touched
+                        .insert((form_id, village, self.manifest.round.clone()));
                     self.summary.reviews_new += 1;
                 } else {
                     self.summary.reviews_unchanged += 1;

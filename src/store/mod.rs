@@ -8,6 +8,7 @@ mod bulk;
 mod divisions;
 pub mod exchange;
 mod facts;
+mod history;
 mod records;
 mod revision;
 mod rollup;
@@ -16,6 +17,7 @@ mod trust;
 pub use bulk::BulkMerge;
 pub use divisions::DivisionRow;
 pub use facts::{Conflict, InsertOutcome, Resolution, Review, ReviewAction};
+pub use history::HistoryEvent;
 pub use records::{AuditEntry, FinalizeResult, RecordStatus, RecordSummary};
 pub use revision::{Change, Revision, diff, sha256_hex};
 pub use rollup::Bucket;
@@ -36,12 +38,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema.sql")),
         M::up(include_str!("schema_2_rollup.sql")),
         M::up(include_str!("schema_3_revisions_rowid.sql")),
+        M::up(include_str!("schema_4_counted.sql")),
     ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> i64 {
-    3
+    4
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +69,16 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("{0}")]
     Invalid(String),
+    /// A review of a village whose duplicates or forks no person has resolved: which
+    /// version would it judge? The message says how to resolve it first.
+    #[error(
+        "village {village} has {what} for round {round}; resolve that first (ruralenv conflicts, or c on the home screen), then review the version that counts"
+    )]
+    InConflict {
+        village: String,
+        round: String,
+        what: String,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
