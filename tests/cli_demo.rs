@@ -111,7 +111,9 @@ const HEADER: &str = "village_code,survey_date,surveyor,households,population,ga
 
 fn report_json(dir: &std::path::Path) -> serde_json::Value {
     let out = ruralenv(dir)
-        .args(["report", "--round", "2020", "--under", COUNTY, "--format", "json"])
+        .args([
+            "report", "--round", "2020", "--under", COUNTY, "--format", "json",
+        ])
         .assert()
         .success()
         .get_output()
@@ -166,14 +168,20 @@ fn demo_never_goes_into_a_data_dir_with_real_records() {
     assert_eq!(report_json(&demo)["demo"], true);
     for format in ["table", "csv"] {
         let out = ruralenv(&demo)
-            .args(["report", "--round", "2020", "--under", COUNTY, "--format", format])
+            .args([
+                "report", "--round", "2020", "--under", COUNTY, "--format", format,
+            ])
             .assert()
             .success()
             .get_output()
             .stdout
             .clone();
         let text = String::from_utf8(out).unwrap();
-        let first = text.trim_start_matches('\u{FEFF}').lines().next().unwrap_or("");
+        let first = text
+            .trim_start_matches('\u{FEFF}')
+            .lines()
+            .next()
+            .unwrap_or("");
         assert!(first.contains("演示数据"), "{format}: {first}");
     }
 }
