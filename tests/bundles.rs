@@ -755,7 +755,7 @@ fn a_batch_imports_each_file_on_its_own() {
 #[test]
 fn demo_bundles_never_pass_for_real_data() {
     let t = tempfile::tempdir().unwrap();
-    let (mut demo_site, _) = sample_bundle(31, t.path());
+    let (demo_site, _) = sample_bundle(31, t.path());
     demo_site.store.mark_demo().unwrap();
     let demo_path = t.path().join("demo.renv");
     demo_site.export(TOWNSHIP_A, &demo_path);
