@@ -603,6 +603,12 @@ fn a_returned_village_stops_counting_until_approved() {
     let returned = report(&d);
     assert_eq!(figures(&returned, TOWNSHIP), expected(&[C205, C206, C207]));
     assert_eq!(figures(&returned, COUNTY), expected(&[C205, C206, C207]));
+    let villages = stdout(bin(&d).args([
+        "report", "--round", "2020", "--under", TOWNSHIP, "--level", "village", "--format", "json",
+    ]));
+    let villages: Value = serde_json::from_str(&villages).unwrap();
+    assert_eq!(figures(&villages, V204), expected(&[]));
+    assert_eq!(figures(&villages, "411003003205"), expected(&[C205]));
     let doc = show(&d, V204);
     let rec = only_record(&doc);
     assert_eq!(rec["status"], "returned");
@@ -990,6 +996,68 @@ fn a_village_in_conflict_cannot_be_reviewed() {
         &["approve", "411003003205", "--round", "2020"],
     )
     .success();
+}
+
+/// Two installations each make revision 2 of the same record: a fork. It cannot be
+/// reviewed until a person chooses a version; then the review judges the chosen one.
+#[test]
+fn a_forked_record_cannot_be_reviewed_until_resolved() {
+    let t = tempfile::tempdir().unwrap();
+    let p = |n: &str| t.path().join(n);
+    let (s1, s2, town) = (p("s1"), p("s2"), p("town"));
+    survey(t.path(), &s1, "王建国", &csv_one(), Some(FARMS_ONE));
+    let b1 = p("s1.renv");
+    export(&s1, TOWNSHIP, &b1);
+    trust(&s2, &key(&s1), TOWNSHIP, "王建国");
+    import(&s2, &[&b1]);
+    fix_in_store(&s1, V204, 210, "王建国");
+    fix_in_store(&s2, V204, 220, "李秀英");
+    let (f1, f2) = (p("s1-fork.renv"), p("s2-fork.renv"));
+    export(&s1, TOWNSHIP, &f1);
+    export(&s2, TOWNSHIP, &f2);
+    trust(&town, &key(&s1), TOWNSHIP, "王建国");
+    trust(&town, &key(&s2), TOWNSHIP, "李秀英");
+    import(&town, &[&f1, &f2]);
+    let c = conflicts_json(&town);
+    let list = c["conflicts"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{c:#}");
+    assert_eq!(list[0]["fork"], true);
+    let before = show(&town, V204);
+    review(&town, "邓庄审核员", &["approve", V204, "--round", "2020"])
+        .code(1)
+        .stderr(contains("ruralenv conflicts"));
+    assert_eq!(show(&town, V204), before);
+    assert_eq!(figures(&report(&town), TOWNSHIP).reported, 2, "204 once");
+
+    let cands = list[0]["candidates"].as_array().unwrap();
+    let chosen = cands
+        .iter()
+        .find(|x| x["finalized_by"] == "李秀英")
+        .unwrap_or_else(|| panic!("{c:#}"));
+    {
+        let mut store = ruralenv::context::open_store(&town, &FormSet::builtin()).unwrap();
+        store
+            .resolve(
+                "fork",
+                chosen["record_id"].as_str().unwrap(),
+                2,
+                chosen["hash"].as_str().unwrap(),
+                "镇审核员",
+            )
+            .unwrap();
+    }
+    review(&town, "邓庄审核员", &["approve", V204, "--round", "2020"]).success();
+    let rec = only_record(&show(&town, V204)).clone();
+    assert_eq!(rec["status"], "approved");
+    assert_eq!(rec["hash"], chosen["hash"]);
+    assert_eq!(rec["values"]["households"], 220);
+    assert_eq!(event(&rec, "approved", 2)["hash"], chosen["hash"]);
+    assert_eq!(event(&rec, "fork_resolved", 2)["hash"], chosen["hash"]);
+    let f = figures(&report(&town), TOWNSHIP);
+    assert_eq!(
+        f.indicators["toilet_harmless"],
+        (170.0 + 60.0, 220.0 + 150.0)
+    );
 }
 
 /// Waits until the clock has passed the current second: revisions finalized after this
