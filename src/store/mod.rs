@@ -163,6 +163,25 @@ impl Store {
         &self.path
     }
 
+    /// This data directory holds synthetic demo data (`ruralenv demo`, or a demo bundle
+    /// imported into it while it was empty).
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self.setting("demo")?.as_deref() == Some("1"))
+    }
+
+    /// Mark the data directory as holding demo data, for good: nothing removes the mark
+    /// but removing the directory.
+    pub fn mark_demo(&self) -> Result<()> {
+        self.set_setting("demo", "1")
+    }
+
+    /// Any record (draft or finalized) is stored here.
+    pub fn holds_data(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM records)", [], |r| r.get(0))?)
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
