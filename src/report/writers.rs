@@ -1063,7 +1063,10 @@ mod tests {
         write_json(&report, &mut streamed).unwrap();
         let doc: Value = serde_json::from_slice(&streamed).unwrap();
         assert_eq!(doc["demo"], Value::Bool(true));
-        assert_eq!(streamed, serde_json::to_vec_pretty(&to_json(&report)).unwrap());
+        assert_eq!(
+            streamed,
+            serde_json::to_vec_pretty(&to_json(&report)).unwrap()
+        );
         for lang in [Lang::Zh, Lang::En] {
             let notice = super::super::model::demo_notice(lang);
             let mut table = Vec::new();
@@ -1073,7 +1076,10 @@ mod tests {
             let mut csv = Vec::new();
             write_csv(&report, lang, &mut csv).unwrap();
             let csv = String::from_utf8(csv).unwrap();
-            assert_eq!(csv.trim_start_matches('\u{FEFF}').lines().next(), Some(notice));
+            assert_eq!(
+                csv.trim_start_matches('\u{FEFF}').lines().next(),
+                Some(notice)
+            );
         }
     }
 
