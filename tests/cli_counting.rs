@@ -275,9 +275,8 @@ fn events(record: &Value) -> Vec<(String, u64)> {
         };
         out.push((at(e), rank, event, e["rev"].as_u64().unwrap()));
     }
-    let mut sorted = out.clone();
-    sorted.sort_by(|a, b| (a.0, a.3, a.1).cmp(&(b.0, b.3, b.1)));
-    sorted.into_iter().map(|(_, _, e, r)| (e, r)).collect()
+    out.sort_by_key(|a| (a.0, a.3, a.1));
+    out.into_iter().map(|(_, _, e, r)| (e, r)).collect()
 }
 
 /// The history event of a record matching (event, rev).
