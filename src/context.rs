@@ -37,6 +37,11 @@ pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
             .ensure_form(f)
             .with_context(|| format!("forms from {}", forms.origin))?;
     }
+    // The rounds in force travel with the store, for imports to check bundles against.
+    let rounds = serde_json::to_string(&forms.rounds)?;
+    if store.setting("rounds")?.as_deref() != Some(rounds.as_str()) {
+        store.set_setting("rounds", &rounds)?;
+    }
     let mut text = String::new();
     for (name, body) in &forms.registers {
         text.push_str(name);
@@ -53,10 +58,10 @@ pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// The UI language: `--lang` if given (and remembered), else the remembered one, else zh.
+/// The UI language: `--lang` if given (for this run only), else the one chosen in the TUI
+/// (its language key saves it), else zh.
 pub fn resolve_lang(store: &Store, flag: Option<Lang>) -> anyhow::Result<Lang> {
     if let Some(l) = flag {
-        store.set_setting("lang", l.code())?;
         return Ok(l);
     }
     Ok(store
