@@ -100,7 +100,11 @@ pub fn places(roots: &PickerRoots) -> Vec<Place> {
 
 /// Everything in a folder (the picker filters), or why it cannot be read.
 pub fn list_dir(dir: &Path) -> Result<Vec<Entry>, ListError> {
-    let read = std::fs::read_dir(dir).map_err(|e| list_error(&e))?;
+    let read = std::fs::read_dir(dir).map_err(|e| match std::fs::metadata(dir) {
+        // Windows (and Wine) do not all say "not a directory" of a file.
+        Ok(meta) if !meta.is_dir() => ListError::NotAFolder,
+        _ => list_error(&e),
+    })?;
     let tz = jiff::tz::TimeZone::system();
     let mut out = Vec::new();
     for e in read.flatten() {
