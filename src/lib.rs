@@ -11,5 +11,6 @@ pub mod demo;
 pub mod forms;
 pub mod register;
 pub mod report;
+pub mod sheets;
 pub mod store;
 pub mod tui;

@@ -120,8 +120,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 round,
                 groups,
             } => records::import_csv(&env, &file, &round, &groups),
-            RecordsCommand::ExportCsv { round, under, out } => {
-                records::export_csv(&env, &round, under.as_deref(), out.as_deref())
+            RecordsCommand::ExportCsv {
+                round,
+                under,
+                out,
+                labels,
+            } => records::export_csv(&env, &round, under.as_deref(), out.as_deref(), labels),
+            RecordsCommand::Template { under, round, out } => {
+                records::template(&env, &under, &round, &out)
+            }
+            RecordsCommand::ImportXlsx { file, round } => records::import_xlsx(&env, &file, &round),
+            RecordsCommand::ExportXlsx { round, under, out } => {
+                records::export_xlsx(&env, &round, under.as_deref(), &out)
             }
             RecordsCommand::Show {
                 village_code,
