@@ -332,7 +332,7 @@ fn utf8_file_with_one_gb18030_cell_is_refused_naming_the_first_bad_line() {
     let (before, after) = text.split_at(text.find("李秀英").unwrap());
     let mut bytes = before.as_bytes().to_vec();
     bytes.extend_from_slice(&encoding_rs::GB18030.encode("李秀英").0);
-    bytes.extend_from_slice(after["李秀英".len()..].as_bytes());
+    bytes.extend_from_slice(&after.as_bytes()["李秀英".len()..]);
     std::fs::write(&main, bytes).unwrap();
     let d = t.path().join("d");
     let err = stderr_of(import_en(&d, &main, None));
@@ -437,20 +437,31 @@ fn failed_import_does_not_write_its_error_list_to_the_log() {
     let main = t.path().join("v.csv");
     let mut text = format!("{HEADER}\n");
     for i in 0..500 {
-        text.push_str(&format!("{V1},bad-date-{i},x,1,1,yes,yes,yes,yes,yes,0,0,0,0,0,0,0,none,,no,0,0,\n"));
+        text.push_str(&format!(
+            "{V1},bad-date-{i},x,1,1,yes,yes,yes,yes,yes,0,0,0,0,0,0,0,none,,no,0,0,\n"
+        ));
     }
     std::fs::write(&main, text).unwrap();
     let d = t.path().join("d");
     let err = stderr_of(import_en(&d, &main, None));
-    let listed = err.lines().filter(|l| l.contains(&format!(": {V1}: "))).count();
+    let listed = err
+        .lines()
+        .filter(|l| l.contains(&format!(": {V1}: ")))
+        .count();
     assert_eq!(listed, 200, "the list stops at 200");
     assert!(err.contains("… and 300 more"), "{err}");
-    assert!(err.contains("500 problem(s); nothing was imported"), "{err}");
+    assert!(
+        err.contains("500 problem(s); nothing was imported"),
+        "{err}"
+    );
     let mut log = String::new();
     for e in std::fs::read_dir(d.join("logs")).unwrap() {
         log.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap_or_default());
     }
-    assert!(log.contains("nothing was imported"), "the failure is logged: {log}");
+    assert!(
+        log.contains("nothing was imported"),
+        "the failure is logged: {log}"
+    );
     assert!(!log.contains("bad-date-"), "but not its error list: {log}");
 }
 
@@ -514,7 +525,9 @@ fn out_of_scope_village_rows_are_refused_naming_it() {
     std::fs::write(&main, rows().replace(V2, "411003003001")).unwrap();
     let err = stderr_of(import_en(&t.path().join("d"), &main, None));
     assert!(
-        err.contains("3: 411003003001: village_code: 邓庄居委会 (411003003001) is out of the survey scope"),
+        err.contains(
+            "3: 411003003001: village_code: 邓庄居委会 (411003003001) is out of the survey scope"
+        ),
         "{err}"
     );
     assert!(err.contains("forms/divisions/"), "{err}");
@@ -555,7 +568,10 @@ fn file_names_are_escaped_when_printed() {
         .get_output()
         .clone();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{7}'), "{stdout:?}");
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
     assert!(stdout.contains("\\u{1b}]52"), "{stdout:?}");
     let export = t.path().join("e\u{1b}[2J.csv");
     let out = bin(&t.path().join("d"))
@@ -572,7 +588,15 @@ fn file_names_are_escaped_when_printed() {
 /// What a report says, without the time it was made.
 fn report_json(dir: &Path) -> Value {
     let out = bin(dir)
-        .args(["report", "--round", "2020", "--under", "411003000000", "--format", "json"])
+        .args([
+            "report",
+            "--round",
+            "2020",
+            "--under",
+            "411003000000",
+            "--format",
+            "json",
+        ])
         .assert()
         .success()
         .get_output()
@@ -594,13 +618,24 @@ fn export_csv_rewritten_as_excel_saves_it_imports_to_the_same_report() {
     import(&a, &main, Some(&farms)).success();
     let out = t.path().join("zh.csv");
     bin(&a)
-        .args(["records", "export-csv", "--round", "2020", "--labels", "zh", "--out"])
+        .args([
+            "records",
+            "export-csv",
+            "--round",
+            "2020",
+            "--labels",
+            "zh",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
     let text = std::fs::read_to_string(&out).unwrap();
     let header = text.lines().next().unwrap();
-    assert!(header.starts_with("\u{feff}村代码,村名称,乡镇代码,乡镇名称,调查日期"), "{header}");
+    assert!(
+        header.starts_with("\u{feff}村代码,村名称,乡镇代码,乡镇名称,调查日期"),
+        "{header}"
+    );
     assert!(text.contains("大罗庄村委会"), "village names are there");
     assert!(text.contains(",村集中处理设施,"), "choices as labels");
     assert!(!text.contains(",central,"));

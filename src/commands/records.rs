@@ -30,13 +30,15 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
-        Err(_) => match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-            Some(text) => Ok(text.into_owned()),
-            None => bail!(
-                "{}: the file is neither UTF-8 nor GB18030 text; save it from Excel as \"CSV UTF-8\"",
-                shown(path)
-            ),
-        },
+        Err(_) => {
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(text) => Ok(text.into_owned()),
+                None => bail!(
+                    "{}: the file is neither UTF-8 nor GB18030 text; save it from Excel as \"CSV UTF-8\"",
+                    shown(path)
+                ),
+            }
+        }
     }
 }
 
@@ -73,7 +75,13 @@ fn feed_csv(
             at(r.line),
             r.cells
                 .into_iter()
-                .map(|c| if c.is_empty() { Cell::Empty } else { Cell::Text(c) })
+                .map(|c| {
+                    if c.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(c)
+                    }
+                })
                 .collect(),
         ))),
         Ok(None) => Ok(None),
@@ -105,20 +113,30 @@ fn refuse(file: &str, errors: &crate::sheets::import::Errors, lang: Lang) -> any
     ))
 }
 
+/// Who imports what: for storing and for the summary.
+struct ImportRun<'a> {
+    round: &'a str,
+    who: &'a str,
+    file: &'a str,
+    lang: Lang,
+}
+
 /// Store validated records in one transaction; print what changed.
 fn store_all(
     store: &mut Store,
     form: &Form,
-    round: &str,
-    finals: &[(String, RecordData)],
-    who: &str,
-    file: &str,
-    skipped: usize,
-    lang: Lang,
+    run: &ImportRun<'_>,
+    (finals, skipped): (Vec<(String, RecordData)>, usize),
 ) -> anyhow::Result<()> {
+    let ImportRun {
+        round,
+        who,
+        file,
+        lang,
+    } = *run;
     let (mut new, mut updated, mut unchanged) = (0, 0, 0);
     store.transaction(|s| {
-        for (village, data) in finals {
+        for (village, data) in &finals {
             match merge_record(s, form, village, round, data, who)? {
                 InsertOutcome::New => new += 1,
                 InsertOutcome::Unchanged => unchanged += 1,
@@ -181,7 +199,7 @@ pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> any
         }
         specs.push((name.to_string(), PathBuf::from(path)));
     }
-    let (finals, skipped) = {
+    let outcome = {
         let mut imp = Importer::new(&form, &store, lang);
         feed_csv(&mut imp, file, None, None, &main)?;
         for (name, path) in &specs {
@@ -191,9 +209,20 @@ pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> any
                 .unwrap_or_else(|| path.display().to_string());
             feed_csv(&mut imp, path, Some(name), Some(&fname), &main)?;
         }
-        imp.finish().map_err(|errors| refuse(&main, &errors, lang))?
+        imp.finish()
+            .map_err(|errors| refuse(&main, &errors, lang))?
     };
-    store_all(&mut store, &form, round, &finals, &who, &main, skipped, lang)
+    store_all(
+        &mut store,
+        &form,
+        &ImportRun {
+            round,
+            who: &who,
+            file: &main,
+            lang,
+        },
+        outcome,
+    )
 }
 
 pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
@@ -203,12 +232,23 @@ pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
     let who = env.who(&store)?;
     let form = env.forms.village_form().clone();
     let main = shown(file);
-    let (finals, skipped) = {
+    let outcome = {
         let mut imp = Importer::new(&form, &store, lang);
         workbook::read_records_workbook(file, &form, &mut imp)?;
-        imp.finish().map_err(|errors| refuse(&main, &errors, lang))?
+        imp.finish()
+            .map_err(|errors| refuse(&main, &errors, lang))?
     };
-    store_all(&mut store, &form, round, &finals, &who, &main, skipped, lang)
+    store_all(
+        &mut store,
+        &form,
+        &ImportRun {
+            round,
+            who: &who,
+            file: &main,
+            lang,
+        },
+        outcome,
+    )
 }
 
 pub(super) fn check_round(round: &str) -> anyhow::Result<()> {
@@ -333,10 +373,9 @@ impl<'s> Names<'s> {
 fn csv_cell(f: &crate::forms::Field, v: &Value, labels: CsvLabels) -> String {
     match (v, labels) {
         (Value::Bool(b), CsvLabels::Zh) => if *b { "是" } else { "否" }.to_string(),
-        (Value::Text(t), CsvLabels::Zh) if !f.choices.is_empty() => f
-            .choice_label(t, Lang::Zh)
-            .unwrap_or(t)
-            .to_string(),
+        (Value::Text(t), CsvLabels::Zh) if !f.choices.is_empty() => {
+            f.choice_label(t, Lang::Zh).unwrap_or(t).to_string()
+        }
         (Value::Choices(list), CsvLabels::Zh) => list
             .iter()
             .map(|n| f.choice_label(n, Lang::Zh).unwrap_or(n))
@@ -410,7 +449,11 @@ pub fn export_csv(
             lead_cells.extend([guard_formula(&name), t_code, guard_formula(&t_name)]);
         }
         let mut cells = lead_cells.clone();
-        cells.extend(fields.iter().map(|f| csv_cell(f, r.data.get(&f.name), labels)));
+        cells.extend(
+            fields
+                .iter()
+                .map(|f| csv_cell(f, r.data.get(&f.name), labels)),
+        );
         main.write_record(&cells)?;
         for (gname, w) in group_out.iter_mut() {
             let Some(g) = form.group(gname) else { continue };
@@ -456,14 +499,24 @@ pub fn export_csv(
             super::report::write_atomic(path, &main_bytes)?;
             let groups: String = written
                 .iter()
-                .map(|p| pick(lang, format!("，重复组的行写入 {}", shown(p)), format!(", rows of groups to {}", shown(p))))
+                .map(|p| {
+                    pick(
+                        lang,
+                        format!("，重复组的行写入 {}", shown(p)),
+                        format!(", rows of groups to {}", shown(p)),
+                    )
+                })
                 .collect();
             eprintln!(
                 "{}",
                 pick(
                     lang,
                     format!("已将 {} 个村写入 {}{groups}", revisions.len(), shown(path)),
-                    format!("wrote {} villages to {}{groups}", revisions.len(), shown(path)),
+                    format!(
+                        "wrote {} villages to {}{groups}",
+                        revisions.len(),
+                        shown(path)
+                    ),
                 )
             );
         }
@@ -481,7 +534,10 @@ pub fn group_path(main: &Path, group: &str) -> PathBuf {
 }
 
 /// Villages in scope under a unit (all when None), with their names.
-fn scope_rows(store: &Store, under: Option<&crate::store::DivisionRow>) -> anyhow::Result<Vec<VillageRow>> {
+fn scope_rows(
+    store: &Store,
+    under: Option<&crate::store::DivisionRow>,
+) -> anyhow::Result<Vec<VillageRow>> {
     let mut names = Names::new(store);
     let mut rows = Vec::new();
     for d in store.divisions_under(under, Some(Level::Village), true)? {
@@ -497,7 +553,14 @@ fn scope_rows(store: &Store, under: Option<&crate::store::DivisionRow>) -> anyho
     Ok(rows)
 }
 
-fn write_workbook(env: &Env, round: &str, rows: &[VillageRow], out: &Path, lang: Lang, filled: usize) -> anyhow::Result<()> {
+fn write_workbook(
+    env: &Env,
+    round: &str,
+    rows: &[VillageRow],
+    out: &Path,
+    lang: Lang,
+    filled: usize,
+) -> anyhow::Result<()> {
     let form = env.forms.village_form();
     let bytes = workbook::records_workbook(form, round, rows)
         .map_err(|e| anyhow::anyhow!("{}: {e}", shown(out)))?;
@@ -506,8 +569,16 @@ fn write_workbook(env: &Env, round: &str, rows: &[VillageRow], out: &Path, lang:
         "{}",
         pick(
             lang,
-            format!("已写入 {}：{} 个村，其中 {filled} 个有记录", shown(out), rows.len()),
-            format!("wrote {}: {} villages, {filled} with records", shown(out), rows.len()),
+            format!(
+                "已写入 {}：{} 个村，其中 {filled} 个有记录",
+                shown(out),
+                rows.len()
+            ),
+            format!(
+                "wrote {}: {} villages, {filled} with records",
+                shown(out),
+                rows.len()
+            ),
         )
     );
     Ok(())
@@ -522,8 +593,14 @@ pub fn template(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Resu
     if rows.is_empty() {
         bail!(pick(
             lang,
-            format!("{under}（{}）下没有调查范围内的村", sanitize_for_terminal(&unit.name)),
-            format!("{under} ({}) has no villages in the survey scope", sanitize_for_terminal(&unit.name)),
+            format!(
+                "{under}（{}）下没有调查范围内的村",
+                sanitize_for_terminal(&unit.name)
+            ),
+            format!(
+                "{under} ({}) has no villages in the survey scope",
+                sanitize_for_terminal(&unit.name)
+            ),
         ));
     }
     write_workbook(env, round, &rows, out, lang, 0)
@@ -534,7 +611,10 @@ pub fn export_xlsx(env: &Env, round: &str, under: Option<&str>, out: &Path) -> a
     let store = env.open_store()?;
     let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
     let unit = under.map(|c| division_arg(&store, c)).transpose()?;
-    let prefix = unit.as_ref().map(|u| u.prefix().to_string()).unwrap_or_default();
+    let prefix = unit
+        .as_ref()
+        .map(|u| u.prefix().to_string())
+        .unwrap_or_default();
     let form_id = env.forms.village_form().id.clone();
     let mut records: HashMap<String, RecordData> = store
         .current_revisions(&form_id, round, &prefix)?

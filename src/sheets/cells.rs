@@ -47,7 +47,11 @@ pub fn guard_formula(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if FORMULA_START.contains(&c) => format!("'{s}"),
-        Some('\'') if chars.next().is_some_and(|c| FORMULA_START.contains(&c) || c == '\'') => {
+        Some('\'')
+            if chars
+                .next()
+                .is_some_and(|c| FORMULA_START.contains(&c) || c == '\'') =>
+        {
             format!("'{s}")
         }
         _ => s.to_string(),
@@ -281,9 +285,10 @@ pub fn resolve_header<'f>(fields: impl Iterator<Item = &'f Field> + Clone, raw: 
     if let Some(f) = fields.clone().find(|f| f.name == h) {
         return Column::Field(f.name.clone());
     }
-    if let Some(f) = fields.clone().find(|f| {
-        nfkc(&f.label.zh).trim() == h || f.label.en.trim().eq_ignore_ascii_case(&h)
-    }) {
+    if let Some(f) = fields
+        .clone()
+        .find(|f| nfkc(&f.label.zh).trim() == h || f.label.en.trim().eq_ignore_ascii_case(&h))
+    {
         return Column::Field(f.name.clone());
     }
     Column::Unknown(h)
@@ -296,7 +301,9 @@ mod tests {
 
     #[test]
     fn formula_guard_round_trips() {
-        for s in ["=1+1", "+86 123", "-5 户", "@sum", "'=x", "''", "plain", "'s", ""] {
+        for s in [
+            "=1+1", "+86 123", "-5 户", "@sum", "'=x", "''", "plain", "'s", "",
+        ] {
             assert_eq!(unguard_formula(&guard_formula(s)), s, "{s}");
         }
         assert_eq!(guard_formula("=1+1"), "'=1+1");
@@ -324,23 +331,46 @@ mod tests {
         let form = set.village_form();
         let f = |n: &str| form.field(n).unwrap();
         let t = |s: &str| Cell::Text(s.into());
-        for s in ["2020/6/15", "2020-6-15", "2020/06/15", "2020年6月15日", "２０２０/６/１５"] {
-            assert_eq!(field_input(f("survey_date"), &t(s)).unwrap(), "2020-06-15", "{s}");
+        for s in [
+            "2020/6/15",
+            "2020-6-15",
+            "2020/06/15",
+            "2020年6月15日",
+            "２０２０/６/１５",
+        ] {
+            assert_eq!(
+                field_input(f("survey_date"), &t(s)).unwrap(),
+                "2020-06-15",
+                "{s}"
+            );
         }
         assert_eq!(
             field_input(f("survey_date"), &Cell::Number(44000.0)).unwrap(),
             "2020-06-18"
         );
         assert_eq!(field_input(f("households"), &t("１２０")).unwrap(), "120");
-        assert_eq!(field_input(f("households"), &t("\u{3000}120\u{3000}")).unwrap(), "120");
-        assert_eq!(field_input(f("households"), &Cell::Number(120.0)).unwrap(), "120");
+        assert_eq!(
+            field_input(f("households"), &t("\u{3000}120\u{3000}")).unwrap(),
+            "120"
+        );
+        assert_eq!(
+            field_input(f("households"), &Cell::Number(120.0)).unwrap(),
+            "120"
+        );
         assert_eq!(
             field_input(f("sewage_mode"), &t("资源化利用(如化粪池后还田)")).unwrap(),
             "reuse"
         );
-        assert_eq!(field_input(f("sewage_mode"), &t("村集中处理设施")).unwrap(), "central");
+        assert_eq!(
+            field_input(f("sewage_mode"), &t("村集中处理设施")).unwrap(),
+            "central"
+        );
         assert_eq!(field_input(f("notes"), &t("'=1+1")).unwrap(), "=1+1");
-        assert_eq!(field_input(f("notes"), &t("ＡＢ")).unwrap(), "ＡＢ", "text is kept");
+        assert_eq!(
+            field_input(f("notes"), &t("ＡＢ")).unwrap(),
+            "ＡＢ",
+            "text is kept"
+        );
         assert!(field_input(f("households"), &Cell::Error("#VALUE!".into())).is_err());
     }
 
@@ -356,7 +386,10 @@ mod tests {
         assert_eq!(r("村代码"), Column::VillageCode);
         assert_eq!(r("村名称"), Column::Info);
         assert_eq!(r(""), Column::Blank);
-        assert_eq!(r("无害化卫生厕所户数(自动)"), Column::Field("toilet_harmless".into()));
+        assert_eq!(
+            r("无害化卫生厕所户数(自动)"),
+            Column::Field("toilet_harmless".into())
+        );
         assert!(matches!(r("常驻户数"), Column::Unknown(_)));
     }
 }

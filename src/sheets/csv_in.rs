@@ -170,11 +170,10 @@ impl<R: Read> Decoder<R> {
             .strip_suffix('\n')
             .map(|t| t.strip_suffix('\r').unwrap_or(t));
         let line_text = body.unwrap_or(&text);
-        self.index.borrow_mut().pending.push_back((
-            self.decoded,
-            self.line,
-            line_text.is_empty(),
-        ));
+        self.index
+            .borrow_mut()
+            .pending
+            .push_back((self.decoded, self.line, line_text.is_empty()));
         self.out.extend_from_slice(line_text.as_bytes());
         if body.is_some() {
             self.out.push(b'\n');
@@ -413,8 +412,12 @@ impl CsvRows {
         };
         src.consume(bom);
         let utf16 = match enc {
-            Some(Encoding::Utf16Le) => Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling()),
-            Some(Encoding::Utf16Be) => Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling()),
+            Some(Encoding::Utf16Le) => {
+                Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling())
+            }
+            Some(Encoding::Utf16Be) => {
+                Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling())
+            }
             _ => None,
         };
         let index = Rc::new(RefCell::new(LineIndex::default()));
@@ -552,11 +555,13 @@ mod tests {
 
     #[test]
     fn utf8_file_with_one_gb18030_cell_is_refused_naming_the_line() {
-        let mut bytes = "village_code,surveyor\n411003003204,王建国\n".as_bytes().to_vec();
+        let mut bytes = "village_code,surveyor\n411003003204,王建国\n"
+            .as_bytes()
+            .to_vec();
         bytes.extend_from_slice(b"411003003205,");
         bytes.extend_from_slice(&encoding_rs::GB18030.encode("李秀英").0);
         bytes.extend_from_slice(b"\n411003003206,ok\n");
-        let e = rows_of(&bytes).err().expect("refused");
+        let e = rows_of(&bytes).expect_err("refused");
         assert_eq!(e.line, Some(3));
         assert!(e.en.contains("mixes encodings"), "{}", e.en);
     }
@@ -568,7 +573,7 @@ mod tests {
             .0
             .to_vec();
         bytes.extend_from_slice("411003003205,李秀英\n".as_bytes());
-        let e = rows_of(&bytes).err().expect("refused");
+        let e = rows_of(&bytes).expect_err("refused");
         assert_eq!(e.line, Some(3));
         assert!(e.en.contains("UTF-8"), "{}", e.en);
     }
@@ -591,7 +596,9 @@ mod tests {
 
     #[test]
     fn non_regular_files_are_refused_before_reading() {
-        let e = CsvRows::open(Path::new("/dev/zero")).err().expect("refused");
+        let e = CsvRows::open(Path::new("/dev/zero"))
+            .err()
+            .expect("refused");
         assert!(e.en.contains("not a regular file"), "{}", e.en);
         #[cfg(unix)]
         {

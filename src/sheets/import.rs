@@ -69,7 +69,9 @@ impl Errors {
         if more > 0 {
             out.push(match lang {
                 Lang::Zh => format!("……另有 {more} 个问题未列出（只列出前 {MAX_ERRORS_SHOWN} 个）"),
-                Lang::En => format!("… and {more} more (only the first {MAX_ERRORS_SHOWN} are listed)"),
+                Lang::En => {
+                    format!("… and {more} more (only the first {MAX_ERRORS_SHOWN} are listed)")
+                }
             });
         }
         out
@@ -90,8 +92,15 @@ struct Pending {
     given: Vec<(String, Value)>,
     /// Fields whose cell did not parse: reported once, not again as "required".
     unparsed: BTreeSet<String>,
-    /// (group, row index) → where the row came from, and its given calculated values.
-    group_rows: HashMap<(String, usize), (String, Vec<(String, Value)>, BTreeSet<String>)>,
+    /// (group, row index) → where the row came from, what it said.
+    group_rows: HashMap<(String, usize), GroupRow>,
+}
+
+/// Where a group row came from, its calculated values and its cells that did not parse.
+struct GroupRow {
+    at: String,
+    given: Vec<(String, Value)>,
+    unparsed: BTreeSet<String>,
 }
 
 /// Rows of one import, validated as they come.
@@ -105,6 +114,8 @@ pub struct Importer<'a> {
     pub skipped_empty: usize,
     /// Where a blank-headed column first held a value was reported already.
     blank_reported: bool,
+    /// Rows may be shorter than the header (a workbook leaves empty cells out).
+    pub sparse_rows: bool,
 }
 
 fn t(lang: Lang, zh: String, en: String) -> String {
@@ -124,6 +135,7 @@ impl<'a> Importer<'a> {
             records: BTreeMap::new(),
             skipped_empty: 0,
             blank_reported: false,
+            sparse_rows: false,
         }
     }
 
@@ -267,7 +279,7 @@ impl<'a> Importer<'a> {
             .iter()
             .rposition(|c| *c != Column::Blank)
             .map_or(0, |i| i + 1);
-        if cells.len() < needed {
+        if cells.len() < needed && !self.sparse_rows {
             // CSV rows shorter than the header: a broken row. (Workbook rows are padded.)
             self.error(
                 at,
@@ -275,7 +287,11 @@ impl<'a> Importer<'a> {
                 "-",
                 t(
                     lang,
-                    format!("这一行有 {} 个单元格，表头有 {} 个", cells.len(), columns.cols.len()),
+                    format!(
+                        "这一行有 {} 个单元格，表头有 {} 个",
+                        cells.len(),
+                        columns.cols.len()
+                    ),
                     format!(
                         "the row has {} cells but the header has {}",
                         cells.len(),
@@ -433,7 +449,14 @@ impl<'a> Importer<'a> {
     }
 
     /// One row of a repeat group's sheet; `main` names the village sheet for messages.
-    pub fn group_row(&mut self, group: &str, columns: &Columns, at: &str, cells: &[Cell], main: &str) {
+    pub fn group_row(
+        &mut self,
+        group: &str,
+        columns: &Columns,
+        at: &str,
+        cells: &[Cell],
+        main: &str,
+    ) {
         let Some(village) = self.village_of(columns, at, cells) else {
             return;
         };
@@ -506,8 +529,14 @@ impl<'a> Importer<'a> {
             }
         }
         rows.push(row);
-        p.group_rows
-            .insert((group.to_string(), index), (at.to_string(), given, unparsed));
+        p.group_rows.insert(
+            (group.to_string(), index),
+            GroupRow {
+                at: at.to_string(),
+                given,
+                unparsed,
+            },
+        );
         for (field, reason) in errs {
             self.error(at, &village, &field, reason);
         }
@@ -528,7 +557,8 @@ impl<'a> Importer<'a> {
                     self.error(&p.at, &village, h, calc_mismatch(lang, v, computed));
                 }
             }
-            for ((g, i), (at, given, _)) in &p.group_rows {
+            for ((g, i), row) in &p.group_rows {
+                let (at, given) = (&row.at, &row.given);
                 let computed_row = fin.rows(g).get(*i);
                 for (h, v) in given {
                     let computed = computed_row
@@ -536,14 +566,23 @@ impl<'a> Importer<'a> {
                         .cloned()
                         .unwrap_or_default();
                     if !same_value(&computed, v) {
-                        self.error(at, &village, &format!("{g}.{h}"), calc_mismatch(lang, v, &computed));
+                        self.error(
+                            at,
+                            &village,
+                            &format!("{g}.{h}"),
+                            calc_mismatch(lang, v, &computed),
+                        );
                     }
                 }
             }
             for issue in form.validate(&fin) {
                 let (at, field, unparsed) = match &issue.path.group {
                     Some((g, i)) => match p.group_rows.get(&(g.clone(), *i)) {
-                        Some((at, _, bad)) => (at.clone(), format!("{g}.{}", issue.path.field), bad.contains(&issue.path.field)),
+                        Some(row) => (
+                            row.at.clone(),
+                            format!("{g}.{}", issue.path.field),
+                            row.unparsed.contains(&issue.path.field),
+                        ),
                         None => (p.at.clone(), format!("{g}.{}", issue.path.field), false),
                     },
                     None => (

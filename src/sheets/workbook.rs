@@ -164,7 +164,11 @@ fn choice_labels(f: &Field) -> Vec<String> {
 
 /// The validation for a field's cells: drop-downs for yes/no and choices, numbers
 /// without negatives where the form refuses them.
-fn validation(form: &Form, f: &Field, lists: &mut Lists) -> Result<Option<DataValidation>, XlsxError> {
+fn validation(
+    form: &Form,
+    f: &Field,
+    lists: &mut Lists,
+) -> Result<Option<DataValidation>, XlsxError> {
     let v = match f.ty {
         FieldType::YesNo | FieldType::SelectOne => {
             let labels = choice_labels(f);
@@ -172,7 +176,12 @@ fn validation(form: &Form, f: &Field, lists: &mut Lists) -> Result<Option<DataVa
             DataValidation::new()
                 .allow_list_formula(formula)
                 .set_error_title("请从下拉列表中选择")?
-                .set_error_message(format!("可选：{}", labels.join("、")).chars().take(250).collect::<String>())?
+                .set_error_message(
+                    format!("可选：{}", labels.join("、"))
+                        .chars()
+                        .take(250)
+                        .collect::<String>(),
+                )?
         }
         FieldType::Integer => {
             let rule = if refuses_negative(form, f) {
@@ -220,13 +229,28 @@ fn write_headers(
 ) -> Result<(), XlsxError> {
     for (i, (name, label)) in lead.iter().enumerate() {
         let c = col(i)?;
-        let fmt = if *name == "village_code" { &st.label_required } else { &st.label };
-        let label = if *name == "village_code" { format!("{label} *") } else { label.to_string() };
+        let fmt = if *name == "village_code" {
+            &st.label_required
+        } else {
+            &st.label
+        };
+        let label = if *name == "village_code" {
+            format!("{label} *")
+        } else {
+            label.to_string()
+        };
         ws.write_string_with_format(0, c, &label, fmt)?;
         ws.write_string_with_format(1, c, *name, &st.name)?;
         let w = if *name == "village_code" { 15.0 } else { 16.0 };
         ws.set_column_width(c, w)?;
-        ws.set_column_format(c, if *name == "village_code" { &st.text } else { &st.info })?;
+        ws.set_column_format(
+            c,
+            if *name == "village_code" {
+                &st.text
+            } else {
+                &st.info
+            },
+        )?;
     }
     let mut tallest: f64 = 1.0;
     for (k, f) in fields.iter().enumerate() {
@@ -269,7 +293,14 @@ fn write_headers(
     Ok(())
 }
 
-fn write_value(ws: &mut Worksheet, r: u32, c: u16, f: &Field, v: &Value, st: &Styles) -> Result<(), XlsxError> {
+fn write_value(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    f: &Field,
+    v: &Value,
+    st: &Styles,
+) -> Result<(), XlsxError> {
     let fmt_for_calc = |base: Option<&Format>| -> Option<Format> {
         if f.is_calculated() {
             Some(st.calc.clone())
@@ -318,7 +349,11 @@ fn write_value(ws: &mut Worksheet, r: u32, c: u16, f: &Field, v: &Value, st: &St
             }
             _ => {
                 let starts_formula = t.starts_with(['=', '+', '-', '@']);
-                let fmt = if starts_formula { &st.formula_text } else { &st.text };
+                let fmt = if starts_formula {
+                    &st.formula_text
+                } else {
+                    &st.text
+                };
                 ws.write_string_with_format(r, c, t, fmt)?;
             }
         },
@@ -338,7 +373,12 @@ fn help_sheet(form: &Form, round: &str, villages: usize) -> Result<Worksheet, Xl
     ws.set_name(HELP_SHEET)?;
     let title = Format::new().set_bold().set_font_size(14);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    ws.write_string_with_format(0, 0, format!("{}（{round} 年度）填表说明", form.title.zh), &title)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("{}（{round} 年度）填表说明", form.title.zh),
+        &title,
+    )?;
     let groups: Vec<String> = form.groups.iter().map(group_sheet_name).collect();
     let lines = [
         format!("1. 工作表“{VILLAGE_SHEET}”每行一个村，共 {villages} 个村。村代码、村名称、乡镇名称已经填好，请不要修改村代码。"),
@@ -461,7 +501,10 @@ fn to_cell(d: &calamine::DataRef<'_>) -> Cell {
                 _ => Cell::Number(dt.as_f64()),
             }
         }
-        D::DateTimeIso(s) => match s.get(..10).and_then(|p| p.parse::<jiff::civil::Date>().ok()) {
+        D::DateTimeIso(s) => match s
+            .get(..10)
+            .and_then(|p| p.parse::<jiff::civil::Date>().ok())
+        {
             Some(d) => Cell::Date(d),
             None => Cell::Text(s.clone()),
         },
@@ -488,8 +531,9 @@ fn feed_sheet<RS: std::io::Read + std::io::Seek>(
         current: None,
         cells: Vec::new(),
     };
+    let mut finished = false;
     let mut next = || -> Result<Option<(u32, Vec<Cell>)>, String> {
-        loop {
+        while !finished {
             match reader.next_cell() {
                 Ok(Some(c)) => {
                     let (r, cidx) = c.get_position();
@@ -497,13 +541,18 @@ fn feed_sheet<RS: std::io::Read + std::io::Seek>(
                         return Ok(Some(done));
                     }
                 }
-                Ok(None) => return Ok(rows.flush()),
-                Err(e) => return Err(e.to_string()),
+                Ok(None) => finished = true,
+                Err(e) => {
+                    finished = true;
+                    return Err(e.to_string());
+                }
             }
         }
+        Ok(rows.flush())
     };
     super::feed_rows(imp, group, VILLAGE_SHEET, &mut || {
-        next().map(|o| o.map(|(r, cells)| (format!("{sheet}!R{}", r + 1), cells)))
+        next()
+            .map(|o| o.map(|(r, cells)| (format!("{sheet}!R{}", r + 1), cells)))
             .map_err(|e| (sheet.to_string(), e))
     });
 }
@@ -539,7 +588,11 @@ impl SheetRows {
 }
 
 /// Read a records workbook into the importer: the village sheet, then each group's sheet.
-pub fn read_records_workbook(path: &Path, form: &Form, imp: &mut Importer<'_>) -> anyhow::Result<()> {
+pub fn read_records_workbook(
+    path: &Path,
+    form: &Form,
+    imp: &mut Importer<'_>,
+) -> anyhow::Result<()> {
     let lang = imp.lang();
     let file = super::csv_in::open_regular(path, MAX_XLSX_BYTES).map_err(|(zh, en)| {
         anyhow::anyhow!(match lang {
@@ -548,18 +601,34 @@ pub fn read_records_workbook(path: &Path, form: &Form, imp: &mut Importer<'_>) -
         })
     })?;
     let shown = crate::forms::value::sanitize_for_terminal(&path.display().to_string());
-    let mut book: calamine::Xlsx<_> =
-        calamine::Reader::new(std::io::BufReader::new(file)).map_err(|e| match lang {
-            crate::forms::Lang::Zh => anyhow::anyhow!("{shown}: 不是可读的 .xlsx 工作簿（{e}）；请在 Excel 或 WPS 中另存为 .xlsx"),
-            crate::forms::Lang::En => anyhow::anyhow!("{shown}: not a readable .xlsx workbook ({e}); save it from Excel or WPS as .xlsx"),
+    let mut book: calamine::Xlsx<_> = calamine::Reader::new(std::io::BufReader::new(file))
+        .map_err(|e| match lang {
+            crate::forms::Lang::Zh => anyhow::anyhow!(
+                "{shown}: 不是可读的 .xlsx 工作簿（{e}）；请在 Excel 或 WPS 中另存为 .xlsx"
+            ),
+            crate::forms::Lang::En => anyhow::anyhow!(
+                "{shown}: not a readable .xlsx workbook ({e}); save it from Excel or WPS as .xlsx"
+            ),
         })?;
     let names = calamine::Reader::sheet_names(&book);
-    let Some(main) = names.iter().find(|n| n.trim() == VILLAGE_SHEET || n.trim() == "village").cloned() else {
+    let Some(main) = names
+        .iter()
+        .find(|n| n.trim() == VILLAGE_SHEET || n.trim() == "village")
+        .cloned()
+    else {
         anyhow::bail!(match lang {
-            crate::forms::Lang::Zh => format!("{shown}: 没有名为“{VILLAGE_SHEET}”的工作表（有：{}）", names.join("、")),
-            crate::forms::Lang::En => format!("{shown}: there is no sheet named {VILLAGE_SHEET} (it has: {})", names.join(", ")),
+            crate::forms::Lang::Zh => format!(
+                "{shown}: 没有名为“{VILLAGE_SHEET}”的工作表（有：{}）",
+                names.join("、")
+            ),
+            crate::forms::Lang::En => format!(
+                "{shown}: there is no sheet named {VILLAGE_SHEET} (it has: {})",
+                names.join(", ")
+            ),
         });
     };
+    // A workbook stores only the cells that hold something: short rows are normal.
+    imp.sparse_rows = true;
     feed_sheet(&mut book, &main, None, imp);
     for g in &form.groups {
         let wanted = [group_sheet_name(g), g.name.clone(), g.label.zh.clone()];
