@@ -247,7 +247,10 @@ fn command_round(c: &Command) -> Option<&str> {
         Command::Records { command } => match command {
             RecordsCommand::ImportCsv { round, .. }
             | RecordsCommand::ExportCsv { round, .. }
-            | RecordsCommand::Show { round, .. } => Some(round),
+            | RecordsCommand::Show { round, .. }
+            | RecordsCommand::Template { round, .. }
+            | RecordsCommand::ImportXlsx { round, .. }
+            | RecordsCommand::ExportXlsx { round, .. } => Some(round),
         },
         Command::Forms { .. }
         | Command::Divisions { .. }

@@ -174,7 +174,6 @@ fn store_all(
 }
 
 pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> anyhow::Result<()> {
-    check_round(round)?;
     let mut store = env.open_store()?;
     let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
     let who = env.who(&store)?;
@@ -226,7 +225,6 @@ pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> any
 }
 
 pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
-    check_round(round)?;
     let mut store = env.open_store()?;
     let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
     let who = env.who(&store)?;
@@ -249,21 +247,6 @@ pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
         },
         outcome,
     )
-}
-
-pub(super) fn check_round(round: &str) -> anyhow::Result<()> {
-    if round.is_empty()
-        || round.len() > 32
-        || !round
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        bail!(
-            "--round '{}': use letters, digits, '-' or '_', e.g. 2020",
-            sanitize_for_terminal(round)
-        );
-    }
-    Ok(())
 }
 
 /// Store one imported village: a new record, a new revision of the counted record when
@@ -393,7 +376,6 @@ pub fn export_csv(
     out: Option<&Path>,
     labels: CsvLabels,
 ) -> anyhow::Result<()> {
-    check_round(round)?;
     let mut store = env.open_store()?;
     let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
     let prefix = match under {
@@ -585,7 +567,6 @@ fn write_workbook(
 }
 
 pub fn template(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Result<()> {
-    check_round(round)?;
     let store = env.open_store()?;
     let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
     let unit = division_arg(&store, under)?;
@@ -607,7 +588,6 @@ pub fn template(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Resu
 }
 
 pub fn export_xlsx(env: &Env, round: &str, under: Option<&str>, out: &Path) -> anyhow::Result<()> {
-    check_round(round)?;
     let store = env.open_store()?;
     let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
     let unit = under.map(|c| division_arg(&store, c)).transpose()?;

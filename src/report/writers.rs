@@ -809,7 +809,7 @@ fn write_level_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name(level_label(level, lang))?;
     if report.demo {
-        ws.set_header(&format!("&C{}", super::model::demo_notice(lang)));
+        ws.set_header(format!("&C{}", super::model::demo_notice(lang)));
     }
 
     let mut headers: Vec<String> = match lang {
