@@ -430,10 +430,16 @@ fn a_bad_round_is_bad_usage_for_the_workbook_commands() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("t.xlsx");
     for args in [
-        vec!["records", "template", "--under", TOWNSHIP, "--round", "2020年", "--out"],
+        vec![
+            "records", "template", "--under", TOWNSHIP, "--round", "2020年", "--out",
+        ],
         vec!["records", "export-xlsx", "--round", "abc", "--out"],
     ] {
-        bin(&t.path().join("d")).args(&args).arg(&out).assert().code(2);
+        bin(&t.path().join("d"))
+            .args(&args)
+            .arg(&out)
+            .assert()
+            .code(2);
     }
     bin(&t.path().join("d"))
         .args(["records", "import-xlsx"])
