@@ -449,3 +449,52 @@ fn a_bad_round_is_bad_usage_for_the_workbook_commands() {
         .code(2);
     assert!(!out.exists());
 }
+
+#[test]
+fn a_formula_without_a_computed_value_is_refused_not_read_as_empty() {
+    use std::io::Write as _;
+    let t = tempfile::tempdir().unwrap();
+    let path = t.path().join("h.xlsx");
+    hand_filled(&path, &[(V1, 120, "村集中处理设施")]);
+    // Add a notes formula with no cached value, exactly as openpyxl writes `=1+1`.
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let out_path = t.path().join("f.xlsx");
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(&out_path).unwrap());
+    for i in 0..zin.len() {
+        let mut entry = zin.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(bytes).unwrap();
+            // The data row is the last row.
+            let at = xml.rfind("</row>").unwrap();
+            bytes = format!(
+                "{}<c r=\"W2\"><f>1+1</f><v /></c>{}",
+                &xml[..at],
+                &xml[at..]
+            )
+            .into_bytes();
+        }
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zout.start_file(name, opts).unwrap();
+        zout.write_all(&bytes).unwrap();
+    }
+    zout.finish().unwrap();
+    let d = t.path().join("d");
+    let err = String::from_utf8(
+        import_xlsx(&d, &out_path)
+            .code(1)
+            .get_output()
+            .stderr
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        err.contains(&format!(
+            "村!R2: {V1}: notes: the cell holds the formula =1+1"
+        )),
+        "{err}"
+    );
+}

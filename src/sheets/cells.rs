@@ -20,6 +20,8 @@ pub enum Cell {
     Date(jiff::civil::Date),
     /// An Excel error value such as `#VALUE!`.
     Error(String),
+    /// A formula with no computed value (the file was never calculated).
+    Formula(String),
 }
 
 impl Cell {
@@ -134,6 +136,7 @@ fn describe(cell: &Cell) -> String {
         Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
         Cell::Date(d) => d.to_string(),
         Cell::Error(e) => e.clone(),
+        Cell::Formula(f) => format!("={f}"),
     }
 }
 
@@ -197,6 +200,16 @@ pub fn field_input(field: &Field, cell: &Cell) -> Result<String, Text> {
             return Err(Text::new(
                 &format!("单元格是 Excel 错误值 {e}，请改为数值或留空"),
                 &format!("the cell holds the Excel error {e}; enter a value or leave it empty"),
+            ));
+        }
+        Cell::Formula(f) => {
+            return Err(Text::new(
+                &format!(
+                    "单元格是公式 ={f}，但文件里没有它的计算结果：请在 Excel 或 WPS 中打开并保存一次，或直接填写数值"
+                ),
+                &format!(
+                    "the cell holds the formula ={f} but the file has no computed value for it: open and save it once in Excel or WPS, or type the value"
+                ),
             ));
         }
         Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),

@@ -520,6 +520,20 @@ fn feed_sheet<RS: std::io::Read + std::io::Seek>(
     group: Option<&str>,
     imp: &mut Importer<'_>,
 ) {
+    // Formulas without a computed value (a file written by a program, never opened in
+    // Excel) read as empty cells: find them so that they are refused, not lost.
+    let formulas: std::collections::HashMap<(u32, u32), String> =
+        match calamine::Reader::worksheet_formula(book, sheet) {
+            Ok(range) => range
+                .used_cells()
+                .filter(|(_, _, f)| !f.is_empty())
+                .map(|(r, c, f)| {
+                    let (r0, c0) = range.start().unwrap_or((0, 0));
+                    ((r0 + r as u32, c0 + c as u32), f.clone())
+                })
+                .collect(),
+            Err(_) => Default::default(),
+        };
     let mut reader = match book.worksheet_cells_reader(sheet) {
         Ok(r) => r,
         Err(e) => {
@@ -537,7 +551,13 @@ fn feed_sheet<RS: std::io::Read + std::io::Seek>(
             match reader.next_cell() {
                 Ok(Some(c)) => {
                     let (r, cidx) = c.get_position();
-                    if let Some(done) = rows.push(r, cidx as usize, to_cell(c.get_value())) {
+                    let mut cell = to_cell(c.get_value());
+                    if cell.is_blank()
+                        && let Some(f) = formulas.get(&(r, cidx))
+                    {
+                        cell = Cell::Formula(f.clone());
+                    }
+                    if let Some(done) = rows.push(r, cidx as usize, cell) {
                         return Ok(Some(done));
                     }
                 }
