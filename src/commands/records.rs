@@ -792,3 +792,43 @@ pub fn show(env: &Env, village: &str, round: &str, format: ListFormat) -> anyhow
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revision_after_the_last_number_is_an_error_not_a_wrap() {
+        assert_eq!(next_rev(1), Some(2));
+        assert_eq!(next_rev(u32::MAX), None);
+    }
+
+    #[test]
+    fn csv_cells_guard_formulas_and_label_choices() {
+        let set = crate::forms::FormSet::builtin();
+        let form = set.village_form();
+        let f = |n: &str| form.field(n).unwrap();
+        let text = |s: &str| Value::Text(s.into());
+        assert_eq!(
+            csv_cell(f("notes"), &text("=1+1"), CsvLabels::Names),
+            "'=1+1"
+        );
+        assert_eq!(csv_cell(f("notes"), &text("-5"), CsvLabels::Zh), "'-5");
+        assert_eq!(
+            csv_cell(f("sewage_mode"), &text("central"), CsvLabels::Names),
+            "central"
+        );
+        assert_eq!(
+            csv_cell(f("sewage_mode"), &text("central"), CsvLabels::Zh),
+            "村集中处理设施"
+        );
+        assert_eq!(
+            csv_cell(f("garbage_funding"), &Value::Bool(true), CsvLabels::Zh),
+            "是"
+        );
+        assert_eq!(
+            csv_cell(f("households"), &Value::Int(-3), CsvLabels::Zh),
+            "-3"
+        );
+    }
+}
