@@ -2,219 +2,24 @@
 //! `update(&mut Model, Msg) -> Vec<Cmd>` is a pure state transition: it never touches the
 //! store or the terminal. `effects` runs the commands and answers with messages.
 
-use super::dashboard::{Dashboard, DashboardData, Outcome};
-use super::exchange::{self, Exchange, ExchangeCmd, ExchangeMsg};
-use super::form::{Commit, Issues, Opened, Record, RecordRef};
-use super::home::{Home, Tree};
-use super::keys::{self, Action, Ctx};
-use super::text::{clean, tr};
 use crate::forms::Lang;
-use crate::forms::record::Issue;
 use crate::register::Level;
 use crate::store::{DivisionRow, RecordStatus, ReviewAction};
+use crate::tui::keys;
+use crate::tui::keys::{Action, Ctx};
+use crate::tui::screens::dashboard::{Dashboard, Outcome};
+use crate::tui::screens::exchange;
+use crate::tui::screens::exchange::Exchange;
+use crate::tui::screens::form::{Issues, Record};
+use crate::tui::screens::home::Home;
+use crate::tui::shared::record::RecordRef;
+use crate::tui::shared::{
+    AuditRow, Cmd, Confirm, Msg, Notice, NoticeKind, Prompt, PromptKind, ReviewRow, Startup,
+    input_request, paste_into,
+};
+use crate::tui::text::{clean, tr};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use std::collections::HashMap;
-use tui_input::{Input, InputRequest};
-
-/// What the effects know at start, gathered in one go (the first frame waits for it).
-#[derive(Debug, Clone)]
-pub struct Startup {
-    pub lang: Lang,
-    pub surveyor: Option<String>,
-    /// No name known yet: ask once.
-    pub ask_name: bool,
-    pub round: String,
-    pub rounds: Vec<String>,
-    pub tree: Tree,
-    pub statuses: HashMap<String, RecordStatus>,
-    pub demo_available: bool,
-    /// Today's date (YYYY-MM-DD), for messages and defaults.
-    pub today: String,
-}
-
-/// One change of the audit trail, as the history screen lists it.
-pub use crate::store::AuditEntry as AuditRow;
-
-/// A finalized record of a township, for review.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReviewRow {
-    pub village: DivisionRow,
-    pub record_id: String,
-    pub rev: u32,
-    pub status: RecordStatus,
-    pub finalized_at: String,
-    pub finalized_by: String,
-    pub comment: Option<String>,
-}
-
-/// Input to `update`: a key or paste from the terminal, or the answer of an effect.
-#[derive(Debug, Clone)]
-pub enum Msg {
-    Key(KeyEvent),
-    Paste(String),
-    Resize(u16, u16),
-    StatusesLoaded {
-        round: String,
-        statuses: HashMap<String, RecordStatus>,
-    },
-    RecordOpened(Box<Opened>),
-    /// The first saved answer created the record.
-    RecordCreated {
-        village: String,
-        round: String,
-        record_id: String,
-    },
-    /// A field is on disk.
-    Committed {
-        record_id: String,
-        row: Option<(String, String)>,
-        field: String,
-    },
-    CommitFailed {
-        field: String,
-        error: String,
-    },
-    RowAdded {
-        group: String,
-        row_id: String,
-    },
-    RowDeleted {
-        group: String,
-        row_id: String,
-    },
-    FinalizeBlocked(Vec<Issue>),
-    Finalized {
-        record_id: String,
-        rev: u32,
-    },
-    HistoryLoaded {
-        record_id: String,
-        rows: Vec<AuditRow>,
-    },
-    ReviewLoaded {
-        township: DivisionRow,
-        rows: Vec<ReviewRow>,
-    },
-    Reviewed {
-        record_id: String,
-        action: ReviewAction,
-    },
-    /// The dashboard of a unit (a child of the one shown: drilled down).
-    DashboardLoaded(Box<DashboardData>),
-    /// The export and import screens (picker listings, worker progress and outcome).
-    Exchange(ExchangeMsg),
-    /// Something to tell the user (already in the UI language).
-    Notice(Notice),
-    /// A signal (SIGTERM, SIGHUP, SIGINT) or the loss of the terminal: keep the field
-    /// being typed when its value is valid, and quit without asking.
-    Terminate,
-    /// The trust screen's data and the outcome of trusting or untrusting a key.
-    Trust(super::trust::TrustMsg),
-    /// The conflicts of a round, one opened, a resolution recorded.
-    Conflicts(super::conflicts::ConflictsMsg),
-}
-
-/// Work for `effects` (the only place that touches the store).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cmd {
-    SaveSetting {
-        key: String,
-        value: String,
-    },
-    SetSurveyor(String),
-    LoadStatuses {
-        round: String,
-    },
-    OpenRecord {
-        village: String,
-        round: String,
-        field: Option<String>,
-    },
-    Commit(Commit),
-    AddRow {
-        rec: RecordRef,
-        group: String,
-    },
-    DeleteRow {
-        record_id: String,
-        group: String,
-        row_id: String,
-    },
-    Finalize {
-        record_id: String,
-        form_id: String,
-        version: u32,
-    },
-    StartRevision {
-        record_id: String,
-    },
-    DiscardRevision {
-        record_id: String,
-        village: String,
-        round: String,
-    },
-    LoadHistory {
-        record_id: String,
-    },
-    LoadReview {
-        township: String,
-        round: String,
-    },
-    Review {
-        record_id: String,
-        action: ReviewAction,
-        comment: String,
-    },
-    /// Roll up a unit's round for the dashboard.
-    LoadDashboard {
-        unit: String,
-        round: String,
-    },
-    /// Fill the database with demo data (a hook: effects answers when it is not built in).
-    LoadDemo {
-        under: String,
-        round: String,
-    },
-    Trust(super::trust::TrustCmd),
-    Conflicts(super::conflicts::ConflictsCmd),
-    /// The export and import screens.
-    Exchange(ExchangeCmd),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeKind {
-    Info,
-    Saved,
-    Warn,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Notice {
-    pub kind: NoticeKind,
-    pub text: String,
-}
-
-impl Notice {
-    pub fn info(text: impl Into<String>) -> Notice {
-        Notice {
-            kind: NoticeKind::Info,
-            text: text.into(),
-        }
-    }
-    pub fn warn(text: impl Into<String>) -> Notice {
-        Notice {
-            kind: NoticeKind::Warn,
-            text: text.into(),
-        }
-    }
-    pub fn error(text: impl Into<String>) -> Notice {
-        Notice {
-            kind: NoticeKind::Error,
-            text: text.into(),
-        }
-    }
-}
+use tui_input::Input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -240,25 +45,6 @@ pub enum FirstRunStep {
 pub struct FirstRun {
     pub step: FirstRunStep,
     pub input: Input,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum PromptKind {
-    Round,
-    ReturnComment { record_id: String },
-}
-
-#[derive(Debug, Clone)]
-pub struct Prompt {
-    pub kind: PromptKind,
-    pub input: Input,
-}
-
-/// A destructive action waiting for "y": the question and the command it will run.
-#[derive(Debug, Clone)]
-pub struct Confirm {
-    pub question: String,
-    pub cmd: Cmd,
 }
 
 #[derive(Debug, Clone)]
@@ -291,11 +77,11 @@ pub struct Model {
     pub history: Option<History>,
     pub review: Option<ReviewState>,
     pub dashboard: Option<Dashboard>,
-    pub trust: Option<super::trust::TrustScreen>,
+    pub trust: Option<crate::tui::screens::trust::TrustScreen>,
     /// The add form's values when the trust screen opens next (from an import refused
     /// for an unknown key).
-    pub trust_prefill: Option<super::trust::Prefill>,
-    pub conflicts: Option<super::conflicts::ConflictsScreen>,
+    pub trust_prefill: Option<crate::tui::shared::trust::Prefill>,
+    pub conflicts: Option<crate::tui::screens::conflicts::ConflictsScreen>,
     pub exchange: Option<Exchange>,
     pub first_run: Option<FirstRun>,
     pub prompt: Option<Prompt>,
@@ -407,7 +193,7 @@ impl Model {
                     }
                     Some(r)
                         if r.focused_field()
-                            .is_some_and(|f| !super::form::is_text_like(f)) =>
+                            .is_some_and(|f| !crate::tui::screens::form::is_text_like(f)) =>
                     {
                         return vec![Ctx::Choice, Ctx::Form, Ctx::Global];
                     }
@@ -445,39 +231,6 @@ impl Model {
 
     fn who(&self) -> String {
         self.surveyor.clone().unwrap_or_default()
-    }
-}
-
-/// Text-editing keys of a single-line input.
-pub(super) fn input_request(ev: &KeyEvent) -> Option<InputRequest> {
-    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = ev.modifiers.contains(KeyModifiers::ALT);
-    Some(match ev.code {
-        KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
-        KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
-        KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
-        KeyCode::Char('k') if ctrl => InputRequest::DeleteTillEnd,
-        KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
-        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => InputRequest::InsertChar(c),
-        KeyCode::Backspace => InputRequest::DeletePrevChar,
-        KeyCode::Delete => InputRequest::DeleteNextChar,
-        KeyCode::Left => InputRequest::GoToPrevChar,
-        KeyCode::Right => InputRequest::GoToNextChar,
-        KeyCode::Home => InputRequest::GoToStart,
-        KeyCode::End => InputRequest::GoToEnd,
-        _ => return None,
-    })
-}
-
-/// Line breaks and control characters never enter an input.
-pub(super) fn paste_into(input: &mut Input, text: &str) {
-    for c in text.chars() {
-        let c = match c {
-            '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => continue,
-            c => c,
-        };
-        input.handle(InputRequest::InsertChar(c));
     }
 }
 
@@ -549,7 +302,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 && r.record_id.as_deref() == Some(record_id.as_str())
             {
                 r.pending = r.pending.saturating_sub(1);
-                let key = super::form::FieldKey {
+                let key = crate::tui::screens::form::FieldKey {
                     row: row.clone(),
                     field: field.clone(),
                 };
@@ -713,15 +466,15 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.notice(n);
             Vec::new()
         }
-        Msg::Trust(t) => super::trust::on_msg(m, t),
-        Msg::Conflicts(c) => super::conflicts::on_msg(m, c),
+        Msg::Trust(t) => crate::tui::screens::trust::on_msg(m, t),
+        Msg::Conflicts(c) => crate::tui::screens::conflicts::on_msg(m, c),
     }
 }
 
 /// Position of a field (or `group[n].field`) in the form, for listing changes in order.
 fn field_order(form: &crate::forms::Form, field: &str) -> (usize, usize, usize) {
     use crate::forms::schema::SectionItem;
-    let (top, row, sub) = match super::view::split_path(field) {
+    let (top, row, sub) = match crate::tui::text::split_path(field) {
         Some((g, i, f)) => (g, i, Some(f)),
         None => (field, 0, None),
     };
@@ -765,7 +518,7 @@ fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
     {
         r.paste(text);
     } else if m.screen == Screen::Trust {
-        super::trust::paste(m, text);
+        crate::tui::screens::trust::paste(m, text);
     } else if m.screen == Screen::Exchange {
         exchange::on_paste(m, text);
     }
@@ -834,8 +587,8 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         }
         Screen::Review => review_key(m, action),
         Screen::Dashboard => dashboard_key(m, action),
-        Screen::Trust => super::trust::key(m, action, &ev),
-        Screen::Conflicts => super::conflicts::key(m, action),
+        Screen::Trust => crate::tui::screens::trust::key(m, action, &ev),
+        Screen::Conflicts => crate::tui::screens::conflicts::key(m, action),
         Screen::Exchange => exchange::on_key(m, action, &ev),
     }
 }
@@ -1108,11 +861,13 @@ fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                 ))),
             }
         }
-        Some(Action::Trust) => return vec![Cmd::Trust(super::trust::TrustCmd::Load)],
+        Some(Action::Trust) => return vec![Cmd::Trust(crate::tui::shared::trust::TrustCmd::Load)],
         Some(Action::Conflicts) => {
-            return vec![Cmd::Conflicts(super::conflicts::ConflictsCmd::Load {
-                round: m.round.clone(),
-            })];
+            return vec![Cmd::Conflicts(
+                crate::tui::shared::conflicts::ConflictsCmd::Load {
+                    round: m.round.clone(),
+                },
+            )];
         }
         Some(Action::Export) => return exchange::open_export(m),
         Some(Action::Import) => return exchange::open_import(m),

@@ -4,7 +4,6 @@
 //! event loop drains ([`Effects::background`]). The bundle work itself is
 //! `bundle::exchange`, the same functions the command line calls.
 
-use super::Effects;
 use crate::bundle::exchange::{
     ExportError, ExportRequest, ImportError, ImportErrorKind, export_bundle, import_bundles,
 };
@@ -12,12 +11,13 @@ use crate::bundle::keys::InstallationKey;
 use crate::forms::Lang;
 use crate::forms::value::sanitize_for_terminal;
 use crate::store::Store;
-use crate::tui::app::{Msg, Notice};
-use crate::tui::exchange::{
+use crate::tui::effects::Effects;
+use crate::tui::picker::{Entry, PickerRoots, Place, PlaceKind};
+use crate::tui::shared::exchange::{
     ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, ListError,
     Refusal,
 };
-use crate::tui::picker::{Entry, PickerRoots, Place, PlaceKind};
+use crate::tui::shared::{Msg, Notice};
 use crate::tui::text::tr;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

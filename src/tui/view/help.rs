@@ -1,9 +1,9 @@
 //! `?`: every key of the table, by context. Built from the same table as the footer.
 
-use super::{bold, dim};
 use crate::tui::app::Model;
 use crate::tui::keys::{HELP_ORDER, TABLE};
 use crate::tui::text::{fit, tr, width};
+use crate::tui::view::{bold, dim};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Color;

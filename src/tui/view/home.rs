@@ -1,11 +1,11 @@
 //! Home: the register tree with statuses and counts; and the first-run welcome.
 
-use super::{bold, dim, draw_input, selected};
 use crate::forms::Lang;
 use crate::register::Level;
 use crate::store::RecordStatus;
 use crate::tui::app::{FirstRunStep, Model};
 use crate::tui::text::{clean, fit, fit_right, status_label, tr};
+use crate::tui::view::{bold, dim, draw_input, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};

@@ -1,35 +1,19 @@
 //! The history of a record (who, when, field, old → new) and the review list of a
 //! township.
 
-use super::home::{status_style, window};
-use super::{bold, dim, selected};
 use crate::forms::Lang;
 use crate::forms::record::FieldPath;
 use crate::tui::app::Model;
-use crate::tui::text::{clean, fit, show_raw, show_value, status_label, tr};
+use crate::tui::text::{
+    clean, fit, short_time, show_raw, show_value, split_path, status_label, tr,
+};
+use crate::tui::view::home::{status_style, window};
+use crate::tui::view::{bold, dim, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-/// `2026-11-28T10:00:00+08:00` → `2026-11-28 10:00`.
-pub fn short_time(at: &str) -> String {
-    let s = clean(at);
-    if s.len() >= 16 && s.is_char_boundary(16) {
-        s[..16].replacen('T', " ", 1)
-    } else {
-        s
-    }
-}
-
-/// `farms[2].head_count` → ("farms", 1, "head_count").
-pub fn split_path(field: &str) -> Option<(&str, usize, &str)> {
-    let (g, rest) = field.split_once('[')?;
-    let (n, f) = rest.split_once("].")?;
-    let i = n.parse::<usize>().ok().filter(|i| *i > 0)?;
-    Some((g, i - 1, f))
-}
 
 /// A field of the audit trail as people read it: its label; a group row's field as
 /// "#2 label" (with the group's name where there is room).

@@ -12,12 +12,10 @@ mod lists;
 mod picker;
 mod trust;
 
-pub use lists::short_time;
-pub use lists::split_path;
-
-use super::app::{Model, NoticeKind, Screen};
-use super::keys;
-use super::text::{fit, tr, width};
+use crate::tui::app::{Model, Screen};
+use crate::tui::keys;
+use crate::tui::shared::NoticeKind;
+use crate::tui::text::{fit, tr, width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -96,8 +94,10 @@ fn draw_title(m: &Model, f: &mut Frame, area: Rect) {
 fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
     if let Some(p) = &m.prompt {
         let label = match p.kind {
-            super::app::PromptKind::Round => tr(m.lang, "轮次（如 2020）：", "Round (e.g. 2020): "),
-            super::app::PromptKind::ReturnComment { .. } => {
+            crate::tui::shared::PromptKind::Round => {
+                tr(m.lang, "轮次（如 2020）：", "Round (e.g. 2020): ")
+            }
+            crate::tui::shared::PromptKind::ReturnComment { .. } => {
                 tr(m.lang, "退回意见：", "Why is it returned: ")
             }
         };

@@ -2,13 +2,10 @@
 //! with messages. A field is reported saved only after `set_draft_value` returned.
 //! `exchange`: the export and import screens (folders, and the worker thread).
 
+pub mod conflicts;
 pub mod exchange;
+pub mod trust;
 
-use super::app::{Cmd, Msg, Notice, ReviewRow, Startup};
-use super::dashboard::DashboardData;
-use super::form::{Opened, RecordRef};
-use super::home::Tree;
-use super::text::tr;
 use crate::forms::record::RecordData;
 use crate::forms::value::Value;
 use crate::forms::{FormSet, Lang};
@@ -16,6 +13,11 @@ use crate::register::Level;
 use crate::report::dashboard;
 use crate::report::rollup::{Depth, rollup};
 use crate::store::{FinalizeResult, RecordStatus, Store};
+use crate::tui::shared::dashboard::DashboardData;
+use crate::tui::shared::record::{Opened, RecordRef};
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::{Cmd, Msg, Notice, ReviewRow, Startup};
+use crate::tui::text::tr;
 use std::collections::HashMap;
 
 /// Fills a data directory with demo records under a unit for a round; returns how many.

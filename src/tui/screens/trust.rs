@@ -4,75 +4,16 @@
 //! then a fingerprint check) and removing one. Pure: `trust_effects` reads and writes
 //! the store and the key file.
 
-use super::app::{Cmd, Confirm, Model, Notice, NoticeKind, Screen};
-use super::home::Tree;
-use super::keys::{Action, Ctx};
-use super::text::{clean, tr};
 use crate::bundle::keys::{fingerprint, parse_public_key};
 use crate::forms::Lang;
+use crate::tui::app::{Model, Screen};
+use crate::tui::keys::{Action, Ctx};
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::trust::{TrustCmd, TrustData, TrustMsg, TrustedRow};
+use crate::tui::shared::{Cmd, Confirm, Notice, NoticeKind};
+use crate::tui::text::{clean, tr};
 use ratatui::crossterm::event::KeyEvent;
 use tui_input::{Input, InputRequest};
-
-/// This installation's key, as `ruralenv key show` prints it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnKey {
-    /// 64 lowercase hex characters.
-    pub public_hex: String,
-    pub fingerprint: String,
-}
-
-/// A key bundles are accepted from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustedRow {
-    pub public_key: String,
-    /// Empty when the stored key does not parse (it could not verify anything anyway).
-    pub fingerprint: String,
-    pub name: String,
-    /// 12-digit code of the unit the key may deliver villages of.
-    pub scope: String,
-    pub added_at: String,
-}
-
-/// Everything the trust screen shows, loaded in one go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustData {
-    /// The key, or why it could not be read (in the UI language).
-    pub own: Result<OwnKey, String>,
-    pub keys: Vec<TrustedRow>,
-}
-
-/// Answers of `trust_effects`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrustMsg {
-    Loaded(Box<TrustData>),
-    /// The key is trusted (after the `Loaded` that lists it).
-    Saved {
-        name: String,
-        fingerprint: String,
-    },
-    /// The key is no longer trusted (after the `Loaded` without it).
-    Removed {
-        name: String,
-    },
-    /// The store refused the key (nothing was saved); already in the UI language.
-    Refused(String),
-}
-
-/// Work for `trust_effects`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrustCmd {
-    Load,
-    /// Trust a key (checked by `check` first; checked again before it is written).
-    Add {
-        public_key: String,
-        scope: String,
-        name: String,
-    },
-    Remove {
-        public_key: String,
-        name: String,
-    },
-}
 
 /// The three inputs of the add form, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,15 +116,6 @@ pub struct Checked {
     pub name: String,
     /// The key is already trusted under this name and scope: saving replaces them.
     pub replaces: Option<(String, String)>,
-}
-
-/// What the add form starts with when the key comes from a refused bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prefill {
-    pub key: String,
-    /// What the bundle claims: the clerk checks it before saving.
-    pub scope: String,
-    pub name: String,
 }
 
 /// The add form.
@@ -450,7 +382,7 @@ pub fn key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                         "Nothing saved. Check the public key with the sender again",
                     )));
                 }
-                Some(Action::Quit) => return super::app::quit(m, false),
+                Some(Action::Quit) => return crate::tui::app::quit(m, false),
                 _ => {}
             }
             return Vec::new();
@@ -485,7 +417,7 @@ pub fn key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                 }
             },
             _ => {
-                if let Some(req) = super::app::input_request(ev) {
+                if let Some(req) = crate::tui::shared::input_request(ev) {
                     let f = a.focused();
                     if a.input_mut(f).handle(req).is_some_and(|c| c.value) {
                         a.edited(f);
@@ -538,7 +470,7 @@ pub fn key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
             m.trust = None;
             m.screen = Screen::Home;
         }
-        Some(Action::Quit) => return super::app::quit(m, false),
+        Some(Action::Quit) => return crate::tui::app::quit(m, false),
         _ => {}
     }
     Vec::new()

@@ -4,92 +4,19 @@
 //! a version records a resolution fact (`Store::resolve`) that travels in later bundles.
 //! Pure: `conflicts_effects` reads the store and writes the resolution.
 
-use super::app::{Cmd, Confirm, Model, Notice, NoticeKind, Screen};
-use super::keys::{Action, Ctx};
-use super::text::{clean, show_raw, show_value, tr};
-use crate::forms::record::{RecordData, Row as GroupRow};
+use crate::forms::record::Row as GroupRow;
 use crate::forms::schema::SectionItem;
 use crate::forms::value::Value;
-use crate::forms::{Field, Form, Lang};
+use crate::forms::{Field, Lang};
 use crate::store::exchange::{Candidate, ConflictDetail};
+use crate::tui::app::{Model, Screen};
+use crate::tui::keys::{Action, Ctx};
+use crate::tui::shared::conflicts::{
+    Choice, ConflictsCmd, ConflictsMsg, DUPLICATE, FORK, OpenedConflict, Question, Version,
+};
+use crate::tui::shared::{Cmd, Confirm, Notice, NoticeKind};
+use crate::tui::text::{clean, show_raw, show_value, tr};
 use std::collections::BTreeSet;
-
-/// Resolution kinds, as `Store::resolve` and the bundle format spell them.
-pub const FORK: &str = "fork";
-pub const DUPLICATE: &str = "duplicate";
-
-/// One candidate with what it says.
-#[derive(Debug, Clone)]
-pub struct Version {
-    pub candidate: Candidate,
-    /// The form version it was filled with.
-    pub form: Form,
-    pub data: RecordData,
-}
-
-/// What a person is asked about a conflict. Duplicates and forks are separate facts:
-/// which record of the village counts, and which version of a forked record is the true
-/// one. The store leaves the village open until both are answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Question {
-    /// Which record counts (and, when it is forked, which of its versions).
-    Record,
-    /// Which version of this record is true; the record that counts is settled.
-    Version { record_id: String },
-}
-
-/// A conflict with the content of the candidates the question is about.
-#[derive(Debug, Clone)]
-pub struct OpenedConflict {
-    pub detail: ConflictDetail,
-    pub question: Question,
-    pub versions: Vec<Version>,
-}
-
-/// What a person keeps: the resolution facts to record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    pub form_id: String,
-    pub village: String,
-    pub round: String,
-    pub record_id: String,
-    pub rev: u32,
-    pub hash: String,
-    /// `FORK` and/or `DUPLICATE`, in that order.
-    pub kinds: Vec<&'static str>,
-}
-
-/// Answers of `conflicts_effects`.
-#[derive(Debug, Clone)]
-pub enum ConflictsMsg {
-    Loaded {
-        round: String,
-        list: Vec<ConflictDetail>,
-    },
-    Opened(Box<OpenedConflict>),
-    /// The resolution is stored. `still_open`: another record of the village is still
-    /// forked, so a choice among its versions is needed too.
-    Resolved {
-        form_id: String,
-        village: String,
-        round: String,
-        still_open: bool,
-    },
-}
-
-/// Work for `conflicts_effects`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConflictsCmd {
-    Load {
-        round: String,
-    },
-    Open {
-        form_id: String,
-        village: String,
-        round: String,
-    },
-    Resolve(Choice),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -608,7 +535,7 @@ pub fn key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
                     (Side::Left, Lang::En) => "left",
                     (Side::Right, Lang::En) => "right",
                 };
-                let date = super::view::short_time(&k.finalized_at);
+                let date = crate::tui::text::short_time(&k.finalized_at);
                 let question = match lang {
                     Lang::Zh => format!(
                         "以{side}版本为准（记录 {} 第 {} 版，{} {date}）？y 确定，n 取消",
@@ -637,7 +564,7 @@ pub fn key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
                 });
             }
             Some(Action::Back) => c.open = None,
-            Some(Action::Quit) => return super::app::quit(m, false),
+            Some(Action::Quit) => return crate::tui::app::quit(m, false),
             _ => {}
         }
         return Vec::new();
@@ -662,7 +589,7 @@ pub fn key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
                 m.home.reveal(&code);
             }
         }
-        Some(Action::Quit) => return super::app::quit(m, false),
+        Some(Action::Quit) => return crate::tui::app::quit(m, false),
         _ => {}
     }
     Vec::new()

@@ -7,6 +7,7 @@ use crate::forms::schema::SectionItem;
 use crate::forms::value::Value;
 use crate::forms::{Field, FieldType, Form, Text};
 use crate::store::{DivisionRow, RecordStatus};
+use crate::tui::shared::record::{Commit, Opened, RecordRef};
 use std::collections::HashMap;
 use tui_input::{Input, InputRequest};
 
@@ -40,27 +41,6 @@ pub enum Item {
     RowHeader,
 }
 
-/// The record to write to: known, or to be created with these values on first commit
-/// (opening a village does not create a record; the first saved answer does).
-#[derive(Debug, Clone, PartialEq)]
-pub enum RecordRef {
-    Id(String),
-    New {
-        village: String,
-        round: String,
-        initial: RecordData,
-    },
-}
-
-/// A value to store, produced by leaving a field.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Commit {
-    pub rec: RecordRef,
-    pub row: Option<(String, String)>,
-    pub field: String,
-    pub value: Value,
-}
-
 /// The input of the focused field: typed text, or a picked value for yes/no and choices.
 #[derive(Debug, Clone, Default)]
 pub struct Editor {
@@ -70,23 +50,6 @@ pub struct Editor {
     /// Highlighted choice of a multiple-choice field.
     pub highlight: usize,
     pub dirty: bool,
-}
-
-/// A record as opened (from the store, or new and not yet saved).
-#[derive(Debug, Clone)]
-pub struct Opened {
-    pub village: DivisionRow,
-    pub round: String,
-    pub record_id: Option<String>,
-    pub form: Form,
-    pub data: RecordData,
-    pub read_only: bool,
-    pub status: RecordStatus,
-    /// Finalized revision shown (read-only) or edited (draft of a new revision).
-    pub rev: Option<u32>,
-    pub return_comment: Option<String>,
-    /// Field to start on (`edit --field`).
-    pub field: Option<String>,
 }
 
 #[derive(Debug, Clone)]
