@@ -6,12 +6,18 @@ use crate::forms::Lang;
 use crate::register::Level;
 use crate::store::{DivisionRow, RecordStatus, ReviewAction};
 use crate::tui::keys;
+use crate::tui::screens::trust::{self, TrustScreen};
+use crate::tui::shared::trust::{Prefill, TrustCmd, TrustMsg};
+use crate::tui::shared::{Go, Outcome, Say};
+
 use crate::tui::keys::{Action, Ctx};
-use crate::tui::screens::dashboard::{Dashboard, Outcome};
-use crate::tui::screens::exchange;
-use crate::tui::screens::exchange::Exchange;
+use crate::tui::layout;
+use crate::tui::picker::PickMode;
+use crate::tui::screens::dashboard::Dashboard;
+use crate::tui::screens::exchange::{Exchange, Job, proposed_name};
 use crate::tui::screens::form::{Issues, Record};
 use crate::tui::screens::home::Home;
+use crate::tui::shared::exchange::{ExchangeCmd, ExchangeMsg};
 use crate::tui::shared::record::RecordRef;
 use crate::tui::shared::{
     AuditRow, Cmd, Confirm, Msg, Notice, NoticeKind, Prompt, PromptKind, ReviewRow, Startup,
@@ -77,10 +83,10 @@ pub struct Model {
     pub history: Option<History>,
     pub review: Option<ReviewState>,
     pub dashboard: Option<Dashboard>,
-    pub trust: Option<crate::tui::screens::trust::TrustScreen>,
+    pub trust: Option<TrustScreen>,
     /// The add form's values when the trust screen opens next (from an import refused
     /// for an unknown key).
-    pub trust_prefill: Option<crate::tui::shared::trust::Prefill>,
+    pub trust_prefill: Option<Prefill>,
     pub conflicts: Option<crate::tui::screens::conflicts::ConflictsScreen>,
     pub exchange: Option<Exchange>,
     pub first_run: Option<FirstRun>,
@@ -182,7 +188,7 @@ impl Model {
                 Screen::Trust => self.trust.as_ref().map_or(Ctx::Trust, |t| t.ctx()),
                 Screen::Conflicts => self.conflicts.as_ref().map_or(Ctx::Conflicts, |c| c.ctx()),
                 Screen::Exchange => match &self.exchange {
-                    Some(x) => return exchange::contexts(x),
+                    Some(x) => return x.contexts(),
                     None => Ctx::Home,
                 },
                 Screen::Form => match &self.record {
@@ -220,7 +226,7 @@ impl Model {
             Screen::Home => self.search.is_some(),
             Screen::Form => self.record.as_ref().is_some_and(|r| r.typing()),
             Screen::Trust => self.trust.as_ref().is_some_and(|t| t.typing()),
-            Screen::Exchange => self.exchange.as_ref().is_some_and(exchange::typing),
+            Screen::Exchange => self.exchange.as_ref().is_some_and(|x| x.typing()),
             _ => false,
         }
     }
@@ -461,12 +467,47 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.screen = Screen::Dashboard;
             Vec::new()
         }
-        Msg::Exchange(x) => exchange::on_msg(m, x),
+        Msg::Exchange(ExchangeMsg::Quit) => {
+            m.quit = true;
+            Vec::new()
+        }
+        Msg::Exchange(msg) => {
+            let mut cmds = Vec::new();
+            if let ExchangeMsg::Imported(_) = &msg {
+                // The tree shows the new records, whatever happens to the screen.
+                cmds.push(Cmd::LoadStatuses {
+                    round: m.round.clone(),
+                });
+            }
+            let lang = m.lang;
+            if let Some(x) = &mut m.exchange {
+                let o = x.answer(msg, lang);
+                cmds.extend(apply(m, o));
+            }
+            cmds
+        }
         Msg::Notice(n) => {
             m.notice(n);
             Vec::new()
         }
-        Msg::Trust(t) => crate::tui::screens::trust::on_msg(m, t),
+        Msg::Trust(TrustMsg::Loaded(data)) => {
+            match &mut m.trust {
+                Some(t) => t.reload(*data),
+                None => m.trust = Some(TrustScreen::new(*data)),
+            }
+            if m.screen != Screen::Trust {
+                m.notice = None;
+            }
+            m.screen = Screen::Trust;
+            if let (Some(p), Some(t)) = (m.trust_prefill.take(), &mut m.trust) {
+                t.prefill(p);
+            }
+            Vec::new()
+        }
+        Msg::Trust(t) => {
+            let o = trust::answer(m.trust.as_mut(), t, m.lang);
+            apply(m, o)
+        }
         Msg::Conflicts(c) => crate::tui::screens::conflicts::on_msg(m, c),
     }
 }
@@ -517,10 +558,14 @@ fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
         && r.issues.is_none()
     {
         r.paste(text);
-    } else if m.screen == Screen::Trust {
-        crate::tui::screens::trust::paste(m, text);
-    } else if m.screen == Screen::Exchange {
-        exchange::on_paste(m, text);
+    } else if m.screen == Screen::Trust
+        && let Some(t) = &mut m.trust
+    {
+        t.paste(text);
+    } else if m.screen == Screen::Exchange
+        && let Some(x) = &mut m.exchange
+    {
+        x.paste(text);
     }
     Vec::new()
 }
@@ -587,32 +632,141 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         }
         Screen::Review => review_key(m, action),
         Screen::Dashboard => dashboard_key(m, action),
-        Screen::Trust => crate::tui::screens::trust::key(m, action, &ev),
+        Screen::Trust => {
+            let lang = m.lang;
+            let Some(t) = &mut m.trust else {
+                m.screen = Screen::Home;
+                return Vec::new();
+            };
+            let o = t.key(action, &ev, &m.home.tree, lang);
+            apply(m, o)
+        }
         Screen::Conflicts => crate::tui::screens::conflicts::key(m, action),
-        Screen::Exchange => exchange::on_key(m, action, &ev),
+        Screen::Exchange => {
+            let (lang, body, w) = (m.lang, layout::body_rows(m.size), m.size.0 as usize);
+            let Some(x) = &mut m.exchange else {
+                m.screen = Screen::Home;
+                return Vec::new();
+            };
+            let o = x.key(action, &ev, lang, body, w);
+            apply(m, o)
+        }
     }
 }
 
 fn dashboard_key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
-    let page = (m.size.1 as isize / 2).max(1);
+    let page = layout::dashboard_page(m.size);
     let Some(d) = &mut m.dashboard else {
         m.screen = Screen::Home;
         return Vec::new();
     };
-    match d.key(action, page) {
-        Outcome::Nothing => Vec::new(),
-        Outcome::Drill(unit) => vec![Cmd::LoadDashboard {
-            unit,
-            round: d.view.data.round.clone(),
-        }],
-        Outcome::Close => {
-            let code = d.view.data.unit.code.clone();
-            m.dashboard = None;
-            m.screen = Screen::Home;
-            m.home.reveal(&code);
-            Vec::new()
+    let o = d.key(action, page);
+    apply(m, o)
+}
+
+/// Carry out what a screen asked for.
+fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
+    let mut cmds = o.cmds;
+    match o.say {
+        Some(Say::Set(n)) => m.notice = Some(n),
+        Some(Say::Unless(n)) => {
+            m.notice.get_or_insert(n);
         }
-        Outcome::Quit => quit(m, false),
+        Some(Say::Clear) => m.notice = None,
+        None => {}
+    }
+    if let Some(c) = o.ask {
+        m.confirm = Some(c);
+    }
+    match o.go {
+        None => {}
+        Some(Go::Close { reveal }) => close(m, reveal),
+        Some(Go::Quit) => cmds.extend(quit(m, false)),
+        Some(Go::Prompt(p)) => m.prompt = Some(p),
+        Some(Go::Export(unit)) => cmds.extend(open_exchange(m, Some(unit))),
+        Some(Go::Import) => cmds.extend(open_exchange(m, None)),
+        Some(Go::ToggleLang) => {
+            m.notice = None;
+            m.lang = match m.lang {
+                Lang::Zh => Lang::En,
+                Lang::En => Lang::Zh,
+            };
+            cmds.push(Cmd::SaveSetting {
+                key: "lang".into(),
+                value: m.lang.code().into(),
+            });
+        }
+        Some(Go::Trust(p)) => {
+            m.exchange = None;
+            m.trust_prefill = Some(p);
+            cmds.push(Cmd::Trust(TrustCmd::Load));
+        }
+    }
+    cmds
+}
+
+/// Open the export screen for `unit` (any level, the current round), or the import
+/// screen.
+fn open_exchange(m: &mut Model, unit: Option<DivisionRow>) -> Vec<Cmd> {
+    let (job, mode, name) = match unit {
+        Some(unit) => {
+            let name = proposed_name(&unit.code, &m.round, &m.today);
+            let round = m.round.clone();
+            (Job::Export { unit, round }, PickMode::Folder, name)
+        }
+        None => (Job::Import, PickMode::Files, String::new()),
+    };
+    m.exchange = Some(Exchange::new(job, mode, name, m.round.clone()));
+    m.screen = Screen::Exchange;
+    m.notice = None;
+    vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)]
+}
+
+/// Leave the current screen: a record goes back to the review list it was opened from
+/// (read-only) or home, the history back to its record; everything else to home.
+fn close(m: &mut Model, reveal: Option<String>) {
+    m.screen = match m.screen {
+        Screen::Form => {
+            let next = if m.review.is_some() && m.record.as_ref().is_some_and(|r| r.read_only) {
+                Screen::Review
+            } else {
+                Screen::Home
+            };
+            m.record = None;
+            next
+        }
+        Screen::History => {
+            m.history = None;
+            if m.record.is_some() {
+                Screen::Form
+            } else {
+                Screen::Home
+            }
+        }
+        Screen::Review => {
+            m.review = None;
+            Screen::Home
+        }
+        Screen::Dashboard => {
+            m.dashboard = None;
+            Screen::Home
+        }
+        Screen::Trust => {
+            m.trust = None;
+            Screen::Home
+        }
+        Screen::Conflicts => {
+            m.conflicts = None;
+            Screen::Home
+        }
+        Screen::Exchange => {
+            m.exchange = None;
+            Screen::Home
+        }
+        Screen::FirstRun | Screen::Home => Screen::Home,
+    };
+    if let Some(code) = reveal {
+        m.home.reveal(&code);
     }
 }
 
@@ -861,7 +1015,7 @@ fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                 ))),
             }
         }
-        Some(Action::Trust) => return vec![Cmd::Trust(crate::tui::shared::trust::TrustCmd::Load)],
+        Some(Action::Trust) => return vec![Cmd::Trust(TrustCmd::Load)],
         Some(Action::Conflicts) => {
             return vec![Cmd::Conflicts(
                 crate::tui::shared::conflicts::ConflictsCmd::Load {
@@ -869,8 +1023,17 @@ fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                 },
             )];
         }
-        Some(Action::Export) => return exchange::open_export(m),
-        Some(Action::Import) => return exchange::open_import(m),
+        Some(Action::Export) => match m.home.selected() {
+            Some(i) => {
+                let unit = m.home.tree.units[i].clone();
+                return open_exchange(m, Some(unit));
+            }
+            None => m.notice(Notice::warn(m.t(
+                "请先选择要导出的单位（县、乡镇或村）",
+                "Pick the unit to export first (county, township or village)",
+            ))),
+        },
+        Some(Action::Import) => return open_exchange(m, None),
         Some(Action::Language) => {
             m.notice = None;
             m.lang = match m.lang {

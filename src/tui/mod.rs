@@ -18,6 +18,7 @@
 pub mod app;
 pub mod effects;
 pub mod keys;
+pub mod layout;
 pub mod picker;
 pub mod screens;
 pub mod shared;

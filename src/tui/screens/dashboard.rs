@@ -7,6 +7,7 @@ use crate::report::dashboard::ranked_children;
 use crate::report::model::UnitReport;
 use crate::tui::keys::Action;
 use crate::tui::shared::dashboard::DashboardData;
+use crate::tui::shared::{Cmd, Go, Outcome};
 
 /// The lower part of the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,17 +142,6 @@ pub struct Dashboard {
     pub parents: Vec<DashView>,
 }
 
-/// What a key on the dashboard asks the app to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Nothing,
-    /// Load the dashboard of this unit (a child: drill down).
-    Drill(String),
-    /// Leave the dashboard.
-    Close,
-    Quit,
-}
-
 impl Dashboard {
     pub fn new(data: Box<DashboardData>) -> Dashboard {
         Dashboard {
@@ -177,7 +167,8 @@ impl Dashboard {
         self.parents.push(parent);
     }
 
-    /// The pure key handler.
+    /// The pure key handler; `page` is the lower pane's share of the screen
+    /// (`layout::dashboard_page`).
     pub fn key(&mut self, action: Option<Action>, page: isize) -> Outcome {
         let v = &mut self.view;
         match action {
@@ -213,17 +204,24 @@ impl Dashboard {
                     .get(v.row)
                     .filter(|u| u.level != crate::register::Level::Village)
                     .map(|u| u.code.clone());
-                if let Some(c) = child {
-                    return Outcome::Drill(c);
+                if let Some(unit) = child {
+                    return Outcome::cmd(Cmd::LoadDashboard {
+                        unit,
+                        round: v.data.round.clone(),
+                    });
                 }
             }
             Some(Action::Back) => match self.parents.pop() {
                 Some(p) => self.view = p,
-                None => return Outcome::Close,
+                None => {
+                    return Outcome::go(Go::Close {
+                        reveal: Some(self.view.data.unit.code.clone()),
+                    });
+                }
             },
-            Some(Action::Quit) => return Outcome::Quit,
+            Some(Action::Quit) => return Outcome::quit(),
             _ => {}
         }
-        Outcome::Nothing
+        Outcome::none()
     }
 }
