@@ -783,7 +783,7 @@ fn the_keys_are_in_help() {
     let mut m = super::tests::model();
     press(&mut m, KeyCode::Char('?'));
     let mut shot = String::new();
-    for _ in 0..super::app::help_len() / 20 + 1 {
+    for _ in 0..crate::tui::screens::help::help_len() / 20 + 1 {
         shot.push_str(&render(&m, 80, 24));
         for _ in 0..20 {
             press(&mut m, KeyCode::Down);

@@ -177,14 +177,14 @@ fn search_by_name_or_code_then_escape_clears() {
     assert_eq!(sel.as_deref(), Some("小罗庄村委会"));
     assert!(!m.quit);
     press(&mut m, KeyCode::Enter);
-    assert!(m.search.is_none() && m.home.query == "小罗");
+    assert!(m.home.search.is_none() && m.home.query == "小罗");
     press(&mut m, KeyCode::Esc);
     assert!(m.home.query.is_empty());
     press(&mut m, KeyCode::Char('/'));
     typ(&mut m, "411003004201");
     assert_eq!(m.home.matches(), 1);
     press(&mut m, KeyCode::Esc);
-    assert!(m.search.is_none() && m.home.query.is_empty());
+    assert!(m.home.search.is_none() && m.home.query.is_empty());
 }
 
 #[test]

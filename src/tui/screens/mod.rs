@@ -5,6 +5,10 @@
 pub mod conflicts;
 pub mod dashboard;
 pub mod exchange;
+pub mod first_run;
 pub mod form;
+pub mod help;
+pub mod history;
 pub mod home;
+pub mod review;
 pub mod trust;

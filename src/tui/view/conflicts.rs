@@ -97,7 +97,7 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect) {
             Span::raw(if i == c.cursor { "› " } else { "  " }),
             Span::raw(format!(
                 "{} ",
-                fit(&village_name(m, &d.village_code), name_w - 1)
+                fit(&village_name(&m.home.tree, &d.village_code), name_w - 1)
             )),
             Span::styled(fit(&clean(&d.village_code), code_w), dim()),
             Span::styled(
@@ -174,13 +174,13 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     let title = match lang {
         Lang::Zh => format!(
             "{} {} · {} 轮 · {what}",
-            village_name(m, &d.village_code),
+            village_name(&m.home.tree, &d.village_code),
             clean(&d.village_code),
             clean(&d.round),
         ),
         Lang::En => format!(
             "{} {} · round {} · {what}",
-            village_name(m, &d.village_code),
+            village_name(&m.home.tree, &d.village_code),
             clean(&d.village_code),
             clean(&d.round),
         ),

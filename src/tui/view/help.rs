@@ -44,7 +44,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     all.extend(lines(m, w));
     let scroll = m
         .help
-        .unwrap_or(0)
+        .map_or(0, |h| h.scroll)
         .min(all.len().saturating_sub(area.height as usize));
     let shown: Vec<Line> = all
         .into_iter()

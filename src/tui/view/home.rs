@@ -3,7 +3,8 @@
 use crate::forms::Lang;
 use crate::register::Level;
 use crate::store::RecordStatus;
-use crate::tui::app::{FirstRunStep, Model};
+use crate::tui::app::Model;
+use crate::tui::screens::first_run::FirstRunStep;
 use crate::tui::text::{clean, fit, fit_right, status_label, tr};
 use crate::tui::view::{bold, dim, draw_input, selected};
 use ratatui::Frame;
@@ -37,7 +38,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     // Summary or search line.
-    if m.search.is_some() {
+    if m.home.search.is_some() {
         lines.push(Line::raw(""));
     } else {
         let root = h
@@ -162,7 +163,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         ));
     }
     f.render_widget(Paragraph::new(lines), area);
-    if let Some(input) = &m.search {
+    if let Some(input) = &m.home.search {
         let label = tr(m.lang, "搜索（名称或代码）：", "Search (name or code): ");
         draw_input(f, Rect { height: 1, ..area }, label, input, true);
     }
