@@ -37,6 +37,8 @@ mod exchange_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]
+mod structure_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod trust_tests;

@@ -1,47 +1,25 @@
 //! The only part of the TUI that touches the store: runs the model's commands and answers
 //! with messages. A field is reported saved only after `set_draft_value` returned.
-//! `exchange`: the export and import screens (folders, and the worker thread).
+//! `Effects` and its dispatcher live here, the work of each screen in its own file
+//! (`form`, `review`, `dashboard`, `first_run`, `trust`, `conflicts`, `exchange` with its
+//! worker thread's state in `worker`).
 
 pub mod conflicts;
+pub mod dashboard;
 pub mod exchange;
+pub mod first_run;
+pub mod form;
+pub mod review;
 pub mod trust;
+pub mod worker;
 
-use crate::forms::record::RecordData;
-use crate::forms::value::Value;
 use crate::forms::{FormSet, Lang};
-use crate::register::Level;
-use crate::report::dashboard;
-use crate::report::rollup::{Depth, rollup};
-use crate::store::{FinalizeResult, RecordStatus, Store};
-use crate::tui::shared::dashboard::DashboardData;
-use crate::tui::shared::record::{Opened, RecordRef};
+use crate::store::{FinalizeResult, Store};
 use crate::tui::shared::tree::Tree;
-use crate::tui::shared::{Cmd, Msg, Notice, ReviewRow, Startup};
+use crate::tui::shared::{Cmd, Msg, Notice, Startup};
 use crate::tui::text::tr;
+use first_run::DEMO_HOOK;
 use std::collections::HashMap;
-
-/// Fills a data directory with demo records under a unit for a round; returns how many.
-pub type DemoHook = fn(&mut Store, &FormSet, &str, &str) -> anyhow::Result<usize>;
-
-/// The demo generator, when this build has one. The first-run screen offers demo data
-/// only when this is set; `Cmd::LoadDemo` answers "not available" otherwise.
-pub const DEMO_HOOK: Option<DemoHook> = Some(load_demo);
-
-/// Demo records for every in-scope village under `under` (seed 1: the same data each time,
-/// so loading twice adds nothing).
-fn load_demo(
-    store: &mut Store,
-    forms: &FormSet,
-    under: &str,
-    round: &str,
-) -> anyhow::Result<usize> {
-    let Some(unit) = store.division(under)? else {
-        anyhow::bail!("{under}: no such unit in the register");
-    };
-    let form = forms.village_form().clone();
-    let summary = crate::demo::generate(store, &form, &unit, round, 1, &mut |_, _| {})?;
-    Ok(summary.records as usize)
-}
 
 /// Today's date as YYYY-MM-DD in local time.
 pub fn today() -> String {
@@ -96,7 +74,7 @@ pub struct Effects {
     created: HashMap<(String, String), String>,
     today: String,
     /// Places of the file picker and the export or import running on a worker.
-    pub exchange: exchange::ExchangeFx,
+    pub exchange: worker::ExchangeFx,
 }
 
 impl Effects {
@@ -111,7 +89,7 @@ impl Effects {
             who,
             created: HashMap::new(),
             today: today(),
-            exchange: exchange::ExchangeFx::default(),
+            exchange: worker::ExchangeFx::default(),
         }
     }
 
@@ -126,33 +104,6 @@ impl Effects {
                     "{}{e:#}",
                     tr(lang, "出错了：", "Error: ")
                 )))]
-            }
-        }
-    }
-
-    fn resolve(&mut self, rec: RecordRef, out: &mut Vec<Msg>) -> anyhow::Result<String> {
-        match rec {
-            RecordRef::Id(id) => Ok(id),
-            RecordRef::New {
-                village,
-                round,
-                initial,
-            } => {
-                if let Some(id) = self.created.get(&(village.clone(), round.clone())) {
-                    return Ok(id.clone());
-                }
-                let form = self.forms.village_form().clone();
-                let id = self
-                    .store
-                    .create_record(&form, &village, &round, &self.who, &initial)?;
-                self.created
-                    .insert((village.clone(), round.clone()), id.clone());
-                out.push(Msg::RecordCreated {
-                    village,
-                    round,
-                    record_id: id.clone(),
-                });
-                Ok(id)
             }
         }
     }
@@ -296,188 +247,5 @@ impl Effects {
             Cmd::Conflicts(c) => out.extend(self.run_conflicts(c, lang)?),
         }
         Ok(out)
-    }
-
-    fn record_key(&self, record_id: &str) -> anyhow::Result<(String, String)> {
-        for ((v, r), id) in &self.created {
-            if id == record_id {
-                return Ok((v.clone(), r.clone()));
-            }
-        }
-        let rev = self
-            .store
-            .current_revision(record_id)?
-            .ok_or_else(|| anyhow::anyhow!("record {record_id} not found"))?;
-        Ok((rev.village_code, rev.round))
-    }
-
-    /// Values a new record starts with: the surveyor's name and today's date.
-    fn initial(&self) -> RecordData {
-        let form = self.forms.village_form();
-        let mut d = RecordData::default();
-        if form.field("surveyor").is_some() && !self.who.is_empty() {
-            d.set("surveyor", Value::Text(self.who.clone()));
-        }
-        if form.field("survey_date").is_some() {
-            d.set("survey_date", Value::Text(self.today.clone()));
-        }
-        d
-    }
-
-    /// The record of a village and round to show: the draft if there is one, else the
-    /// one that counts, else a new (unsaved) one.
-    pub fn open(
-        &mut self,
-        village: &str,
-        round: &str,
-        field: Option<String>,
-    ) -> anyhow::Result<Opened> {
-        let form_id = self.forms.village_form().id.clone();
-        let d = self
-            .store
-            .division(village)?
-            .ok_or_else(|| anyhow::anyhow!("{village}: no such village in the register"))?;
-        let recs = self.store.records_of(&form_id, village, round)?;
-        let pick = recs
-            .iter()
-            .find(|r| r.has_draft)
-            .or_else(|| recs.iter().find(|r| r.counts))
-            .or_else(|| recs.first());
-        let Some(r) = pick else {
-            return Ok(Opened {
-                village: d,
-                round: round.to_string(),
-                record_id: None,
-                form: self.forms.village_form().clone(),
-                data: self.initial(),
-                read_only: false,
-                status: RecordStatus::NotStarted,
-                rev: None,
-                return_comment: None,
-                field,
-            });
-        };
-        if r.has_draft {
-            let version = r
-                .draft_form_version
-                .unwrap_or(self.forms.village_form().version);
-            let form = self.store.form_version(&form_id, version)?;
-            let data = self.store.draft_data(&r.record_id)?;
-            return Ok(Opened {
-                village: d,
-                round: round.to_string(),
-                record_id: Some(r.record_id.clone()),
-                form,
-                data,
-                read_only: false,
-                status: r.status,
-                rev: r.latest.as_ref().map(|l| l.0),
-                return_comment: r.return_comment.clone(),
-                field,
-            });
-        }
-        let rev = self
-            .store
-            .current_revision(&r.record_id)?
-            .ok_or_else(|| anyhow::anyhow!("record {} has no revision", r.record_id))?;
-        let form = self.store.form_version(&form_id, rev.form_version)?;
-        Ok(Opened {
-            village: d,
-            round: round.to_string(),
-            record_id: Some(r.record_id.clone()),
-            form,
-            data: rev.data,
-            read_only: true,
-            status: r.status,
-            rev: Some(rev.rev),
-            return_comment: r.return_comment.clone(),
-            field,
-        })
-    }
-
-    /// A unit's dashboard: the roll-up (villages below a township, else townships), what
-    /// holds back every indicator with a shortfall, the unreported villages and the trend.
-    pub fn dashboard(&self, unit: &str, round: &str) -> anyhow::Result<DashboardData> {
-        let d = self
-            .store
-            .division(unit)?
-            .ok_or_else(|| anyhow::anyhow!("{unit}: not in the register"))?;
-        let depth = if d.level >= Level::Township {
-            Depth::Villages
-        } else {
-            Depth::Townships
-        };
-        let report = rollup(&self.store, &self.forms, round, &d, depth)?;
-        let mut holdbacks = Vec::new();
-        if let Some(own) = report.units.first() {
-            for v in &own.indicators {
-                if let Some(short) = v.shortfall {
-                    holdbacks.push(dashboard::holdbacks(
-                        &self.store,
-                        &self.forms,
-                        round,
-                        &d,
-                        &v.id,
-                        short,
-                    )?);
-                }
-            }
-        }
-        let unreported =
-            self.store
-                .unreported_villages(&self.forms.village_form().id, round, d.prefix())?;
-        let trend = dashboard::trend(&self.store, &self.forms, &d)?;
-        Ok(DashboardData {
-            unit: d,
-            round: round.to_string(),
-            report,
-            holdbacks,
-            unreported,
-            trend,
-        })
-    }
-
-    /// Finalized records of a township's villages, for review.
-    fn review_rows(&mut self, township: &str, round: &str) -> anyhow::Result<Msg> {
-        let form_id = self.forms.village_form().id.clone();
-        let t = self
-            .store
-            .division(township)?
-            .ok_or_else(|| anyhow::anyhow!("{township}: not in the register"))?;
-        let statuses = self.store.village_statuses(&form_id, round)?;
-        let villages = self
-            .store
-            .divisions_under(Some(&t), Some(Level::Village), false)?;
-        let mut rows = Vec::new();
-        for v in villages {
-            let st = statuses
-                .get(&v.code)
-                .copied()
-                .unwrap_or(RecordStatus::NotStarted);
-            if matches!(st, RecordStatus::NotStarted | RecordStatus::Draft) {
-                continue;
-            }
-            let recs = self.store.records_of(&form_id, &v.code, round)?;
-            let Some(r) = recs
-                .iter()
-                .find(|r| r.counts)
-                .or_else(|| recs.iter().find(|r| r.latest.is_some()))
-            else {
-                continue;
-            };
-            let Some((rev, _, _, at, by)) = r.latest.clone() else {
-                continue;
-            };
-            rows.push(ReviewRow {
-                village: v,
-                record_id: r.record_id.clone(),
-                rev,
-                status: st,
-                finalized_at: at,
-                finalized_by: by,
-                comment: r.return_comment.clone(),
-            });
-        }
-        Ok(Msg::ReviewLoaded { township: t, rows })
     }
 }

@@ -10,7 +10,7 @@ use crate::tui::shared::conflicts::Question;
 use crate::tui::text::short_time;
 use crate::tui::text::{clean, fit, tr};
 use crate::tui::view::home::window;
-use crate::tui::view::{bold, dim, selected};
+use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

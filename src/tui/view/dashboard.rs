@@ -8,7 +8,7 @@ use crate::tui::app::Model;
 use crate::tui::screens::dashboard::{DashView, Focus, Pane};
 use crate::tui::text::{clean, fit, fit_right, tr, width};
 use crate::tui::view::home::window;
-use crate::tui::view::{bold, dim, selected};
+use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

@@ -7,7 +7,7 @@ use crate::tui::screens::exchange::{Exchange, Job, Stage, Tone, outcome_lines};
 use crate::tui::shared::exchange::JobProgress;
 use crate::tui::text::{clean, fit, tr};
 use crate::tui::view::picker::{draw_list, location};
-use crate::tui::view::{bold, dim, draw_input};
+use crate::tui::view::style::{bold, dim, draw_input};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};

@@ -8,7 +8,7 @@ use crate::tui::app::Model;
 use crate::tui::screens::form::{FieldKey, Item, Record, is_text_like};
 use crate::tui::text::{clean, fit, show_value, status_label, tr, truncate};
 use crate::tui::view::home::{status_style, window};
-use crate::tui::view::{bold, dim, draw_input, selected};
+use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};

@@ -3,7 +3,7 @@
 use crate::tui::app::Model;
 use crate::tui::keys::{HELP_ORDER, TABLE};
 use crate::tui::text::{fit, tr, width};
-use crate::tui::view::{bold, dim};
+use crate::tui::view::style::{bold, dim};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Color;

@@ -6,7 +6,7 @@ use crate::store::RecordStatus;
 use crate::tui::app::Model;
 use crate::tui::screens::first_run::FirstRunStep;
 use crate::tui::text::{clean, fit, fit_right, status_label, tr};
-use crate::tui::view::{bold, dim, draw_input, selected};
+use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};

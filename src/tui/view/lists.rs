@@ -8,7 +8,7 @@ use crate::tui::text::{
     clean, fit, short_time, show_raw, show_value, split_path, status_label, tr,
 };
 use crate::tui::view::home::{status_style, window};
-use crate::tui::view::{bold, dim, selected};
+use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};

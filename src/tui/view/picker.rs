@@ -6,7 +6,7 @@ use crate::forms::Lang;
 use crate::tui::picker::{PickMode, Picker, PlaceKind, human_size};
 use crate::tui::text::{clean, fit, fit_right, tr};
 use crate::tui::view::home::window;
-use crate::tui::view::{bold, dim, selected};
+use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};

@@ -7,7 +7,7 @@ use crate::tui::app::Model;
 use crate::tui::screens::trust::{AddField, AddKey, Checked, TrustScreen, scope_unit};
 use crate::tui::text::{clean, fit, tr, width};
 use crate::tui::view::home::window;
-use crate::tui::view::{bold, dim, draw_input, selected};
+use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
