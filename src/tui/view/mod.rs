@@ -5,11 +5,13 @@
 mod conflicts;
 mod dashboard;
 mod exchange;
+mod first_run;
 mod form;
 mod help;
+mod history;
 mod home;
-mod lists;
 mod picker;
+mod review;
 mod style;
 mod trust;
 
@@ -37,11 +39,11 @@ pub fn draw(m: &Model, f: &mut Frame) {
         help::draw(m, f, body);
     } else {
         match m.screen {
-            Screen::FirstRun => home::draw_first_run(m, f, body),
+            Screen::FirstRun => first_run::draw(m, f, body),
             Screen::Home => home::draw(m, f, body),
             Screen::Form => form::draw(m, f, body),
-            Screen::History => lists::draw_history(m, f, body),
-            Screen::Review => lists::draw_review(m, f, body),
+            Screen::History => history::draw(m, f, body),
+            Screen::Review => review::draw(m, f, body),
             Screen::Dashboard => dashboard::draw(m, f, body),
             Screen::Trust => trust::draw(m, f, body),
             Screen::Conflicts => conflicts::draw(m, f, body),
