@@ -131,11 +131,15 @@ fn target_text(x: f64) -> String {
 /// The `report --format json` document of DESIGN.md, keys in the documented order.
 pub fn to_json(report: &Report) -> Value {
     let units: Vec<Value> = report.units.iter().map(unit_json).collect();
-    json!({
+    let mut doc = json!({
         "round": report.round,
         "generated_at": report.generated_at,
-        "units": units,
-    })
+    });
+    if report.demo {
+        doc["demo"] = Value::Bool(true);
+    }
+    doc["units"] = Value::Array(units);
+    doc
 }
 
 fn unit_json(unit: &UnitReport) -> Value {
@@ -180,9 +184,12 @@ struct JsonNumber(Option<f64>);
 impl serde::Serialize for JsonReport<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(3))?;
+        let mut m = s.serialize_map(Some(3 + usize::from(self.0.demo)))?;
         m.serialize_entry("round", &self.0.round)?;
         m.serialize_entry("generated_at", &self.0.generated_at)?;
+        if self.0.demo {
+            m.serialize_entry("demo", &true)?;
+        }
         m.serialize_entry("units", &JsonUnits(&self.0.units))?;
         m.end()
     }
@@ -268,6 +275,9 @@ pub const CSV_HEADER: [&str; 13] = [
 /// Empty cell where the JSON has null; `met` as `yes`/`no`.
 pub fn write_csv(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     out.write_all("\u{FEFF}".as_bytes())?;
+    if report.demo {
+        writeln!(out, "{}", super::model::demo_notice(lang))?;
+    }
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(CSV_HEADER)?;
     let opt = |x: Option<f64>| x.map(number_text).unwrap_or_default();
@@ -456,6 +466,9 @@ pub fn write_table(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Resu
         Lang::Zh => format!("农村人居环境整治 {round} 轮 (生成于 {generated_at})"),
         Lang::En => format!("Rural living environment, round {round} (generated {generated_at})"),
     };
+    if report.demo {
+        write_line(out, super::model::demo_notice(lang))?;
+    }
     write_line(out, &title)?;
     let Some(top) = report.units.iter().map(|u| u.level).min() else {
         writeln!(out)?;
@@ -683,6 +696,9 @@ fn write_summary_sheet(
         lang.pick("农村人居环境整治报告", "Rural living environment report"),
         &st.title,
     )?;
+    if report.demo {
+        ws.write_string_with_format(1, 0, super::model::demo_notice(lang), &st.title)?;
+    }
     ws.write_string_with_format(2, 0, lang.pick("轮次", "Round"), &st.label)?;
     ws.write_string_with_format(2, 1, &report.round, &st.text)?;
     ws.write_string_with_format(3, 0, lang.pick("生成时间", "Generated at"), &st.label)?;
@@ -792,6 +808,9 @@ fn write_level_sheet(
     st: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name(level_label(level, lang))?;
+    if report.demo {
+        ws.set_header(&format!("&C{}", super::model::demo_notice(lang)));
+    }
 
     let mut headers: Vec<String> = match lang {
         Lang::Zh => ["代码", "名称", "范围内村庄数", "已报村庄数"],
@@ -910,6 +929,7 @@ mod tests {
         Report {
             round: "2020".into(),
             generated_at: "2026-11-28T10:00:00+08:00".into(),
+            demo: false,
             indicators: vec![
                 info(
                     "garbage_effective",
@@ -1031,6 +1051,36 @@ mod tests {
             String::from_utf8(streamed).unwrap(),
             String::from_utf8(via_value).unwrap()
         );
+    }
+
+    #[test]
+    fn demo_reports_say_so_in_every_format() {
+        let mut report = fixture();
+        let plain = to_json(&report);
+        assert!(plain.get("demo").is_none(), "real data carries no demo key");
+        report.demo = true;
+        let mut streamed = Vec::new();
+        write_json(&report, &mut streamed).unwrap();
+        let doc: Value = serde_json::from_slice(&streamed).unwrap();
+        assert_eq!(doc["demo"], Value::Bool(true));
+        assert_eq!(
+            streamed,
+            serde_json::to_vec_pretty(&to_json(&report)).unwrap()
+        );
+        for lang in [Lang::Zh, Lang::En] {
+            let notice = super::super::model::demo_notice(lang);
+            let mut table = Vec::new();
+            write_table(&report, lang, &mut table).unwrap();
+            let table = String::from_utf8(table).unwrap();
+            assert_eq!(table.lines().next(), Some(notice), "{table}");
+            let mut csv = Vec::new();
+            write_csv(&report, lang, &mut csv).unwrap();
+            let csv = String::from_utf8(csv).unwrap();
+            assert_eq!(
+                csv.trim_start_matches('\u{FEFF}').lines().next(),
+                Some(notice)
+            );
+        }
     }
 
     #[test]
