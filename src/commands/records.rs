@@ -118,6 +118,9 @@ struct ImportRun<'a> {
     round: &'a str,
     who: &'a str,
     file: &'a str,
+    /// Repeat groups the import did not bring (a CSV without `--group farms=…`): a village
+    /// already stored keeps its rows of them, rather than losing them silently.
+    kept_groups: &'a [String],
     lang: Lang,
 }
 
@@ -132,12 +135,13 @@ fn store_all(
         round,
         who,
         file,
+        kept_groups,
         lang,
     } = *run;
     let (mut new, mut updated, mut unchanged) = (0, 0, 0);
     store.transaction(|s| {
         for (village, data) in &finals {
-            match merge_record(s, form, village, round, data, who)? {
+            match merge_record(s, form, village, round, data, who, kept_groups)? {
                 InsertOutcome::New => new += 1,
                 InsertOutcome::Unchanged => unchanged += 1,
                 _ => updated += 1,
@@ -211,6 +215,12 @@ pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> any
         imp.finish()
             .map_err(|errors| refuse(&main, &errors, lang))?
     };
+    let kept_groups: Vec<String> = form
+        .groups
+        .iter()
+        .map(|g| g.name.clone())
+        .filter(|g| !specs.iter().any(|(name, _)| name == g))
+        .collect();
     store_all(
         &mut store,
         &form,
@@ -218,6 +228,7 @@ pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> any
             round,
             who: &who,
             file: &main,
+            kept_groups: &kept_groups,
             lang,
         },
         outcome,
@@ -243,6 +254,7 @@ pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
             round,
             who: &who,
             file: &main,
+            kept_groups: &[],
             lang,
         },
         outcome,
@@ -258,14 +270,32 @@ fn merge_record(
     round: &str,
     data: &RecordData,
     who: &str,
+    kept_groups: &[String],
 ) -> crate::store::Result<InsertOutcome> {
-    let existing = store
-        .records_of(&form.id, village, round)?
-        .into_iter()
-        .find(|r| r.counts);
-    let base = match &existing {
-        Some(r) => store.current_revision(&r.record_id)?,
+    // The record the merge rules count for the village, returned or not: a corrected row
+    // after a return is its next revision, not a second record.
+    let base = match store.counted(&form.id, village, round)? {
+        Some(c) => store.current_revision(&c.record_id)?,
         None => None,
+    };
+    let mut merged;
+    let data = match &base {
+        Some(b) if kept_groups.iter().any(|g| !b.data.rows(g).is_empty()) => {
+            merged = data.clone();
+            for g in kept_groups {
+                merged.groups.insert(g.clone(), b.data.rows(g).to_vec());
+            }
+            merged = form.finalized_data(&merged);
+            if let Some(issue) = form.validate(&merged).first() {
+                return Err(StoreError::Invalid(format!(
+                    "{village}: with the {} rows already stored (no file for them was given): {}",
+                    kept_groups.join(", "),
+                    issue.message.get(crate::forms::Lang::En)
+                )));
+            }
+            &merged
+        }
+        _ => data,
     };
     if let Some(b) = &base
         && strip_row_ids(&b.data) == strip_row_ids(data)
