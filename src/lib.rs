@@ -12,4 +12,5 @@ pub mod forms;
 pub mod register;
 pub mod report;
 pub mod store;
+pub mod termsafe;
 pub mod tui;

@@ -134,7 +134,7 @@ pub fn export_bundle(
             round: sanitize_for_terminal(request.round),
         });
     }
-    if request.exporter_name.chars().any(char::is_control) {
+    if crate::termsafe::has_unsafe(request.exporter_name) {
         return Err(ExportError::BadName);
     }
     let unit = match is_code(request.under) {
@@ -339,9 +339,11 @@ impl ImportError {
     }
 }
 
+/// Every text in the message passes the terminal-safety rule (`crate::termsafe`): reasons
+/// quote what the bundle held.
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        f.write_str(&crate::termsafe::escape_keep_newlines(&self.0.to_string()))
     }
 }
 
@@ -375,7 +377,7 @@ pub enum ImportErrorKind {
          the bundle says it comes from \"{claimed_name}\" for {claimed_scope}. Nothing was \
          imported. Check the fingerprint with the sender (by phone), then run:\n  ruralenv \
          trust add {key} --scope {claimed_scope} --name {}",
-        .path.display(),
+        crate::termsafe::path(.path),
         shell_quote(.claimed_name)
     )]
     UnknownKey {
@@ -390,7 +392,7 @@ pub enum ImportErrorKind {
          \"{trusted_name}\" (key {fingerprint}) is trusted for; the bundle was refused and \
          nothing was imported. If the sender really covers that village, trust the key for \
          a wider unit: ruralenv trust add {key} --scope CODE",
-        .path.display()
+        crate::termsafe::path(.path)
     )]
     OutOfScope {
         path: PathBuf,
@@ -404,7 +406,7 @@ pub enum ImportErrorKind {
     #[error(
         "{}: bundle {bundle_id} was already imported from another key ({other}); this copy \
          is forged or made by faulty software, and was refused",
-        .path.display()
+        crate::termsafe::path(.path)
     )]
     ReusedId {
         path: PathBuf,
@@ -414,7 +416,7 @@ pub enum ImportErrorKind {
     /// A fact is malformed, inconsistent or not allowed. Every text is escaped.
     #[error(
         "{}: {}{reason}; the bundle was refused and nothing was imported",
-        .path.display(),
+        crate::termsafe::path(.path),
         place(*.fact, .village.as_deref(), .field.as_deref())
     )]
     Fact {
@@ -425,15 +427,19 @@ pub enum ImportErrorKind {
         field: Option<String>,
         reason: String,
     },
-    #[error("{}: {source}; nothing was imported", .path.display())]
+    #[error("{}: {source}; nothing was imported", crate::termsafe::path(.path))]
     Store { path: PathBuf, source: StoreError },
 }
 
 impl ImportErrorKind {
     /// Why the bundle was refused, in Chinese and without the file's name (the TUI shows
     /// the file on its own line). A fact's reason, written for whoever made the bundle,
-    /// stays in English.
+    /// stays in English. Escaped by the terminal-safety rule.
     pub fn zh(&self) -> String {
+        crate::termsafe::escape_keep_newlines(&self.zh_unescaped()).into_owned()
+    }
+
+    fn zh_unescaped(&self) -> String {
         match self {
             ImportErrorKind::Bundle(e) => format!("{}；没有导入任何内容", e.kind.zh()),
             ImportErrorKind::UnknownKey {
@@ -1003,7 +1009,7 @@ impl Pass<'_> {
         }
         if let Some((place, _)) = facts::form_texts(&form)
             .into_iter()
-            .find(|(_, t)| t.chars().any(char::is_control))
+            .find(|(_, t)| crate::termsafe::has_unsafe(t))
         {
             return Err(self.refuse(
                 Some(n),

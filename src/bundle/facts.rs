@@ -157,7 +157,8 @@ pub enum Step {
     Index(usize),
 }
 
-/// The first string (object key or value) in `value` holding a control character, as a
+/// The first string (object key or value) in `value` holding a character the terminal-safety
+/// rule (`crate::termsafe`) refuses, as a
 /// path. In a form's TOML `source` line breaks and tabs are allowed; nowhere else.
 pub fn control_char_path(value: &Value) -> Option<Vec<Step>> {
     fn walk(v: &Value, path: &mut Vec<Step>) -> bool {
@@ -167,9 +168,9 @@ pub fn control_char_path(value: &Value) -> Option<Vec<Step>> {
                     [Step::Key(f), Step::Key(k)] if f == "form" && k == "source");
                 if in_source {
                     s.chars()
-                        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                        .any(|c| crate::termsafe::is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t'))
                 } else {
-                    s.chars().any(char::is_control)
+                    crate::termsafe::has_unsafe(s)
                 }
             }
             Value::Array(items) => {
@@ -185,7 +186,7 @@ pub fn control_char_path(value: &Value) -> Option<Vec<Step>> {
             Value::Object(map) => {
                 for (k, item) in map {
                     path.push(Step::Key(k.clone()));
-                    if k.chars().any(char::is_control) || walk(item, path) {
+                    if crate::termsafe::has_unsafe(k) || walk(item, path) {
                         return true;
                     }
                     path.pop();

@@ -160,7 +160,11 @@ impl VerifiedBundle {
 /// Something went wrong with a bundle file; `Display` names the file and says what, in
 /// words meant for the person who handed over the file.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {kind}", path.display())]
+#[error(
+    "{}: {}",
+    crate::termsafe::path(path),
+    crate::termsafe::escape(&kind.to_string())
+)]
 pub struct BundleError {
     pub path: PathBuf,
     pub kind: BundleErrorKind,
@@ -261,8 +265,13 @@ use BundleErrorKind as Kind;
 
 impl BundleErrorKind {
     /// The same message in Chinese, for the TUI (the `Display` text is English). Details
-    /// that only a developer can act on (a decoder's own words) stay as they are.
+    /// that only a developer can act on (a decoder's own words) stay as they are, escaped
+    /// by the terminal-safety rule (they may quote the file).
     pub fn zh(&self) -> String {
+        crate::termsafe::escape(&self.zh_unescaped()).into_owned()
+    }
+
+    fn zh_unescaped(&self) -> String {
         match self {
             Kind::Io { action, source } => format!("无法{}：{source}", io_action_zh(action)),
             Kind::NotAFile => "这不是文件（是文件夹或设备）".into(),
@@ -733,7 +742,7 @@ fn validate_manifest(manifest: &Manifest, reading: bool) -> Result<(), BundleErr
         .chain(manifest.counts.keys().map(|k| ("counts", k)))
         .chain(manifest.forms.iter().map(|f| ("forms", f)));
     for (field, text) in texts {
-        if text.chars().any(char::is_control) {
+        if crate::termsafe::has_unsafe(text) {
             return Err(bad(format!("{field} contains control characters")));
         }
     }
