@@ -9,6 +9,7 @@ pub mod commands;
 pub mod context;
 pub mod demo;
 pub mod forms;
+pub mod logfile;
 pub mod register;
 pub mod report;
 pub mod store;
