@@ -114,6 +114,11 @@ pub enum Command {
         #[arg(long, value_enum)]
         level: Option<LevelArg>,
     },
+    /// Approve or return a village's counted record (bound to the revision judged)
+    Review {
+        #[command(subcommand)]
+        command: ReviewCommand,
+    },
     /// Fill the data dir with realistic synthetic records
     Demo {
         #[arg(long, value_name = "CODE")]
@@ -161,6 +166,24 @@ pub enum RecordsCommand {
         round: String,
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Approve the counted revision of a village's record
+    Approve {
+        village_code: String,
+        #[arg(long)]
+        round: String,
+    },
+    /// Return it to the surveyor with a comment; it stops counting until finalized again
+    Return {
+        village_code: String,
+        #[arg(long)]
+        round: String,
+        #[arg(long, value_name = "TEXT")]
+        comment: String,
     },
 }
 

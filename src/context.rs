@@ -38,6 +38,11 @@ pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
             .ensure_form(f)
             .with_context(|| format!("forms from {}", forms.origin))?;
     }
+    // The rounds in force travel with the store, for imports to check bundles against.
+    let rounds = serde_json::to_string(&forms.rounds)?;
+    if store.setting("rounds")?.as_deref() != Some(rounds.as_str()) {
+        store.set_setting("rounds", &rounds)?;
+    }
     let mut text = String::new();
     for (name, body) in &forms.registers {
         text.push_str(name);

@@ -55,6 +55,11 @@ fn main() -> ExitCode {
     match ruralenv::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<ruralenv::commands::UsageError>().is_some() => {
+            let msg = ruralenv::forms::value::sanitize_for_terminal_keep_newlines(&e.to_string());
+            eprintln!("ruralenv: {msg}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             tracing::warn!("command failed: {e:#}");
             let msg =

@@ -195,6 +195,7 @@ pub fn export_bundle(
                 ("resolutions".to_string(), counts.resolutions),
             ]),
             forms: forms.clone(),
+            demo: store.is_demo()?,
             ..Manifest::default()
         };
         let total =
@@ -413,6 +414,20 @@ pub enum ImportErrorKind {
         bundle_id: String,
         other: String,
     },
+    #[error(
+        "{}: the bundle holds demo data (made by `ruralenv demo`), and this installation \
+         holds real survey data; it was refused and nothing was imported. Try demo data in a \
+         data directory of its own (--data-dir DIR)",
+        .path.display()
+    )]
+    DemoIntoReal { path: PathBuf },
+    #[error(
+        "{}: this installation holds demo data (made by `ruralenv demo`) and the bundle holds \
+         real survey data; it was refused so that real figures are not mixed with made-up \
+         ones. Import it into a data directory without demo data (--data-dir DIR)",
+        .path.display()
+    )]
+    RealIntoDemo { path: PathBuf },
     /// A fact is malformed, inconsistent or not allowed. Every text is escaped.
     #[error(
         "{}: {}{reason}; the bundle was refused and nothing was imported",
@@ -496,6 +511,13 @@ impl ImportErrorKind {
             ImportErrorKind::Store { source, .. } => {
                 format!("数据库出错：{source}；没有导入任何内容")
             }
+            ImportErrorKind::DemoIntoReal { .. } => "数据包里是演示数据（由 ruralenv demo 生成），\
+                 而本机存有真实调查数据，已拒绝，没有导入任何内容。演示数据请放在单独的数据目录里"
+                .to_string(),
+            ImportErrorKind::RealIntoDemo { .. } => "本机存有演示数据，数据包里是真实调查数据；\
+                 为了不让真实数字与演示数字混在一起，已拒绝，没有导入任何内容。请导入到没有演示数据的\
+                 数据目录"
+                .to_string(),
         }
     }
 
@@ -676,6 +698,35 @@ fn import_one(
         }
         .into());
     };
+    let declared: Option<Vec<String>> = store
+        .setting("rounds")
+        .map_err(store_err)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .flatten();
+    if let Err(e) = crate::forms::check_round(&m.round, declared.as_deref()) {
+        return Err(ImportErrorKind::Fact {
+            path: path.to_path_buf(),
+            fact: None,
+            village: None,
+            field: Some("round".into()),
+            reason: e.to_string(),
+        }
+        .into());
+    }
+    // Demo data never passes for real data, nor real data for demo data.
+    let here_demo = store.is_demo().map_err(store_err)?;
+    if m.demo && !here_demo && store.holds_data().map_err(store_err)? {
+        return Err(ImportErrorKind::DemoIntoReal {
+            path: path.to_path_buf(),
+        }
+        .into());
+    }
+    if !m.demo && here_demo {
+        return Err(ImportErrorKind::RealIntoDemo {
+            path: path.to_path_buf(),
+        }
+        .into());
+    }
     let mut summary = ImportSummary {
         path: path.to_path_buf(),
         bundle_id: m.bundle_id.clone(),
@@ -860,7 +911,7 @@ impl Pass<'_> {
             Fact::Revision(r) => self.apply_revision(store, n, r),
             Fact::Review(v) => {
                 let key = (v.record_id.clone(), v.rev, v.hash.clone());
-                let Some((_, village)) = self.revisions.get(&key) else {
+                let Some((form_id, village)) = self.revisions.get(&key) else {
                     return Err(self.refuse(
                         Some(n),
                         None,
@@ -877,6 +928,10 @@ impl Pass<'_> {
                     return Err(self.refuse(Some(n), Some(&village), Some("review_id"), "empty"));
                 }
                 if store.merge_review(&v).map_err(|e| self.store_err(e))? {
+                    // Whether the village counts may change: rebuild its township.
+                    let (form_id, village) = (form_id.clone(), village.clone());
+                    self.touched
+                        .insert((form_id, village, self.manifest.round.clone()));
                     self.summary.reviews_new += 1;
                 } else {
                     self.summary.reviews_unchanged += 1;
@@ -1054,7 +1109,21 @@ impl Pass<'_> {
             .into());
         }
         match store.division(village).map_err(|e| self.store_err(e))? {
-            Some(d) if d.level == Level::Village => {}
+            Some(d) if d.level == Level::Village && d.in_scope => {}
+            Some(d) if d.level == Level::Village => {
+                return Err(self.refuse(
+                    Some(n),
+                    Some(village),
+                    Some("village_code"),
+                    format!(
+                        "{village} {} is outside the survey scope (a residents' committee, or \
+                         left out by the county), so it would never count; a county that surveys \
+                         it marks it in_scope in its register (forms/divisions/, see README \
+                         \"Configuring a county\") on every installation",
+                        d.name
+                    ),
+                ));
+            }
             Some(d) => {
                 return Err(self.refuse(
                     Some(n),
@@ -1265,6 +1334,9 @@ impl Pass<'_> {
             }
         }
         self.summary.villages = self.villages.len() as u64;
+        if self.manifest.demo {
+            store.mark_demo().map_err(|e| self.store_err(e))?;
+        }
         store
             .record_import(&self.manifest.bundle_id, file_name, self.signer)
             .map_err(|e| self.store_err(e))?;

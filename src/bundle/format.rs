@@ -89,6 +89,10 @@ pub struct Manifest {
     pub payload_sha256: String,
     /// Number of facts in the payload; set by [`write_bundle`].
     pub payload_facts: u64,
+    /// Exported from a data directory that holds synthetic demo data (`ruralenv demo`).
+    /// An installation holding real data refuses such a bundle. Absent means false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
 }
 
 /// What [`write_bundle`] wrote (after reading it back and verifying it).

@@ -15,8 +15,21 @@ pub fn demo(
     seed: u64,
     register: Option<&Path>,
 ) -> anyhow::Result<()> {
-    super::records::check_round(round)?;
     let mut store = env.open_store()?;
+    let lang = env.lang();
+    if !store.is_demo()? && store.holds_data()? {
+        bail!(
+            "{}",
+            match lang {
+                crate::forms::Lang::Zh =>
+                    "这个数据目录里有真实调查数据，演示数据不能放进来（什么也没有改）。请用一个空目录：ruralenv --data-dir 演示目录 demo …",
+                crate::forms::Lang::En =>
+                    "this data directory holds real survey data, so demo data cannot go into it (nothing was changed). Use an empty directory: ruralenv --data-dir DEMO_DIR demo …",
+            }
+        );
+    }
+    // Marked before the first record goes in, so that no demo record is ever unmarked.
+    store.mark_demo()?;
     if let Some(path) = register {
         let started = Instant::now();
         let text = read_register(path)?;

@@ -5,9 +5,12 @@ mod demo;
 mod exchange;
 mod records;
 mod report;
+mod review;
 mod trust;
 
-use crate::cli::{Cli, Command, FormsCommand, KeyCommand, RecordsCommand, TrustCommand};
+use crate::cli::{
+    Cli, Command, FormsCommand, KeyCommand, RecordsCommand, ReviewCommand, TrustCommand,
+};
 use crate::context;
 use crate::forms::FormSet;
 use crate::forms::value::sanitize_for_terminal;
@@ -15,6 +18,19 @@ use crate::store::Store;
 use anyhow::{Context as _, bail};
 use std::io::Write;
 use std::path::PathBuf;
+
+/// Bad usage found after the command line was parsed (exit status 2), such as a round
+/// that is not a round of this survey.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
 
 /// Resolved global options.
 pub struct Env {
@@ -28,6 +44,18 @@ impl Env {
     pub fn open_store(&self) -> anyhow::Result<Store> {
         context::open_store(&self.data_dir, &self.forms)
     }
+    /// The language of this run's messages: `--lang`, else Chinese.
+    pub fn lang(&self) -> crate::forms::Lang {
+        self.lang_flag.unwrap_or_default()
+    }
+
+    /// Check a `--round` against the survey's rounds (bad usage, exit 2, when it is not one).
+    pub fn check_round(&self, round: &str) -> anyhow::Result<()> {
+        self.forms
+            .check_round(round)
+            .map_err(|e| UsageError(format!("--round: {}", e.message(self.lang()))).into())
+    }
+
     /// Who is acting: `--surveyor`, else the stored name, else the OS user.
     pub fn who(&self, store: &Store) -> anyhow::Result<String> {
         if let Some(s) = &self.surveyor {
@@ -62,6 +90,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         && crate::forms::value::has_control_chars(s)
     {
         bail!("--surveyor: the name contains control characters");
+    }
+    if let Some(round) = cli.command.as_ref().and_then(command_round) {
+        env.check_round(round)?;
     }
     match cli.command {
         None => crate::tui::run(crate::tui::TuiOptions {
@@ -158,12 +189,61 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             out.as_deref(),
             level,
         ),
+        Some(Command::Review { command }) => match command {
+            ReviewCommand::Approve {
+                village_code,
+                round,
+            } => review::review(
+                &env,
+                &village_code,
+                &round,
+                crate::store::ReviewAction::Approve,
+                None,
+            ),
+            ReviewCommand::Return {
+                village_code,
+                round,
+                comment,
+            } => review::review(
+                &env,
+                &village_code,
+                &round,
+                crate::store::ReviewAction::Return,
+                Some(&comment),
+            ),
+        },
         Some(Command::Demo {
             under,
             round,
             seed,
             register,
         }) => demo::demo(&env, &under, &round, seed, register.as_deref()),
+    }
+}
+
+/// The `--round` a command was given, checked before the command runs.
+fn command_round(c: &Command) -> Option<&str> {
+    match c {
+        Command::Edit { round, .. }
+        | Command::Export { round, .. }
+        | Command::Report { round, .. }
+        | Command::Demo { round, .. } => Some(round),
+        Command::Review { command } => match command {
+            ReviewCommand::Approve { round, .. } | ReviewCommand::Return { round, .. } => {
+                Some(round)
+            }
+        },
+        Command::Conflicts { round, .. } => round.as_deref(),
+        Command::Records { command } => match command {
+            RecordsCommand::ImportCsv { round, .. }
+            | RecordsCommand::ExportCsv { round, .. }
+            | RecordsCommand::Show { round, .. } => Some(round),
+        },
+        Command::Forms { .. }
+        | Command::Divisions { .. }
+        | Command::Key { .. }
+        | Command::Trust { .. }
+        | Command::Import { .. } => None,
     }
 }
 

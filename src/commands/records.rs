@@ -561,25 +561,28 @@ pub fn show(env: &Env, village: &str, round: &str, format: ListFormat) -> anyhow
     }
     match format {
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = records
+            let list = records
                 .iter()
-                .map(|(r, form, data, is_draft)| {
-                    serde_json::json!({
-                        "record_id": r.record_id,
-                        "form_id": r.form_id,
-                        "form_version": form.version,
-                        "status": r.status.as_str(),
-                        "draft": is_draft,
-                        "counts": r.counts,
-                        "revision": r.latest.as_ref().map(|l| l.0),
-                        "hash": r.latest.as_ref().map(|l| l.1.clone()),
-                        "finalized_at": r.latest.as_ref().map(|l| l.3.clone()),
-                        "finalized_by": r.latest.as_ref().map(|l| l.4.clone()),
-                        "return_comment": r.return_comment,
-                        "values": data_json(form, data),
-                    })
-                })
-                .collect();
+                .map(
+                    |(r, form, data, is_draft)| -> anyhow::Result<serde_json::Value> {
+                        Ok(serde_json::json!({
+                            "record_id": r.record_id,
+                            "form_id": r.form_id,
+                            "form_version": form.version,
+                            "status": r.status.as_str(),
+                            "draft": is_draft,
+                            "counts": r.counts,
+                            "revision": r.latest.as_ref().map(|l| l.0),
+                            "hash": r.latest.as_ref().map(|l| l.1.clone()),
+                            "finalized_at": r.latest.as_ref().map(|l| l.3.clone()),
+                            "finalized_by": r.latest.as_ref().map(|l| l.4.clone()),
+                            "return_comment": r.return_comment,
+                            "history": super::review::history_json(&store, &r.record_id)?,
+                            "values": data_json(form, data),
+                        }))
+                    },
+                )
+                .collect::<anyhow::Result<Vec<_>>>()?;
             let doc = serde_json::json!({
                 "village_code": d.code,
                 "name": d.name,
@@ -618,6 +621,9 @@ pub fn show(env: &Env, village: &str, round: &str, format: ListFormat) -> anyhow
                 )?;
                 if let Some(c) = &r.return_comment {
                     writeln!(out, "  returned: {}", sanitize_for_terminal(c))?;
+                }
+                for line in super::review::history_lines(&store, &r.record_id, lang)? {
+                    writeln!(out, "  {line}")?;
                 }
                 for f in top_fields(form) {
                     let v = data.get(&f.name);

@@ -54,6 +54,65 @@ impl fmt::Display for FormErrors {
 
 impl std::error::Error for FormErrors {}
 
+/// Whether `round` is one of the `declared` rounds, or (none declared) a four-digit year
+/// from 2000 to 2099.
+pub fn check_round(round: &str, declared: Option<&[String]>) -> Result<(), RoundError> {
+    let ok = match declared {
+        Some(list) => list.iter().any(|r| r == round),
+        None => {
+            round.len() == 4
+                && round.bytes().all(|b| b.is_ascii_digit())
+                && ("2000"..="2099").contains(&round)
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(RoundError {
+            round: round.to_string(),
+            declared: declared.map(<[String]>::to_vec),
+        })
+    }
+}
+
+/// A round that is not a round of this survey (see `FormSet::check_round`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundError {
+    pub round: String,
+    pub declared: Option<Vec<String>>,
+}
+
+impl RoundError {
+    /// The message in the UI language; the round is shown escaped.
+    pub fn message(&self, lang: Lang) -> String {
+        let round = value::sanitize_for_terminal(&self.round);
+        match (&self.declared, lang) {
+            (None, Lang::Zh) => {
+                format!("轮次“{round}”无效：轮次是 2000 至 2099 之间的四位年份，例如 2020")
+            }
+            (None, Lang::En) => format!(
+                "round '{round}' is not valid: a round is a four-digit year from 2000 to 2099, e.g. 2020"
+            ),
+            (Some(list), Lang::Zh) => format!(
+                "轮次“{round}”无效：本县表单规定的轮次为 {}",
+                list.join("、")
+            ),
+            (Some(list), Lang::En) => format!(
+                "round '{round}' is not valid: the county's forms declare the rounds {}",
+                list.join(", ")
+            ),
+        }
+    }
+}
+
+impl fmt::Display for RoundError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for RoundError {}
+
 /// A target for an indicator: the value must be at least `min` (a fraction).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
@@ -70,6 +129,9 @@ pub struct FormSet {
     pub registers: Vec<(String, String)>,
     /// Where it came from, for messages ("built-in" or a directory).
     pub origin: String,
+    /// The rounds a county declared (`rounds = [...]` in targets.toml); `None`: a round is a
+    /// year from 2000 to 2099.
+    pub rounds: Option<Vec<String>>,
 }
 
 impl FormSet {
@@ -90,6 +152,12 @@ impl FormSet {
             .iter()
             .find(|t| t.indicator == indicator)
             .map(|t| t.min)
+    }
+
+    /// Whether `round` is a round of this survey: one of the declared rounds, or else a
+    /// four-digit year from 2000 to 2099. The error states the rule.
+    pub fn check_round(&self, round: &str) -> Result<(), RoundError> {
+        check_round(round, self.rounds.as_deref())
     }
 
     /// The forms shipped inside the binary.
@@ -203,6 +271,8 @@ struct RawBasis {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTargets {
+    /// The rounds of this survey, when they are not plain years (e.g. "2020-h1").
+    rounds: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     target: Vec<RawTarget>,
 }
@@ -289,11 +359,43 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
         }
     }
     let mut targets = Vec::new();
+    let mut rounds: Option<Vec<String>> = None;
     let forms_ok = errors.is_empty();
     for (path, src) in files.iter().filter(|(p, _)| file_name(p) == "targets.toml") {
         match toml::from_str::<RawTargets>(src) {
             Err(e) => errors.push(syntax_error(path, src, &e)),
             Ok(raw) => {
+                if let Some(list) = raw.rounds {
+                    let line = schema::line_of(src, list.span().start);
+                    let list = list.into_inner();
+                    let bad = list.iter().find(|r| {
+                        r.is_empty()
+                            || r.len() > 16
+                            || !r
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    });
+                    if let Some(b) = bad {
+                        errors.push(FormError {
+                            file: path.clone(),
+                            line,
+                            field: "rounds".into(),
+                            reason: format!(
+                                "round '{}' must be 1 to 16 letters, digits, '-' or '_'",
+                                value::sanitize_for_terminal(b)
+                            ),
+                        });
+                    } else if list.is_empty() {
+                        errors.push(FormError {
+                            file: path.clone(),
+                            line,
+                            field: "rounds".into(),
+                            reason: "an empty list of rounds: leave the key out to allow the years 2000-2099".into(),
+                        });
+                    } else {
+                        rounds = Some(list);
+                    }
+                }
                 for t in raw.target {
                     let id = t.indicator.get_ref();
                     let line = schema::line_of(src, t.indicator.span().start);
@@ -353,5 +455,6 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
         targets,
         registers,
         origin: origin.to_string(),
+        rounds,
     })
 }

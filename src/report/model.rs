@@ -47,6 +47,9 @@ pub struct Report {
     pub round: String,
     /// RFC 3339 with offset, e.g. "2026-11-28T10:00:00+08:00".
     pub generated_at: String,
+    /// The figures come from a data directory holding synthetic demo data (`ruralenv
+    /// demo`): every format says so.
+    pub demo: bool,
     /// Indicators in display order.
     pub indicators: Vec<IndicatorInfo>,
     pub units: Vec<UnitReport>,
@@ -56,6 +59,16 @@ impl UnitReport {
     /// This unit's value of the indicator `id`, if the roll-up computed one.
     pub fn indicator(&self, id: &str) -> Option<&IndicatorValue> {
         self.indicators.iter().find(|v| v.id == id)
+    }
+}
+
+/// The line every report format carries for demo data.
+pub fn demo_notice(lang: crate::forms::Lang) -> &'static str {
+    match lang {
+        crate::forms::Lang::Zh => "【演示数据】以下数字由 ruralenv demo 生成，不是真实调查数据",
+        crate::forms::Lang::En => {
+            "[DEMO DATA] these figures were made by `ruralenv demo`; they are not survey data"
+        }
     }
 }
 

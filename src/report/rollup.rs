@@ -117,6 +117,7 @@ pub fn rollup(
     Ok(Report {
         round: round.to_string(),
         generated_at: crate::store::now(),
+        demo: store.is_demo()?,
         indicators: indicator_infos(forms),
         units,
     })

@@ -131,11 +131,15 @@ fn target_text(x: f64) -> String {
 /// The `report --format json` document of DESIGN.md, keys in the documented order.
 pub fn to_json(report: &Report) -> Value {
     let units: Vec<Value> = report.units.iter().map(unit_json).collect();
-    json!({
+    let mut doc = json!({
         "round": report.round,
         "generated_at": report.generated_at,
-        "units": units,
-    })
+    });
+    if report.demo {
+        doc["demo"] = Value::Bool(true);
+    }
+    doc["units"] = Value::Array(units);
+    doc
 }
 
 fn unit_json(unit: &UnitReport) -> Value {
@@ -180,9 +184,12 @@ struct JsonNumber(Option<f64>);
 impl serde::Serialize for JsonReport<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(3))?;
+        let mut m = s.serialize_map(Some(3 + usize::from(self.0.demo)))?;
         m.serialize_entry("round", &self.0.round)?;
         m.serialize_entry("generated_at", &self.0.generated_at)?;
+        if self.0.demo {
+            m.serialize_entry("demo", &true)?;
+        }
         m.serialize_entry("units", &JsonUnits(&self.0.units))?;
         m.end()
     }
@@ -268,6 +275,9 @@ pub const CSV_HEADER: [&str; 13] = [
 /// Empty cell where the JSON has null; `met` as `yes`/`no`.
 pub fn write_csv(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     out.write_all("\u{FEFF}".as_bytes())?;
+    if report.demo {
+        writeln!(out, "{}", super::model::demo_notice(lang))?;
+    }
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(CSV_HEADER)?;
     let opt = |x: Option<f64>| x.map(number_text).unwrap_or_default();
@@ -435,6 +445,9 @@ pub fn write_table(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Resu
         Lang::Zh => format!("农村人居环境整治 {round} 轮 (生成于 {generated_at})"),
         Lang::En => format!("Rural living environment, round {round} (generated {generated_at})"),
     };
+    if report.demo {
+        write_line(out, super::model::demo_notice(lang))?;
+    }
     write_line(out, &title)?;
     let Some(top) = report.units.iter().map(|u| u.level).min() else {
         writeln!(out)?;
@@ -662,6 +675,9 @@ fn write_summary_sheet(
         lang.pick("农村人居环境整治报告", "Rural living environment report"),
         &st.title,
     )?;
+    if report.demo {
+        ws.write_string_with_format(1, 0, super::model::demo_notice(lang), &st.title)?;
+    }
     ws.write_string_with_format(2, 0, lang.pick("轮次", "Round"), &st.label)?;
     ws.write_string_with_format(2, 1, &report.round, &st.text)?;
     ws.write_string_with_format(3, 0, lang.pick("生成时间", "Generated at"), &st.label)?;
@@ -771,6 +787,9 @@ fn write_level_sheet(
     st: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name(level_label(level, lang))?;
+    if report.demo {
+        ws.set_header(&format!("&C{}", super::model::demo_notice(lang)));
+    }
 
     let mut headers: Vec<String> = match lang {
         Lang::Zh => ["代码", "名称", "范围内村庄数", "已报村庄数"],

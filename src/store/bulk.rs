@@ -267,7 +267,7 @@ impl Store {
             .prepare_cached(
                 "INSERT INTO township_sums(form_id, round, township, indicator, num, den)
                  SELECT ?1, ?2, substr(c.village_code, 1, 9), k.indicator, sum(k.num), sum(k.den)
-                 FROM current c
+                 FROM counted c
                  JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
                  JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
                  WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
@@ -284,7 +284,7 @@ impl Store {
             .prepare_cached(
                 "INSERT INTO township_reported(form_id, round, township, reported)
                  SELECT ?1, ?2, substr(c.village_code, 1, 9), count(*)
-                 FROM current c
+                 FROM counted c
                  JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
                  WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
                  GROUP BY substr(c.village_code, 1, 9)",

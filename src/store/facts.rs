@@ -244,6 +244,33 @@ impl Store {
                 "record {record_id} has no finalized revision to review"
             )));
         };
+        // A village in conflict: the version judged now may not be the one that counts
+        // once a person resolves it, so no review until then.
+        let key: Option<(String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT form_id, village_code, round FROM revisions WHERE record_id = ?1 AND rev = ?2 AND hash = ?3",
+            )?
+            .query_row(params![record_id, rev, hash], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        if let Some((form_id, village, round)) = key
+            && let Some(c) = self.counted(&form_id, &village, &round)?
+            && !c.resolved
+            && (c.records > 1 || c.forked)
+        {
+            let what = match (c.records > 1, c.forked) {
+                (true, true) => format!("{} records and a forked revision", c.records),
+                (true, false) => format!("{} records (duplicates)", c.records),
+                _ => "two versions of one revision (a fork)".to_string(),
+            };
+            return Err(StoreError::InConflict {
+                village,
+                round,
+                what,
+            });
+        }
         let review = Review {
             review_id: new_id(),
             record_id: record_id.to_string(),
@@ -278,7 +305,34 @@ impl Store {
                 r.at
             ],
         )?;
+        if n > 0 && !self.rollup_deferred()? {
+            // Whether the counted revision counts may have changed (the `counted` view):
+            // rebuild its township, as the `current` triggers do for a new counted row.
+            let counted: Option<(String, String, String)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT form_id, round, village_code FROM current
+                     WHERE record_id = ?1 AND rev = ?2 AND hash = ?3",
+                )?
+                .query_row(params![r.record_id, r.rev, r.hash], |x| {
+                    Ok((x.get(0)?, x.get(1)?, x.get(2)?))
+                })
+                .optional()?;
+            if let Some((form_id, round, village)) = counted {
+                self.rebuild_township_rollup(&form_id, &round, &village)?;
+            }
+        }
         Ok(n > 0)
+    }
+
+    /// Whether a bulk load has silenced the roll-up triggers (`defer_rollup`).
+    fn rollup_deferred(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM settings WHERE key = 'rollup_deferred'")?
+            .query_row([], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// The latest review of one revision.

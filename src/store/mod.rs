@@ -8,6 +8,7 @@ mod bulk;
 mod divisions;
 pub mod exchange;
 mod facts;
+mod history;
 mod records;
 mod revision;
 mod rollup;
@@ -16,6 +17,7 @@ mod trust;
 pub use bulk::BulkMerge;
 pub use divisions::DivisionRow;
 pub use facts::{Conflict, InsertOutcome, Resolution, Review, ReviewAction};
+pub use history::HistoryEvent;
 pub use records::{AuditEntry, FinalizeResult, RecordStatus, RecordSummary};
 pub use revision::{Change, Revision, diff, sha256_hex};
 pub use rollup::Bucket;
@@ -36,12 +38,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema.sql")),
         M::up(include_str!("schema_2_rollup.sql")),
         M::up(include_str!("schema_3_revisions_rowid.sql")),
+        M::up(include_str!("schema_4_counted.sql")),
     ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> i64 {
-    3
+    4
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +74,16 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("{0}")]
     Invalid(String),
+    /// A review of a village whose duplicates or forks no person has resolved: which
+    /// version would it judge? The message says how to resolve it first.
+    #[error(
+        "village {village} has {what} for round {round}; resolve that first (ruralenv conflicts, or c on the home screen), then review the version that counts"
+    )]
+    InConflict {
+        village: String,
+        round: String,
+        what: String,
+    },
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -355,6 +368,25 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// This data directory holds synthetic demo data (`ruralenv demo`, or a demo bundle
+    /// imported into it while it was empty).
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self.setting("demo")?.as_deref() == Some("1"))
+    }
+
+    /// Mark the data directory as holding demo data, for good: nothing removes the mark
+    /// but removing the directory.
+    pub fn mark_demo(&self) -> Result<()> {
+        self.set_setting("demo", "1")
+    }
+
+    /// Any record (draft or finalized) is stored here.
+    pub fn holds_data(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM records)", [], |r| r.get(0))?)
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {

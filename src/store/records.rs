@@ -392,7 +392,6 @@ impl Store {
                 }
                 None => None,
             };
-            let counts = counted.as_ref().is_some_and(|c| c.0 == id);
             let conflict = counted
                 .as_ref()
                 .is_some_and(|c| (c.1 > 1 || c.2 > 0) && c.3 == 0);
@@ -413,6 +412,12 @@ impl Store {
                     None => RecordStatus::Finalized,
                 }
             };
+            // What counts (DESIGN.md, docs/counting.md; the `counted` view): the counted
+            // record, unless its revision's latest review returned it.
+            let counts = counted.as_ref().is_some_and(|c| c.0 == id)
+                && !review
+                    .as_ref()
+                    .is_some_and(|r| r.action == super::ReviewAction::Return);
             let return_comment = review
                 .filter(|r| r.action == super::ReviewAction::Return)
                 .map(|r| r.comment);

@@ -42,7 +42,7 @@ impl Store {
             return Ok(out);
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT substr(c.village_code, 1, ?4), count(*) FROM current c
+            "SELECT substr(c.village_code, 1, ?4), count(*) FROM counted c
              JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
              WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
              GROUP BY 1",
@@ -54,7 +54,7 @@ impl Store {
             out.entry(k).or_default().reported = n as u64;
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT substr(c.village_code, 1, ?4), k.indicator, sum(k.num), sum(k.den) FROM current c
+            "SELECT substr(c.village_code, 1, ?4), k.indicator, sum(k.num), sum(k.den) FROM counted c
              JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
              JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
              WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
@@ -167,7 +167,7 @@ impl Store {
         indicator: &str,
     ) -> Result<Vec<(String, f64, f64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.village_code, k.num, k.den FROM current c
+            "SELECT c.village_code, k.num, k.den FROM counted c
              JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
              JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash AND k.indicator = ?4
              WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
@@ -181,7 +181,8 @@ impl Store {
         Ok(rows)
     }
 
-    /// In-scope villages under a prefix with no counted record for the round.
+    /// In-scope villages under a prefix with no counted record for the round (never
+    /// reported, or returned and not finalized again).
     pub fn unreported_villages(
         &self,
         form_id: &str,
@@ -191,7 +192,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.code, d.name FROM divisions d
              WHERE d.level = 'village' AND d.in_scope = 1 AND d.code >= ?3 AND d.code < ?3 || ':'
-               AND NOT EXISTS (SELECT 1 FROM current c WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code = d.code)
+               AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code = d.code)
              ORDER BY d.code",
         )?;
         let rows = stmt
