@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use super::facts::{self, Fact, FormFact, RevisionFact};
-use super::format::{BundleError, Limits, Manifest, open_bundle, try_write_bundle};
+use super::format::{BundleError, Limits, Manifest, open_signed, try_write_bundle};
 use super::keys::{InstallationKey, fingerprint};
 use crate::forms::Form;
 use crate::forms::record::{RecordData, value_fits};
@@ -678,7 +678,9 @@ fn import_one(
     limits: &Limits,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportSummary, ImportError> {
-    let bundle = open_bundle(path, limits)?;
+    // Signature and manifest only: the payload stays compressed until the signer is known
+    // to be trusted.
+    let bundle = open_signed(path, limits)?;
     let store_err = |source| -> ImportError {
         ImportErrorKind::Store {
             path: path.to_path_buf(),
@@ -698,6 +700,9 @@ fn import_one(
         }
         .into());
     };
+    // Trusted: now, and only now, the payload is decompressed and checked.
+    let bundle = bundle.verify_payload()?;
+    let m = &bundle.manifest;
     let declared: Option<Vec<String>> = store
         .setting("rounds")
         .map_err(store_err)?
@@ -740,15 +745,14 @@ fn import_one(
         facts: m.payload_facts,
         ..ImportSummary::default()
     };
-    if let Some((_, by)) = store.imported_bundle(&m.bundle_id).map_err(store_err)? {
-        if by != signer {
-            return Err(ImportErrorKind::ReusedId {
-                path: path.to_path_buf(),
-                bundle_id: m.bundle_id.clone(),
-                other: parse_fingerprint(&by),
-            }
-            .into());
-        }
+    // A bundle is its signer and its id together: the same id from another key is another
+    // bundle, checked and merged on its own merits (see docs/bundle-format.md, "Bundle
+    // ids"), so that no key can block another's bundle by using its id first.
+    if store
+        .imported_bundle_from(&signer, &m.bundle_id)
+        .map_err(store_err)?
+        .is_some()
+    {
         summary.already_imported = true;
         progress(Progress {
             done: m.payload_facts,
@@ -927,6 +931,10 @@ impl Pass<'_> {
                     let village = village.clone();
                     return Err(self.refuse(Some(n), Some(&village), Some("review_id"), "empty"));
                 }
+                if let Err(reason) = facts::check_time(&v.at) {
+                    let village = village.clone();
+                    return Err(self.refuse(Some(n), Some(&village), Some("at"), reason));
+                }
                 if store.merge_review(&v).map_err(|e| self.store_err(e))? {
                     // Whether the village counts may change: rebuild its township.
                     let (form_id, village) = (form_id.clone(), village.clone());
@@ -992,6 +1000,9 @@ impl Pass<'_> {
                 }
                 if s.resolution_id.is_empty() {
                     return Err(self.refuse(Some(n), village, Some("resolution_id"), "empty"));
+                }
+                if let Err(reason) = facts::check_time(&s.at) {
+                    return Err(self.refuse(Some(n), village, Some("at"), reason));
                 }
                 if store
                     .merge_resolution_deferred(&s)
@@ -1187,12 +1198,11 @@ impl Pass<'_> {
                 "a record id is 1 to 64 characters".into(),
             ));
         }
-        if r.rev == 0 {
-            return Err(refuse(
-                self,
-                at("rev"),
-                "revision numbers start at 1".into(),
-            ));
+        if let Err(reason) = crate::store::check_rev(&r.record_id, r.rev) {
+            return Err(refuse(self, at("rev"), reason));
+        }
+        if let Err(reason) = facts::check_time(&r.finalized_at) {
+            return Err(refuse(self, at("finalized_at"), reason));
         }
         if !facts::is_sha256_hex(&hash) {
             return Err(refuse(

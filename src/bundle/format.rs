@@ -571,6 +571,79 @@ fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), BundleError> {
 /// checks its checksum, its fact count and that every fact is JSON, under `limits`.
 /// When this returns `Ok`, [`VerifiedBundle::facts`] will not fail.
 pub fn open_bundle(path: &Path, limits: &Limits) -> Result<VerifiedBundle, BundleError> {
+    open_signed(path, limits)?.verify_payload()
+}
+
+/// A bundle whose framing, signature and manifest have been checked, and nothing else:
+/// not one byte of its payload has been decompressed. An importer checks the signer
+/// against its trust list here, so that a stranger's file costs a signature check, never
+/// a decompression (a signed decompression bomb from an unknown key is refused unopened).
+pub struct SignedBundle {
+    /// The public key that signed it.
+    pub signer: [u8; 32],
+    pub manifest: Manifest,
+    path: PathBuf,
+    file: Vec<u8>,
+    payload_start: usize,
+    payload_end: usize,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for SignedBundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedBundle")
+            .field("path", &self.path)
+            .field("signer", &hex::encode(self.signer))
+            .field("manifest", &self.manifest)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignedBundle {
+    /// Step 6 of the reading order: one complete streaming pass over the payload that
+    /// checks every fact's JSON (strictly: no duplicate keys, no CRLF), the caps, the
+    /// count and the checksum.
+    pub fn verify_payload(self) -> Result<VerifiedBundle, BundleError> {
+        let path = self.path.as_path();
+        let err = |kind| BundleError::new(path, kind);
+        let mut facts = Facts::new(
+            path,
+            &self.file[self.payload_start..self.payload_end],
+            self.limits,
+            true,
+        );
+        facts.syntax_only = true;
+        let mut found_facts = 0u64;
+        for fact in &mut facts {
+            fact?;
+            found_facts += 1;
+        }
+        let (payload_bytes, sha256) = facts.checksum();
+        if found_facts != self.manifest.payload_facts {
+            return Err(err(Kind::FactCountMismatch {
+                declared: self.manifest.payload_facts,
+                found: found_facts,
+            }));
+        }
+        if sha256.as_deref() != Some(self.manifest.payload_sha256.as_str()) {
+            return Err(err(Kind::PayloadHashMismatch));
+        }
+        Ok(VerifiedBundle {
+            signer: self.signer,
+            manifest: self.manifest,
+            path: self.path,
+            file: self.file,
+            payload_start: self.payload_start,
+            payload_end: self.payload_end,
+            limits: self.limits,
+            payload_bytes,
+        })
+    }
+}
+
+/// Steps 1 to 5 of [`open_bundle`]: size, framing, signature, manifest; the payload is
+/// left compressed. See [`SignedBundle`].
+pub fn open_signed(path: &Path, limits: &Limits) -> Result<SignedBundle, BundleError> {
     let err = |kind| BundleError::new(path, kind);
     let io = |action| move |source| err(Kind::Io { action, source });
     let file = File::open(path).map_err(io("open it"))?;
@@ -599,15 +672,25 @@ pub fn open_bundle(path: &Path, limits: &Limits) -> Result<VerifiedBundle, Bundl
             max: limits.max_file_bytes,
         }));
     }
-    verify_bytes(path, bytes, limits)
+    verify_signed(path, bytes, limits)
 }
 
 /// Everything [`open_bundle`] checks after reading the file. `path` is only for messages.
+#[cfg(test)]
 fn verify_bytes(
     path: &Path,
     bytes: Vec<u8>,
     limits: &Limits,
 ) -> Result<VerifiedBundle, BundleError> {
+    verify_signed(path, bytes, limits)?.verify_payload()
+}
+
+/// Steps 3 to 5 on the file's bytes: framing, signature, manifest.
+fn verify_signed(
+    path: &Path,
+    bytes: Vec<u8>,
+    limits: &Limits,
+) -> Result<SignedBundle, BundleError> {
     let err = |kind| BundleError::new(path, kind);
     let found = bytes.len() as u64;
     if found < MIN_FILE_LEN {
@@ -668,6 +751,11 @@ fn verify_bytes(
                 reason: "its length runs past the end of the file".into(),
             })
         })?;
+    serde_json::from_slice::<StrictJson>(&body[4..manifest_end]).map_err(|e| {
+        err(Kind::BadManifest {
+            reason: e.to_string(),
+        })
+    })?;
     let manifest: Manifest = serde_json::from_slice(&body[4..manifest_end]).map_err(|e| {
         err(Kind::BadManifest {
             reason: e.to_string(),
@@ -675,30 +763,8 @@ fn verify_bytes(
     })?;
     validate_manifest(&manifest, true).map_err(err)?;
 
-    // (6) One full pass over the payload: every fact is well-formed JSON within the caps,
-    // count and checksum agree. This pass checks syntax only (`IgnoredAny` builds
-    // nothing); the facts are decoded when they are applied, inside the importer's
-    // savepoint, so a fact that is valid JSON but not a valid fact still refuses the
-    // whole bundle.
     let payload_start = HEADER_LEN + manifest_end;
-    let mut facts = Facts::new(path, &bytes[payload_start..signed_end], *limits, true);
-    facts.syntax_only = true;
-    let mut found_facts = 0u64;
-    for fact in &mut facts {
-        fact?;
-        found_facts += 1;
-    }
-    let (payload_bytes, sha256) = facts.checksum();
-    if found_facts != manifest.payload_facts {
-        return Err(err(Kind::FactCountMismatch {
-            declared: manifest.payload_facts,
-            found: found_facts,
-        }));
-    }
-    if sha256.as_deref() != Some(manifest.payload_sha256.as_str()) {
-        return Err(err(Kind::PayloadHashMismatch));
-    }
-    Ok(VerifiedBundle {
+    Ok(SignedBundle {
         signer,
         manifest,
         path: path.to_path_buf(),
@@ -706,7 +772,6 @@ fn verify_bytes(
         payload_start,
         payload_end: signed_end,
         limits: *limits,
-        payload_bytes,
     })
 }
 
@@ -882,15 +947,99 @@ fn parse_fact(
             reason: "empty line".into(),
         });
     }
+    // JSON cannot hold a raw carriage return inside a string, so one here is a CRLF line
+    // ending or stray whitespace: a writer that is not ours. Refused, as the format says.
+    if line.contains(&b'\r') {
+        return Err(Kind::BadFact {
+            fact,
+            reason: "the line holds a carriage return (a CRLF line ending); lines end with \
+                     a single newline"
+                .into(),
+        });
+    }
     let bad = |e: serde_json::Error| Kind::BadFact {
         fact,
         reason: e.to_string(),
     };
     if syntax_only {
-        serde_json::from_slice::<serde::de::IgnoredAny>(line).map_err(bad)?;
+        serde_json::from_slice::<StrictJson>(line).map_err(bad)?;
         return Ok(serde_json::Value::Null);
     }
     serde_json::from_slice(line).map_err(bad)
+}
+
+/// Walks a JSON value without building it, and refuses an object that holds the same key
+/// twice (`{"households": 1, "households": 900}`): a reader that keeps the first and one
+/// that keeps the last would see different facts, and `serde_json` keeps the last
+/// silently. Used for the first, syntax-only pass over every fact and for the manifest.
+struct StrictJson;
+
+impl<'de> Deserialize<'de> for StrictJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictJsonVisitor)
+    }
+}
+
+struct StrictJsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictJsonVisitor {
+    type Value = StrictJson;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_unit<E>(self) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_none<E>(self) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<StrictJson, A::Error> {
+        while seq.next_element::<StrictJson>()?.is_some() {}
+        Ok(StrictJson)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StrictJson, A::Error> {
+        // Facts' objects have a few dozen keys: a list is cheapest. Past that, a set, so
+        // that a hostile object with a million keys costs linear time.
+        let mut few: Vec<String> = Vec::new();
+        let mut many: std::collections::HashSet<String> = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let repeated = if many.is_empty() && few.len() < 32 {
+                few.contains(&key)
+            } else {
+                many.extend(few.drain(..));
+                many.contains(&key)
+            };
+            if repeated {
+                return Err(serde::de::Error::custom(format_args!(
+                    "the key \"{}\" appears twice in one object",
+                    crate::termsafe::escape(&key)
+                )));
+            }
+            if many.is_empty() {
+                few.push(key);
+            } else {
+                many.insert(key);
+            }
+            map.next_value::<StrictJson>()?;
+        }
+        Ok(StrictJson)
+    }
 }
 
 impl Iterator for Facts<'_> {

@@ -8,15 +8,18 @@ use super::value::{Value, has_control_chars};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// One row of a repeat group. `id` is stable across edits and revisions.
+/// One row of a repeat group. `id` is stable across edits and revisions. Unknown keys
+/// are refused (a bundle's revision is parsed with this).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct Row {
     pub id: String,
     pub values: BTreeMap<String, Value>,
 }
 
-/// All values of one record. Unanswered fields are absent.
+/// All values of one record. Unanswered fields are absent. Unknown keys are refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct RecordData {
     pub values: BTreeMap<String, Value>,
     #[serde(default)]

@@ -144,6 +144,8 @@ impl Store {
         content: &str,
         hash: &str,
     ) -> Result<InsertOutcome> {
+        // Every way a revision gets in passes here.
+        super::revision::check_rev(&r.record_id, r.rev).map_err(StoreError::Invalid)?;
         let exists: Option<i64> = self
             .conn
             .prepare_cached(

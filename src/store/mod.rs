@@ -19,7 +19,7 @@ pub use divisions::DivisionRow;
 pub use facts::{Conflict, InsertOutcome, Resolution, Review, ReviewAction};
 pub use history::HistoryEvent;
 pub use records::{AuditEntry, FinalizeResult, RecordStatus, RecordSummary};
-pub use revision::{Change, Revision, diff, sha256_hex};
+pub use revision::{Change, MAX_REV, Revision, check_rev, diff, next_rev, sha256_hex};
 pub use rollup::Bucket;
 pub use trust::TrustedKey;
 
@@ -39,12 +39,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_2_rollup.sql")),
         M::up(include_str!("schema_3_revisions_rowid.sql")),
         M::up(include_str!("schema_4_counted.sql")),
+        M::up(include_str!("schema_5_imports_per_signer.sql")),
     ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> i64 {
-    4
+    5
 }
 
 #[derive(Debug, thiserror::Error)]
