@@ -751,3 +751,154 @@ fn a_batch_imports_each_file_on_its_own() {
     // Progress comes for the files that get that far, naming them.
     assert_eq!(seen, [good]);
 }
+
+#[test]
+fn demo_bundles_never_pass_for_real_data() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut demo_site, _) = sample_bundle(31, t.path());
+    demo_site.store.mark_demo().unwrap();
+    let demo_path = t.path().join("demo.renv");
+    demo_site.export(TOWNSHIP_A, &demo_path);
+    let manifest = open_bundle(&demo_path, &Limits::default())
+        .unwrap()
+        .manifest;
+    assert!(manifest.demo, "a bundle from a demo directory is marked");
+
+    // An installation holding real data refuses it, whole, saying it is demo data.
+    let (real_site, real_path) = sample_bundle(32, t.path());
+    let mut county = county_trusting(&demo_site.key);
+    county.trust(&real_site.key, TOWNSHIP_A, "real surveyor");
+    county.import(&real_path).unwrap();
+    let message = refused(&mut county, &demo_path);
+    assert!(message.contains("demo data"), "{message}");
+    assert!(matches!(
+        kind(&county.import(&demo_path).unwrap_err()),
+        ImportErrorKind::DemoIntoReal { .. }
+    ));
+    assert!(!county.store.is_demo().unwrap());
+
+    // An empty installation takes it and becomes a demo installation, which then refuses
+    // real bundles.
+    let mut empty = county_trusting(&demo_site.key);
+    empty.trust(&real_site.key, TOWNSHIP_A, "real surveyor");
+    empty.import(&demo_path).unwrap();
+    assert!(empty.store.is_demo().unwrap());
+    let message = refused(&mut empty, &real_path);
+    assert!(message.contains("demo data"), "{message}");
+}
+
+#[test]
+fn villages_outside_the_survey_scope_are_refused_by_name() {
+    let t = tempfile::tempdir().unwrap();
+    let mut source = Site::new(33);
+    // 411003003001 is a residents' committee (社区居委会) of 邓庄街道: in the register,
+    // outside the survey scope.
+    let community = source
+        .store
+        .divisions_under(
+            Some(&source.store.division(TOWNSHIP_A).unwrap().unwrap()),
+            Some(ruralenv::register::Level::Village),
+            false,
+        )
+        .unwrap()
+        .into_iter()
+        .find(|d| !d.in_scope)
+        .expect("a unit outside the scope under township A");
+    let r = revision(
+        &community.code,
+        "0190a1b2-0000-7000-8000-000000003300",
+        1,
+        None,
+        "2020-06-15T10:00:00+08:00",
+        village_data(3),
+    );
+    source.add(&r);
+    let path = t.path().join("community.renv");
+    source.export(TOWNSHIP_A, &path);
+    let mut county = county_trusting(&source.key);
+    let message = refused(&mut county, &path);
+    assert!(message.contains(&community.code), "{message}");
+    assert!(message.contains("outside the survey scope"), "{message}");
+    assert!(message.contains("forms/divisions"), "{message}");
+}
+
+#[test]
+fn a_returned_record_stops_counting_until_finalized_again() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut township, _) = sample_bundle(34, t.path());
+    let village = villages_a()[2].clone();
+    let before = township.report(TOWNSHIP_A);
+    let reported = |r: &serde_json::Value| r["units"][0]["villages_reported"].clone();
+    assert_eq!(reported(&before), 6);
+    let record = township
+        .store
+        .records_of(&form().id, &village, ROUND)
+        .unwrap()
+        .remove(0);
+    township
+        .store
+        .add_review(
+            &record.record_id,
+            ReviewAction::Return,
+            "户数不对",
+            "镇审核员",
+        )
+        .unwrap();
+    let returned = township.report(TOWNSHIP_A);
+    assert_eq!(reported(&returned), 5);
+    let shown = township
+        .store
+        .records_of(&form().id, &village, ROUND)
+        .unwrap()
+        .remove(0);
+    assert!(!shown.counts, "a returned record does not count");
+
+    // Travels: the county does not count it either, and its township sums (kept by the
+    // roll-up tables) equal the per-village sums.
+    let path = t.path().join("returned.renv");
+    township.export(TOWNSHIP_A, &path);
+    let mut county = county_trusting(&township.key);
+    county.import(&path).unwrap();
+    assert_eq!(county.report(TOWNSHIP_A), returned);
+    let unit = county.store.division("411003000000").unwrap().unwrap();
+    let by_township = ruralenv::report::rollup::rollup(
+        &county.store,
+        forms(),
+        ROUND,
+        &unit,
+        ruralenv::report::rollup::Depth::Townships,
+    )
+    .unwrap();
+    let a = by_township
+        .units
+        .iter()
+        .find(|u| u.code == TOWNSHIP_A)
+        .unwrap();
+    assert_eq!(a.villages_reported, 5);
+
+    // A new revision, finalized: counts again (as finalized), and the return stays bound
+    // to revision 1.
+    let old = township
+        .store
+        .current_revision(&record.record_id)
+        .unwrap()
+        .unwrap();
+    let mut data = old.data.clone();
+    data.set(
+        "notes",
+        ruralenv::forms::value::Value::Text("户数已核对".into()),
+    );
+    let r2 = revision(
+        &village,
+        &record.record_id,
+        2,
+        Some(old.hash()),
+        "2020-07-10T10:00:00+08:00",
+        data,
+    );
+    township.add(&r2);
+    assert_eq!(reported(&township.report(TOWNSHIP_A)), 6);
+    let history = township.store.history(&record.record_id).unwrap();
+    assert!(history.iter().any(|e| matches!(e,
+        ruralenv::store::HistoryEvent::Reviewed(r) if r.rev == 1 && r.comment == "户数不对")));
+}

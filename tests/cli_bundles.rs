@@ -364,7 +364,7 @@ fn export_errors_are_user_facing() {
         .args(["export", "--under", TOWNSHIP, "--round", "20 20", "--out"])
         .arg(&out)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(contains("--round"));
     assert!(!out.exists());
     bin(&dir)

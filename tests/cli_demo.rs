@@ -88,16 +88,102 @@ fn demo_then_report_for_a_county() {
 #[test]
 fn demo_refuses_an_unknown_unit_and_a_bad_round() {
     let dir = tempfile::tempdir().unwrap();
+    for bad in ["20 20", "abc", "2020年", "1999", "2100", "20201"] {
+        ruralenv(dir.path())
+            .args(["demo", "--under", COUNTY, "--round", bad])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--round"))
+            .stderr(predicates::str::contains("2099"));
+    }
+    assert!(
+        !dir.path().join("ruralenv.db").exists(),
+        "a refused round must not create the database"
+    );
     ruralenv(dir.path())
         .args(["demo", "--under", "411023000000", "--round", "2020"])
         .assert()
         .code(1)
         .stderr(predicates::str::contains("no such unit"));
-    ruralenv(dir.path())
-        .args(["demo", "--under", COUNTY, "--round", "20 20"])
+}
+
+const HEADER: &str = "village_code,survey_date,surveyor,households,population,garbage_facilities,garbage_technology,garbage_cleaners,garbage_funding,garbage_supervision,toilet_three_compartment,toilet_double_urn,toilet_biogas,toilet_urine_diverting,toilet_double_pit,toilet_sewered_flush,toilet_other_sanitary,sewage_mode,sewage_households,sewage_controlled,manure_scattered_produced_t,manure_scattered_utilized_t,notes";
+
+fn report_json(dir: &std::path::Path) -> serde_json::Value {
+    let out = ruralenv(dir)
+        .args([
+            "report", "--round", "2020", "--under", COUNTY, "--format", "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn demo_never_goes_into_a_data_dir_with_real_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("one.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "{HEADER}\n411003003204,2020-06-15,王建国,200,700,yes,yes,yes,yes,yes,100,20,0,0,5,45,10,central,120,yes,100,60.5,\n"
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    ruralenv(&data)
+        .args(["records", "import-csv"])
+        .arg(&csv)
+        .args(["--round", "2020"])
+        .assert()
+        .success();
+    let before = report_json(&data);
+    assert!(before.get("demo").is_none(), "{before}");
+    ruralenv(&data)
+        .args(["demo", "--under", COUNTY, "--round", "2020"])
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("--round"));
+        .stderr(predicates::str::contains("真实调查数据"));
+    ruralenv(&data)
+        .args(["--lang", "en", "demo", "--under", COUNTY, "--round", "2019"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("real survey data"));
+    let mut after = report_json(&data);
+    after["generated_at"] = before["generated_at"].clone();
+    assert_eq!(before, after, "a refused demo changed nothing");
+    assert_eq!(before["units"][0]["villages_reported"], 1);
+
+    // A demo directory says so in every format, and takes more demo data.
+    let demo = dir.path().join("demo");
+    for round in ["2019", "2020"] {
+        ruralenv(&demo)
+            .args(["demo", "--under", COUNTY, "--round", round])
+            .assert()
+            .success();
+    }
+    assert_eq!(report_json(&demo)["demo"], true);
+    for format in ["table", "csv"] {
+        let out = ruralenv(&demo)
+            .args([
+                "report", "--round", "2020", "--under", COUNTY, "--format", format,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        let first = text
+            .trim_start_matches('\u{FEFF}')
+            .lines()
+            .next()
+            .unwrap_or("");
+        assert!(first.contains("演示数据"), "{format}: {first}");
+    }
 }
 
 #[test]

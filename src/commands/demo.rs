@@ -28,8 +28,6 @@ pub fn demo(
             }
         );
     }
-    // Marked before the first record goes in, so that no demo record is ever unmarked.
-    store.mark_demo()?;
     if let Some(path) = register {
         let started = Instant::now();
         let text = read_register(path)?;
@@ -45,6 +43,8 @@ pub fn demo(
     }
     let unit = division_arg(&store, under)?;
     let form = env.forms.village_form().clone();
+    // Marked before the first record goes in, so that no demo record is ever unmarked.
+    store.mark_demo()?;
     let started = Instant::now();
     let mut next_note = 0.1;
     let summary =

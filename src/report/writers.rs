@@ -788,7 +788,7 @@ fn write_level_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name(level_label(level, lang))?;
     if report.demo {
-        ws.set_header(&format!("&C{}", super::model::demo_notice(lang)));
+        ws.set_header(format!("&C{}", super::model::demo_notice(lang)));
     }
 
     let mut headers: Vec<String> = match lang {
@@ -908,6 +908,7 @@ mod tests {
         Report {
             round: "2020".into(),
             generated_at: "2026-11-28T10:00:00+08:00".into(),
+            demo: false,
             indicators: vec![
                 info(
                     "garbage_effective",
@@ -1029,6 +1030,36 @@ mod tests {
             String::from_utf8(streamed).unwrap(),
             String::from_utf8(via_value).unwrap()
         );
+    }
+
+    #[test]
+    fn demo_reports_say_so_in_every_format() {
+        let mut report = fixture();
+        let plain = to_json(&report);
+        assert!(plain.get("demo").is_none(), "real data carries no demo key");
+        report.demo = true;
+        let mut streamed = Vec::new();
+        write_json(&report, &mut streamed).unwrap();
+        let doc: Value = serde_json::from_slice(&streamed).unwrap();
+        assert_eq!(doc["demo"], Value::Bool(true));
+        assert_eq!(
+            streamed,
+            serde_json::to_vec_pretty(&to_json(&report)).unwrap()
+        );
+        for lang in [Lang::Zh, Lang::En] {
+            let notice = super::super::model::demo_notice(lang);
+            let mut table = Vec::new();
+            write_table(&report, lang, &mut table).unwrap();
+            let table = String::from_utf8(table).unwrap();
+            assert_eq!(table.lines().next(), Some(notice), "{table}");
+            let mut csv = Vec::new();
+            write_csv(&report, lang, &mut csv).unwrap();
+            let csv = String::from_utf8(csv).unwrap();
+            assert_eq!(
+                csv.trim_start_matches('\u{FEFF}').lines().next(),
+                Some(notice)
+            );
+        }
     }
 
     #[test]

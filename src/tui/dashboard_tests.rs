@@ -135,6 +135,7 @@ fn county_data() -> Box<DashboardData> {
         unit: division(COUNTY, "建安区", Level::County),
         round: "2020".into(),
         report: Report {
+            demo: false,
             round: "2020".into(),
             generated_at: "2020-06-15T10:00:00+08:00".into(),
             indicators: indicator_infos(&forms),
@@ -157,6 +158,7 @@ fn township_data() -> Box<DashboardData> {
         unit: division(code, "邓庄街道", Level::Township),
         round: "2020".into(),
         report: Report {
+            demo: false,
             round: "2020".into(),
             generated_at: "2020-06-15T10:00:00+08:00".into(),
             indicators: indicator_infos(&forms),
