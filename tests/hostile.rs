@@ -337,3 +337,106 @@ fn untrusted_signers_bundle_is_refused_before_anything_is_decompressed() {
     let message = refused(&mut county, &p);
     assert!(message.contains("compressed data is damaged"), "{message}");
 }
+
+#[test]
+fn unbounded_numbers_1e308_in_two_villages_is_refused_and_reports_stay_finite() {
+    let t = tempfile::tempdir().unwrap();
+    let (source, path) = sample_bundle(20, t.path());
+    let mut county = county_trusting(&source.key);
+    for (n, big) in [json!(1e308), json!(-1e308), json!(10_000_001), json!(1e13)]
+        .into_iter()
+        .enumerate()
+    {
+        let p = resign(
+            &source.key,
+            &path,
+            &t.path().join(format!("big{n}.renv")),
+            |m, facts| {
+                let mut done = 0;
+                for f in facts.iter_mut().filter(|f| f["kind"] == "revision").take(2) {
+                    let v = &mut f["revision"]["data"]["values"];
+                    v["manure_scattered_produced_t"] = big.clone();
+                    v["manure_scattered_utilized_t"] = json!(0.0);
+                    rehash(f);
+                    done += 1;
+                }
+                assert_eq!(done, 2);
+                drop_reviews(m, facts);
+            },
+        );
+        let message = refused(&mut county, &p);
+        assert!(
+            message.contains("field manure_scattered_produced_t"),
+            "{message}"
+        );
+        assert!(message.contains("out of range"), "{message}");
+    }
+    // A form whose indicator multiplies bounded values: the product is refused where it
+    // would be stored, so no roll-up sums it.
+    let p = resign(
+        &source.key,
+        &path,
+        &t.path().join("product.renv"),
+        |m, facts| {
+            let f = &mut facts.iter_mut().find(|f| f["kind"] == "form").unwrap()["form"];
+            let cube = "manure_scattered_produced_t * manure_scattered_produced_t * manure_scattered_produced_t";
+            let source = f["source"]
+            .as_str()
+            .unwrap()
+            .replacen("version = 1", "version = 2", 1)
+            .replacen(
+                "denominator = \"coalesce(manure_scattered_produced_t, 0) + sum(farms, manure_produced_t)\"",
+                &format!("denominator = \"{cube}\""),
+                1,
+            );
+            assert!(source.contains(cube));
+            f["source"] = json!(source);
+            f["version"] = json!(2);
+            m.forms = vec!["village@2".into()];
+            for r in facts.iter_mut().filter(|f| f["kind"] == "revision") {
+                r["revision"]["form_version"] = json!(2);
+                r["revision"]["data"]["values"]["manure_scattered_produced_t"] = json!(9_000_000.0);
+                r["revision"]["data"]["values"]["manure_scattered_utilized_t"] = json!(0.0);
+                rehash(r);
+            }
+            drop_reviews(m, facts);
+        },
+    );
+    let message = refused(&mut county, &p);
+    assert!(
+        message.contains("beyond the largest a record may contribute"),
+        "{message}"
+    );
+    // The genuine bundle goes in, and every figure of the report is a finite number.
+    county.import(&path).unwrap();
+    let report = county.report(COUNTY).to_string();
+    assert!(
+        !report.contains("inf") && !report.contains("NaN"),
+        "{report}"
+    );
+}
+
+#[test]
+fn unbounded_numbers_a_carried_form_without_max_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let (source, path) = sample_bundle(21, t.path());
+    let mut county = county_trusting(&source.key);
+    let p = resign(
+        &source.key,
+        &path,
+        &t.path().join("nomax.renv"),
+        |m, facts| {
+            let f = &mut facts.iter_mut().find(|f| f["kind"] == "form").unwrap()["form"];
+            let source = f["source"]
+                .as_str()
+                .unwrap()
+                .replacen("version = 1", "version = 2", 1)
+                .replace("max = 10000000\n", "");
+            f["source"] = json!(source);
+            f["version"] = json!(2);
+            m.forms = vec!["village@2".into()];
+        },
+    );
+    let message = refused(&mut county, &p);
+    assert!(message.contains("a number field needs max"), "{message}");
+}

@@ -25,7 +25,7 @@ use super::facts::{self, Fact, FormFact, RevisionFact};
 use super::format::{BundleError, Limits, Manifest, open_signed, try_write_bundle};
 use super::keys::{InstallationKey, fingerprint};
 use crate::forms::Form;
-use crate::forms::record::{RecordData, value_fits};
+use crate::forms::record::{RecordData, value_problem};
 use crate::forms::schema::load_form;
 use crate::forms::value::sanitize_for_terminal;
 use crate::register::{Level, is_code};
@@ -1384,11 +1384,8 @@ fn check_data(form: &Form, data: &RecordData) -> Result<(), (String, String)> {
         let Some(field) = form.field(name) else {
             return Err((name.clone(), format!("not a field of form {}", form.key())));
         };
-        if !value_fits(field, value) {
-            return Err((
-                name.clone(),
-                format!("value '{value}' does not fit type {}", field.ty.name()),
-            ));
+        if let Some(problem) = value_problem(field, value) {
+            return Err((name.clone(), problem.en));
         }
     }
     for (group_name, rows) in &data.groups {
@@ -1407,11 +1404,8 @@ fn check_data(form: &Form, data: &RecordData) -> Result<(), (String, String)> {
                 let Some(field) = group.fields.iter().find(|f| &f.name == name) else {
                     return Err((at(name), format!("not a field of group {group_name}")));
                 };
-                if !value_fits(field, value) {
-                    return Err((
-                        at(name),
-                        format!("value '{value}' does not fit type {}", field.ty.name()),
-                    ));
+                if let Some(problem) = value_problem(field, value) {
+                    return Err((at(name), problem.en));
                 }
             }
         }

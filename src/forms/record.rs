@@ -3,7 +3,9 @@
 //! The TUI, CSV import and finalize all validate through `validate` here.
 
 use super::expr::{self, Data, EvalCtx};
-use super::schema::{Field, FieldType, Form, IndicatorKind, Lang, Text};
+use super::schema::{
+    Field, FieldType, Form, IndicatorKind, Lang, MAX_GROUP_ROWS, MAX_NUMBER, Text,
+};
 use super::value::{Value, has_control_chars};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -189,9 +191,9 @@ fn unknown_choice(field: &Field, s: &str) -> Text {
 pub fn value_fits(field: &Field, v: &Value) -> bool {
     match (field.ty, v) {
         (_, Value::Null) => true,
-        (FieldType::Integer, Value::Int(_)) => true,
-        (FieldType::Decimal, Value::Dec(d)) => d.is_finite(),
-        (FieldType::Decimal, Value::Int(_)) => true,
+        (FieldType::Integer, Value::Int(i)) => within_max(field, *i as f64),
+        (FieldType::Decimal, Value::Dec(d)) => within_max(field, *d),
+        (FieldType::Decimal, Value::Int(i)) => within_max(field, *i as f64),
         (FieldType::YesNo, Value::Bool(_)) => true,
         (FieldType::Text, Value::Text(t)) => !has_control_chars(t),
         (FieldType::Date, Value::Text(t)) => {
@@ -203,6 +205,34 @@ pub fn value_fits(field: &Field, v: &Value) -> bool {
             .all(|x| field.choices.iter().any(|c| &c.name == x)),
         _ => false,
     }
+}
+
+/// Why a stored or incoming value does not fit its field (type, or a number out of its
+/// field's range), or None when it fits. Unanswered values fit.
+pub fn value_problem(field: &Field, value: &Value) -> Option<Text> {
+    if let (Some(x), Some(max)) = (value.as_f64(), field.max)
+        && matches!(field.ty, FieldType::Integer | FieldType::Decimal)
+        && !within_max(field, x)
+    {
+        let max = super::value::format_decimal(max);
+        return Some(Text::new(
+            &format!("“{value}”超出范围：应在 -{max} 到 {max} 之间"),
+            &format!("{value} is out of range: it must be between -{max} and {max}"),
+        ));
+    }
+    if !value_fits(field, value) {
+        return Some(Text::new(
+            &format!("值“{}”不符合类型 {}", value, field.ty.name()),
+            &format!("value '{}' does not fit type {}", value, field.ty.name()),
+        ));
+    }
+    None
+}
+
+/// A number is finite and no larger in magnitude than its field's `max` (every number
+/// field of a loaded form has one; [`MAX_NUMBER`] otherwise).
+fn within_max(field: &Field, x: f64) -> bool {
+    x.is_finite() && x.abs() <= field.max.unwrap_or(MAX_NUMBER)
 }
 
 fn ctx<'a>(current: &'a Value, row: Option<(&'a str, usize)>) -> EvalCtx<'a> {
@@ -296,11 +326,8 @@ impl Form {
         if value.is_null() {
             return None;
         }
-        if !value_fits(field, value) {
-            return Some(Text::new(
-                &format!("值“{}”不符合类型 {}", value, field.ty.name()),
-                &format!("value '{}' does not fit type {}", value, field.ty.name()),
-            ));
+        if let Some(problem) = value_problem(field, value) {
+            return Some(problem);
         }
         let e = field.constraint.as_ref()?;
         let view = View { data, form: self };
@@ -344,6 +371,16 @@ impl Form {
                     super::schema::SectionItem::Group(g) => {
                         let Some(gr) = self.group(g) else { continue };
                         if !self.group_relevant(data, g) {
+                            continue;
+                        }
+                        if data.rows(g).len() > MAX_GROUP_ROWS {
+                            issues.push(Issue {
+                                path: FieldPath::top(g),
+                                message: Text::new(
+                                    &format!("最多 {MAX_GROUP_ROWS} 行"),
+                                    &format!("at most {MAX_GROUP_ROWS} rows"),
+                                ),
+                            });
                             continue;
                         }
                         for (i, row) in data.rows(g).iter().enumerate() {

@@ -125,6 +125,10 @@ pub struct Field {
     pub calculate: Option<Expr>,
     pub default: Option<Value>,
     pub choices: Vec<Choice>,
+    /// For integer and decimal fields (where it is required): the largest magnitude a value
+    /// may have. A value must be finite and between `-max` and `max`; a constraint narrows
+    /// that further (`. >= 0`). Bounds every sum a report makes (docs/limits.md).
+    pub max: Option<f64>,
     /// Line in the form file, for messages.
     pub line: usize,
 }
@@ -184,6 +188,15 @@ pub struct Indicator {
     pub denominator: Option<Expr>,
     pub line: usize,
 }
+
+/// The largest `max` a number field may declare. A village's values are at most this,
+/// so a national roll-up (620,000 villages, each with at most [`MAX_GROUP_ROWS`] rows per
+/// repeat group) sums to at most about 10^21, far inside what a double holds, and a
+/// report can never show infinity or NaN.
+pub const MAX_NUMBER: f64 = 1e12;
+
+/// Most rows a repeat group may have in one record.
+pub const MAX_GROUP_ROWS: usize = 1000;
 
 /// Lookup tables for `table(name, key)`, e.g. the farm scale thresholds.
 pub type Tables = BTreeMap<String, BTreeMap<String, f64>>;
@@ -274,6 +287,7 @@ struct RawField {
     calculate: Option<Spanned<String>>,
     default: Option<toml::Value>,
     choices: Option<Spanned<String>>,
+    max: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -723,6 +737,7 @@ fn build_field(
         .calculate
         .as_ref()
         .and_then(|c| compile(cx, c, &shown, "calculation", schema, group, None, Some(fty)));
+    let max = number_max(cx, f, ty, &shown);
     let default = match &f.default {
         None => None,
         Some(v) => match toml_default(v, ty) {
@@ -753,8 +768,59 @@ fn build_field(
         calculate,
         default,
         choices,
+        max,
         line: line_of(cx.src, f.name.span().start),
     })
+}
+
+/// A number field's `max`: required, a number above 0 and at most [`MAX_NUMBER`], whole
+/// for an integer field. Other fields have none.
+fn number_max(cx: &mut Ctx<'_>, f: &RawField, ty: FieldType, shown: &str) -> Option<f64> {
+    let number = matches!(ty, FieldType::Integer | FieldType::Decimal);
+    let Some(raw) = &f.max else {
+        if number {
+            cx.error(
+                f.name.span().start,
+                shown,
+                format!(
+                    "a number field needs max, the largest value it may hold (at most \
+                     {MAX_NUMBER:e}), e.g. max = 20000"
+                ),
+            );
+        }
+        return None;
+    };
+    if !number {
+        cx.error(
+            raw.span().start,
+            shown,
+            "max applies only to integer and decimal fields",
+        );
+        return None;
+    }
+    let value = match raw.get_ref() {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(x) if ty == FieldType::Decimal => Some(*x),
+        _ => None,
+    };
+    match value {
+        Some(m) if m.is_finite() && m > 0.0 && m <= MAX_NUMBER => Some(m),
+        _ => {
+            cx.error(
+                raw.span().start,
+                shown,
+                format!(
+                    "max must be a {} above 0 and at most {MAX_NUMBER:e}",
+                    if ty == FieldType::Integer {
+                        "whole number"
+                    } else {
+                        "number"
+                    }
+                ),
+            );
+            None
+        }
+    }
 }
 
 fn toml_default(v: &toml::Value, ty: FieldType) -> Option<Value> {

@@ -123,6 +123,10 @@ impl<'de> Deserialize<'de> for Value {
 pub fn format_decimal(d: f64) -> String {
     if d.fract() == 0.0 && d.abs() < 1e15 {
         format!("{}", d as i64)
+    } else if !d.is_finite() || d.abs() >= 1e15 {
+        // Never stored (numbers are bounded by their fields' max), but said in messages:
+        // 1e308 written out is 309 digits.
+        format!("{d:e}")
     } else {
         let s = format!("{d}");
         if s.contains('e') {
