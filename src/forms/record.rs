@@ -410,6 +410,15 @@ impl Form {
         issues
     }
 
+    /// [`Form::validate`] for input of which some cells did not parse (CSV, XLSX): those
+    /// fields are left unanswered in `data` and already reported by the caller, so a
+    /// second "required" (or any other) problem for the same field is not reported again.
+    pub fn validate_except(&self, data: &RecordData, reported: &[FieldPath]) -> Vec<Issue> {
+        let mut issues = self.validate(data);
+        issues.retain(|i| !reported.contains(&i.path));
+        issues
+    }
+
     /// What is stored in a finalized revision: calculations done, values of fields that
     /// are not relevant dropped (a hidden answer must not count).
     pub fn finalized_data(&self, data: &RecordData) -> RecordData {
@@ -630,6 +639,47 @@ mod tests {
         // Unanswered mode: relevance is null, and a null relevance shows the field.
         d.values.remove("sewage_mode");
         assert!(form.is_relevant(&d, f, None));
+    }
+
+    /// Finding "every parse error is followed by a second 'required' line": a cell that
+    /// does not parse is reported once.
+    #[test]
+    fn messages_a_parse_error_is_not_followed_by_required() {
+        let set = FormSet::builtin();
+        let form = set.village_form();
+        let mut d = sample();
+        let mut reported = Vec::new();
+        for (name, cell) in [("households", "12x"), ("survey_date", "2020/06/01")] {
+            let f = form.field(name).unwrap();
+            assert!(parse_input(f, cell).is_err());
+            d.values.remove(name);
+            reported.push(FieldPath::top(name));
+        }
+        if let Some(rows) = d.groups.get_mut("farms") {
+            rows[1].values.remove("head_count");
+        }
+        reported.push(FieldPath {
+            group: Some(("farms".into(), 1)),
+            field: "head_count".into(),
+        });
+        let fin = form.finalized_data(&d);
+        let all: Vec<String> = form
+            .validate(&fin)
+            .iter()
+            .map(|i| i.path.display())
+            .collect();
+        assert!(all.contains(&"households".to_string()), "{all:?}");
+        let rest: Vec<String> = form
+            .validate_except(&fin, &reported)
+            .iter()
+            .map(|i| i.path.display())
+            .collect();
+        assert!(
+            !rest
+                .iter()
+                .any(|p| p == "households" || p == "survey_date" || p == "farms[2].head_count"),
+            "{rest:?}"
+        );
     }
 
     #[test]
