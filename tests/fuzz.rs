@@ -83,7 +83,16 @@ const NUMBERS: &[f64] = &[
     -9.2e18,
     20001.0,
 ];
-const KEYS: &[&str] = &["extra", "kind", "values", "rev", "hash", "", "\u{202e}x", "farms"];
+const KEYS: &[&str] = &[
+    "extra",
+    "kind",
+    "values",
+    "rev",
+    "hash",
+    "",
+    "\u{202e}x",
+    "farms",
+];
 const TEXTS: &[&str] = &[
     "\u{1b}]52;c;cm0gLXJmIH4K\u{7}",
     "\u{202e}05022",
@@ -138,7 +147,11 @@ fn places(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                places(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                places(
+                    x,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(a) => {
@@ -178,7 +191,11 @@ fn apply(m: &Mutation, facts: &mut Vec<Value>, which: usize) {
             if let Some(x) = pick_place(fact, *pick, |v| !v.is_object()) {
                 let mut deep = x.clone();
                 for i in 0..*depth {
-                    deep = if i % 2 == 0 { json!([deep]) } else { json!({ "a": deep }) };
+                    deep = if i % 2 == 0 {
+                        json!([deep])
+                    } else {
+                        json!({ "a": deep })
+                    };
                 }
                 *x = deep;
             }
@@ -189,9 +206,9 @@ fn apply(m: &Mutation, facts: &mut Vec<Value>, which: usize) {
             }
         }
         Mutation::RemoveKey { pick } => {
-            if let Some(Value::Object(o)) =
-                pick_place(fact, *pick, |v| v.as_object().is_some_and(|o| !o.is_empty()))
-            {
+            if let Some(Value::Object(o)) = pick_place(fact, *pick, |v| {
+                v.as_object().is_some_and(|o| !o.is_empty())
+            }) {
                 let k = o.keys().nth((*pick % o.len() as u64) as usize).cloned();
                 if let Some(k) = k {
                     o.remove(&k);
@@ -306,9 +323,8 @@ fn fuzz_mutated_facts_signed_by_a_trusted_key() {
             }
             let mut county = county.borrow_mut();
             let before = county.state();
-            let imported =
-                std::panic::catch_unwind(AssertUnwindSafe(|| county.import(&out)))
-                    .map_err(|_| TestCaseError::fail(format!("import panicked on {mutations:?}")))?;
+            let imported = std::panic::catch_unwind(AssertUnwindSafe(|| county.import(&out)))
+                .map_err(|_| TestCaseError::fail(format!("import panicked on {mutations:?}")))?;
             match imported {
                 Ok(_) => {
                     accepted.set(accepted.get() + 1);
@@ -335,7 +351,10 @@ fn fuzz_mutated_facts_signed_by_a_trusted_key() {
     if let Err(e) = result {
         panic!("{e}");
     }
-    assert!(refused > 0, "no mutation was refused: the fuzzer is not reaching the checks");
+    assert!(
+        refused > 0,
+        "no mutation was refused: the fuzzer is not reaching the checks"
+    );
 }
 
 // ------------------------------------------------------------------ expressions
@@ -358,9 +377,13 @@ fn expression() -> impl Strategy<Value = String> {
     ];
     atom.prop_recursive(12, 400, 4, |inner| {
         prop_oneof![
-            (inner.clone(), inner.clone(), prop::sample::select(vec![
-                "+", "-", "*", "/", "=", "!=", "<", "<=", ">", ">=", "and", "or", "<>", "==",
-            ]))
+            (
+                inner.clone(),
+                inner.clone(),
+                prop::sample::select(vec![
+                    "+", "-", "*", "/", "=", "!=", "<", "<=", ">", ">=", "and", "or", "<>", "==",
+                ])
+            )
                 .prop_map(|(a, b, op)| format!("{a} {op} {b}")),
             inner.clone().prop_map(|a| format!("({a})")),
             inner.clone().prop_map(|a| format!("not {a}")),
@@ -368,11 +391,17 @@ fn expression() -> impl Strategy<Value = String> {
             (inner.clone(), inner.clone(), inner.clone())
                 .prop_map(|(c, a, b)| format!("if {c} then {a} else {b}")),
             (
-                prop::sample::select(vec!["sum", "count", "coalesce", "min", "max", "answered", "empty", "table", "nope"]),
+                prop::sample::select(vec![
+                    "sum", "count", "coalesce", "min", "max", "answered", "empty", "table", "nope"
+                ]),
                 prop::collection::vec(inner.clone(), 0..4)
             )
                 .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
-            (inner, 1..3000usize, prop::sample::select(vec!["(", "not ", "-", "max(", "if true then "]))
+            (
+                inner,
+                1..3000usize,
+                prop::sample::select(vec!["(", "not ", "-", "max(", "if true then "])
+            )
                 .prop_map(|(a, n, open)| {
                     let close = match open {
                         "(" | "max(" => ")",
@@ -431,9 +460,8 @@ fn fuzz_expressions_never_panic_or_overflow() {
     std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
         .spawn(|| {
-            let result = runner("fuzz_expressions_never_panic_or_overflow", 300).run(
-                &expression(),
-                |src| {
+            let result =
+                runner("fuzz_expressions_never_panic_or_overflow", 300).run(&expression(), |src| {
                     let outcome = std::panic::catch_unwind(|| {
                         let Ok(mut e) = expr::parse(&src) else {
                             return;
@@ -458,8 +486,7 @@ fn fuzz_expressions_never_panic_or_overflow() {
                     });
                     prop_assert!(outcome.is_ok(), "panicked on {src:?}");
                     Ok(())
-                },
-            );
+                });
             if let Err(e) = result {
                 panic!("{e}");
             }
