@@ -330,20 +330,34 @@ pub fn line_of(src: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Largest form file accepted, in bytes (the shipped village form is about 30 KB).
+pub const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// Most fields a form may have, repeat groups' fields included (the village form has 40).
+/// Loading, validating and showing a form look fields up by name, so a form from a bundle
+/// with tens of thousands of fields would take minutes each time.
+pub const MAX_FORM_FIELDS: usize = 1000;
+
 struct Ctx<'a> {
     file: &'a str,
-    src: &'a str,
     errors: Vec<FormError>,
+    /// Byte offset of the start of each line, for line numbers in linear time overall.
+    line_starts: Vec<usize>,
 }
 
 impl Ctx<'_> {
     fn error(&mut self, offset: usize, field: &str, reason: impl Into<String>) {
+        let line = self.line(offset);
         self.errors.push(FormError {
             file: self.file.to_string(),
-            line: line_of(self.src, offset),
+            line,
             field: field.to_string(),
             reason: reason.into(),
         });
+    }
+
+    /// [`line_of`] by binary search (a form with many fields asks for thousands of lines).
+    fn line(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset).max(1)
     }
 }
 
@@ -386,6 +400,17 @@ pub fn toml_error_reason(e: &toml::de::Error) -> String {
 
 /// Load and check a form. `file` names it in messages; `tables` come from thresholds.
 pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<FormError>> {
+    if src.len() > MAX_FORM_BYTES {
+        return Err(vec![FormError {
+            file: file.to_string(),
+            line: 1,
+            field: "-".into(),
+            reason: format!(
+                "the form is {} bytes long; a form may have at most {MAX_FORM_BYTES} bytes",
+                src.len()
+            ),
+        }]);
+    }
     let raw: RawForm = match toml::from_str(src) {
         Ok(r) => r,
         Err(e) => {
@@ -399,9 +424,24 @@ pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<For
     };
     let mut cx = Ctx {
         file,
-        src,
         errors: Vec::new(),
+        line_starts: std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
     };
+    let fields = raw.field.len() + raw.group.iter().map(|g| g.field.len()).sum::<usize>();
+    if fields > MAX_FORM_FIELDS {
+        return Err(vec![FormError {
+            file: file.to_string(),
+            line: 1,
+            field: "-".into(),
+            reason: format!(
+                "the form has {fields} fields in {} bytes; a form may have at most \
+                 {MAX_FORM_FIELDS} fields and {MAX_FORM_BYTES} bytes",
+                src.len()
+            ),
+        }]);
+    }
     let default_section = raw
         .section
         .first()
@@ -477,7 +517,7 @@ pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<For
             section: g.section.clone().unwrap_or_else(|| default_section.clone()),
             fields: gfields,
             relevant,
-            line: line_of(src, g.name.span().start),
+            line: cx.line(g.name.span().start),
         });
     }
 
@@ -558,7 +598,7 @@ pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<For
             kind,
             numerator,
             denominator,
-            line: line_of(src, i.id.span().start),
+            line: cx.line(i.id.span().start),
         });
     }
 
@@ -769,7 +809,7 @@ fn build_field(
         default,
         choices,
         max,
-        line: line_of(cx.src, f.name.span().start),
+        line: cx.line(f.name.span().start),
     })
 }
 
