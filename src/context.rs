@@ -59,13 +59,10 @@ pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// The UI language: `--lang` if given (and remembered), else the remembered one, else zh.
+/// The UI language: `--lang` if given (for this run only), else the one chosen in the TUI
+/// (its language key saves it), else zh.
 pub fn resolve_lang(store: &Store, flag: Option<Lang>) -> anyhow::Result<Lang> {
     if let Some(l) = flag {
-        // Remembered where it can be; a read-only database just does not remember it.
-        if !store.is_read_only() {
-            store.set_setting("lang", l.code())?;
-        }
         return Ok(l);
     }
     Ok(store

@@ -755,7 +755,7 @@ fn a_batch_imports_each_file_on_its_own() {
 #[test]
 fn demo_bundles_never_pass_for_real_data() {
     let t = tempfile::tempdir().unwrap();
-    let (mut demo_site, _) = sample_bundle(31, t.path());
+    let (demo_site, _) = sample_bundle(31, t.path());
     demo_site.store.mark_demo().unwrap();
     let demo_path = t.path().join("demo.renv");
     demo_site.export(TOWNSHIP_A, &demo_path);
@@ -901,4 +901,73 @@ fn a_returned_record_stops_counting_until_finalized_again() {
     let history = township.store.history(&record.record_id).unwrap();
     assert!(history.iter().any(|e| matches!(e,
         ruralenv::store::HistoryEvent::Reviewed(r) if r.rev == 1 && r.comment == "户数不对")));
+}
+
+#[test]
+fn the_latest_is_an_instant_whatever_the_writers_utc_offset() {
+    // 10:00 in Beijing is 02:00 UTC: earlier than 05:00 UTC, though it sorts later as text.
+    let t = tempfile::tempdir().unwrap();
+    let village = villages_a()[0].clone();
+    let early = revision(
+        &village,
+        "0190a1b2-0000-7000-8000-000000003500",
+        1,
+        None,
+        "2020-06-15T10:00:00+08:00",
+        village_data(1),
+    );
+    let late = revision(
+        &village,
+        "0190a1b2-0000-7000-8000-000000003501",
+        1,
+        None,
+        "2020-06-15T05:00:00+00:00",
+        village_data(2),
+    );
+    // Merged one by one, and imported in bulk: the record finalized last counts.
+    let mut site = Site::new(35);
+    site.add(&early);
+    site.add(&late);
+    let counted = |s: &Site| {
+        s.store
+            .counted(&form().id, &village, ROUND)
+            .unwrap()
+            .unwrap()
+            .record_id
+    };
+    assert_eq!(counted(&site), late.record_id);
+    let path = t.path().join("dup.renv");
+    site.export(TOWNSHIP_A, &path);
+    let mut county = county_trusting(&site.key);
+    county.import(&path).unwrap();
+    assert_eq!(counted(&county), late.record_id);
+
+    // The latest review decides, as an instant: a return at 21:00+08:00 (13:00 UTC) is
+    // older than an approval at 14:00+00:00.
+    let ret = review(
+        &late,
+        "rv-ret",
+        ReviewAction::Return,
+        "2020-07-01T21:00:00+08:00",
+    );
+    let ok = review(
+        &late,
+        "rv-ok",
+        ReviewAction::Approve,
+        "2020-07-01T14:00:00+00:00",
+    );
+    let reported = |s: &Site| s.report(TOWNSHIP_A)["units"][0]["villages_reported"].clone();
+    county.add_review(&ret);
+    assert_eq!(reported(&county), 0, "returned: it does not count");
+    county.add_review(&ok);
+    let rec = county
+        .store
+        .records_of(&form().id, &village, ROUND)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.record_id == late.record_id)
+        .unwrap();
+    assert_eq!(rec.status, ruralenv::store::RecordStatus::Conflict);
+    assert!(rec.counts, "approved last, so it counts");
+    assert_eq!(reported(&county), 1);
 }

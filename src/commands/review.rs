@@ -24,8 +24,8 @@ pub fn review(
     action: ReviewAction,
     comment: Option<&str>,
 ) -> anyhow::Result<()> {
-    let lang = env.lang();
     let comment = comment.map(str::trim).unwrap_or_default();
+    let lang = env.lang();
     if action == ReviewAction::Return && comment.is_empty() {
         return Err(UsageError(t(
             lang,
@@ -43,6 +43,7 @@ pub fn review(
         .into());
     }
     let mut store = env.open_store()?;
+    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
     let d = division_arg(&store, village)?;
     if d.level != Level::Village {
         bail!(
@@ -78,6 +79,26 @@ pub fn review(
             )
         );
     };
+    if !counted.resolved && (counted.records > 1 || counted.forked) {
+        let what = match (counted.records > 1, counted.forked) {
+            (true, true) => t(
+                lang,
+                format!("{} 条记录，且有分叉的版本", counted.records),
+                format!("{} records and a forked revision", counted.records),
+            ),
+            (true, false) => t(
+                lang,
+                format!("{} 条重复记录", counted.records),
+                format!("{} records (duplicates)", counted.records),
+            ),
+            _ => t(
+                lang,
+                "同一版本有两个不同内容（分叉）".into(),
+                "two versions of one revision (a fork)".into(),
+            ),
+        };
+        bail!("{}", in_conflict(lang, &d, round, &what));
+    }
     if let Some(last) = store.last_review(&counted.record_id, counted.rev, &counted.hash)?
         && last.action == action
         && (action == ReviewAction::Approve || last.comment == comment)
@@ -111,22 +132,9 @@ pub fn review(
     let who = env.who(&store)?;
     let r = match store.add_review(&counted.record_id, action, comment, &who) {
         Ok(r) => r,
-        Err(StoreError::InConflict { what, .. }) => bail!(
-            "{}",
-            t(
-                lang,
-                format!(
-                    "{} {}：{round} 轮有冲突（{what}），不能审核。请先解决冲突：运行 ruralenv conflicts --round {round}，或在主界面按 c 选择计入的版本，再审核计入的版本",
-                    d.code,
-                    clean(&d.name)
-                ),
-                format!(
-                    "{} {}: round {round} is in conflict ({what}) and cannot be reviewed yet. Resolve it first (ruralenv conflicts --round {round}, or c on the home screen), then review the version that counts",
-                    d.code,
-                    clean(&d.name)
-                ),
-            )
-        ),
+        Err(StoreError::InConflict { what, .. }) => {
+            bail!("{}", in_conflict(lang, &d, round, &what))
+        }
         Err(e) => return Err(e.into()),
     };
     let counts = match action {
@@ -162,6 +170,22 @@ pub fn review(
         )
     );
     Ok(())
+}
+
+fn in_conflict(lang: Lang, d: &crate::store::DivisionRow, round: &str, what: &str) -> String {
+    t(
+        lang,
+        format!(
+            "{} {}：{round} 轮有冲突（{what}），不能审核。请先解决冲突：运行 ruralenv conflicts --round {round}，或在主界面按 c 选择计入的版本，再审核计入的版本",
+            d.code,
+            clean(&d.name)
+        ),
+        format!(
+            "{} {}: round {round} is in conflict ({what}) and cannot be reviewed yet. Resolve it first (ruralenv conflicts --round {round}, or c on the home screen), then review the version that counts",
+            d.code,
+            clean(&d.name)
+        ),
+    )
 }
 
 fn action_zh(a: ReviewAction) -> &'static str {

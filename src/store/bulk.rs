@@ -365,7 +365,7 @@ impl Store {
                  fork_choice AS (
                    SELECT record_id, rev, hash FROM (
                      SELECT record_id, rev, hash, row_number() OVER (
-                              PARTITION BY record_id, rev ORDER BY at DESC, resolution_id DESC) AS k
+                              PARTITION BY record_id, rev ORDER BY julianday(at) DESC, resolution_id DESC) AS k
                      FROM resolutions WHERE kind = 'fork')
                    WHERE k = 1),
                  per_record AS (
@@ -380,7 +380,7 @@ impl Store {
                  dup_choice AS (
                    SELECT village_code, record_id FROM (
                      SELECT village_code, record_id, row_number() OVER (
-                              PARTITION BY village_code ORDER BY at DESC, resolution_id DESC) AS k
+                              PARTITION BY village_code ORDER BY julianday(at) DESC, resolution_id DESC) AS k
                      FROM resolutions WHERE kind = 'duplicate' AND form_id = ?1 AND round = ?2
                        AND village_code >= ?3 AND village_code < ?3 || ':')
                    WHERE k = 1),
@@ -392,7 +392,7 @@ impl Store {
                           row_number() OVER (
                             PARTITION BY p.village_code
                             ORDER BY coalesce(d.record_id = p.record_id, 0) DESC,
-                                     p.finalized_at DESC, p.record_id) AS k
+                                     julianday(p.finalized_at) DESC, p.record_id) AS k
                    FROM per_record p LEFT JOIN dup_choice d ON d.village_code = p.village_code
                    WHERE p.k = 1
                    WINDOW w AS (PARTITION BY p.village_code))

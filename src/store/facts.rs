@@ -121,7 +121,7 @@ impl Store {
                 .conn
                 .prepare_cached(
                     "SELECT hash FROM resolutions WHERE kind = 'fork' AND record_id = ?1 AND rev = ?2
-                     ORDER BY at DESC, resolution_id DESC LIMIT 1",
+                     ORDER BY julianday(at) DESC, resolution_id DESC LIMIT 1",
                 )?
                 .query_row(
                     params![record_id, top],
@@ -181,7 +181,7 @@ impl Store {
             self.conn
                 .prepare_cached(
                     "SELECT record_id FROM resolutions WHERE kind = 'duplicate' AND form_id = ?1 AND village_code = ?2 AND round = ?3
-                     ORDER BY at DESC, resolution_id DESC LIMIT 1",
+                     ORDER BY julianday(at) DESC, resolution_id DESC LIMIT 1",
                 )?
                 .query_row(
                     params![form_id, village, round],
@@ -198,8 +198,14 @@ impl Store {
             Some(p) => p,
             None => {
                 let mut sorted = cands.clone();
-                // Latest finalized first; ties: smallest record id.
-                sorted.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.0.cmp(&b.0)));
+                // Latest finalized first, as instants (times carry the offset of the
+                // installation that wrote them); ties: smallest record id.
+                let instant = |s: &str| s.parse::<jiff::Timestamp>().ok();
+                sorted.sort_by(|a, b| {
+                    instant(&b.3)
+                        .cmp(&instant(&a.3))
+                        .then_with(|| a.0.cmp(&b.0))
+                });
                 sorted[0].clone()
             }
         };
@@ -341,7 +347,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT review_id, action, comment, who, at FROM reviews WHERE record_id = ?1 AND rev = ?2 AND hash = ?3
-                 ORDER BY at DESC, review_id DESC LIMIT 1",
+                 ORDER BY julianday(at) DESC, review_id DESC LIMIT 1",
                 params![record_id, rev, hash],
                 |r| {
                     let action: String = r.get(1)?;

@@ -55,7 +55,7 @@ impl Store {
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT review_id, rev, hash, action, comment, who, at FROM reviews
-             WHERE record_id = ?1 ORDER BY at, review_id",
+             WHERE record_id = ?1 ORDER BY julianday(at), review_id",
         )?;
         for row in stmt.query_map([record_id], |r| {
             let action: String = r.get(3)?;
@@ -78,7 +78,7 @@ impl Store {
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT resolution_id, kind, form_id, village_code, round, rev, hash, who, at
-             FROM resolutions WHERE record_id = ?1 ORDER BY at, resolution_id",
+             FROM resolutions WHERE record_id = ?1 ORDER BY julianday(at), resolution_id",
         )?;
         for row in stmt.query_map(params![record_id], |r| {
             Ok(HistoryEvent::Resolved(Resolution {

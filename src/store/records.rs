@@ -451,7 +451,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.village_code, c.records, c.forked, c.resolved,
                     (SELECT action FROM reviews v WHERE v.record_id = c.record_id AND v.rev = c.rev AND v.hash = c.hash
-                     ORDER BY at DESC, review_id DESC LIMIT 1)
+                     ORDER BY julianday(at) DESC, review_id DESC LIMIT 1)
              FROM current c WHERE c.form_id = ?1 AND c.round = ?2",
         )?;
         let rows = stmt.query_map(params![form_id, round], |r| {

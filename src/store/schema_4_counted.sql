@@ -2,7 +2,8 @@
 --
 -- A village counts, in coverage and in every indicator, when its counted record (the row
 -- of `current`: the merge rules' choice among duplicates and forks) is finalized or
--- approved and not returned. The review that decides is the latest one (by time, then
+-- approved and not returned. The review that decides is the latest one (by instant: times
+-- carry the offset of the installation that wrote them; then by
 -- review id) of exactly that revision: a review is bound to the revision it judged, so a
 -- newer revision is counted as finalized until someone reviews it. A returned record
 -- stops counting until a new revision is finalized.
@@ -15,7 +16,7 @@ CREATE VIEW counted AS
 SELECT c.* FROM current c
 WHERE coalesce((SELECT v.action FROM reviews v
                 WHERE v.record_id = c.record_id AND v.rev = c.rev AND v.hash = c.hash
-                ORDER BY v.at DESC, v.review_id DESC LIMIT 1), 'none') <> 'return';
+                ORDER BY julianday(v.at) DESC, v.review_id DESC LIMIT 1), 'none') <> 'return';
 
 CREATE INDEX reviews_revision ON reviews(record_id, rev, hash);
 

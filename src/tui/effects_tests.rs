@@ -1,12 +1,13 @@
 //! The model and the effects together on a real temporary store: keys in, rows on disk.
 
-use super::app::{Cmd, Model, Msg, NoticeKind, Screen};
-use super::effects::Effects;
-use super::tests::{ctrl, key};
-use super::{EditTarget, TuiOptions, prepare, pump};
 use crate::forms::value::Value;
 use crate::forms::{FormSet, Lang};
 use crate::store::RecordStatus;
+use crate::tui::app::{Model, Screen};
+use crate::tui::effects::Effects;
+use crate::tui::shared::{Cmd, Msg, NoticeKind};
+use crate::tui::tests::{ctrl, key};
+use crate::tui::{EditTarget, TuiOptions, prepare, pump};
 use ratatui::crossterm::event::KeyCode;
 
 const VILLAGE: &str = "411003003204";

@@ -1,30 +1,29 @@
 //! The terminal UI: model → update(msg) → effects; view(&model) is pure.
 //!
-//! - `app`: the model, `Msg`, `Cmd` and `update` (pure; tests drive it with keys);
-//! - `effects`: runs commands against the store (the only place that touches it);
-//! - `view`: draws a model (pure; snapshot-tested on `TestBackend`);
-//! - `keys`: the one key table behind the footer, the help screen and `update`;
-//! - `home`, `form`, `dashboard`: state of the register tree, of one record and of a
-//!   unit's dashboard;
-//! - `trust`, `conflicts`: the trusted keys and the forks and duplicates awaiting a
-//!   person (their effects in `trust_effects`, `conflicts_effects`);
-//! - `exchange`, `picker`: the export and import screens and their file picker;
+//! Layers, each importing only the ones below it:
+//! - `app`: the router: the model (current screen and the globals), `update` (pure;
+//!   tests drive it with keys), which dispatches keys and messages to the screens and
+//!   applies their outcomes;
+//! - `screens`: one module per screen (home, form, review, history, first run, trust,
+//!   conflicts, exchange, dashboard, help) with its state and its key handling, which
+//!   returns an `Outcome` and never touches the rest of the model;
+//! - `shared`: `Msg`, `Cmd`, notices, questions, outcomes and the payloads screens and
+//!   effects exchange; `keys` (the one key table behind the footer, the help screen and
+//!   `update`), `text`, `layout`, `picker` (the file picker's state);
+//! - `effects`: runs commands against the store (the only place that touches it), one
+//!   file per screen;
+//! - `view`: draws a model (pure; snapshot-tested on `TestBackend`), one file per screen;
 //! - `terminal`: raw mode in and out, restored on quit, panic and SIGTERM.
 
 pub mod app;
-pub mod conflicts;
-mod conflicts_effects;
-pub mod dashboard;
 pub mod effects;
-pub mod exchange;
-pub mod form;
-pub mod home;
 pub mod keys;
+pub mod layout;
 pub mod picker;
+pub mod screens;
+pub mod shared;
 pub mod terminal;
 pub mod text;
-pub mod trust;
-mod trust_effects;
 pub mod view;
 
 #[cfg(test)]
@@ -38,13 +37,16 @@ mod exchange_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]
+mod structure_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod trust_tests;
 
 use crate::forms::{FormSet, Lang};
-use app::{Cmd, Model, Msg, Start};
+use app::{Model, Start};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use shared::{Cmd, Msg};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;

@@ -1,13 +1,14 @@
 //! Snapshots of every screen at 80×24 and 120×40, in Chinese and English, on the real
 //! Xuchang register. Dates and ids in them are fixed by the fixtures.
 
-use super::app::{AuditRow, Model, Msg, ReviewRow, update};
-use super::home::Tree;
-use super::tests::{opened, press, startup, tab_to, typ, village};
 use crate::forms::value::Value;
 use crate::forms::{FormSet, Lang};
 use crate::register::{Level, Register};
 use crate::store::{DivisionRow, RecordStatus};
+use crate::tui::app::{Model, update};
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::{AuditRow, Msg, ReviewRow};
+use crate::tui::tests::{opened, press, startup, tab_to, typ, village};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;

@@ -2,15 +2,16 @@
 //! commands it asks for (no terminal, no store); then the effects against a real
 //! temporary store; then snapshots of every screen on `TestBackend`.
 
-use super::app::*;
-use super::form::{Opened, RecordRef};
-use super::home::Tree;
-pub(super) use super::home::tests::small_tree;
 use crate::forms::record::RecordData;
 use crate::forms::value::Value;
 use crate::forms::{FormSet, Lang};
 use crate::register::Level;
 use crate::store::{DivisionRow, RecordStatus, ReviewAction};
+use crate::tui::app::*;
+pub(super) use crate::tui::screens::home::tests::small_tree;
+use crate::tui::shared::record::{Opened, RecordRef};
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 
@@ -35,7 +36,7 @@ pub(super) fn model() -> Model {
 }
 
 pub(super) fn village() -> DivisionRow {
-    super::home::tests::row(
+    crate::tui::screens::home::tests::row(
         "411003003204",
         "大罗庄村委会",
         Some("411003003000"),
@@ -176,14 +177,14 @@ fn search_by_name_or_code_then_escape_clears() {
     assert_eq!(sel.as_deref(), Some("小罗庄村委会"));
     assert!(!m.quit);
     press(&mut m, KeyCode::Enter);
-    assert!(m.search.is_none() && m.home.query == "小罗");
+    assert!(m.home.search.is_none() && m.home.query == "小罗");
     press(&mut m, KeyCode::Esc);
     assert!(m.home.query.is_empty());
     press(&mut m, KeyCode::Char('/'));
     typ(&mut m, "411003004201");
     assert_eq!(m.home.matches(), 1);
     press(&mut m, KeyCode::Esc);
-    assert!(m.search.is_none() && m.home.query.is_empty());
+    assert!(m.home.search.is_none() && m.home.query.is_empty());
 }
 
 #[test]
@@ -359,7 +360,7 @@ fn a_value_breaking_a_constraint_is_saved_and_its_message_shown() {
     let r = m.record.as_ref().unwrap();
     assert!(
         r.messages
-            .contains_key(&super::form::FieldKey::top("population"))
+            .contains_key(&crate::tui::screens::form::FieldKey::top("population"))
     );
     // The commit confirms, and the warning still says what to check.
     update(
@@ -381,7 +382,7 @@ fn relevance_and_calculations_follow_the_typing() {
             .as_ref()
             .unwrap()
             .items
-            .contains(&super::form::Item::Field(f.into()))
+            .contains(&crate::tui::screens::form::Item::Field(f.into()))
     };
     tab_to(&mut m, "sewage_mode");
     assert!(!m.typing(), "a choice field is not typed into");
@@ -611,7 +612,7 @@ fn review_approves_or_returns_with_a_comment() {
     update(
         &mut m,
         Msg::ReviewLoaded {
-            township: super::home::tests::row(
+            township: crate::tui::screens::home::tests::row(
                 "411003003000",
                 "陈曹乡",
                 Some("411003000000"),

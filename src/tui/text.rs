@@ -115,6 +115,24 @@ pub fn fit_right(s: &str, w: usize) -> String {
     out
 }
 
+/// `2026-11-28T10:00:00+08:00` → `2026-11-28 10:00`.
+pub fn short_time(at: &str) -> String {
+    let s = clean(at);
+    if s.len() >= 16 && s.is_char_boundary(16) {
+        s[..16].replacen('T', " ", 1)
+    } else {
+        s
+    }
+}
+
+/// `farms[2].head_count` → ("farms", 1, "head_count").
+pub fn split_path(field: &str) -> Option<(&str, usize, &str)> {
+    let (g, rest) = field.split_once('[')?;
+    let (n, f) = rest.split_once("].")?;
+    let i = n.parse::<usize>().ok().filter(|i| *i > 0)?;
+    Some((g, i - 1, f))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

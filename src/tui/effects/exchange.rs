@@ -4,7 +4,6 @@
 //! event loop drains ([`Effects::background`]). The bundle work itself is
 //! `bundle::exchange`, the same functions the command line calls.
 
-use super::Effects;
 use crate::bundle::exchange::{
     ExportError, ExportRequest, ImportError, ImportErrorKind, export_bundle, import_bundles,
 };
@@ -12,38 +11,18 @@ use crate::bundle::keys::InstallationKey;
 use crate::forms::Lang;
 use crate::forms::value::sanitize_for_terminal;
 use crate::store::Store;
-use crate::tui::app::{Msg, Notice};
-use crate::tui::exchange::{
+use crate::tui::effects::Effects;
+use crate::tui::effects::worker::Worker;
+use crate::tui::picker::{Entry, PickerRoots, Place, PlaceKind};
+use crate::tui::shared::exchange::{
     ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, ListError,
     Refusal,
 };
-use crate::tui::picker::{Entry, PickerRoots, Place, PlaceKind};
+use crate::tui::shared::{Msg, Notice};
 use crate::tui::text::tr;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
-use std::thread::JoinHandle;
-
-/// What the exchange screens keep in the effects: where the places are, and the job
-/// running on a worker thread, if any.
-pub struct ExchangeFx {
-    pub roots: PickerRoots,
-    job: Option<Worker>,
-}
-
-struct Worker {
-    rx: Receiver<ExchangeMsg>,
-    handle: JoinHandle<()>,
-}
-
-impl Default for ExchangeFx {
-    fn default() -> Self {
-        ExchangeFx {
-            roots: PickerRoots::from_env(),
-            job: None,
-        }
-    }
-}
+use std::sync::mpsc::{self, Sender, TryRecvError};
 
 /// The starting places: every folder in the removable-media folders (sorted within each),
 /// then the home folder, then the current one; a path appears once.

@@ -5,25 +5,26 @@
 mod conflicts;
 mod dashboard;
 mod exchange;
+mod first_run;
 mod form;
 mod help;
+mod history;
 mod home;
-mod lists;
 mod picker;
+mod review;
+mod style;
 mod trust;
 
-pub use lists::short_time;
-pub use lists::split_path;
-
-use super::app::{Model, NoticeKind, Screen};
-use super::keys;
-use super::text::{fit, tr, width};
+use crate::tui::app::{Model, Screen};
+use crate::tui::keys;
+use crate::tui::shared::NoticeKind;
+use crate::tui::text::{fit, tr, width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use tui_input::Input;
+use style::{dim, draw_input};
 
 pub fn draw(m: &Model, f: &mut Frame) {
     let [title, body, message, footer] = Layout::vertical([
@@ -38,11 +39,11 @@ pub fn draw(m: &Model, f: &mut Frame) {
         help::draw(m, f, body);
     } else {
         match m.screen {
-            Screen::FirstRun => home::draw_first_run(m, f, body),
+            Screen::FirstRun => first_run::draw(m, f, body),
             Screen::Home => home::draw(m, f, body),
             Screen::Form => form::draw(m, f, body),
-            Screen::History => lists::draw_history(m, f, body),
-            Screen::Review => lists::draw_review(m, f, body),
+            Screen::History => history::draw(m, f, body),
+            Screen::Review => review::draw(m, f, body),
             Screen::Dashboard => dashboard::draw(m, f, body),
             Screen::Trust => trust::draw(m, f, body),
             Screen::Conflicts => conflicts::draw(m, f, body),
@@ -51,18 +52,6 @@ pub fn draw(m: &Model, f: &mut Frame) {
     }
     draw_message(m, f, message);
     draw_footer(m, f, footer);
-}
-
-pub(crate) fn bold() -> Style {
-    Style::default().add_modifier(Modifier::BOLD)
-}
-
-pub(crate) fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
-}
-
-pub(crate) fn selected() -> Style {
-    Style::default().add_modifier(Modifier::REVERSED)
 }
 
 fn draw_title(m: &Model, f: &mut Frame, area: Rect) {
@@ -96,8 +85,10 @@ fn draw_title(m: &Model, f: &mut Frame, area: Rect) {
 fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
     if let Some(p) = &m.prompt {
         let label = match p.kind {
-            super::app::PromptKind::Round => tr(m.lang, "轮次（如 2020）：", "Round (e.g. 2020): "),
-            super::app::PromptKind::ReturnComment { .. } => {
+            crate::tui::shared::PromptKind::Round => {
+                tr(m.lang, "轮次（如 2020）：", "Round (e.g. 2020): ")
+            }
+            crate::tui::shared::PromptKind::ReturnComment { .. } => {
                 tr(m.lang, "退回意见：", "Why is it returned: ")
             }
         };
@@ -155,43 +146,4 @@ fn draw_footer(m: &Model, f: &mut Frame, area: Rect) {
         Paragraph::new(Line::from(spans)).style(dim().fg(Color::Gray)),
         area,
     );
-}
-
-/// Visible part of an input for a given width, and the cursor column in it.
-pub(crate) fn input_window(input: &Input, w: usize) -> (String, usize) {
-    let scroll = input.visual_scroll(w.max(1));
-    let mut col = 0;
-    let mut out = String::new();
-    let mut shown = 0;
-    for c in input.value().chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if col >= scroll {
-            if shown + cw > w {
-                break;
-            }
-            out.push(c);
-            shown += cw;
-        }
-        col += cw;
-    }
-    let cursor = input.visual_cursor().saturating_sub(scroll).min(w);
-    (out, cursor)
-}
-
-/// `label` then the input, with the terminal cursor in it when `focused`.
-pub(crate) fn draw_input(f: &mut Frame, area: Rect, label: &str, input: &Input, focused: bool) {
-    let lw = width(label).min(area.width as usize / 2);
-    let w = (area.width as usize).saturating_sub(lw + 1);
-    let (text, cur) = input_window(input, w);
-    let line = Line::from(vec![
-        Span::styled(fit(label, lw), bold()),
-        Span::styled(
-            fit(&text, w),
-            Style::default().add_modifier(Modifier::UNDERLINED),
-        ),
-    ]);
-    f.render_widget(Paragraph::new(line), area);
-    if focused {
-        f.set_cursor_position((area.x + (lw + cur) as u16, area.y));
-    }
 }

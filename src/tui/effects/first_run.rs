@@ -1,0 +1,27 @@
+//! The first-run screen's effect: demo data for the first unit of the register.
+
+use crate::forms::FormSet;
+use crate::store::Store;
+
+/// Fills a data directory with demo records under a unit for a round; returns how many.
+pub type DemoHook = fn(&mut Store, &FormSet, &str, &str) -> anyhow::Result<usize>;
+
+/// The demo generator, when this build has one. The first-run screen offers demo data
+/// only when this is set; `Cmd::LoadDemo` answers "not available" otherwise.
+pub const DEMO_HOOK: Option<DemoHook> = Some(load_demo);
+
+/// Demo records for every in-scope village under `under` (seed 1: the same data each time,
+/// so loading twice adds nothing).
+fn load_demo(
+    store: &mut Store,
+    forms: &FormSet,
+    under: &str,
+    round: &str,
+) -> anyhow::Result<usize> {
+    let Some(unit) = store.division(under)? else {
+        anyhow::bail!("{under}: no such unit in the register");
+    };
+    let form = forms.village_form().clone();
+    let summary = crate::demo::generate(store, &form, &unit, round, 1, &mut |_, _| {})?;
+    Ok(summary.records as usize)
+}

@@ -1,0 +1,251 @@
+//! The only part of the TUI that touches the store: runs the model's commands and answers
+//! with messages. A field is reported saved only after `set_draft_value` returned.
+//! `Effects` and its dispatcher live here, the work of each screen in its own file
+//! (`form`, `review`, `dashboard`, `first_run`, `trust`, `conflicts`, `exchange` with its
+//! worker thread's state in `worker`).
+
+pub mod conflicts;
+pub mod dashboard;
+pub mod exchange;
+pub mod first_run;
+pub mod form;
+pub mod review;
+pub mod trust;
+pub mod worker;
+
+use crate::forms::{FormSet, Lang};
+use crate::store::{FinalizeResult, Store};
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::{Cmd, Msg, Notice, Startup};
+use crate::tui::text::tr;
+use first_run::DEMO_HOOK;
+use std::collections::HashMap;
+
+/// Today's date as YYYY-MM-DD in local time.
+pub fn today() -> String {
+    jiff::Zoned::now().date().to_string()
+}
+
+/// Everything the first frame needs, read in a few queries.
+pub fn startup(
+    store: &Store,
+    forms: &FormSet,
+    lang_flag: Option<Lang>,
+    surveyor_flag: Option<&str>,
+    round_override: Option<&str>,
+) -> anyhow::Result<Startup> {
+    let lang = crate::context::resolve_lang(store, lang_flag)?;
+    let surveyor = match surveyor_flag.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => {
+            store.set_setting("surveyor", s)?;
+            Some(s.to_string())
+        }
+        None => store.setting("surveyor")?.filter(|s| !s.trim().is_empty()),
+    };
+    let rounds = store.rounds()?;
+    let round = match round_override {
+        Some(r) => r.to_string(),
+        None => store
+            .setting("round")?
+            .or_else(|| rounds.first().cloned())
+            .unwrap_or_else(|| "2020".to_string()),
+    };
+    let units = store.divisions_under(None, None, false)?;
+    let statuses = store.village_statuses(&forms.village_form().id, &round)?;
+    Ok(Startup {
+        lang,
+        ask_name: surveyor.is_none(),
+        surveyor,
+        round,
+        rounds,
+        tree: Tree::new(units),
+        statuses,
+        demo_available: DEMO_HOOK.is_some(),
+        today: today(),
+    })
+}
+
+pub struct Effects {
+    pub store: Store,
+    pub forms: FormSet,
+    /// Who is acting (the surveyor's name).
+    pub who: String,
+    /// Records created by this session's first commits, per (village, round).
+    created: HashMap<(String, String), String>,
+    today: String,
+    /// Places of the file picker and the export or import running on a worker.
+    pub exchange: worker::ExchangeFx,
+}
+
+impl Effects {
+    pub fn new(store: Store, forms: FormSet, who: Option<String>) -> Effects {
+        let who = who
+            .filter(|w| !w.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "unknown".into());
+        Effects {
+            store,
+            forms,
+            who,
+            created: HashMap::new(),
+            today: today(),
+            exchange: worker::ExchangeFx::default(),
+        }
+    }
+
+    /// Run one command; errors become a notice in the UI language.
+    pub fn run(&mut self, cmd: Cmd, lang: Lang) -> Vec<Msg> {
+        let what = format!("{cmd:?}");
+        match self.try_run(cmd, lang) {
+            Ok(msgs) => msgs,
+            Err(e) => {
+                tracing::warn!("{what}: {e:#}");
+                vec![Msg::Notice(Notice::error(format!(
+                    "{}{e:#}",
+                    tr(lang, "出错了：", "Error: ")
+                )))]
+            }
+        }
+    }
+
+    fn try_run(&mut self, cmd: Cmd, lang: Lang) -> anyhow::Result<Vec<Msg>> {
+        let form_id = self.forms.village_form().id.clone();
+        let mut out = Vec::new();
+        match cmd {
+            Cmd::SaveSetting { key, value } => self.store.set_setting(&key, &value)?,
+            Cmd::SetSurveyor(name) => {
+                self.store.set_setting("surveyor", &name)?;
+                self.who = name;
+            }
+            Cmd::LoadStatuses { round } => {
+                let statuses = self.store.village_statuses(&form_id, &round)?;
+                out.push(Msg::StatusesLoaded { round, statuses });
+            }
+            Cmd::OpenRecord {
+                village,
+                round,
+                field,
+            } => {
+                let o = self.open(&village, &round, field)?;
+                out.push(Msg::RecordOpened(Box::new(o)));
+            }
+            Cmd::Commit(c) => {
+                let id = match self.resolve(c.rec, &mut out) {
+                    Ok(id) => id,
+                    Err(e) => {
+                        out.push(Msg::CommitFailed {
+                            field: c.field,
+                            error: format!("{e:#}"),
+                        });
+                        return Ok(out);
+                    }
+                };
+                let row = c.row.as_ref().map(|(g, r)| (g.as_str(), r.as_str()));
+                match self
+                    .store
+                    .set_draft_value(&id, row, &c.field, &c.value, &self.who)
+                {
+                    Ok(()) => out.push(Msg::Committed {
+                        record_id: id,
+                        row: c.row,
+                        field: c.field,
+                    }),
+                    Err(e) => out.push(Msg::CommitFailed {
+                        field: c.field,
+                        error: e.to_string(),
+                    }),
+                }
+            }
+            Cmd::AddRow { rec, group } => {
+                let id = self.resolve(rec, &mut out)?;
+                let row_id = self.store.add_draft_row(&id, &group)?;
+                out.push(Msg::RowAdded { group, row_id });
+            }
+            Cmd::DeleteRow {
+                record_id,
+                group,
+                row_id,
+            } => {
+                self.store.delete_draft_row(&record_id, &group, &row_id)?;
+                out.push(Msg::RowDeleted { group, row_id });
+            }
+            Cmd::Finalize {
+                record_id,
+                form_id,
+                version,
+            } => {
+                let form = self.store.form_version(&form_id, version)?;
+                match self.store.finalize(&record_id, &form, &self.who)? {
+                    FinalizeResult::Finalized(rev) => out.push(Msg::Finalized {
+                        record_id,
+                        rev: rev.rev,
+                    }),
+                    FinalizeResult::Blocked(issues) => out.push(Msg::FinalizeBlocked(issues)),
+                }
+            }
+            Cmd::StartRevision { record_id } => {
+                self.store.start_revision(&record_id, &self.who)?;
+                let (village, round) = self.record_key(&record_id)?;
+                let o = self.open(&village, &round, None)?;
+                out.push(Msg::RecordOpened(Box::new(o)));
+                out.push(Msg::Notice(Notice::info(tr(
+                    lang,
+                    "已开始新版本：修改后按 Ctrl-F 完成",
+                    "A new revision is open: change what needs changing, then Ctrl-F to finalize",
+                ))));
+            }
+            Cmd::DiscardRevision {
+                record_id,
+                village,
+                round,
+            } => {
+                self.store.discard_revision_draft(&record_id)?;
+                let o = self.open(&village, &round, None)?;
+                out.push(Msg::RecordOpened(Box::new(o)));
+                let statuses = self.store.village_statuses(&form_id, &round)?;
+                out.push(Msg::StatusesLoaded { round, statuses });
+            }
+            Cmd::LoadHistory { record_id } => {
+                let rows = self.store.audit_trail(&record_id)?;
+                out.push(Msg::HistoryLoaded { record_id, rows });
+            }
+            Cmd::LoadReview { township, round } => {
+                out.push(self.review_rows(&township, &round)?);
+            }
+            Cmd::Review {
+                record_id,
+                action,
+                comment,
+            } => {
+                self.store
+                    .add_review(&record_id, action, &comment, &self.who)?;
+                out.push(Msg::Reviewed { record_id, action });
+            }
+            Cmd::LoadDashboard { unit, round } => {
+                let data = self.dashboard(&unit, &round)?;
+                out.push(Msg::DashboardLoaded(Box::new(data)));
+            }
+            Cmd::Exchange(c) => out.extend(self.run_exchange(c, lang)),
+            Cmd::LoadDemo { under, round } => match DEMO_HOOK {
+                Some(hook) => {
+                    let n = hook(&mut self.store, &self.forms, &under, &round)?;
+                    let text = match lang {
+                        Lang::Zh => format!("已加载 {n} 条演示记录"),
+                        Lang::En => format!("Loaded {n} demo records"),
+                    };
+                    out.push(Msg::Notice(Notice::info(text)));
+                    let statuses = self.store.village_statuses(&form_id, &round)?;
+                    out.push(Msg::StatusesLoaded { round, statuses });
+                }
+                None => out.push(Msg::Notice(Notice::warn(tr(
+                    lang,
+                    "此版本没有演示数据生成器",
+                    "This build has no demo data generator",
+                )))),
+            },
+            Cmd::Trust(c) => out.extend(self.run_trust(c, lang)?),
+            Cmd::Conflicts(c) => out.extend(self.run_conflicts(c, lang)?),
+        }
+        Ok(out)
+    }
+}
