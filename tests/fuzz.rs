@@ -163,11 +163,7 @@ fn places(v: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
-fn pick_place<'a>(
-    fact: &'a mut Value,
-    pick: u64,
-    want: impl Fn(&Value) -> bool,
-) -> Option<&'a mut Value> {
+fn pick_place(fact: &mut Value, pick: u64, want: impl Fn(&Value) -> bool) -> Option<&mut Value> {
     let mut all = Vec::new();
     places(fact, String::new(), &mut all);
     all.retain(|p| fact.pointer(p).is_some_and(&want));

@@ -51,7 +51,9 @@ pub fn check_rev(record_id: &str, rev: u32) -> Result<(), String> {
 
 /// The number of the revision after `rev`, or why there can be none.
 pub fn next_rev(record_id: &str, rev: u32) -> Result<u32, String> {
-    let next = rev.checked_add(1).unwrap_or(u32::MAX);
+    let Some(next) = rev.checked_add(1) else {
+        return check_rev(record_id, u32::MAX).map(|()| u32::MAX);
+    };
     check_rev(record_id, next)?;
     Ok(next)
 }
