@@ -12,6 +12,7 @@ pub mod forms;
 pub mod logfile;
 pub mod register;
 pub mod report;
+pub mod sheets;
 pub mod store;
 pub mod termsafe;
 pub mod tui;
