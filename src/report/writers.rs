@@ -317,31 +317,10 @@ pub const TABLE_WIDTH: usize = 80;
 const MIN_NAME_WIDTH: usize = 10;
 const GAP: &str = "  ";
 
-/// Characters that would let text from a bundle or register drive the terminal or reorder
-/// what is shown: C0/C1 controls, line and paragraph separators, bidi overrides, and
-/// zero-width characters.
-fn is_unprintable(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
-}
-
-/// `s` with every unprintable character replaced by `?`.
+/// `s` with every character that could drive the terminal or reorder what is shown
+/// escaped: the one rule of `crate::termsafe`.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if s.chars().any(is_unprintable) {
-        Cow::Owned(
-            s.chars()
-                .map(|c| if is_unprintable(c) { '?' } else { c })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(s)
-    }
+    crate::termsafe::escape(s)
 }
 
 /// `s` cut to at most `width` terminal columns, ending in `…` when cut.
@@ -1469,11 +1448,16 @@ mod tests {
         report.round = "2020\u{1b}]0;pwned\u{7}".into();
         let text = table(&report, Lang::Zh);
         assert!(
-            !text.chars().any(|c| c != '\n' && is_unprintable(c)),
+            !text
+                .chars()
+                .any(|c| c != '\n' && crate::termsafe::is_unsafe(c)),
             "{text:?}"
         );
-        assert!(text.contains("鸿畅镇?[2J?????31m"), "{text}");
-        assert!(text.contains("2020?]0;pwned?"), "{text}");
+        assert!(
+            text.contains("鸿畅镇\\u{1b}[2J\\u{7}\\u{d}\\u{a}\\u{2…"),
+            "{text}"
+        );
+        assert!(text.contains("2020\\u{1b}]0;pwned\\u{7}"), "{text}");
     }
 
     #[test]
