@@ -18,7 +18,7 @@ fn shipped_forms_pass() {
     let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
     let out = check(&forms).success().get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("ok: form village@1"), "{out}");
+    assert!(out.contains("ok: form village@2"), "{out}");
     assert!(out.contains("ok: 5 targets"), "{out}");
 }
 

@@ -101,7 +101,7 @@ const TEXTS: &[&str] = &[
     "",
     "zzzz",
     "411003003204",
-    "village@1",
+    "village@2",
     "2020",
     "none",
     "yes",
@@ -247,7 +247,7 @@ fn apply(m: &Mutation, facts: &mut Vec<Value>, which: usize) {
                         "numerator = \"manure_scattered_utilized_t * manure_scattered_utilized_t * manure_scattered_utilized_t * coalesce(manure_scattered_utilized_t, 0)",
                         1,
                     ),
-                    4 => src.replacen("version = 1", "version = 2", 1),
+                    4 => src.replacen("version = 2", "version = 3", 1),
                     _ => format!("{src}\n[[field]]\nname = \"x\"\ntype = \"decimal\"\nlabel = {{ zh = \"x\", en = \"x\" }}\n"),
                 };
                 f["form"]["source"] = json!(changed);

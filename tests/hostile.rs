@@ -80,11 +80,11 @@ fn deep_form(facts: &mut [Value], depth: usize) {
     let source = f["source"]
         .as_str()
         .unwrap()
-        .replacen("version = 1", "version = 2", 1)
+        .replacen("version = 2", "version = 3", 1)
         .replacen("constraint = \". >= 0 and . <= 20000\"", &deep, 1);
     assert!(source.contains(&"(".repeat(depth)));
     f["source"] = json!(source);
-    f["version"] = json!(2);
+    f["version"] = json!(3);
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn crash_form_fact_nested_thousands_deep_is_refused_at_import() {
             &t.path().join(format!("deep{depth}.renv")),
             |m, facts| {
                 deep_form(facts, depth);
-                m.forms = vec!["village@2".into()];
+                m.forms = vec!["village@3".into()];
             },
         );
         // On a worker thread with the default 2 MiB stack, as the TUI imports.
@@ -118,7 +118,7 @@ fn crash_form_fact_nested_thousands_deep_is_refused_at_import() {
             "{message}"
         );
         assert!(
-            message.contains("form village@2 does not load"),
+            message.contains("form village@3 does not load"),
             "{message}"
         );
     }
@@ -383,7 +383,7 @@ fn unbounded_numbers_1e308_in_two_villages_is_refused_and_reports_stay_finite() 
             let source = f["source"]
             .as_str()
             .unwrap()
-            .replacen("version = 1", "version = 2", 1)
+            .replacen("version = 2", "version = 3", 1)
             .replacen(
                 "denominator = \"coalesce(manure_scattered_produced_t, 0) + sum(farms, manure_produced_t)\"",
                 &format!("denominator = \"{cube}\""),
@@ -391,10 +391,10 @@ fn unbounded_numbers_1e308_in_two_villages_is_refused_and_reports_stay_finite() 
             );
             assert!(source.contains(cube));
             f["source"] = json!(source);
-            f["version"] = json!(2);
-            m.forms = vec!["village@2".into()];
+            f["version"] = json!(3);
+            m.forms = vec!["village@3".into()];
             for r in facts.iter_mut().filter(|f| f["kind"] == "revision") {
-                r["revision"]["form_version"] = json!(2);
+                r["revision"]["form_version"] = json!(3);
                 r["revision"]["data"]["values"]["manure_scattered_produced_t"] = json!(9_000_000.0);
                 r["revision"]["data"]["values"]["manure_scattered_utilized_t"] = json!(0.0);
                 rehash(r);
@@ -417,7 +417,7 @@ fn unbounded_numbers_1e308_in_two_villages_is_refused_and_reports_stay_finite() 
 }
 
 #[test]
-fn unbounded_numbers_a_carried_form_without_max_is_refused() {
+fn unbounded_numbers_a_carried_form_without_max_is_bounded_by_the_largest_number() {
     let t = tempfile::tempdir().unwrap();
     let (source, path) = sample_bundle(21, t.path());
     let mut county = county_trusting(&source.key);
@@ -430,15 +430,35 @@ fn unbounded_numbers_a_carried_form_without_max_is_refused() {
             let source = f["source"]
                 .as_str()
                 .unwrap()
-                .replacen("version = 1", "version = 2", 1)
+                .replacen("version = 2", "version = 3", 1)
                 .replace("max = 10000000\n", "");
             f["source"] = json!(source);
-            f["version"] = json!(2);
-            m.forms = vec!["village@2".into()];
+            f["version"] = json!(3);
+            m.forms = vec!["village@3".into()];
         },
     );
-    let message = refused(&mut county, &p);
-    assert!(message.contains("a number field needs max"), "{message}");
+    // A form from before every number field declared `max` (an older ruralenv's) still
+    // imports: its records must travel. Such a field holds at most the largest number.
+    county.import(&p).unwrap();
+    let form = county.store.form_version("village", 3).unwrap();
+    let bounds: Vec<Option<f64>> = form
+        .fields
+        .iter()
+        .chain(form.groups.iter().flat_map(|g| g.fields.iter()))
+        .filter(|f| {
+            matches!(
+                f.ty,
+                ruralenv::forms::FieldType::Integer | ruralenv::forms::FieldType::Decimal
+            )
+        })
+        .map(|f| f.max)
+        .collect();
+    assert!(!bounds.is_empty());
+    assert!(bounds.iter().all(Option::is_some), "{bounds:?}");
+    assert!(bounds.contains(&Some(ruralenv::forms::schema::MAX_NUMBER)));
+    // The county's own forms directory must still declare every max (`forms check`).
+    let strict = ruralenv::forms::schema::load_form("x", &form.source, &form.tables);
+    assert!(strict.is_err());
 }
 
 /// Found while attacking (beyond the issue): a carried form with 20,000 fields took more

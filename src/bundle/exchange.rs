@@ -26,7 +26,7 @@ use super::format::{BundleError, Limits, Manifest, open_signed, try_write_bundle
 use super::keys::{InstallationKey, fingerprint};
 use crate::forms::Form;
 use crate::forms::record::{RecordData, value_problem};
-use crate::forms::schema::load_form;
+use crate::forms::schema::load_used_form;
 use crate::forms::value::sanitize_for_terminal;
 use crate::register::{Level, is_code};
 use crate::store::{InsertOutcome, Store, StoreError};
@@ -1054,7 +1054,7 @@ impl Pass<'_> {
             Some(_) => return Err(differs()),
             None => {}
         }
-        let form = load_form(&key, &f.source, &f.tables).map_err(|errors| {
+        let form = load_used_form(&key, &f.source, &f.tables).map_err(|errors| {
             self.refuse(
                 Some(n),
                 None,

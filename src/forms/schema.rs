@@ -340,6 +340,10 @@ pub const MAX_FORM_FIELDS: usize = 1000;
 struct Ctx<'a> {
     file: &'a str,
     errors: Vec<FormError>,
+    /// A form written before `max` was required (stored with old records, or carried by a
+    /// bundle from an older ruralenv): a number field without one holds at most
+    /// [`MAX_NUMBER`], instead of the form being refused.
+    legacy_max: bool,
     /// Byte offset of the start of each line, for line numbers in linear time overall.
     line_starts: Vec<usize>,
 }
@@ -400,6 +404,23 @@ pub fn toml_error_reason(e: &toml::de::Error) -> String {
 
 /// Load and check a form. `file` names it in messages; `tables` come from thresholds.
 pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<FormError>> {
+    load_form_with(file, src, tables, false)
+}
+
+/// [`load_form`] for a form already in use: one stored with records, or carried by a
+/// bundle. Forms made before every number field had to declare `max` still load (their
+/// records must always render and recompute), with [`MAX_NUMBER`] as the bound of such a
+/// field; a county's forms directory (`forms check`, `--forms`) must declare every `max`.
+pub fn load_used_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<FormError>> {
+    load_form_with(file, src, tables, true)
+}
+
+fn load_form_with(
+    file: &str,
+    src: &str,
+    tables: &Tables,
+    legacy_max: bool,
+) -> Result<Form, Vec<FormError>> {
     if src.len() > MAX_FORM_BYTES {
         return Err(vec![FormError {
             file: file.to_string(),
@@ -425,6 +446,7 @@ pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<For
     let mut cx = Ctx {
         file,
         errors: Vec::new(),
+        legacy_max,
         line_starts: std::iter::once(0)
             .chain(src.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
@@ -818,6 +840,9 @@ fn build_field(
 fn number_max(cx: &mut Ctx<'_>, f: &RawField, ty: FieldType, shown: &str) -> Option<f64> {
     let number = matches!(ty, FieldType::Integer | FieldType::Decimal);
     let Some(raw) = &f.max else {
+        if number && cx.legacy_max {
+            return Some(MAX_NUMBER);
+        }
         if number {
             cx.error(
                 f.name.span().start,

@@ -461,7 +461,7 @@ impl Store {
         let tables = serde_json::from_str(&tables)
             .map_err(|e| StoreError::Invalid(format!("stored form tables unreadable: {e}")))?;
         let form =
-            crate::forms::schema::load_form(&format!("{form_id}@{version}"), &source, &tables)
+            crate::forms::schema::load_used_form(&format!("{form_id}@{version}"), &source, &tables)
                 .map_err(|e| {
                     StoreError::Invalid(format!(
                         "stored form {form_id}@{version} does not load: {}",
