@@ -111,6 +111,30 @@ fn demo_refuses_an_unknown_unit_and_a_bad_round() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("no such unit"));
+    // 颍川街道 holds only residents' committees: nothing to make, and the directory is not
+    // marked as a demo directory (real bundles may still go into it).
+    ruralenv(dir.path())
+        .args(["demo", "--under", "411081001000", "--round", "2020"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no villages in scope"));
+    let out = ruralenv(dir.path())
+        .args([
+            "report",
+            "--round",
+            "2020",
+            "--under",
+            "411081001000",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(doc.get("demo").is_none(), "{doc}");
 }
 
 const HEADER: &str = "village_code,survey_date,surveyor,households,population,garbage_facilities,garbage_technology,garbage_cleaners,garbage_funding,garbage_supervision,toilet_three_compartment,toilet_double_urn,toilet_biogas,toilet_urine_diverting,toilet_double_pit,toilet_sewered_flush,toilet_other_sanitary,sewage_mode,sewage_households,sewage_controlled,manure_scattered_produced_t,manure_scattered_utilized_t,notes";

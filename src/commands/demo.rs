@@ -53,6 +53,14 @@ pub fn demo(
     }
     let unit = division_arg(&store, under)?;
     let form = env.forms.village_form().clone();
+    if !store.any_village_in_scope(unit.prefix())? {
+        bail!(
+            "{} {}: no villages in scope under it (see `ruralenv divisions --under {} --level village --in-scope`)",
+            unit.code,
+            sanitize_for_terminal(&unit.name),
+            unit.code
+        );
+    }
     // Marked before the first record goes in, so that no demo record is ever unmarked.
     store.mark_demo()?;
     let started = Instant::now();
@@ -68,14 +76,6 @@ pub fn demo(
                 next_note += 0.1;
             }
         })?;
-    if summary.villages_in_scope == 0 {
-        bail!(
-            "{} {}: no villages in scope under it (see `ruralenv divisions --under {} --level village --in-scope`)",
-            unit.code,
-            sanitize_for_terminal(&unit.name),
-            unit.code
-        );
-    }
     let name = sanitize_for_terminal(&unit.name);
     let s = &summary;
     let secs = started.elapsed().as_secs_f64();
