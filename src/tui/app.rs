@@ -51,6 +51,8 @@ pub struct Model {
     pub surveyor: Option<String>,
     pub round: String,
     pub rounds: Vec<String>,
+    /// The rounds the forms declare, or None for the years 2000–2099.
+    pub declared_rounds: Option<Vec<String>>,
     pub today: String,
     pub demo_available: bool,
     pub home: Home,
@@ -108,6 +110,7 @@ impl Model {
             surveyor: s.surveyor,
             round: start.as_ref().map(|s| s.round.clone()).unwrap_or(s.round),
             rounds: s.rounds,
+            declared_rounds: s.declared_rounds,
             today: s.today,
             demo_available: s.demo_available,
             home,
@@ -778,12 +781,11 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
             let text = p.input.value().trim().to_string();
             match p.kind {
                 PromptKind::Round => {
-                    if text.is_empty() || text.chars().any(|c| c.is_control() || c.is_whitespace())
+                    // Only a round of this survey: anything else would switch to an empty
+                    // round and keep it after a restart. Nothing changes; the prompt stays.
+                    if let Err(e) = crate::forms::check_round(&text, m.declared_rounds.as_deref())
                     {
-                        m.notice(Notice::error(m.t(
-                            "轮次不能为空，也不能含空格，如 2020",
-                            "A round is one word such as 2020",
-                        )));
+                        m.notice(Notice::error(e.message(m.lang)));
                         m.prompt = Some(p);
                         return Vec::new();
                     }

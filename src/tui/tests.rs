@@ -22,6 +22,7 @@ pub(super) fn startup(tree: Tree, lang: Lang) -> Startup {
         ask_name: false,
         round: "2020".into(),
         rounds: vec!["2020".into()],
+        declared_rounds: None,
         tree,
         statuses: HashMap::new(),
         demo_available: false,
@@ -230,6 +231,43 @@ fn round_prompt_sets_and_remembers_the_round() {
         },
     );
     assert_eq!(m.home.counts[1].done, 1);
+}
+
+#[test]
+fn an_invalid_round_is_refused_with_the_rule_and_nothing_changes() {
+    for (lang, bad, rule) in [
+        (Lang::Zh, "2020年", "2000 至 2099"),
+        (Lang::En, "abc", "2000 to 2099"),
+        (Lang::Zh, "1999", "2000 至 2099"),
+    ] {
+        let mut m = model();
+        m.lang = lang;
+        press(&mut m, KeyCode::Char('r'));
+        update(&mut m, ctrl('u'));
+        typ(&mut m, bad);
+        let cmds = press(&mut m, KeyCode::Enter);
+        assert!(cmds.is_empty(), "{bad}: nothing saved, nothing loaded: {cmds:?}");
+        assert_eq!(m.round, "2020", "{bad}: the round is not switched");
+        assert!(!m.rounds.iter().any(|r| r == bad));
+        let n = m.notice.clone().expect("a message");
+        assert_eq!(n.kind, NoticeKind::Error);
+        assert!(n.text.contains(rule), "{bad}: {}", n.text);
+        assert!(m.prompt.is_some(), "the prompt stays open to correct it");
+        assert!(press(&mut m, KeyCode::Esc).is_empty());
+        assert_eq!(m.round, "2020");
+    }
+    // Forms that declare their rounds accept those and nothing else.
+    let mut m = model();
+    m.declared_rounds = Some(vec!["2020-h1".into(), "2020-h2".into()]);
+    press(&mut m, KeyCode::Char('r'));
+    update(&mut m, ctrl('u'));
+    typ(&mut m, "2021");
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert!(m.notice.clone().unwrap().text.contains("2020-h1"));
+    update(&mut m, ctrl('u'));
+    typ(&mut m, "2020-h2");
+    assert!(!press(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.round, "2020-h2");
 }
 
 #[test]

@@ -45,9 +45,16 @@ pub fn startup(
     let rounds = store.rounds()?;
     let round = match round_override {
         Some(r) => r.to_string(),
+        // A round saved by an older version without the rule is not reopened.
         None => store
             .setting("round")?
-            .or_else(|| rounds.first().cloned())
+            .filter(|r| forms.check_round(r).is_ok())
+            .or_else(|| {
+                rounds
+                    .iter()
+                    .find(|r| forms.check_round(r).is_ok())
+                    .cloned()
+            })
             .unwrap_or_else(|| "2020".to_string()),
     };
     let units = store.divisions_under(None, None, false)?;
@@ -58,6 +65,7 @@ pub fn startup(
         surveyor,
         round,
         rounds,
+        declared_rounds: forms.rounds.clone(),
         tree: Tree::new(units),
         statuses,
         demo_available: DEMO_HOOK.is_some(),

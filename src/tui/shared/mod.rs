@@ -34,6 +34,9 @@ pub struct Startup {
     pub ask_name: bool,
     pub round: String,
     pub rounds: Vec<String>,
+    /// The rounds the county's forms declare (`targets.toml`), or None: the years
+    /// 2000–2099 (`forms::check_round`).
+    pub declared_rounds: Option<Vec<String>>,
     pub tree: Tree,
     pub statuses: HashMap<String, RecordStatus>,
     pub demo_available: bool,
