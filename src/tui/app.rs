@@ -24,7 +24,7 @@ use crate::tui::shared::conflicts::ConflictsMsg;
 use crate::tui::shared::exchange::{ExchangeCmd, ExchangeMsg};
 use crate::tui::shared::trust::{Prefill, TrustCmd, TrustMsg};
 use crate::tui::shared::{
-    Cmd, Confirm, Go, Msg, Notice, NoticeKind, Outcome, Prompt, PromptKind, Say, Startup,
+    Cmd, Confirm, Go, Msg, Notice, NoticeKind, Outcome, Prompt, PromptKind, Role, Say, Startup,
     input_request, paste_into,
 };
 use crate::tui::text::{clean, tr};
@@ -49,12 +49,17 @@ pub struct Model {
     pub lang: Lang,
     pub screen: Screen,
     pub surveyor: Option<String>,
+    pub role: Option<Role>,
     pub round: String,
     pub rounds: Vec<String>,
     /// The rounds the forms declare, or None for the years 2000–2099.
     pub declared_rounds: Option<Vec<String>>,
     pub today: String,
     pub demo_available: bool,
+    /// Where the first run offers demo data (a directory of its own).
+    pub demo_dir: Option<String>,
+    /// This data directory holds demo data: every screen's header says so.
+    pub demo: bool,
     pub home: Home,
     pub record: Option<Record>,
     pub history: Option<History>,
@@ -108,11 +113,14 @@ impl Model {
             lang: s.lang,
             screen,
             surveyor: s.surveyor,
+            role: s.role,
             round: start.as_ref().map(|s| s.round.clone()).unwrap_or(s.round),
             rounds: s.rounds,
             declared_rounds: s.declared_rounds,
             today: s.today,
             demo_available: s.demo_available,
+            demo_dir: s.demo_dir.filter(|_| s.demo_available),
+            demo: s.demo,
             home,
             record: None,
             history: None,
@@ -153,6 +161,14 @@ impl Model {
             Ctx::Prompt
         } else {
             match self.screen {
+                Screen::FirstRun
+                    if self
+                        .first_run
+                        .as_ref()
+                        .is_some_and(|f| f.step == FirstRunStep::Demo) =>
+                {
+                    Ctx::FirstRunDemo
+                }
                 Screen::FirstRun => Ctx::FirstRun,
                 Screen::Home if self.home.search.is_some() => Ctx::Search,
                 Screen::Home => Ctx::Home,
@@ -190,10 +206,7 @@ impl Model {
             return true;
         }
         match self.screen {
-            Screen::FirstRun => self
-                .first_run
-                .as_ref()
-                .is_some_and(|f| f.step == FirstRunStep::Name),
+            Screen::FirstRun => self.first_run.as_ref().is_some_and(|f| f.typing()),
             Screen::Home => self.home.search.is_some(),
             Screen::Form => self.record.as_ref().is_some_and(|r| r.typing()),
             Screen::Trust => self.trust.as_ref().is_some_and(|t| t.typing()),
@@ -433,6 +446,22 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.notice(n);
             Vec::new()
         }
+        Msg::DemoLoaded { dir, result } => {
+            match &mut m.first_run {
+                Some(f) => f.demo_loaded(dir, result),
+                None => {
+                    let text = match result {
+                        Ok(n) => match m.lang {
+                            Lang::Zh => format!("已在 {} 生成 {n} 条演示记录", clean(&dir)),
+                            Lang::En => format!("{n} demo records made in {}", clean(&dir)),
+                        },
+                        Err(e) => clean(&e),
+                    };
+                    m.notice(Notice::info(text));
+                }
+            }
+            Vec::new()
+        }
         Msg::Trust(TrustMsg::Loaded(data)) => {
             match &mut m.trust {
                 Some(t) => t.reload(*data),
@@ -489,6 +518,7 @@ fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
         paste_into(&mut p.input, text);
     } else if m.screen == Screen::FirstRun
         && let Some(f) = &mut m.first_run
+        && f.typing()
     {
         paste_into(&mut f.input, text);
     } else if m.screen == Screen::Home {
@@ -551,7 +581,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
             };
             let ctx = FirstRunCtx {
                 lang: m.lang,
-                demo_available: m.demo_available,
+                demo_dir: m.demo_dir.as_deref(),
                 tree: &m.home.tree,
                 round: &m.round,
             };
@@ -633,8 +663,10 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
     let mut cmds = o.cmds;
     // The name the model acts under follows the command that saves it.
     for c in &cmds {
-        if let Cmd::SetSurveyor(name) = c {
-            m.surveyor = Some(name.clone());
+        match c {
+            Cmd::SetSurveyor(name) => m.surveyor = Some(name.clone()),
+            Cmd::SaveSetting { key, value } if key == "role" => m.role = Role::from_code(value),
+            _ => {}
         }
     }
     match o.say {
@@ -653,6 +685,12 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
         Some(Go::Close { reveal }) => cmds.extend(close(m, reveal)),
         Some(Go::Quit) => cmds.extend(quit(m, false)),
         Some(Go::Prompt(p)) => m.prompt = Some(p),
+        Some(Go::AskName) => {
+            m.prompt = Some(Prompt {
+                kind: PromptKind::Name,
+                input: tui_input::Input::new(m.surveyor.clone().unwrap_or_default()),
+            });
+        }
         Some(Go::Export(unit)) => cmds.extend(open_exchange(m, Some(unit))),
         Some(Go::Import) => cmds.extend(open_exchange(m, None)),
         Some(Go::ToggleLang) => {
@@ -783,8 +821,7 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                 PromptKind::Round => {
                     // Only a round of this survey: anything else would switch to an empty
                     // round and keep it after a restart. Nothing changes; the prompt stays.
-                    if let Err(e) = crate::forms::check_round(&text, m.declared_rounds.as_deref())
-                    {
+                    if let Err(e) = crate::forms::check_round(&text, m.declared_rounds.as_deref()) {
                         m.notice(Notice::error(e.message(m.lang)));
                         m.prompt = Some(p);
                         return Vec::new();
@@ -805,6 +842,29 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                         },
                         Cmd::LoadStatuses { round: text },
                     ]
+                }
+                PromptKind::Name => {
+                    if text.is_empty() || text.chars().any(char::is_control) {
+                        m.notice(Notice::error(m.t(
+                            "请输入姓名（记录在每项修改和审核旁）",
+                            "Please type a name (it is recorded with every change and review)",
+                        )));
+                        m.prompt = Some(p);
+                        return Vec::new();
+                    }
+                    let t = match m.lang {
+                        Lang::Zh => format!(
+                            "姓名已改为 {}，此后的修改和审核都记在这个名字下",
+                            clean(&text)
+                        ),
+                        Lang::En => format!(
+                            "Name set to {}: later changes and reviews are recorded under it",
+                            clean(&text)
+                        ),
+                    };
+                    m.notice(Notice::info(t));
+                    m.surveyor = Some(text.clone());
+                    vec![Cmd::SetSurveyor(text)]
                 }
                 PromptKind::ReturnComment { record_id } => {
                     if text.is_empty() {

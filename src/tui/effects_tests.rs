@@ -199,21 +199,41 @@ fn finalize_review_return_and_revise() {
 }
 
 #[test]
-fn demo_data_loads_from_the_generator() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut m, mut fx) = start(dir.path(), None);
+fn demo_data_goes_into_its_own_directory_never_this_one() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("ruralenv");
+    let (mut m, mut fx) = start(&dir, None);
+    let demo = crate::tui::effects::demo::demo_dir(&dir);
+    assert_eq!(demo, root.path().join("ruralenv-demo"));
+    // This directory itself is refused.
     pump(
         &mut m,
         &mut fx,
         Vec::new(),
         vec![Cmd::LoadDemo {
+            dir: dir.display().to_string(),
+            under: "411003003000".into(),
+            round: "2020".into(),
+        }],
+    );
+    assert!(!fx.store.holds_data().unwrap());
+    assert!(!fx.store.is_demo().unwrap());
+    pump(
+        &mut m,
+        &mut fx,
+        Vec::new(),
+        vec![Cmd::LoadDemo {
+            dir: demo.display().to_string(),
             under: "411003003000".into(),
             round: "2020".into(),
         }],
     );
     assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Info));
-    let finalized = fx
-        .store
+    assert!(!fx.store.holds_data().unwrap(), "nothing here");
+    assert!(!fx.store.is_demo().unwrap());
+    let there = crate::store::Store::open(&demo).unwrap();
+    assert!(there.is_demo().unwrap(), "the demo directory is marked");
+    let finalized = there
         .village_statuses("village", "2020")
         .unwrap()
         .values()
@@ -223,6 +243,30 @@ fn demo_data_loads_from_the_generator() {
         finalized > 10,
         "{finalized} villages of 15 should have demo records"
     );
+    // A directory with real data is refused, unchanged.
+    drop(there);
+    let (mut m2, mut fx2) = start(&dir, None);
+    send(&mut m2, &mut fx2, key(KeyCode::Char('1')));
+    let real = root.path().join("real");
+    {
+        let (mut m3, mut fx3) = start(&real, Some("households"));
+        type_text(&mut m3, &mut fx3, "200");
+        send(&mut m3, &mut fx3, key(KeyCode::Tab));
+        assert!(fx3.store.holds_data().unwrap());
+    }
+    pump(
+        &mut m2,
+        &mut fx2,
+        Vec::new(),
+        vec![Cmd::LoadDemo {
+            dir: real.display().to_string(),
+            under: "411003003000".into(),
+            round: "2020".into(),
+        }],
+    );
+    let again = crate::store::Store::open(&real).unwrap();
+    assert!(!again.is_demo().unwrap());
+    assert_eq!(again.village_statuses("village", "2020").unwrap().len(), 1);
 }
 
 #[test]

@@ -319,7 +319,55 @@ fn first_run() {
         s.ask_name = true;
         s.surveyor = None;
         let (mut m, _) = Model::new(s, None);
+        // The role first: a surveyor (the first choice) is asked for a name.
+        press(&mut m, KeyCode::Enter);
         typ(&mut m, "张");
+        m
+    });
+}
+
+fn first_run_model(lang: Lang) -> Model {
+    let mut s = startup(xuchang(), lang);
+    s.ask_name = true;
+    s.surveyor = None;
+    s.demo_available = true;
+    s.demo_dir = Some("/home/li/.local/share/ruralenv-demo".into());
+    Model::new(s, None).0
+}
+
+#[test]
+fn first_run_role() {
+    check("first_run_role", |lang| {
+        let mut m = first_run_model(lang);
+        press(&mut m, KeyCode::Down);
+        m
+    });
+}
+
+#[test]
+fn first_run_demo_offer() {
+    check("first_run_demo_offer", |lang| {
+        let mut m = first_run_model(lang);
+        press(&mut m, KeyCode::Down);
+        press(&mut m, KeyCode::Enter);
+        m
+    });
+}
+
+#[test]
+fn first_run_demo_done() {
+    check("first_run_demo_done", |lang| {
+        let mut m = first_run_model(lang);
+        press(&mut m, KeyCode::Down);
+        press(&mut m, KeyCode::Enter);
+        press(&mut m, KeyCode::Char('d'));
+        update(
+            &mut m,
+            Msg::DemoLoaded {
+                dir: "/home/li/.local/share/ruralenv-demo".into(),
+                result: Ok(1533),
+            },
+        );
         m
     });
 }
@@ -351,4 +399,43 @@ fn search_lands_on_the_first_village_in_scope() {
     let i = m.home.selected().unwrap();
     let d = &m.home.tree.units[i];
     assert!(d.in_scope, "{} {}", d.code, d.name);
+}
+
+#[test]
+fn demo_data_is_named_in_the_header_of_every_screen() {
+    check("home_demo", |lang| {
+        let mut m = base(lang);
+        m.demo = true;
+        m
+    });
+    for lang in [Lang::Zh, Lang::En] {
+        let mark = match lang {
+            Lang::Zh => "【演示数据】",
+            Lang::En => "[DEMO DATA]",
+        };
+        let mut m = base(lang);
+        m.demo = true;
+        let mut shots = vec![render(&m, 80, 24)];
+        update(
+            &mut m,
+            Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
+        );
+        shots.push(render(&m, 80, 24));
+        update(
+            &mut m,
+            Msg::HistoryLoaded {
+                record_id: "r1".into(),
+                rows: Vec::new(),
+            },
+        );
+        shots.push(render(&m, 80, 24));
+        press(&mut m, KeyCode::Char('?'));
+        shots.push(render(&m, 80, 24));
+        for shot in &shots {
+            let title = shot.lines().next().unwrap();
+            assert!(title.contains(mark), "{title}");
+        }
+        let m = base(lang);
+        assert!(!render(&m, 80, 24).lines().next().unwrap().contains(mark));
+    }
 }

@@ -26,6 +26,9 @@ pub(super) fn startup(tree: Tree, lang: Lang) -> Startup {
         tree,
         statuses: HashMap::new(),
         demo_available: false,
+        demo_dir: None,
+        demo: false,
+        role: None,
         today: "2020-06-15".into(),
     }
 }
@@ -246,7 +249,10 @@ fn an_invalid_round_is_refused_with_the_rule_and_nothing_changes() {
         update(&mut m, ctrl('u'));
         typ(&mut m, bad);
         let cmds = press(&mut m, KeyCode::Enter);
-        assert!(cmds.is_empty(), "{bad}: nothing saved, nothing loaded: {cmds:?}");
+        assert!(
+            cmds.is_empty(),
+            "{bad}: nothing saved, nothing loaded: {cmds:?}"
+        );
         assert_eq!(m.round, "2020", "{bad}: the round is not switched");
         assert!(!m.rounds.iter().any(|r| r == bad));
         let n = m.notice.clone().expect("a message");
@@ -694,7 +700,7 @@ fn review_approves_or_returns_with_a_comment() {
 }
 
 #[test]
-fn first_run_asks_the_name_once_then_opens_the_edit_target() {
+fn first_run_asks_the_role_then_a_surveyor_for_the_name_then_opens_the_edit_target() {
     let mut s = startup(small_tree(), Lang::Zh);
     s.surveyor = None;
     s.ask_name = true;
@@ -706,9 +712,20 @@ fn first_run_asks_the_name_once_then_opens_the_edit_target() {
             field: Some("households".into()),
         }),
     );
-    assert!(cmds.is_empty(), "the form waits for the name");
+    assert!(cmds.is_empty(), "the form waits for the first run");
     assert_eq!(m.screen, Screen::FirstRun);
-    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert!(!m.typing(), "the role is chosen with keys");
+    // A surveyor (the first choice) is asked for a name.
+    assert_eq!(
+        press(&mut m, KeyCode::Enter),
+        vec![Cmd::SaveSetting {
+            key: "role".into(),
+            value: "surveyor".into()
+        }]
+    );
+    assert_eq!(m.role, Some(Role::Surveyor));
+    assert!(m.typing());
+    assert!(press(&mut m, KeyCode::Enter).is_empty(), "a name is needed");
     typ(&mut m, "李四q");
     assert!(!m.quit);
     let cmds = press(&mut m, KeyCode::Enter);
@@ -727,16 +744,115 @@ fn first_run_asks_the_name_once_then_opens_the_edit_target() {
 }
 
 #[test]
-fn first_run_offers_demo_data_only_when_there_is_a_generator() {
+fn first_run_asks_a_clerk_or_the_county_no_name() {
+    for (downs, role) in [(1, "township"), (2, "county")] {
+        let mut s = startup(small_tree(), Lang::En);
+        s.surveyor = None;
+        s.ask_name = true;
+        let (mut m, _) = Model::new(s, None);
+        for _ in 0..downs {
+            press(&mut m, KeyCode::Down);
+        }
+        let cmds = press(&mut m, KeyCode::Enter);
+        assert_eq!(
+            cmds,
+            vec![Cmd::SaveSetting {
+                key: "role".into(),
+                value: role.into()
+            }]
+        );
+        assert_eq!(m.screen, Screen::Home, "{role}: no name asked");
+        assert_eq!(m.surveyor, None);
+        assert_eq!(m.role.map(Role::code), Some(role));
+    }
+}
+
+#[test]
+fn the_name_can_be_set_or_changed_from_home() {
+    let mut m = model();
+    assert!(press(&mut m, KeyCode::Char('n')).is_empty());
+    assert_eq!(m.prompt.as_ref().map(|p| p.input.value()), Some("张三"));
+    update(&mut m, ctrl('u'));
+    assert!(
+        press(&mut m, KeyCode::Enter).is_empty(),
+        "an empty name is refused"
+    );
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Error));
+    typ(&mut m, "王五");
+    assert_eq!(
+        press(&mut m, KeyCode::Enter),
+        vec![Cmd::SetSurveyor("王五".into())]
+    );
+    assert_eq!(m.surveyor.as_deref(), Some("王五"));
+    assert!(m.prompt.is_none());
+    assert!(
+        crate::tui::keys::TABLE
+            .iter()
+            .any(|b| b.action == crate::tui::keys::Action::Name
+                && b.ctx == crate::tui::keys::Ctx::Home),
+        "the key is in the table the footer and help read"
+    );
+}
+
+#[test]
+fn first_run_offers_demo_only_in_its_own_directory_and_never_on_enter() {
     let mut s = startup(small_tree(), Lang::En);
     s.ask_name = true;
+    s.surveyor = None;
     s.demo_available = true;
-    let (mut m, _) = Model::new(s, None);
-    typ(&mut m, "Li");
+    s.demo_dir = Some("/data/ruralenv-demo".into());
+    let (mut m, _) = Model::new(s.clone(), None);
+    press(&mut m, KeyCode::Down); // township
     press(&mut m, KeyCode::Enter);
-    assert_eq!(m.screen, Screen::FirstRun);
-    let cmds = press(&mut m, KeyCode::Char('y'));
-    assert!(matches!(cmds.as_slice(), [Cmd::LoadDemo { .. }]));
+    assert_eq!(m.screen, Screen::FirstRun, "the demo offer");
+    for k in [KeyCode::Char('y'), KeyCode::Char(' ')] {
+        assert!(press(&mut m, k).is_empty(), "{k:?} loads nothing");
+    }
+    // Enter alone skips: nothing is loaded anywhere.
+    let cmds = press(&mut m, KeyCode::Enter);
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::LoadDemo { .. })),
+        "{cmds:?}"
+    );
+    assert_eq!(m.screen, Screen::Home);
+
+    // d makes it in the directory of its own, then Enter goes on with this one.
+    let (mut m, _) = Model::new(s, None);
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Enter);
+    let cmds = press(&mut m, KeyCode::Char('d'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::LoadDemo {
+            dir: "/data/ruralenv-demo".into(),
+            under: "411003000000".into(),
+            round: "2020".into()
+        }]
+    );
+    assert!(
+        press(&mut m, KeyCode::Char('d')).is_empty(),
+        "once at a time"
+    );
+    update(
+        &mut m,
+        Msg::DemoLoaded {
+            dir: "/data/ruralenv-demo".into(),
+            result: Ok(3),
+        },
+    );
+    assert_eq!(m.screen, Screen::FirstRun, "the screen says how to open it");
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.screen, Screen::Home);
+
+    // Without a generator (or in a demo directory) nothing is offered.
+    let mut s = startup(small_tree(), Lang::En);
+    s.ask_name = true;
+    s.surveyor = None;
+    s.demo_available = false;
+    s.demo_dir = Some("/data/ruralenv-demo".into());
+    let (mut m, _) = Model::new(s, None);
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Enter);
     assert_eq!(m.screen, Screen::Home);
 }
 

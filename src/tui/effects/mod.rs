@@ -6,6 +6,7 @@
 
 pub mod conflicts;
 pub mod dashboard;
+pub mod demo;
 pub mod exchange;
 pub mod first_run;
 pub mod form;
@@ -18,7 +19,7 @@ use crate::store::{FinalizeResult, Store};
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::{Cmd, Msg, Notice, Startup};
 use crate::tui::text::tr;
-use first_run::DEMO_HOOK;
+use demo::DEMO_HOOK;
 use std::collections::HashMap;
 
 /// Today's date as YYYY-MM-DD in local time.
@@ -57,18 +58,29 @@ pub fn startup(
             })
             .unwrap_or_else(|| "2020".to_string()),
     };
+    let role = store
+        .setting("role")?
+        .as_deref()
+        .and_then(crate::tui::shared::Role::from_code);
+    let demo = store.is_demo()?;
     let units = store.divisions_under(None, None, false)?;
     let statuses = store.village_statuses(&forms.village_form().id, &round)?;
     Ok(Startup {
         lang,
-        ask_name: surveyor.is_none(),
+        ask_name: surveyor.is_none() && role.is_none(),
         surveyor,
+        role,
         round,
         rounds,
         declared_rounds: forms.rounds.clone(),
         tree: Tree::new(units),
         statuses,
         demo_available: DEMO_HOOK.is_some(),
+        demo_dir: (!demo)
+            .then(|| store.path().parent().map(demo::demo_dir))
+            .flatten()
+            .map(|p| p.display().to_string()),
+        demo,
         today: today(),
     })
 }
@@ -234,23 +246,18 @@ impl Effects {
                 out.push(Msg::DashboardLoaded(Box::new(data)));
             }
             Cmd::Exchange(c) => out.extend(self.run_exchange(c, lang)),
-            Cmd::LoadDemo { under, round } => match DEMO_HOOK {
-                Some(hook) => {
-                    let n = hook(&mut self.store, &self.forms, &under, &round)?;
-                    let text = match lang {
-                        Lang::Zh => format!("已加载 {n} 条演示记录"),
-                        Lang::En => format!("Loaded {n} demo records"),
-                    };
-                    out.push(Msg::Notice(Notice::info(text)));
-                    let statuses = self.store.village_statuses(&form_id, &round)?;
-                    out.push(Msg::StatusesLoaded { round, statuses });
-                }
-                None => out.push(Msg::Notice(Notice::warn(tr(
-                    lang,
-                    "此版本没有演示数据生成器",
-                    "This build has no demo data generator",
-                )))),
-            },
+            Cmd::LoadDemo { dir, under, round } => {
+                let result = match DEMO_HOOK {
+                    Some(hook) => self.load_demo(hook, &dir, &under, &round, lang),
+                    None => Err(tr(
+                        lang,
+                        "此版本没有演示数据生成器",
+                        "This build has no demo data generator",
+                    )
+                    .to_string()),
+                };
+                out.push(Msg::DemoLoaded { dir, result });
+            }
             Cmd::Trust(c) => out.extend(self.run_trust(c, lang)?),
             Cmd::Conflicts(c) => out.extend(self.run_conflicts(c, lang)?),
         }

@@ -356,6 +356,7 @@ impl Home {
             }
             Some(Action::Import) => return Outcome::go(Go::Import),
             Some(Action::Language) => return Outcome::go(Go::ToggleLang),
+            Some(Action::Name) => return Outcome::go(Go::AskName),
             _ => {}
         }
         Outcome::none()

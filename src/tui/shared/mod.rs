@@ -25,12 +25,51 @@ use tree::Tree;
 use trust::{Prefill, TrustCmd, TrustMsg};
 use tui_input::{Input, InputRequest};
 
+/// What the user does with this installation (asked on the first run, saved as the
+/// setting `role`): only a surveyor is asked for a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Surveyor,
+    Township,
+    County,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Surveyor, Role::Township, Role::County];
+
+    /// As stored in the settings.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Surveyor => "surveyor",
+            Role::Township => "township",
+            Role::County => "county",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Role::Surveyor, Lang::Zh) => "调查人",
+            (Role::Surveyor, Lang::En) => "surveyor",
+            (Role::Township, Lang::Zh) => "乡镇审核",
+            (Role::Township, Lang::En) => "township",
+            (Role::County, Lang::Zh) => "县级汇总",
+            (Role::County, Lang::En) => "county",
+        }
+    }
+}
+
 /// What the effects know at start, gathered in one go (the first frame waits for it).
 #[derive(Debug, Clone)]
 pub struct Startup {
     pub lang: Lang,
     pub surveyor: Option<String>,
-    /// No name known yet: ask once.
+    /// The role saved on the first run (None on installations made before it was asked).
+    pub role: Option<Role>,
+    /// Neither a name nor a role known yet: the first run asks.
     pub ask_name: bool,
     pub round: String,
     pub rounds: Vec<String>,
@@ -40,6 +79,11 @@ pub struct Startup {
     pub tree: Tree,
     pub statuses: HashMap<String, RecordStatus>,
     pub demo_available: bool,
+    /// Where the first run offers to put demo data (a directory of its own, never this
+    /// one), or None when this directory already holds demo data.
+    pub demo_dir: Option<String>,
+    /// This data directory holds demo data (`Store::is_demo`): every screen says so.
+    pub demo: bool,
     /// Today's date (YYYY-MM-DD), for messages and defaults.
     pub today: String,
 }
@@ -115,6 +159,11 @@ pub enum Msg {
     DashboardLoaded(Box<DashboardData>),
     /// The export and import screens (picker listings, worker progress and outcome).
     Exchange(ExchangeMsg),
+    /// Demo data is in its own directory (`records` of them), or could not be made.
+    DemoLoaded {
+        dir: String,
+        result: Result<usize, String>,
+    },
     /// Something to tell the user (already in the UI language).
     Notice(Notice),
     /// A signal (SIGTERM, SIGHUP, SIGINT) or the loss of the terminal: keep the field
@@ -182,8 +231,10 @@ pub enum Cmd {
         unit: String,
         round: String,
     },
-    /// Fill the database with demo data (a hook: effects answers when it is not built in).
+    /// Fill another data directory (`dir`, empty or demo-only) with demo data (a hook:
+    /// effects answers when it is not built in). Never this installation's directory.
     LoadDemo {
+        dir: String,
         under: String,
         round: String,
     },
@@ -231,7 +282,11 @@ impl Notice {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptKind {
     Round,
-    ReturnComment { record_id: String },
+    /// The name recorded with what this user does (home: change it any time).
+    Name,
+    ReturnComment {
+        record_id: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -306,6 +361,8 @@ pub enum Go {
     Import,
     /// Switch the UI language.
     ToggleLang,
+    /// Ask for the user's name (filled with the one in use).
+    AskName,
     /// Open the trust screen with its add form filled in.
     Trust(Prefill),
 }

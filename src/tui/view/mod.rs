@@ -56,29 +56,50 @@ pub fn draw(m: &Model, f: &mut Frame) {
 
 fn draw_title(m: &Model, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
+    let demo = if m.demo {
+        tr(m.lang, "【演示数据】", "[DEMO DATA] ")
+    } else {
+        ""
+    };
     let left = format!(
-        " ruralenv · {}",
+        " {demo}ruralenv · {}",
         tr(m.lang, "农村人居环境调查", "rural living environment")
     );
-    let who = m
-        .surveyor
-        .as_deref()
-        .map(super::text::clean)
-        .unwrap_or_else(|| "—".into());
+    let role = m.role.unwrap_or(crate::tui::shared::Role::Surveyor);
+    let who = match &m.surveyor {
+        Some(name) => super::text::clean(name),
+        None if role == crate::tui::shared::Role::Surveyor => "—".into(),
+        None => String::new(),
+    };
+    let who = format!("{} {who}", role.label(m.lang));
     let right = match m.lang {
         crate::forms::Lang::Zh => {
-            format!("轮次 {} · 调查人 {} ", super::text::clean(&m.round), who)
+            format!(
+                "轮次 {} · {} ",
+                super::text::clean(&m.round),
+                who.trim_end()
+            )
         }
         crate::forms::Lang::En => {
-            format!("round {} · surveyor {} ", super::text::clean(&m.round), who)
+            format!(
+                "round {} · {} ",
+                super::text::clean(&m.round),
+                who.trim_end()
+            )
         }
     };
     let rw = width(&right).min(w / 2);
-    let line = format!("{}{}", fit(&left, w - rw), fit(&right, rw));
-    f.render_widget(
-        Paragraph::new(line).style(Style::default().fg(Color::Black).bg(Color::Cyan)),
-        area,
-    );
+    let lw = w - rw;
+    // Demo data is marked in another colour, before anything else, on every screen.
+    let bar = if m.demo { Color::Yellow } else { Color::Cyan };
+    let line = Line::from(vec![
+        Span::styled(fit(&left, lw), Style::default().fg(Color::Black).bg(bar)),
+        Span::styled(
+            fit(&right, rw),
+            Style::default().fg(Color::Black).bg(Color::Cyan),
+        ),
+    ]);
+    f.render_widget(Paragraph::new(line), area);
 }
 
 /// The message line: a prompt or a question when one is open, else the last notice.
@@ -88,6 +109,7 @@ fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
             crate::tui::shared::PromptKind::Round => {
                 tr(m.lang, "轮次（如 2020）：", "Round (e.g. 2020): ")
             }
+            crate::tui::shared::PromptKind::Name => tr(m.lang, "姓名：", "Name: "),
             crate::tui::shared::PromptKind::ReturnComment { .. } => {
                 tr(m.lang, "退回意见：", "Why is it returned: ")
             }
