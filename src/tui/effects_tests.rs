@@ -287,3 +287,21 @@ fn a_new_revision_can_be_discarded() {
     assert_eq!(r.rev, Some(1));
     assert!(!fx.store.records_of("village", VILLAGE, "2020").unwrap()[0].has_draft);
 }
+
+#[test]
+fn edit_of_an_out_of_scope_unit_opens_no_form_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = options(dir.path(), None);
+    o.edit = Some(EditTarget {
+        village: "411003003017".into(),
+        round: "2020".into(),
+        field: None,
+    });
+    let (mut m, mut fx, cmds) = prepare(o).expect("prepare");
+    pump(&mut m, &mut fx, vec![Msg::Resize(80, 24)], cmds);
+    assert_eq!(m.screen, Screen::Home);
+    assert!(m.record.is_none());
+    let n = m.notice.clone().expect("a notice");
+    assert!(n.text.contains("不在调查范围"), "{}", n.text);
+    assert!(!fx.store.holds_data().unwrap());
+}

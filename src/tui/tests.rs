@@ -277,6 +277,45 @@ fn an_invalid_round_is_refused_with_the_rule_and_nothing_changes() {
 }
 
 #[test]
+fn an_out_of_scope_unit_opens_no_form_and_says_why() {
+    let mut units: Vec<DivisionRow> = small_tree().units.clone();
+    units.push(crate::tui::screens::home::tests::row(
+        "411003003017",
+        "朱寺社区居委会",
+        Some("411003003000"),
+        Level::Village,
+    ));
+    units.sort_by(|a, b| a.code.cmp(&b.code));
+    assert!(
+        !units
+            .iter()
+            .find(|u| u.code == "411003003017")
+            .unwrap()
+            .in_scope
+    );
+    for lang in [Lang::Zh, Lang::En] {
+        let (mut m, _) = Model::new(startup(Tree::new(units.clone()), lang), None);
+        m.home.reveal("411003003017");
+        let cmds = press(&mut m, KeyCode::Enter);
+        assert!(cmds.is_empty(), "{cmds:?}");
+        assert_eq!(m.screen, Screen::Home);
+        let n = m.notice.clone().unwrap();
+        assert_eq!(n.kind, NoticeKind::Warn);
+        let (word, how) = match lang {
+            Lang::Zh => ("不在调查范围", "forms/divisions/"),
+            Lang::En => ("not in the survey scope", "forms/divisions/"),
+        };
+        assert!(n.text.contains(word) && n.text.contains(how), "{}", n.text);
+        // A village in scope still opens.
+        m.home.reveal("411003003204");
+        assert!(matches!(
+            press(&mut m, KeyCode::Enter).as_slice(),
+            [Cmd::OpenRecord { .. }]
+        ));
+    }
+}
+
+#[test]
 fn language_switch_is_remembered() {
     let mut m = model();
     let cmds = press(&mut m, KeyCode::Char('L'));

@@ -30,6 +30,19 @@ pub fn status_label(s: RecordStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// Why a unit outside the survey scope has no form, and how a county changes the scope.
+pub fn out_of_scope(lang: Lang, name: &str, code: &str) -> String {
+    let name = clean(name);
+    match lang {
+        Lang::Zh => format!(
+            "{name} {code} 不在调查范围（居委会，或县里未列入），填了也不会计入，所以不打开表单。县里要调查它，请在名册 forms/divisions/ 中把它的 in_scope 设为是，并发到每台电脑"
+        ),
+        Lang::En => format!(
+            "{name} {code} is not in the survey scope (a residents' committee, or left out by the county): it would never count, so no form opens. A county that surveys it sets in_scope in its register (forms/divisions/) on every installation"
+        ),
+    }
+}
+
 /// A value as a person reads it: 是/否, choice labels, plain numbers; "—" when unanswered.
 pub fn show_value(field: &Field, v: &Value, lang: Lang) -> String {
     match (field.ty, v) {

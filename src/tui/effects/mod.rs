@@ -145,10 +145,13 @@ impl Effects {
                 village,
                 round,
                 field,
-            } => {
-                let o = self.open(&village, &round, field)?;
-                out.push(Msg::RecordOpened(Box::new(o)));
-            }
+            } => match self.open(&village, &round, field, lang) {
+                Ok(o) => out.push(Msg::RecordOpened(Box::new(o))),
+                Err(e) => match e.downcast::<crate::tui::shared::record::OutOfScope>() {
+                    Ok(o) => out.push(Msg::Notice(Notice::warn(o.0))),
+                    Err(e) => return Err(e),
+                },
+            },
             Cmd::Commit(c) => {
                 let id = match self.resolve(c.rec, &mut out) {
                     Ok(id) => id,
@@ -206,7 +209,7 @@ impl Effects {
             Cmd::StartRevision { record_id } => {
                 self.store.start_revision(&record_id, &self.who)?;
                 let (village, round) = self.record_key(&record_id)?;
-                let o = self.open(&village, &round, None)?;
+                let o = self.open(&village, &round, None, lang)?;
                 out.push(Msg::RecordOpened(Box::new(o)));
                 out.push(Msg::Notice(Notice::info(tr(
                     lang,
@@ -220,7 +223,7 @@ impl Effects {
                 round,
             } => {
                 self.store.discard_revision_draft(&record_id)?;
-                let o = self.open(&village, &round, None)?;
+                let o = self.open(&village, &round, None, lang)?;
                 out.push(Msg::RecordOpened(Box::new(o)));
                 let statuses = self.store.village_statuses(&form_id, &round)?;
                 out.push(Msg::StatusesLoaded { round, statuses });

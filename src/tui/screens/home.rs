@@ -10,7 +10,7 @@ use crate::tui::shared::conflicts::ConflictsCmd;
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::trust::TrustCmd;
 use crate::tui::shared::{Cmd, Go, Notice, Outcome, Prompt, PromptKind, input_request, paste_into};
-use crate::tui::text::tr;
+use crate::tui::text::{out_of_scope, tr};
 use ratatui::crossterm::event::KeyEvent;
 use std::collections::HashMap;
 use tui_input::Input;
@@ -285,6 +285,9 @@ impl Home {
             Some(Action::Open) => {
                 if let Some(i) = self.selected() {
                     let d = &self.tree.units[i];
+                    if d.level == Level::Village && !d.in_scope {
+                        return Outcome::say(Notice::warn(out_of_scope(lang, &d.name, &d.code)));
+                    }
                     if d.level == Level::Village {
                         return Outcome::cmd(Cmd::OpenRecord {
                             village: d.code.clone(),

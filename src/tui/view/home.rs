@@ -148,6 +148,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             line = line.style(selected());
         } else if d.level != Level::Village {
             line = line.style(bold());
+        } else if !d.in_scope {
+            line = line.style(dim());
         }
         lines.push(line);
     }
