@@ -614,7 +614,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
                 m.screen = Screen::Home;
                 return Vec::new();
             };
-            let o = rv.key(action, &m.round);
+            let o = rv.key(action, &m.round, m.lang);
             apply(m, o)
         }
         Screen::Dashboard => dashboard_key(m, action),
@@ -866,22 +866,37 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                     m.surveyor = Some(text.clone());
                     vec![Cmd::SetSurveyor(text)]
                 }
-                PromptKind::ReturnComment { record_id } => {
+                PromptKind::ReturnComment {
+                    record_id,
+                    village,
+                    rev,
+                } => {
                     if text.is_empty() {
-                        m.notice(Notice::error(
-                            m.t("退回时请写明原因", "Say why the record is returned"),
-                        ));
+                        m.notice(Notice::error(m.t(
+                            "退回必须写明原因，调查人才知道要改什么",
+                            "A return needs a comment: say what the surveyor should change",
+                        )));
                         m.prompt = Some(Prompt {
-                            kind: PromptKind::ReturnComment { record_id },
+                            kind: PromptKind::ReturnComment {
+                                record_id,
+                                village,
+                                rev,
+                            },
                             input: p.input,
                         });
                         return Vec::new();
                     }
-                    vec![Cmd::Review {
-                        record_id,
-                        action: ReviewAction::Return,
-                        comment: text,
-                    }]
+                    m.confirm = Some(Confirm {
+                        question: crate::tui::screens::review::return_question(
+                            &village, rev, m.lang,
+                        ),
+                        cmd: Cmd::Review {
+                            record_id,
+                            action: ReviewAction::Return,
+                            comment: text,
+                        },
+                    });
+                    Vec::new()
                 }
             }
         }

@@ -136,6 +136,15 @@ fn finalize_review_return_and_revise() {
     send(&mut m, &mut fx, key(KeyCode::Enter));
     fill(&mut m, &mut fx);
     send(&mut m, &mut fx, ctrl('f'));
+    let q = m
+        .confirm
+        .as_ref()
+        .expect("finalize asks first")
+        .question
+        .clone();
+    assert!(q.contains("第 1 版") && q.contains("计入"), "{q}");
+    assert!(!m.record.as_ref().unwrap().read_only, "nothing before y");
+    send(&mut m, &mut fx, key(KeyCode::Char('y')));
     let r = m.record.as_ref().unwrap();
     assert!(r.issues.is_none(), "{:?}", r.issues);
     assert!(r.read_only);
@@ -160,6 +169,12 @@ fn finalize_review_return_and_revise() {
     send(&mut m, &mut fx, key(KeyCode::Char('r')));
     type_text(&mut m, &mut fx, "户数与台账不符");
     send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert_eq!(
+        m.home.status(VILLAGE),
+        RecordStatus::Finalized,
+        "asks first"
+    );
+    send(&mut m, &mut fx, key(KeyCode::Char('y')));
     assert_eq!(m.home.status(VILLAGE), RecordStatus::Returned);
     assert_eq!(
         m.review.as_ref().unwrap().rows[0].comment.as_deref(),
@@ -187,6 +202,14 @@ fn finalize_review_return_and_revise() {
     send(&mut m, &mut fx, ctrl('u'));
     type_text(&mut m, &mut fx, "210");
     send(&mut m, &mut fx, ctrl('f'));
+    let q = m
+        .confirm
+        .as_ref()
+        .expect("finalize asks first")
+        .question
+        .clone();
+    assert!(q.contains("第 2 版"), "{q}");
+    send(&mut m, &mut fx, key(KeyCode::Char('y')));
     let r = m.record.as_ref().unwrap();
     assert_eq!(r.rev, Some(2));
     assert!(r.read_only);
@@ -275,6 +298,7 @@ fn a_new_revision_can_be_discarded() {
     let (mut m, mut fx) = start(dir.path(), None);
     fill(&mut m, &mut fx);
     send(&mut m, &mut fx, ctrl('f'));
+    send(&mut m, &mut fx, key(KeyCode::Char('y')));
     assert!(m.record.as_ref().unwrap().read_only);
     send(&mut m, &mut fx, key(KeyCode::Char('e')));
     assert!(!m.record.as_ref().unwrap().read_only);
@@ -304,4 +328,48 @@ fn edit_of_an_out_of_scope_unit_opens_no_form_and_creates_nothing() {
     let n = m.notice.clone().expect("a notice");
     assert!(n.text.contains("不在调查范围"), "{}", n.text);
     assert!(!fx.store.holds_data().unwrap());
+}
+
+#[test]
+fn a_village_in_conflict_is_not_reviewed_and_the_screen_says_resolve_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), None);
+    fill(&mut m, &mut fx);
+    send(&mut m, &mut fx, ctrl('f'));
+    send(&mut m, &mut fx, key(KeyCode::Char('y')));
+    assert!(m.record.as_ref().unwrap().read_only);
+    // A second surveyor's record of the same village: duplicates.
+    let form = FormSet::builtin().village_form().clone();
+    let first = fx.store.records_of("village", VILLAGE, "2020").unwrap()[0]
+        .record_id
+        .clone();
+    let data = fx.store.current_revision(&first).unwrap().unwrap().data;
+    let other = fx
+        .store
+        .create_record(&form, VILLAGE, "2020", "李四", &data)
+        .unwrap();
+    fx.store.finalize(&other, &form, "李四").unwrap();
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key(KeyCode::Char('v')));
+    assert_eq!(m.screen, Screen::Review);
+    let row = m.review.as_ref().unwrap().rows[0].clone();
+    assert_eq!(row.status, RecordStatus::Conflict);
+    for k in ['a', 'r'] {
+        send(&mut m, &mut fx, key(KeyCode::Char(k)));
+        assert!(
+            m.confirm.is_none() && m.prompt.is_none(),
+            "{k}: no question"
+        );
+        let n = m.notice.clone().expect("the refusal");
+        assert_eq!(n.kind, NoticeKind::Error);
+        assert!(n.text.contains("按 c 处理冲突"), "{}", n.text);
+        m.notice = None;
+    }
+    let history = fx.store.history(&row.record_id).unwrap();
+    assert!(
+        !history
+            .iter()
+            .any(|e| matches!(e, crate::store::HistoryEvent::Reviewed(_))),
+        "no review stored"
+    );
 }

@@ -253,7 +253,17 @@ fn history() {
 
 #[test]
 fn review() {
-    check("review", |lang| {
+    check("review", review_model);
+    // Approving asks first, the question in full.
+    check("review_approve_confirm", |lang| {
+        let mut m = review_model(lang);
+        press(&mut m, KeyCode::Char('a'));
+        m
+    });
+}
+
+fn review_model(lang: Lang) -> Model {
+    {
         let mut m = base(lang);
         let v = |code: &str, name: &str| DivisionRow {
             code: code.into(),
@@ -300,7 +310,7 @@ fn review() {
         };
         update(&mut m, Msg::ReviewLoaded { township, rows });
         m
-    });
+    }
 }
 
 #[test]

@@ -542,8 +542,11 @@ fn finalize_lists_what_blocks_it_and_enter_jumps_there() {
     typ(&mut m, "50");
     let cmds = update(&mut m, ctrl('f'));
     assert_eq!(commits(&cmds), vec![("households".into(), Value::Int(50))]);
-    assert!(matches!(cmds.last(), Some(Cmd::Finalize { record_id, .. }) if record_id == "r1"));
+    // What blocks it is listed at once: no question, no finalize.
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::Finalize { .. })));
+    assert!(m.confirm.is_none());
     let r = m.record.as_ref().unwrap();
+    assert_eq!(r.issues.as_ref().unwrap().list[0].path.field, "population");
     let issues = r.form.validate(&r.form.finalized_data(&r.data));
     assert_eq!(issues[0].path.field, "population");
     update(&mut m, Msg::FinalizeBlocked(issues));
@@ -705,23 +708,42 @@ fn review_approves_or_returns_with_a_comment() {
         },
     );
     assert_eq!(m.screen, Screen::Review);
+    // Approve asks first, saying what will happen.
+    assert!(press(&mut m, KeyCode::Char('a')).is_empty());
+    let q = m.confirm.as_ref().expect("a question").question.clone();
+    for part in ["通过", "大罗庄村委会", "第 1 版", "张三", "计入"] {
+        assert!(q.contains(part), "{part}: {q}");
+    }
+    assert!(press(&mut m, KeyCode::Char('n')).is_empty(), "n: nothing");
+    assert!(m.confirm.is_none());
+    press(&mut m, KeyCode::Char('a'));
     assert_eq!(
-        press(&mut m, KeyCode::Char('a')),
+        press(&mut m, KeyCode::Char('y')),
         vec![Cmd::Review {
             record_id: "r1".into(),
             action: ReviewAction::Approve,
             comment: String::new()
         }]
     );
+    // Return: a comment, then the question.
     press(&mut m, KeyCode::Char('r'));
     assert!(m.typing());
     assert!(
         press(&mut m, KeyCode::Enter).is_empty(),
         "a return needs a comment"
     );
+    let n = m.notice.clone().expect("refused with a message");
+    assert_eq!(n.kind, NoticeKind::Error);
+    assert!(n.text.contains("原因"), "{}", n.text);
+    assert!(m.prompt.is_some(), "the prompt stays");
     typ(&mut m, "请核对户数");
+    assert!(press(&mut m, KeyCode::Enter).is_empty(), "asks first");
+    let q = m.confirm.as_ref().expect("a question").question.clone();
+    for part in ["退回", "大罗庄村委会", "第 1 版", "不再计入"] {
+        assert!(q.contains(part), "{part}: {q}");
+    }
     assert_eq!(
-        press(&mut m, KeyCode::Enter),
+        press(&mut m, KeyCode::Char('y')),
         vec![Cmd::Review {
             record_id: "r1".into(),
             action: ReviewAction::Return,

@@ -240,9 +240,30 @@ impl Effects {
                 action,
                 comment,
             } => {
-                self.store
-                    .add_review(&record_id, action, &comment, &self.who)?;
-                out.push(Msg::Reviewed { record_id, action });
+                match self
+                    .store
+                    .add_review(&record_id, action, &comment, &self.who)
+                {
+                    Ok(_) => out.push(Msg::Reviewed { record_id, action }),
+                    // Which version would the review judge? Resolve first (c on home).
+                    Err(crate::store::StoreError::InConflict {
+                        village,
+                        round,
+                        what,
+                    }) => {
+                        let village = crate::tui::text::clean(&village);
+                        let round = crate::tui::text::clean(&round);
+                        out.push(Msg::Notice(Notice::error(match lang {
+                            Lang::Zh => format!(
+                                "未审核：{village} 在 {round} 轮有冲突（重复记录或同一版本的两个分叉），不知道审核哪个版本。先在首页按 c 处理冲突，再审核计入的版本"
+                            ),
+                            Lang::En => format!(
+                                "Not reviewed: village {village} has {what} for round {round}. Resolve that first (c on the home screen), then review the version that counts"
+                            ),
+                        })));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             Cmd::LoadDashboard { unit, round } => {
                 let data = self.dashboard(&unit, &round)?;

@@ -11,8 +11,8 @@ use crate::forms::{Field, FieldType, Form, Text};
 use crate::store::{DivisionRow, RecordStatus};
 use crate::tui::keys::Action;
 use crate::tui::shared::record::{Commit, Opened, RecordRef};
-use crate::tui::shared::{Cmd, Go, Notice, Outcome, Say, input_request};
-use crate::tui::text::tr;
+use crate::tui::shared::{Cmd, Confirm, Go, Notice, Outcome, Say, input_request};
+use crate::tui::text::{clean, tr};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use tui_input::{Input, InputRequest};
@@ -963,25 +963,43 @@ impl Record {
                 }
             }
             Some(Action::Finalize) => {
-                let (mut cmds, warn) = match r.leave_field(lang) {
+                let (cmds, warn) = match r.leave_field(lang) {
                     Ok(left) => left,
                     Err(n) => return Outcome::say(n),
                 };
                 let mut say = warn.map(Say::Set);
+                let issues = r.form.validate(&r.form.finalized_data(&r.data));
+                let mut ask = None;
                 match &r.record_id {
-                    Some(id) => cmds.push(Cmd::Finalize {
-                        record_id: id.clone(),
-                        form_id: r.form.id.clone(),
-                        version: r.form.version,
-                    }),
-                    None => {
-                        let issues = r.form.validate(&r.form.finalized_data(&r.data));
-                        say = Some(Say::Set(r.block(issues, lang)));
+                    // What blocks it is listed at once; otherwise ask, saying what happens.
+                    Some(id) if issues.is_empty() => {
+                        let next = r.rev.map_or(1, |v| v + 1);
+                        let name = clean(&r.village.name);
+                        let round = clean(&r.round);
+                        let question = match lang {
+                            Lang::Zh => format!(
+                                "完成 {name} {round} 轮，生成第 {next} 版？完成后计入汇总。y 确定 / n 取消"
+                            ),
+                            Lang::En => format!(
+                                "Finalize {name} round {round} as revision {next}? It will count. y / n"
+                            ),
+                        };
+                        ask = Some(Confirm {
+                            question,
+                            cmd: Cmd::Finalize {
+                                record_id: id.clone(),
+                                form_id: r.form.id.clone(),
+                                version: r.form.version,
+                            },
+                        });
                     }
+                    _ => say = Some(Say::Set(r.block(issues, lang))),
                 }
+                // The field just left is committed first, then the question waits.
                 Outcome {
                     cmds,
                     say,
+                    ask,
                     ..Outcome::default()
                 }
             }

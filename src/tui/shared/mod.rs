@@ -284,8 +284,11 @@ pub enum PromptKind {
     Round,
     /// The name recorded with what this user does (home: change it any time).
     Name,
+    /// The comment of a return; the question that follows names the village and revision.
     ReturnComment {
         record_id: String,
+        village: String,
+        rev: u32,
     },
 }
 

@@ -27,10 +27,18 @@ use ratatui::widgets::Paragraph;
 use style::{dim, draw_input};
 
 pub fn draw(m: &Model, f: &mut Frame) {
+    // A question is read in full before it is answered: it takes the rows it needs.
+    let message_rows = match &m.confirm {
+        Some(c) => {
+            let w = (f.area().width as usize).max(1);
+            (width(&c.question).div_ceil(w)).clamp(1, 4) as u16
+        }
+        None => 1,
+    };
     let [title, body, message, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(message_rows),
         Constraint::Length(1),
     ])
     .areas(f.area());
@@ -119,7 +127,8 @@ fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
     }
     if let Some(c) = &m.confirm {
         f.render_widget(
-            Paragraph::new(fit(&c.question, area.width as usize))
+            Paragraph::new(c.question.as_str())
+                .wrap(ratatui::widgets::Wrap { trim: false })
                 .style(Style::default().fg(Color::Black).bg(Color::Yellow)),
             area,
         );
