@@ -92,7 +92,7 @@ pub struct Start {
 
 impl Model {
     pub fn new(s: Startup, start: Option<Start>) -> (Model, Vec<Cmd>) {
-        let mut home = Home::new(s.tree, s.statuses);
+        let mut home = Home::new(s.tree, s.statuses, s.counted);
         let mut cmds = Vec::new();
         let mut open = None;
         if let Some(st) = &start {
@@ -239,9 +239,15 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.size = (w, h);
             Vec::new()
         }
-        Msg::StatusesLoaded { round, statuses } => {
+        Msg::StatusesLoaded {
+            round,
+            statuses,
+            counted,
+            demo,
+        } => {
+            m.demo = demo;
             if round == m.round {
-                m.home.set_statuses(statuses);
+                m.home.set_statuses(statuses, counted);
             }
             Vec::new()
         }

@@ -373,3 +373,110 @@ fn a_village_in_conflict_is_not_reviewed_and_the_screen_says_resolve_first() {
         "no review stored"
     );
 }
+
+/// Home's 计入, the dashboard's 已报 and the report JSON's `villages_reported` are one
+/// number (docs/counting.md), for the county and a township, after a village is returned.
+#[test]
+fn home_dashboard_and_report_count_the_same_villages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), None);
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    let forms = FormSet::builtin();
+    let form = forms.village_form().clone();
+    let county = fx.store.division("411003000000").unwrap().unwrap();
+    let town = fx.store.division("411003003000").unwrap().unwrap();
+    fx.store.mark_demo().unwrap();
+    crate::demo::generate(&mut fx.store, &form, &town, "2020", 1, &mut |_, _| {}).unwrap();
+    // Return one counted village (no conflict in demo data).
+    let statuses = fx.store.village_statuses("village", "2020").unwrap();
+    let (returned, _) = statuses
+        .iter()
+        .filter(|(_, s)| **s == RecordStatus::Finalized || **s == RecordStatus::Approved)
+        .min_by_key(|(c, _)| (*c).clone())
+        .expect("a counted village");
+    let returned = returned.clone();
+    let rec = fx
+        .store
+        .records_of("village", &returned, "2020")
+        .unwrap()
+        .into_iter()
+        .find(|r| r.counts)
+        .unwrap();
+    fx.store
+        .add_review(
+            &rec.record_id,
+            crate::store::ReviewAction::Return,
+            "户数与台账不符",
+            "王五",
+        )
+        .unwrap();
+    pump(
+        &mut m,
+        &mut fx,
+        Vec::new(),
+        vec![Cmd::LoadStatuses {
+            round: "2020".into(),
+        }],
+    );
+    assert!(
+        m.demo,
+        "the header says demo data after the statuses reload"
+    );
+    assert_eq!(m.home.status(&returned), RecordStatus::Returned);
+    for unit in [&county, &town] {
+        let i = m.home.tree.by_code[&unit.code];
+        let home = m.home.counts[i];
+        pump(
+            &mut m,
+            &mut fx,
+            Vec::new(),
+            vec![Cmd::LoadDashboard {
+                unit: unit.code.clone(),
+                round: "2020".into(),
+            }],
+        );
+        let dash = m
+            .dashboard
+            .as_ref()
+            .unwrap()
+            .view
+            .data
+            .own()
+            .unwrap()
+            .villages_reported;
+        m.dashboard = None;
+        let report = crate::report::rollup::rollup(
+            &fx.store,
+            &forms,
+            "2020",
+            unit,
+            crate::report::rollup::Depth::Townships,
+        )
+        .unwrap();
+        let json = crate::report::writers::to_json(&report);
+        assert_eq!(json["demo"], serde_json::Value::Bool(true));
+        let reported = json["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["code"] == unit.code.as_str())
+            .unwrap()["villages_reported"]
+            .as_u64()
+            .unwrap();
+        assert_eq!(
+            home.counted as u64, reported,
+            "{}: home vs report",
+            unit.code
+        );
+        assert_eq!(dash, reported, "{}: dashboard vs report", unit.code);
+        assert!(reported > 0);
+        // The returned village is shown beside the number, not in it.
+        assert_eq!(home.returned, 1);
+    }
+    // The returned village does not count: one fewer than the finalized ones before.
+    let i = m.home.tree.by_code[&town.code];
+    assert_eq!(
+        m.home.counts[i].counted, m.home.counts[i].done,
+        "finalized or approved, not returned: what counts"
+    );
+}

@@ -42,6 +42,13 @@ fn base(lang: Lang) -> Model {
         ("411003003208", RecordStatus::Draft),
     ] {
         s.statuses.insert(code.into(), st);
+        // What the `counted` view holds for them: not the returned one, not the draft.
+        if matches!(
+            st,
+            RecordStatus::Finalized | RecordStatus::Approved | RecordStatus::Conflict
+        ) {
+            s.counted.insert(code.into());
+        }
     }
     let (mut m, _) = Model::new(s, None);
     m.home.reveal("411003003204");
@@ -448,4 +455,16 @@ fn demo_data_is_named_in_the_header_of_every_screen() {
         let m = base(lang);
         assert!(!render(&m, 80, 24).lines().next().unwrap().contains(mark));
     }
+}
+
+#[test]
+fn home_unit_counts() {
+    // Townships and the county: 计入 (the report's villages_reported), then drafts,
+    // returned and conflicts beside it.
+    check("home_units", |lang| {
+        let mut m = base(lang);
+        m.home.reveal("411003003000");
+        m.home.set_expanded(m.home.selected().unwrap(), false);
+        m
+    });
 }

@@ -25,6 +25,7 @@ pub(super) fn startup(tree: Tree, lang: Lang) -> Startup {
         declared_rounds: None,
         tree,
         statuses: HashMap::new(),
+        counted: Default::default(),
         demo_available: false,
         demo_dir: None,
         demo: false,
@@ -231,9 +232,12 @@ fn round_prompt_sets_and_remembers_the_round() {
         Msg::StatusesLoaded {
             round: "2021".into(),
             statuses: st,
+            counted: ["411003003204".to_string()].into(),
+            demo: false,
         },
     );
     assert_eq!(m.home.counts[1].done, 1);
+    assert_eq!(m.home.counts[1].counted, 1);
 }
 
 #[test]

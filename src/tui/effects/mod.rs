@@ -65,6 +65,7 @@ pub fn startup(
     let demo = store.is_demo()?;
     let units = store.divisions_under(None, None, false)?;
     let statuses = store.village_statuses(&forms.village_form().id, &round)?;
+    let counted = store.counted_villages(&forms.village_form().id, &round)?;
     Ok(Startup {
         lang,
         ask_name: surveyor.is_none() && role.is_none(),
@@ -75,6 +76,7 @@ pub fn startup(
         declared_rounds: forms.rounds.clone(),
         tree: Tree::new(units),
         statuses,
+        counted,
         demo_available: DEMO_HOOK.is_some(),
         demo_dir: (!demo)
             .then(|| store.path().parent().map(demo::demo_dir))
@@ -98,6 +100,17 @@ pub struct Effects {
 }
 
 impl Effects {
+    /// Home's statuses and counted villages of a round, in one message.
+    pub(crate) fn statuses(&self, round: &str) -> anyhow::Result<Msg> {
+        let form_id = &self.forms.village_form().id;
+        Ok(Msg::StatusesLoaded {
+            round: round.to_string(),
+            statuses: self.store.village_statuses(form_id, round)?,
+            counted: self.store.counted_villages(form_id, round)?,
+            demo: self.store.is_demo()?,
+        })
+    }
+
     pub fn new(store: Store, forms: FormSet, who: Option<String>) -> Effects {
         let who = who
             .filter(|w| !w.trim().is_empty())
@@ -129,7 +142,6 @@ impl Effects {
     }
 
     fn try_run(&mut self, cmd: Cmd, lang: Lang) -> anyhow::Result<Vec<Msg>> {
-        let form_id = self.forms.village_form().id.clone();
         let mut out = Vec::new();
         match cmd {
             Cmd::SaveSetting { key, value } => self.store.set_setting(&key, &value)?,
@@ -138,8 +150,7 @@ impl Effects {
                 self.who = name;
             }
             Cmd::LoadStatuses { round } => {
-                let statuses = self.store.village_statuses(&form_id, &round)?;
-                out.push(Msg::StatusesLoaded { round, statuses });
+                out.push(self.statuses(&round)?);
             }
             Cmd::OpenRecord {
                 village,
@@ -225,8 +236,7 @@ impl Effects {
                 self.store.discard_revision_draft(&record_id)?;
                 let o = self.open(&village, &round, None, lang)?;
                 out.push(Msg::RecordOpened(Box::new(o)));
-                let statuses = self.store.village_statuses(&form_id, &round)?;
-                out.push(Msg::StatusesLoaded { round, statuses });
+                out.push(self.statuses(&round)?);
             }
             Cmd::LoadHistory { record_id } => {
                 let rows = self.store.audit_trail(&record_id)?;

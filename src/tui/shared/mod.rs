@@ -20,7 +20,7 @@ use dashboard::DashboardData;
 use exchange::{ExchangeCmd, ExchangeMsg};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use record::{Commit, Opened, RecordRef};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tree::Tree;
 use trust::{Prefill, TrustCmd, TrustMsg};
 use tui_input::{Input, InputRequest};
@@ -78,6 +78,8 @@ pub struct Startup {
     pub declared_rounds: Option<Vec<String>>,
     pub tree: Tree,
     pub statuses: HashMap<String, RecordStatus>,
+    /// Villages that count (the `counted` view: the report's `villages_reported`).
+    pub counted: HashSet<String>,
     pub demo_available: bool,
     /// Where the first run offers to put demo data (a directory of its own, never this
     /// one), or None when this directory already holds demo data.
@@ -112,6 +114,10 @@ pub enum Msg {
     StatusesLoaded {
         round: String,
         statuses: HashMap<String, RecordStatus>,
+        /// Villages that count (as the report counts them).
+        counted: HashSet<String>,
+        /// The directory holds demo data (an import may have just made it so).
+        demo: bool,
     },
     RecordOpened(Box<Opened>),
     /// The first saved answer created the record.
