@@ -386,9 +386,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             cmds
         }
-        Msg::HistoryLoaded { record_id, rows } => {
+        Msg::HistoryLoaded {
+            record_id,
+            rows,
+            events,
+        } => {
             let form = m.record.as_ref().map(|r| &r.form);
-            m.history = Some(History::new(record_id, rows, form));
+            m.history = Some(History::new(record_id, rows, events, form));
             m.screen = Screen::History;
             Vec::new()
         }
@@ -610,7 +614,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         }
         Screen::History => match &mut m.history {
             Some(h) => {
-                let o = h.key(action);
+                let o = h.key(action, layout::body_rows(m.size).saturating_sub(2));
                 apply(m, o)
             }
             None => Vec::new(),

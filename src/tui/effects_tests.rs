@@ -215,6 +215,21 @@ fn finalize_review_return_and_revise() {
     assert!(r.read_only);
     send(&mut m, &mut fx, ctrl('t'));
     let h = m.history.as_ref().unwrap();
+    // The return is in the history beside the changes, with who and the comment, between
+    // revision 1 and revision 2.
+    use crate::store::HistoryEvent;
+    use crate::tui::screens::history::Entry;
+    let pos = |f: &dyn Fn(&Entry) -> bool| h.entries.iter().position(f).expect("listed");
+    let returned = pos(&|e| {
+        matches!(e, Entry::Event(HistoryEvent::Reviewed(r))
+            if r.comment == "户数与台账不符" && r.who == "张三" && r.rev == 1)
+    });
+    let rev1 = pos(&|e| matches!(e, Entry::Event(HistoryEvent::Finalized { rev: 1, .. })));
+    let rev2 = pos(&|e| matches!(e, Entry::Event(HistoryEvent::Finalized { rev: 2, .. })));
+    assert!(
+        rev1 < returned && returned < rev2,
+        "{rev1} {returned} {rev2}"
+    );
     assert!(h.rows.iter().any(|a| a.rev == 2
         && a.field == "households"
         && a.old == Value::Int(200)

@@ -311,6 +311,10 @@ pub static TABLE: &[Binding] = &[
     // History
     b!(History, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
     b!(History, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
+    b!(History, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(History, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    b!(History, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
+    b!(History, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
     b!(History, [k(Esc), ch('h')], "Esc", Back, "返回", "back", footer = true, typing = false),
     // Review
     b!(Review, [ch('a')], "a", Approve, "通过", "approve", footer = true, typing = false),

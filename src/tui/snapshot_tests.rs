@@ -4,7 +4,7 @@
 use crate::forms::value::Value;
 use crate::forms::{FormSet, Lang};
 use crate::register::{Level, Register};
-use crate::store::{DivisionRow, RecordStatus};
+use crate::store::{DivisionRow, HistoryEvent, RecordStatus, Resolution, Review, ReviewAction};
 use crate::tui::app::{Model, update};
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::{AuditRow, Msg, ReviewRow};
@@ -186,65 +186,131 @@ fn finalize_errors() {
     });
 }
 
+fn history_model(lang: Lang) -> Model {
+    let mut m = base(lang);
+    update(
+        &mut m,
+        Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
+    );
+    let row = |rev, field: &str, old: Value, new: Value, who: &str, at: &str| AuditRow {
+        rev,
+        field: field.into(),
+        old,
+        new,
+        who: who.into(),
+        at: at.into(),
+    };
+    let at1 = "2020-06-15T10:00:00+08:00";
+    let at2 = "2020-06-20T16:30:00+08:00";
+    let rows = vec![
+        row(1, "households", Value::Null, Value::Int(200), "张三", at1),
+        row(
+            1,
+            "sewage_mode",
+            Value::Null,
+            Value::Text("central".into()),
+            "张三",
+            at1,
+        ),
+        row(
+            1,
+            "garbage_funding",
+            Value::Null,
+            Value::Bool(false),
+            "张三",
+            at1,
+        ),
+        row(
+            1,
+            "farms[1].head_count",
+            Value::Null,
+            Value::Int(600),
+            "张三",
+            at1,
+        ),
+        row(
+            2,
+            "households",
+            Value::Int(200),
+            Value::Int(210),
+            "李四\x1b[31m",
+            at2,
+        ),
+        row(
+            2,
+            "garbage_funding",
+            Value::Bool(false),
+            Value::Bool(true),
+            "李四",
+            at2,
+        ),
+    ];
+    update(
+        &mut m,
+        Msg::HistoryLoaded {
+            record_id: "r1".into(),
+            rows,
+            events: Vec::new(),
+        },
+    );
+    m
+}
+
 #[test]
 fn history() {
-    check("history", |lang| {
-        let mut m = base(lang);
-        update(
-            &mut m,
-            Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
-        );
-        let row = |rev, field: &str, old: Value, new: Value, who: &str, at: &str| AuditRow {
+    check("history", history_model);
+    // Beside the changes: each revision finalized, the reviews with who, when and the
+    // whole comment (wrapped), a resolution.
+    check("history_reviews", |lang| {
+        let mut m = history_model(lang);
+        let rows = m.history.take().unwrap().rows;
+        let review = |rev: u32, action, comment: &str, who: &str, at: &str| {
+            HistoryEvent::Reviewed(Review {
+                review_id: format!("v{rev}{who}"),
+                record_id: "r1".into(),
+                rev,
+                hash: "h".into(),
+                action,
+                comment: comment.into(),
+                who: who.into(),
+                at: at.into(),
+            })
+        };
+        let fin = |rev: u32, who: &str, at: &str, changes| HistoryEvent::Finalized {
             rev,
-            field: field.into(),
-            old,
-            new,
+            hash: "h".into(),
             who: who.into(),
             at: at.into(),
+            changes,
         };
-        let at1 = "2020-06-15T10:00:00+08:00";
-        let at2 = "2020-06-20T16:30:00+08:00";
-        let rows = vec![
-            row(1, "households", Value::Null, Value::Int(200), "张三", at1),
-            row(
+        let events = vec![
+            fin(1, "张三", "2020-06-15T10:00:00+08:00", 4),
+            review(
                 1,
-                "sewage_mode",
-                Value::Null,
-                Value::Text("central".into()),
-                "张三",
-                at1,
+                ReviewAction::Return,
+                "户数与台账不符：台账上常住 210 户，表上填了 200 户；请到村委会核对后改正，并补填规模养殖场的粪污处理设施是否配套。",
+                "王五",
+                "2020-06-16T09:30:00+08:00",
             ),
-            row(
-                1,
-                "garbage_funding",
-                Value::Null,
-                Value::Bool(false),
-                "张三",
-                at1,
-            ),
-            row(
-                1,
-                "farms[1].head_count",
-                Value::Null,
-                Value::Int(600),
-                "张三",
-                at1,
-            ),
-            row(
+            fin(2, "李四", "2020-06-17T11:00:00+08:00", 2),
+            HistoryEvent::Resolved(Resolution {
+                resolution_id: "s1".into(),
+                kind: "duplicate".into(),
+                form_id: "village".into(),
+                village_code: "411003003204".into(),
+                round: "2020".into(),
+                record_id: "r1".into(),
+                rev: 2,
+                hash: "h".into(),
+                who: "王五".into(),
+                at: "2020-06-18T08:00:00+08:00".into(),
+            }),
+            review(
                 2,
-                "households",
-                Value::Int(200),
-                Value::Int(210),
-                "李四\x1b[31m",
-                at2,
-            ),
-            row(
-                2,
-                "garbage_funding",
-                Value::Bool(false),
-                Value::Bool(true),
-                "李四",
-                at2,
+                ReviewAction::Approve,
+                "",
+                "王五",
+                "2020-06-18T08:05:00+08:00",
             ),
         ];
         update(
@@ -252,6 +318,7 @@ fn history() {
             Msg::HistoryLoaded {
                 record_id: "r1".into(),
                 rows,
+                events,
             },
         );
         m
@@ -443,6 +510,7 @@ fn demo_data_is_named_in_the_header_of_every_screen() {
             Msg::HistoryLoaded {
                 record_id: "r1".into(),
                 rows: Vec::new(),
+                events: Vec::new(),
             },
         );
         shots.push(render(&m, 80, 24));

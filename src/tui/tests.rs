@@ -667,6 +667,7 @@ fn finalized_records_are_read_only_until_edit_starts_a_revision() {
         Msg::HistoryLoaded {
             record_id: "r1".into(),
             rows: vec![],
+            events: vec![],
         },
     );
     assert_eq!(m.screen, Screen::History);

@@ -89,6 +89,46 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// `s` in lines of at most `w` cells, read in full: broken at the last space when there is
+/// one in the line (English), else between characters (Chinese).
+pub fn wrap_to(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(2);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut lw = 0;
+    for c in s.chars() {
+        let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+        if lw + cw > w {
+            // A word of Latin letters moves whole to the next line; Chinese breaks anywhere.
+            let word_break = line
+                .rfind(' ')
+                .filter(|&i| i > 0 && c.is_ascii() && line[i + 1..].is_ascii());
+            match word_break {
+                Some(i) if c != ' ' => {
+                    let rest = line[i + 1..].to_string();
+                    line.truncate(i);
+                    out.push(std::mem::take(&mut line));
+                    line = rest;
+                    lw = width(&line);
+                }
+                _ => {
+                    out.push(std::mem::take(&mut line));
+                    lw = 0;
+                }
+            }
+            if c == ' ' && line.is_empty() {
+                continue;
+            }
+        }
+        line.push(c);
+        lw += cw;
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 /// Cut `s` to at most `w` cells (ending in "…" when cut) and pad it to exactly `w`.
 pub fn fit(s: &str, w: usize) -> String {
     let mut out = truncate(s, w);
@@ -162,5 +202,23 @@ mod tests {
     #[test]
     fn outside_text_is_escaped() {
         assert_eq!(clean("村\x1b[2J"), "村\\u{1b}[2J");
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_every_character_within_the_width() {
+        let s = "户数与台账不符，请核对常住户数和人口，并补填规模养殖场的粪污处理设施";
+        let lines = wrap_to(s, 20);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| width(l) <= 20), "{lines:?}");
+        assert_eq!(lines.concat(), s);
+        let e = "the households do not match the ledger, please check";
+        let lines = wrap_to(e, 16);
+        assert!(lines.iter().all(|l| width(l) <= 16), "{lines:?}");
+        assert_eq!(lines.join(" "), e);
     }
 }

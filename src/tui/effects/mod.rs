@@ -240,7 +240,12 @@ impl Effects {
             }
             Cmd::LoadHistory { record_id } => {
                 let rows = self.store.audit_trail(&record_id)?;
-                out.push(Msg::HistoryLoaded { record_id, rows });
+                let events = self.store.history(&record_id)?;
+                out.push(Msg::HistoryLoaded {
+                    record_id,
+                    rows,
+                    events,
+                });
             }
             Cmd::LoadReview { township, round } => {
                 out.push(self.review_rows(&township, &round)?);

@@ -152,6 +152,8 @@ pub enum Msg {
     HistoryLoaded {
         record_id: String,
         rows: Vec<AuditRow>,
+        /// Revisions finalized, reviews and resolutions (`Store::history`).
+        events: Vec<crate::store::HistoryEvent>,
     },
     ReviewLoaded {
         township: DivisionRow,
