@@ -181,6 +181,9 @@ impl Model {
                     Some(x) => return x.contexts(),
                     None => Ctx::Home,
                 },
+                Screen::Form if self.record.as_ref().is_some_and(|r| r.date_check.is_some()) => {
+                    Ctx::Confirm
+                }
                 Screen::Form => match &self.record {
                     Some(r) if r.issues.is_some() => Ctx::Issues,
                     Some(r) if r.read_only => Ctx::ReadOnly,
@@ -208,7 +211,10 @@ impl Model {
         match self.screen {
             Screen::FirstRun => self.first_run.as_ref().is_some_and(|f| f.typing()),
             Screen::Home => self.home.search.is_some(),
-            Screen::Form => self.record.as_ref().is_some_and(|r| r.typing()),
+            Screen::Form => self
+                .record
+                .as_ref()
+                .is_some_and(|r| r.typing() && r.date_check.is_none()),
             Screen::Trust => self.trust.as_ref().is_some_and(|t| t.typing()),
             Screen::Exchange => self.exchange.as_ref().is_some_and(|x| x.typing()),
             _ => false,

@@ -50,6 +50,8 @@ fn draft_value(fx: &Effects, field: &str) -> Value {
 
 /// Answer every required field of the village form (no farms).
 const ANSWERS: &[(&str, &str)] = &[
+    // An old round's survey date starts empty (today is not in 2020).
+    ("survey_date", "2020-06-15"),
     ("households", "200"),
     ("population", "760"),
     ("garbage_facilities", "y"),
@@ -132,7 +134,8 @@ fn finalize_review_return_and_revise() {
     send(&mut m, &mut fx, key(KeyCode::Tab));
     send(&mut m, &mut fx, ctrl('f'));
     let issues = m.record.as_ref().unwrap().issues.clone().expect("blocked");
-    assert_eq!(issues.list[0].path.field, "households");
+    // The survey date of an old round starts empty: it is the first thing missing.
+    assert_eq!(issues.list[0].path.field, "survey_date");
     send(&mut m, &mut fx, key(KeyCode::Enter));
     fill(&mut m, &mut fx);
     send(&mut m, &mut fx, ctrl('f'));
@@ -494,4 +497,32 @@ fn home_dashboard_and_report_count_the_same_villages() {
         m.home.counts[i].counted, m.home.counts[i].done,
         "finalized or approved, not returned: what counts"
     );
+}
+
+#[test]
+fn the_survey_date_starts_as_today_only_in_this_years_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), None);
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(r.round, "2020");
+    assert_eq!(
+        r.shown.get("survey_date"),
+        &Value::Null,
+        "2020 is not this year"
+    );
+    let today = crate::tui::effects::today();
+    let year = today[..4].to_string();
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    pump(
+        &mut m,
+        &mut fx,
+        Vec::new(),
+        vec![Cmd::OpenRecord {
+            village: VILLAGE.into(),
+            round: year,
+            field: None,
+        }],
+    );
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(r.shown.get("survey_date"), &Value::Text(today));
 }

@@ -320,6 +320,55 @@ fn an_out_of_scope_unit_opens_no_form_and_says_why() {
 }
 
 #[test]
+fn a_survey_date_outside_the_rounds_year_is_asked_before_it_is_left() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut m = form_model(opened(Some("r1"), false));
+        m.lang = lang;
+        tab_to(&mut m, "survey_date");
+        update(&mut m, ctrl('u'));
+        typ(&mut m, "2019-05-01");
+        let cmds = press(&mut m, KeyCode::Tab);
+        assert!(commits(&cmds).is_empty(), "not saved before the answer");
+        assert_eq!(focused(&m), "survey_date", "still in the field");
+        let n = m.notice.clone().expect("the question");
+        assert_eq!(n.kind, NoticeKind::Warn);
+        assert!(
+            n.text.contains("2019-05-01") && n.text.contains("2020"),
+            "{}",
+            n.text
+        );
+        assert!(!m.typing(), "y and n answer the question");
+        // n: stay and correct it.
+        assert!(press(&mut m, KeyCode::Char('n')).is_empty());
+        assert_eq!(focused(&m), "survey_date");
+        assert!(m.typing());
+        assert_eq!(
+            m.record.as_ref().unwrap().editor.input.value(),
+            "2019-05-01",
+            "the typed value is kept"
+        );
+        // Asked again on leaving; y keeps it and goes on.
+        press(&mut m, KeyCode::Tab);
+        assert!(m.record.as_ref().unwrap().date_check.is_some());
+        let cmds = press(&mut m, KeyCode::Char('y'));
+        assert_eq!(
+            commits(&cmds),
+            vec![("survey_date".into(), Value::Text("2019-05-01".into()))]
+        );
+        assert_ne!(focused(&m), "survey_date");
+        // A date in the round's year is not asked about.
+        tab_to(&mut m, "survey_date");
+        update(&mut m, ctrl('u'));
+        typ(&mut m, "2020-07-01");
+        let cmds = press(&mut m, KeyCode::Tab);
+        assert_eq!(
+            commits(&cmds),
+            vec![("survey_date".into(), Value::Text("2020-07-01".into()))]
+        );
+    }
+}
+
+#[test]
 fn language_switch_is_remembered() {
     let mut m = model();
     let cmds = press(&mut m, KeyCode::Char('L'));

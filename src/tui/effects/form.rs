@@ -51,14 +51,15 @@ impl Effects {
         Ok((rev.village_code, rev.round))
     }
 
-    /// Values a new record starts with: the surveyor's name and today's date.
-    fn initial(&self) -> RecordData {
+    /// Values a new record starts with: the surveyor's name, and today's date when the
+    /// round is this year's (an older round's survey was not made today: it starts empty).
+    fn initial(&self, round: &str) -> RecordData {
         let form = self.forms.village_form();
         let mut d = RecordData::default();
         if form.field("surveyor").is_some() && !self.who.is_empty() {
             d.set("surveyor", Value::Text(self.who.clone()));
         }
-        if form.field("survey_date").is_some() {
+        if form.field("survey_date").is_some() && round.get(..4) == self.today.get(..4) {
             d.set("survey_date", Value::Text(self.today.clone()));
         }
         d
@@ -94,7 +95,7 @@ impl Effects {
                 round: round.to_string(),
                 record_id: None,
                 form: self.forms.village_form().clone(),
-                data: self.initial(),
+                data: self.initial(round),
                 read_only: false,
                 status: RecordStatus::NotStarted,
                 rev: None,

@@ -92,6 +92,11 @@ pub struct Record {
     pub issues: Option<Issues>,
     /// Esc was refused because the input does not read; a second Esc gives it up.
     pub escape_armed: bool,
+    /// A survey date outside the round's year, waiting for "y" before the field is left
+    /// with the key kept here.
+    pub date_check: Option<(String, Action)>,
+    /// The out-of-year survey date the surveyor confirmed (not asked again).
+    pub date_ok: Option<String>,
 }
 
 pub fn is_text_like(f: &Field) -> bool {
@@ -123,6 +128,8 @@ impl Record {
             pending: 0,
             issues: None,
             escape_armed: false,
+            date_check: None,
+            date_ok: None,
         };
         r.rebuild();
         r.cursor = r.first_focusable_from(0).unwrap_or(0);
@@ -328,6 +335,36 @@ impl Record {
     }
 
     /// What the editor holds now, parsed for the focused field.
+    /// The question to ask when the survey date being left is not in the round's year
+    /// (and was not confirmed already); None otherwise. A round's year is its first four
+    /// digits (`2020`, `2020-h1`).
+    pub fn out_of_year_date(&self, lang: Lang) -> Option<String> {
+        let key = self.focused_key()?;
+        if key.row.is_some() || key.field != "survey_date" {
+            return None;
+        }
+        let typed = self.editor.input.value().trim();
+        let Ok(Value::Text(date)) = self.live_value() else {
+            return None;
+        };
+        let year = self
+            .round
+            .get(..4)
+            .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?;
+        if date.starts_with(year) || self.date_ok.as_deref() == Some(typed) {
+            return None;
+        }
+        let (date, round) = (clean(&date), clean(&self.round));
+        Some(match lang {
+            Lang::Zh => format!(
+                "调查日期 {date} 不在 {round} 轮的年份（{year} 年）内。确实如此吗？y 保留 / n 改正"
+            ),
+            Lang::En => format!(
+                "The survey date {date} is not in round {round}'s year ({year}). Is that right? y keep / n correct"
+            ),
+        })
+    }
+
     pub fn live_value(&self) -> Result<Value, Text> {
         let Some(key) = self.focused_key() else {
             return Ok(Value::Null);
@@ -809,6 +846,28 @@ impl Record {
                 _ => {}
             }
             return Outcome::none();
+        }
+        // A survey date outside the round's year: y keeps it and goes on, anything else
+        // stays in the field to correct it.
+        if let Some((value, then)) = r.date_check.take() {
+            if action == Some(Action::Confirm) {
+                r.date_ok = Some(value);
+                return r.key(Some(then), ev, lang);
+            }
+            return Outcome::say(Notice::info(tr(
+                lang,
+                "请改正调查日期",
+                "Correct the survey date",
+            )));
+        }
+        if !r.read_only
+            && r.issues.is_none()
+            && let Some(a @ (Action::Next | Action::Prev | Action::Back | Action::Finalize)) =
+                action
+            && let Some(q) = r.out_of_year_date(lang)
+        {
+            r.date_check = Some((r.editor.input.value().trim().to_string(), a));
+            return Outcome::say(Notice::warn(q));
         }
         if r.read_only {
             match action {
