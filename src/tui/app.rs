@@ -80,6 +80,11 @@ pub struct Model {
     pub pending_open: Option<Cmd>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// Ctrl-C, a signal or a lost terminal: quit without asking.
+    pub forced: bool,
+    /// Answers waiting for the database (another program holds its write lock); they are
+    /// retried in the background and quitting asks first while any wait.
+    pub saves_waiting: usize,
 }
 
 /// Where `edit VILLAGE --round R --field F` starts.
@@ -138,6 +143,8 @@ impl Model {
             pending_open: None,
             size: (80, 24),
             quit: false,
+            forced: false,
+            saves_waiting: 0,
         };
         if m.first_run.is_some() {
             m.pending_open = open;
@@ -460,6 +467,19 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Notice(n) => {
             m.notice(n);
+            Vec::new()
+        }
+        Msg::SavesWaiting(n) => {
+            m.saves_waiting = n;
+            // Quitting with answers not on disk asks first (unless forced).
+            if n > 0 && m.quit && !m.forced {
+                m.quit = false;
+                m.confirm = Some(quit_question(m.lang, n));
+            }
+            Vec::new()
+        }
+        Msg::Quit => {
+            m.quit = true;
             Vec::new()
         }
         Msg::DemoLoaded { dir, result } => {
@@ -805,6 +825,7 @@ fn close(m: &mut Model, reveal: Option<String>) -> Vec<Cmd> {
 /// Quit, saving the field being typed when it reads well (Ctrl-C quits regardless).
 pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
     let mut cmds = Vec::new();
+    m.forced |= force;
     if m.screen == Screen::Form
         && let Some(r) = &mut m.record
     {
@@ -818,8 +839,28 @@ pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
             Err(_) => {}
         }
     }
+    if m.saves_waiting > 0 && !force {
+        // The field being typed joins the queue; the answers waiting would be lost.
+        m.confirm = Some(quit_question(m.lang, m.saves_waiting + cmds.len()));
+        return cmds;
+    }
     m.quit = true;
     cmds
+}
+
+/// "N answers are still waiting for the database: quit and lose them?"
+fn quit_question(lang: Lang, n: usize) -> Confirm {
+    Confirm {
+        question: match lang {
+            Lang::Zh => format!(
+                "有 {n} 项答案还在等待数据库（其他程序正在写入），现在退出就不会保存。仍要退出？y 退出 / n 继续等待"
+            ),
+            Lang::En => format!(
+                "{n} answers are still waiting for the database (another program is writing); quitting now loses them. Quit anyway? y quit / n keep waiting"
+            ),
+        },
+        cmd: Cmd::Quit,
+    }
 }
 
 fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {

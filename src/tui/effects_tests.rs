@@ -526,3 +526,108 @@ fn the_survey_date_starts_as_today_only_in_this_years_round() {
     let r = m.record.as_ref().unwrap();
     assert_eq!(r.shown.get("survey_date"), &Value::Text(today));
 }
+
+/// Another program holds the database's write lock (an import): a value typed and left
+/// waits, the screen says so, typing goes on, `q` asks; when the lock goes, every value
+/// is on disk, in order.
+#[test]
+fn a_locked_database_never_loses_a_typed_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), Some("households"));
+    fx.store
+        .set_busy_timeout(crate::tui::effects::SAVE_WAIT)
+        .unwrap();
+    // The record exists before the lock (its first answer).
+    type_text(&mut m, &mut fx, "150");
+    send(&mut m, &mut fx, key(KeyCode::Tab));
+    assert_eq!(draft_value(&fx, "households"), Value::Int(150));
+    send(&mut m, &mut fx, key(KeyCode::BackTab));
+
+    let other = rusqlite::Connection::open(dir.path().join(crate::store::DB_FILE)).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    send(&mut m, &mut fx, ctrl('u'));
+    type_text(&mut m, &mut fx, "200");
+    send(&mut m, &mut fx, key(KeyCode::Tab));
+    assert_eq!(m.saves_waiting, 1, "waiting, not failed");
+    assert_eq!(m.screen, Screen::Form);
+    type_text(&mut m, &mut fx, "760");
+    send(&mut m, &mut fx, key(KeyCode::Tab));
+    assert_eq!(m.saves_waiting, 2, "the next answer queues behind it");
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert!(shot.contains("等待数据库"), "{shot}");
+    // The background retry meets the lock again: still waiting.
+    let msgs = fx.background();
+    pump(&mut m, &mut fx, msgs, Vec::new());
+    assert_eq!(m.saves_waiting, 2);
+    // q asks first; n keeps waiting.
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key(KeyCode::Char('q')));
+    assert!(!m.quit, "asked first");
+    let q = m.confirm.as_ref().expect("a question").question.clone();
+    assert!(q.contains("2 项") && q.contains("等待数据库"), "{q}");
+    send(&mut m, &mut fx, key(KeyCode::Char('n')));
+    assert!(!m.quit);
+    // The lock goes: the retry saves both, in order.
+    other.execute_batch("COMMIT").unwrap();
+    drop(other);
+    let msgs = fx.background();
+    pump(&mut m, &mut fx, msgs, Vec::new());
+    assert_eq!(m.saves_waiting, 0);
+    assert_eq!(draft_value(&fx, "households"), Value::Int(200));
+    assert_eq!(draft_value(&fx, "population"), Value::Int(760));
+    // Nothing waits: q quits at once.
+    send(&mut m, &mut fx, key(KeyCode::Char('q')));
+    assert!(m.quit);
+}
+
+/// The first answer of a new record meets the lock: the record and the answer are made
+/// when it goes; a finalize meanwhile is held back, not done without them.
+#[test]
+fn a_new_record_waits_for_the_lock_too_and_finalize_waits_for_the_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut fx) = start(dir.path(), Some("households"));
+    fx.store
+        .set_busy_timeout(crate::tui::effects::SAVE_WAIT)
+        .unwrap();
+    let other = rusqlite::Connection::open(dir.path().join(crate::store::DB_FILE)).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    type_text(&mut m, &mut fx, "150");
+    send(&mut m, &mut fx, key(KeyCode::Tab));
+    assert_eq!(m.saves_waiting, 1);
+    pump(
+        &mut m,
+        &mut fx,
+        Vec::new(),
+        vec![Cmd::Finalize {
+            record_id: "x".into(),
+            form_id: "village".into(),
+            version: 1,
+        }],
+    );
+    assert!(m.notice.as_ref().unwrap().text.contains("等待数据库"));
+    other.execute_batch("ROLLBACK").unwrap();
+    let msgs = fx.background();
+    pump(&mut m, &mut fx, msgs, Vec::new());
+    assert_eq!(m.saves_waiting, 0);
+    assert_eq!(draft_value(&fx, "households"), Value::Int(150));
+    assert!(m.record.as_ref().unwrap().record_id.is_some());
+}
+
+/// A worker that panics ends its job with a message: the UI goes on (the panic hook of
+/// `tui::run` only logs a worker's panic; see `keep_worker_panics_off_the_screen`).
+#[test]
+fn a_panicking_worker_ends_its_job_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_m, mut fx) = start(dir.path(), None);
+    fx.spawn("test", |_tx| panic!("boom (expected by the test)"))
+        .unwrap();
+    let msgs = fx.wait_background();
+    assert!(
+        msgs.iter().any(|m| matches!(
+            m,
+            Msg::Exchange(crate::tui::shared::exchange::ExchangeMsg::Failed(e)) if e.contains("internal error")
+        )),
+        "{msgs:?}"
+    );
+    assert!(!fx.busy());
+}

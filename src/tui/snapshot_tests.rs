@@ -55,6 +55,11 @@ fn base(lang: Lang) -> Model {
     m
 }
 
+/// A model drawn as text (for tests elsewhere in the TUI).
+pub(super) fn render_for_tests(m: &Model, w: u16, h: u16) -> String {
+    render(m, w, h)
+}
+
 fn render(m: &Model, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| super::view::draw(m, f)).expect("draw");

@@ -16,6 +16,7 @@ pub mod worker;
 
 use crate::forms::{FormSet, Lang};
 use crate::store::{FinalizeResult, Store};
+use crate::tui::shared::record::Commit;
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::{Cmd, Msg, Notice, Startup};
 use crate::tui::text::tr;
@@ -97,6 +98,39 @@ pub struct Effects {
     today: String,
     /// Places of the file picker and the export or import running on a worker.
     pub exchange: worker::ExchangeFx,
+    /// Field commits that met a locked database, oldest first: retried in the background
+    /// (`background`), never dropped while the program runs.
+    waiting: std::collections::VecDeque<Commit>,
+}
+
+/// How long a save waits for another program's write lock before it is queued and
+/// retried in the background (the UI never freezes for longer).
+pub const SAVE_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Is this the database being locked by another connection (SQLITE_BUSY/LOCKED)?
+pub fn is_locked(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(rusqlite::Error::SqliteFailure(f, _)) = err.downcast_ref::<rusqlite::Error>()
+            && matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            )
+        {
+            return true;
+        }
+        if let Some(crate::store::StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))) =
+            err.downcast_ref::<crate::store::StoreError>()
+            && matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            )
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 impl Effects {
@@ -123,7 +157,76 @@ impl Effects {
             created: HashMap::new(),
             today: today(),
             exchange: worker::ExchangeFx::default(),
+            waiting: std::collections::VecDeque::new(),
         }
+    }
+
+    /// Saves waiting for the database.
+    pub fn saves_waiting(&self) -> usize {
+        self.waiting.len()
+    }
+
+    /// One commit, its messages in `out`: true when it is on disk or failed for good,
+    /// false when the database is locked (`c` is then what to try again later).
+    fn try_commit(&mut self, c: &mut Commit, out: &mut Vec<Msg>) -> bool {
+        let id = match self.resolve(c.rec.clone(), out) {
+            Ok(id) => id,
+            Err(e) if is_locked(e.as_ref()) => return false,
+            Err(e) => {
+                out.push(Msg::CommitFailed {
+                    field: c.field.clone(),
+                    error: format!("{e:#}"),
+                });
+                return true;
+            }
+        };
+        let row = c.row.as_ref().map(|(g, r)| (g.as_str(), r.as_str()));
+        match self
+            .store
+            .set_draft_value(&id, row, &c.field, &c.value, &self.who)
+        {
+            Ok(()) => out.push(Msg::Committed {
+                record_id: id,
+                row: c.row.clone(),
+                field: c.field.clone(),
+            }),
+            Err(e) if is_locked(&e) => {
+                // The record exists now: retry against it, not a new one.
+                c.rec = crate::tui::shared::record::RecordRef::Id(id);
+                return false;
+            }
+            Err(e) => out.push(Msg::CommitFailed {
+                field: c.field.clone(),
+                error: e.to_string(),
+            }),
+        }
+        true
+    }
+
+    /// Retry the saves waiting for the database, in order, until one is still locked.
+    pub fn retry_saves(&mut self) -> Vec<Msg> {
+        let mut out = Vec::new();
+        if self.waiting.is_empty() {
+            return out;
+        }
+        while let Some(mut c) = self.waiting.pop_front() {
+            if !self.try_commit(&mut c, &mut out) {
+                self.waiting.push_front(c);
+                break;
+            }
+        }
+        out.push(Msg::SavesWaiting(self.waiting.len()));
+        out
+    }
+
+    /// Before quitting: one last, longer wait for the saves still waiting.
+    pub fn flush_saves(&mut self, wait: std::time::Duration) -> usize {
+        if !self.waiting.is_empty() {
+            let _ = self.store.set_busy_timeout(wait);
+            let _ = self.retry_saves();
+            let _ = self.store.set_busy_timeout(SAVE_WAIT);
+        }
+        self.waiting.len()
     }
 
     /// Run one command; errors become a notice in the UI language.
@@ -163,33 +266,14 @@ impl Effects {
                     Err(e) => return Err(e),
                 },
             },
-            Cmd::Commit(c) => {
-                let id = match self.resolve(c.rec, &mut out) {
-                    Ok(id) => id,
-                    Err(e) => {
-                        out.push(Msg::CommitFailed {
-                            field: c.field,
-                            error: format!("{e:#}"),
-                        });
-                        return Ok(out);
-                    }
-                };
-                let row = c.row.as_ref().map(|(g, r)| (g.as_str(), r.as_str()));
-                match self
-                    .store
-                    .set_draft_value(&id, row, &c.field, &c.value, &self.who)
-                {
-                    Ok(()) => out.push(Msg::Committed {
-                        record_id: id,
-                        row: c.row,
-                        field: c.field,
-                    }),
-                    Err(e) => out.push(Msg::CommitFailed {
-                        field: c.field,
-                        error: e.to_string(),
-                    }),
+            Cmd::Commit(mut c) => {
+                // Behind saves already waiting (order matters), or tried now.
+                if !self.waiting.is_empty() || !self.try_commit(&mut c, &mut out) {
+                    self.waiting.push_back(c);
+                    out.push(Msg::SavesWaiting(self.waiting.len()));
                 }
             }
+            Cmd::Quit => out.push(Msg::Quit),
             Cmd::AddRow { rec, group } => {
                 let id = self.resolve(rec, &mut out)?;
                 let row_id = self.store.add_draft_row(&id, &group)?;
@@ -202,6 +286,19 @@ impl Effects {
             } => {
                 self.store.delete_draft_row(&record_id, &group, &row_id)?;
                 out.push(Msg::RowDeleted { group, row_id });
+            }
+            Cmd::Finalize {
+                record_id,
+                form_id,
+                version,
+            } if !self.waiting.is_empty() => {
+                let _ = (record_id, form_id, version);
+                out.extend(self.retry_saves());
+                out.push(Msg::Notice(Notice::warn(tr(
+                    lang,
+                    "还有答案在等待数据库（其他程序正在写入），保存后再完成",
+                    "Answers are still waiting for the database (another program is writing); finalize once they are saved",
+                ))));
             }
             Cmd::Finalize {
                 record_id,

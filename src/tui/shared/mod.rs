@@ -136,6 +136,11 @@ pub enum Msg {
         field: String,
         error: String,
     },
+    /// Saves waiting for the database (another program holds its write lock): how many.
+    /// They are retried in the background, in order, while the user keeps typing.
+    SavesWaiting(usize),
+    /// Quit now (the user said yes to quitting with saves still waiting).
+    Quit,
     RowAdded {
         group: String,
         row_id: String,
@@ -191,6 +196,8 @@ pub enum Cmd {
         value: String,
     },
     SetSurveyor(String),
+    /// Quit without saving what still waits for the database (after asking).
+    Quit,
     LoadStatuses {
         round: String,
     },

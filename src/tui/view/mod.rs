@@ -134,6 +134,27 @@ fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
         );
         return;
     }
+    if m.saves_waiting > 0 {
+        let text = match m.lang {
+            crate::forms::Lang::Zh => format!(
+                "⏳ 等待数据库…（{} 项答案待保存：其他程序正在写入，空闲后自动保存，可以继续填写）",
+                m.saves_waiting
+            ),
+            crate::forms::Lang::En => format!(
+                "⏳ Waiting for the database… ({} answers to save: another program is writing; they are saved when it is free, keep typing)",
+                m.saves_waiting
+            ),
+        };
+        f.render_widget(
+            Paragraph::new(fit(&text, area.width as usize)).style(
+                Style::default()
+                    .fg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            area,
+        );
+        return;
+    }
     if let Some(n) = &m.notice {
         let style = match n.kind {
             NoticeKind::Info => Style::default(),
