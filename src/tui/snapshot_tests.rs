@@ -541,3 +541,20 @@ fn home_unit_counts() {
         m
     });
 }
+
+#[test]
+fn an_empty_return_comment_is_refused_where_it_is_read() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut m = review_model(lang);
+        press(&mut m, KeyCode::Char('r'));
+        press(&mut m, KeyCode::Enter);
+        let shot = render(&m, 80, 24);
+        let lines: Vec<&str> = shot.lines().collect();
+        let (refusal, label) = match lang {
+            Lang::Zh => ("退回必须写明原因", "退回意见"),
+            Lang::En => ("A return needs a comment", "Why is it returned"),
+        };
+        assert!(lines[21].contains(refusal), "{shot}");
+        assert!(lines[22].contains(label), "the prompt stays open:\n{shot}");
+    }
+}

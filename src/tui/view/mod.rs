@@ -33,6 +33,15 @@ pub fn draw(m: &Model, f: &mut Frame) {
             let w = (f.area().width as usize).max(1);
             (width(&c.question).div_ceil(w)).clamp(1, 4) as u16
         }
+        // A prompt's refusal (an empty return comment, a round that is not one) is read
+        // above the prompt, which stays open to correct it.
+        None if m.prompt.is_some()
+            && m.notice
+                .as_ref()
+                .is_some_and(|n| n.kind == NoticeKind::Error) =>
+        {
+            2
+        }
         None => 1,
     };
     let [title, body, message, footer] = Layout::vertical([
@@ -122,7 +131,22 @@ fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
                 tr(m.lang, "退回意见：", "Why is it returned: ")
             }
         };
-        draw_input(f, area, label, &p.input, true);
+        let mut at = area;
+        if area.height > 1
+            && let Some(n) = &m.notice
+        {
+            f.render_widget(
+                Paragraph::new(fit(&format!("✗ {}", n.text), area.width as usize))
+                    .style(Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)),
+                Rect { height: 1, ..area },
+            );
+            at = Rect {
+                y: area.y + area.height - 1,
+                height: 1,
+                ..area
+            };
+        }
+        draw_input(f, at, label, &p.input, true);
         return;
     }
     if let Some(c) = &m.confirm {
