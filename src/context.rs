@@ -25,8 +25,14 @@ pub fn load_forms(dir: Option<&Path>) -> anyhow::Result<FormSet> {
 
 /// Open the store, record the form versions in force, and load the register on first
 /// run (or again when the register files changed, e.g. a county edited the scope).
+///
+/// A database that cannot be written (a read-only data directory) is used as it is: the
+/// forms and register already recorded in it stand, and only commands that read work.
 pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
     let mut store = Store::open(data_dir)?;
+    if store.is_read_only() {
+        return Ok(store);
+    }
     for f in &forms.forms {
         store
             .ensure_form(f)

@@ -782,13 +782,6 @@ fn a_revision_finalized_after_a_return_counts_again() {
 }
 
 #[test]
-#[ignore = "BUG: after a return, `records import-csv` with a changed row for the same village \
-            makes a NEW record (rev 1) instead of revision 2 of the returned record: \
-            merge_csv_record (src/commands/records.rs) looks for the record with `counts == true`, \
-            and a returned record no longer counts. The village then has duplicate records (a \
-            conflict), the import says \"1 new\", and the duplicate rule may pick the returned \
-            record so the village still does not count. It should look for the counted record \
-            (the `current` row), returned or not."]
 fn a_csv_row_imported_after_a_return_is_a_new_revision_and_counts_again() {
     new_revision_after_return(true);
 }
@@ -974,8 +967,6 @@ fn a_return_travels_to_the_county_and_back_to_the_surveyor() {
 }
 
 #[test]
-#[ignore = "BUG: the surveyor's fix through `records import-csv` after a return makes a new \
-            record instead of revision 2 (see a_csv_row_imported_after_a_return_is_a_new_revision_and_counts_again)"]
 fn a_return_fixed_by_csv_travels_to_the_county() {
     return_across_installations(true);
 }

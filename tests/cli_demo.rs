@@ -22,8 +22,12 @@ fn demo_then_report_for_a_county() {
         .stdout
         .clone();
     let summary = String::from_utf8(out).unwrap();
-    assert!(summary.contains("villages in scope"), "{summary}");
-    assert!(summary.contains("duplicates"), "{summary}");
+    assert!(
+        summary.contains("调查范围内"),
+        "Chinese by default: {summary}"
+    );
+    assert!(summary.contains("重复"), "{summary}");
+    assert!(summary.contains("演示数据"), "{summary}");
 
     let out = ruralenv(dir.path())
         .args([
@@ -75,14 +79,16 @@ fn demo_then_report_for_a_county() {
 
     // The same seed again: nothing new.
     let out = ruralenv(dir.path())
-        .args(["demo", "--under", COUNTY, "--round", "2020", "--seed", "7"])
+        .args(["--lang", "en", "demo", "--under", COUNTY, "--round", "2020"])
+        .args(["--seed", "7"])
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
     let again = String::from_utf8(out).unwrap();
-    assert!(again.contains(" 0 new"), "{again}");
+    assert!(again.contains(" 0 new"), "English with --lang en: {again}");
+    assert!(again.contains("villages in scope"), "{again}");
 }
 
 #[test]
@@ -218,7 +224,7 @@ fn demo_loads_another_register_gzipped() {
         .stdout
         .clone();
     let summary = String::from_utf8(out).unwrap();
-    assert!(summary.contains(": 2 villages in scope"), "{summary}");
+    assert!(summary.contains("调查范围内 2 个村"), "{summary}");
 }
 
 /// The national tables repeat a unit that has no lower levels as its own child (东莞市 as
@@ -257,7 +263,7 @@ fn national_style_register_and_report_over_every_top_unit() {
     assert!(
         String::from_utf8(out)
             .unwrap()
-            .contains(": 2 villages in scope"),
+            .contains("调查范围内 2 个村"),
         "东莞's villages are found through the city"
     );
     let out = ruralenv(dir.path())

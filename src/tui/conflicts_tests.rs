@@ -761,6 +761,15 @@ fn small_terminals_do_not_break_the_screens() {
         for (w, h) in [(20, 5), (40, 10), (60, 16), (79, 23)] {
             let shot = render(m, w, h);
             assert_eq!(shot.lines().count(), h as usize);
+            // What a user would notice (the line count alone is the backend's doing): the
+            // title line says where they are, and from 10 lines on the key hints are on
+            // the last line.
+            let lines: Vec<&str> = shot.lines().collect();
+            assert!(lines[0].contains("ruralenv"), "{w}x{h}: no title:\n{shot}");
+            let footer = lines[lines.len() - 1].trim_end_matches('|').trim();
+            if h >= 10 {
+                assert!(!footer.is_empty(), "{w}x{h}: no key hints:\n{shot}");
+            }
         }
     }
 }
