@@ -120,6 +120,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     d.level.as_str()
                 );
             }
+            if !d.in_scope {
+                bail!(
+                    "{}",
+                    crate::tui::text::out_of_scope(env.lang(), &d.name, &d.code)
+                );
+            }
             if let Some(f) = &field {
                 let form = env.forms.village_form();
                 if form.field(f).is_none() {

@@ -371,6 +371,14 @@ impl Store {
         &self.path
     }
 
+    /// How long a write waits for another connection's lock before it fails with
+    /// "database is locked" (10 s after `open`). The TUI waits briefly and retries in the
+    /// background instead, so that typing never freezes.
+    pub fn set_busy_timeout(&self, wait: std::time::Duration) -> Result<()> {
+        self.conn.busy_timeout(wait)?;
+        Ok(())
+    }
+
     /// This data directory holds synthetic demo data (`ruralenv demo`, or a demo bundle
     /// imported into it while it was empty).
     pub fn is_demo(&self) -> Result<bool> {

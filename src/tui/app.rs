@@ -24,7 +24,7 @@ use crate::tui::shared::conflicts::ConflictsMsg;
 use crate::tui::shared::exchange::{ExchangeCmd, ExchangeMsg};
 use crate::tui::shared::trust::{Prefill, TrustCmd, TrustMsg};
 use crate::tui::shared::{
-    Cmd, Confirm, Go, Msg, Notice, NoticeKind, Outcome, Prompt, PromptKind, Say, Startup,
+    Cmd, Confirm, Go, Msg, Notice, NoticeKind, Outcome, Prompt, PromptKind, Role, Say, Startup,
     input_request, paste_into,
 };
 use crate::tui::text::{clean, tr};
@@ -49,10 +49,17 @@ pub struct Model {
     pub lang: Lang,
     pub screen: Screen,
     pub surveyor: Option<String>,
+    pub role: Option<Role>,
     pub round: String,
     pub rounds: Vec<String>,
+    /// The rounds the forms declare, or None for the years 2000–2099.
+    pub declared_rounds: Option<Vec<String>>,
     pub today: String,
     pub demo_available: bool,
+    /// Where the first run offers demo data (a directory of its own).
+    pub demo_dir: Option<String>,
+    /// This data directory holds demo data: every screen's header says so.
+    pub demo: bool,
     pub home: Home,
     pub record: Option<Record>,
     pub history: Option<History>,
@@ -73,6 +80,11 @@ pub struct Model {
     pub pending_open: Option<Cmd>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// Ctrl-C, a signal or a lost terminal: quit without asking.
+    pub forced: bool,
+    /// Answers waiting for the database (another program holds its write lock); they are
+    /// retried in the background and quitting asks first while any wait.
+    pub saves_waiting: usize,
 }
 
 /// Where `edit VILLAGE --round R --field F` starts.
@@ -85,7 +97,7 @@ pub struct Start {
 
 impl Model {
     pub fn new(s: Startup, start: Option<Start>) -> (Model, Vec<Cmd>) {
-        let mut home = Home::new(s.tree, s.statuses);
+        let mut home = Home::new(s.tree, s.statuses, s.counted);
         let mut cmds = Vec::new();
         let mut open = None;
         if let Some(st) = &start {
@@ -106,10 +118,14 @@ impl Model {
             lang: s.lang,
             screen,
             surveyor: s.surveyor,
+            role: s.role,
             round: start.as_ref().map(|s| s.round.clone()).unwrap_or(s.round),
             rounds: s.rounds,
+            declared_rounds: s.declared_rounds,
             today: s.today,
             demo_available: s.demo_available,
+            demo_dir: s.demo_dir.filter(|_| s.demo_available),
+            demo: s.demo,
             home,
             record: None,
             history: None,
@@ -127,6 +143,8 @@ impl Model {
             pending_open: None,
             size: (80, 24),
             quit: false,
+            forced: false,
+            saves_waiting: 0,
         };
         if m.first_run.is_some() {
             m.pending_open = open;
@@ -150,6 +168,14 @@ impl Model {
             Ctx::Prompt
         } else {
             match self.screen {
+                Screen::FirstRun
+                    if self
+                        .first_run
+                        .as_ref()
+                        .is_some_and(|f| f.step == FirstRunStep::Demo) =>
+                {
+                    Ctx::FirstRunDemo
+                }
                 Screen::FirstRun => Ctx::FirstRun,
                 Screen::Home if self.home.search.is_some() => Ctx::Search,
                 Screen::Home => Ctx::Home,
@@ -162,6 +188,9 @@ impl Model {
                     Some(x) => return x.contexts(),
                     None => Ctx::Home,
                 },
+                Screen::Form if self.record.as_ref().is_some_and(|r| r.date_check.is_some()) => {
+                    Ctx::Confirm
+                }
                 Screen::Form => match &self.record {
                     Some(r) if r.issues.is_some() => Ctx::Issues,
                     Some(r) if r.read_only => Ctx::ReadOnly,
@@ -187,12 +216,12 @@ impl Model {
             return true;
         }
         match self.screen {
-            Screen::FirstRun => self
-                .first_run
-                .as_ref()
-                .is_some_and(|f| f.step == FirstRunStep::Name),
+            Screen::FirstRun => self.first_run.as_ref().is_some_and(|f| f.typing()),
             Screen::Home => self.home.search.is_some(),
-            Screen::Form => self.record.as_ref().is_some_and(|r| r.typing()),
+            Screen::Form => self
+                .record
+                .as_ref()
+                .is_some_and(|r| r.typing() && r.date_check.is_none()),
             Screen::Trust => self.trust.as_ref().is_some_and(|t| t.typing()),
             Screen::Exchange => self.exchange.as_ref().is_some_and(|x| x.typing()),
             _ => false,
@@ -223,9 +252,15 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.size = (w, h);
             Vec::new()
         }
-        Msg::StatusesLoaded { round, statuses } => {
+        Msg::StatusesLoaded {
+            round,
+            statuses,
+            counted,
+            demo,
+        } => {
+            m.demo = demo;
             if round == m.round {
-                m.home.set_statuses(statuses);
+                m.home.set_statuses(statuses, counted);
             }
             Vec::new()
         }
@@ -364,9 +399,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             cmds
         }
-        Msg::HistoryLoaded { record_id, rows } => {
+        Msg::HistoryLoaded {
+            record_id,
+            rows,
+            events,
+        } => {
             let form = m.record.as_ref().map(|r| &r.form);
-            m.history = Some(History::new(record_id, rows, form));
+            m.history = Some(History::new(record_id, rows, events, form));
             m.screen = Screen::History;
             Vec::new()
         }
@@ -430,6 +469,35 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.notice(n);
             Vec::new()
         }
+        Msg::SavesWaiting(n) => {
+            m.saves_waiting = n;
+            // Quitting with answers not on disk asks first (unless forced).
+            if n > 0 && m.quit && !m.forced {
+                m.quit = false;
+                m.confirm = Some(quit_question(m.lang, n));
+            }
+            Vec::new()
+        }
+        Msg::Quit => {
+            m.quit = true;
+            Vec::new()
+        }
+        Msg::DemoLoaded { dir, result } => {
+            match &mut m.first_run {
+                Some(f) => f.demo_loaded(dir, result),
+                None => {
+                    let text = match result {
+                        Ok(n) => match m.lang {
+                            Lang::Zh => format!("已在 {} 生成 {n} 条演示记录", clean(&dir)),
+                            Lang::En => format!("{n} demo records made in {}", clean(&dir)),
+                        },
+                        Err(e) => clean(&e),
+                    };
+                    m.notice(Notice::info(text));
+                }
+            }
+            Vec::new()
+        }
         Msg::Trust(TrustMsg::Loaded(data)) => {
             match &mut m.trust {
                 Some(t) => t.reload(*data),
@@ -486,6 +554,7 @@ fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
         paste_into(&mut p.input, text);
     } else if m.screen == Screen::FirstRun
         && let Some(f) = &mut m.first_run
+        && f.typing()
     {
         paste_into(&mut f.input, text);
     } else if m.screen == Screen::Home {
@@ -548,7 +617,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
             };
             let ctx = FirstRunCtx {
                 lang: m.lang,
-                demo_available: m.demo_available,
+                demo_dir: m.demo_dir.as_deref(),
                 tree: &m.home.tree,
                 round: &m.round,
             };
@@ -571,7 +640,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         }
         Screen::History => match &mut m.history {
             Some(h) => {
-                let o = h.key(action);
+                let o = h.key(action, layout::body_rows(m.size).saturating_sub(2));
                 apply(m, o)
             }
             None => Vec::new(),
@@ -581,7 +650,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
                 m.screen = Screen::Home;
                 return Vec::new();
             };
-            let o = rv.key(action, &m.round);
+            let o = rv.key(action, &m.round, m.lang);
             apply(m, o)
         }
         Screen::Dashboard => dashboard_key(m, action),
@@ -630,8 +699,10 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
     let mut cmds = o.cmds;
     // The name the model acts under follows the command that saves it.
     for c in &cmds {
-        if let Cmd::SetSurveyor(name) = c {
-            m.surveyor = Some(name.clone());
+        match c {
+            Cmd::SetSurveyor(name) => m.surveyor = Some(name.clone()),
+            Cmd::SaveSetting { key, value } if key == "role" => m.role = Role::from_code(value),
+            _ => {}
         }
     }
     match o.say {
@@ -650,6 +721,12 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
         Some(Go::Close { reveal }) => cmds.extend(close(m, reveal)),
         Some(Go::Quit) => cmds.extend(quit(m, false)),
         Some(Go::Prompt(p)) => m.prompt = Some(p),
+        Some(Go::AskName) => {
+            m.prompt = Some(Prompt {
+                kind: PromptKind::Name,
+                input: tui_input::Input::new(m.surveyor.clone().unwrap_or_default()),
+            });
+        }
         Some(Go::Export(unit)) => cmds.extend(open_exchange(m, Some(unit))),
         Some(Go::Import) => cmds.extend(open_exchange(m, None)),
         Some(Go::ToggleLang) => {
@@ -748,6 +825,7 @@ fn close(m: &mut Model, reveal: Option<String>) -> Vec<Cmd> {
 /// Quit, saving the field being typed when it reads well (Ctrl-C quits regardless).
 pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
     let mut cmds = Vec::new();
+    m.forced |= force;
     if m.screen == Screen::Form
         && let Some(r) = &mut m.record
     {
@@ -761,8 +839,28 @@ pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
             Err(_) => {}
         }
     }
+    if m.saves_waiting > 0 && !force {
+        // The field being typed joins the queue; the answers waiting would be lost.
+        m.confirm = Some(quit_question(m.lang, m.saves_waiting + cmds.len()));
+        return cmds;
+    }
     m.quit = true;
     cmds
+}
+
+/// "N answers are still waiting for the database: quit and lose them?"
+fn quit_question(lang: Lang, n: usize) -> Confirm {
+    Confirm {
+        question: match lang {
+            Lang::Zh => format!(
+                "有 {n} 项答案还在等待数据库（其他程序正在写入），现在退出就不会保存。仍要退出？y 退出 / n 继续等待"
+            ),
+            Lang::En => format!(
+                "{n} answers are still waiting for the database (another program is writing); quitting now loses them. Quit anyway? y quit / n keep waiting"
+            ),
+        },
+        cmd: Cmd::Quit,
+    }
 }
 
 fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
@@ -778,12 +876,10 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
             let text = p.input.value().trim().to_string();
             match p.kind {
                 PromptKind::Round => {
-                    if text.is_empty() || text.chars().any(|c| c.is_control() || c.is_whitespace())
-                    {
-                        m.notice(Notice::error(m.t(
-                            "轮次不能为空，也不能含空格，如 2020",
-                            "A round is one word such as 2020",
-                        )));
+                    // Only a round of this survey: anything else would switch to an empty
+                    // round and keep it after a restart. Nothing changes; the prompt stays.
+                    if let Err(e) = crate::forms::check_round(&text, m.declared_rounds.as_deref()) {
+                        m.notice(Notice::error(e.message(m.lang)));
                         m.prompt = Some(p);
                         return Vec::new();
                     }
@@ -804,22 +900,60 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                         Cmd::LoadStatuses { round: text },
                     ]
                 }
-                PromptKind::ReturnComment { record_id } => {
+                PromptKind::Name => {
+                    if text.is_empty() || text.chars().any(char::is_control) {
+                        m.notice(Notice::error(m.t(
+                            "请输入姓名（记录在每项修改和审核旁）",
+                            "Please type a name (it is recorded with every change and review)",
+                        )));
+                        m.prompt = Some(p);
+                        return Vec::new();
+                    }
+                    let t = match m.lang {
+                        Lang::Zh => format!(
+                            "姓名已改为 {}，此后的修改和审核都记在这个名字下",
+                            clean(&text)
+                        ),
+                        Lang::En => format!(
+                            "Name set to {}: later changes and reviews are recorded under it",
+                            clean(&text)
+                        ),
+                    };
+                    m.notice(Notice::info(t));
+                    m.surveyor = Some(text.clone());
+                    vec![Cmd::SetSurveyor(text)]
+                }
+                PromptKind::ReturnComment {
+                    record_id,
+                    village,
+                    rev,
+                } => {
                     if text.is_empty() {
-                        m.notice(Notice::error(
-                            m.t("退回时请写明原因", "Say why the record is returned"),
-                        ));
+                        m.notice(Notice::error(m.t(
+                            "退回必须写明原因，调查人才知道要改什么",
+                            "A return needs a comment: say what the surveyor should change",
+                        )));
                         m.prompt = Some(Prompt {
-                            kind: PromptKind::ReturnComment { record_id },
+                            kind: PromptKind::ReturnComment {
+                                record_id,
+                                village,
+                                rev,
+                            },
                             input: p.input,
                         });
                         return Vec::new();
                     }
-                    vec![Cmd::Review {
-                        record_id,
-                        action: ReviewAction::Return,
-                        comment: text,
-                    }]
+                    m.confirm = Some(Confirm {
+                        question: crate::tui::screens::review::return_question(
+                            &village, rev, m.lang,
+                        ),
+                        cmd: Cmd::Review {
+                            record_id,
+                            action: ReviewAction::Return,
+                            comment: text,
+                        },
+                    });
+                    Vec::new()
                 }
             }
         }

@@ -100,6 +100,8 @@ pub fn prepare(opts: TuiOptions) -> anyhow::Result<(Model, effects::Effects, Vec
         opts.edit.as_ref().map(|e| e.round.as_str()),
     )?;
     let fx = effects::Effects::new(store, opts.forms, startup.surveyor.clone());
+    // A save never freezes the screen: it waits briefly, then is retried in the background.
+    fx.store.set_busy_timeout(effects::SAVE_WAIT)?;
     let start = opts.edit.map(|e| Start {
         village: e.village,
         round: e.round,
@@ -120,6 +122,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     }
     let (mut model, mut fx, cmds) = prepare(opts)?;
     let (mut terminal, guard) = terminal::enter()?;
+    keep_worker_panics_off_the_screen();
     let size = terminal.size()?;
     pump(
         &mut model,
@@ -174,9 +177,41 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
             }
         }
     }
+    // Answers still waiting for the database get one last, longer chance.
+    let lost = fx.flush_saves(Duration::from_secs(5));
     drop(terminal);
     drop(guard);
+    if lost > 0 {
+        eprintln!(
+            "ruralenv: {lost} answer(s) could not be saved: the database stayed locked by another program"
+        );
+    }
     result
+}
+
+/// A panic on a worker thread (export, import, the terminal reader) is logged, not
+/// printed over the screen, and leaves raw mode alone: the worker's job ends with a
+/// message (`catch_unwind` there), or the reader's channel closes and the event loop quits
+/// through the guard, which restores the terminal. A panic on the main thread still goes
+/// to the hook `terminal::enter` installed (restore the terminal, then print).
+fn keep_worker_panics_off_the_screen() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let worker = std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with(effects::exchange::WORKER_PREFIX));
+            if worker {
+                tracing::error!(
+                    "{} panicked: {info}",
+                    std::thread::current().name().unwrap_or("worker")
+                );
+            } else {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Terminal events, read on their own thread. crossterm's `poll` never returns once the
@@ -186,7 +221,10 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
 fn spawn_input_thread() -> std::io::Result<mpsc::Receiver<Event>> {
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
-        .name("terminal-input".into())
+        .name(format!(
+            "{}terminal-input",
+            effects::exchange::WORKER_PREFIX
+        ))
         .spawn(move || {
             while let Ok(ev) = event::read() {
                 if tx.send(ev).is_err() {

@@ -164,13 +164,20 @@ impl Effects {
     }
 
     /// Is a worker running?
+    /// A worker is running or answers wait for the database: look again soon.
     pub fn busy(&self) -> bool {
+        self.exchange.job.is_some() || self.saves_waiting() > 0
+    }
+
+    /// Is an export or import running?
+    fn job_running(&self) -> bool {
         self.exchange.job.is_some()
     }
 
     /// Messages the worker sent since the last call (never blocks).
+    /// Also retries the answers waiting for the database.
     pub fn background(&mut self) -> Vec<Msg> {
-        let mut out = Vec::new();
+        let mut out = self.retry_saves();
         let Some(w) = &self.exchange.job else {
             return out;
         };
@@ -216,7 +223,7 @@ impl Effects {
                 came_from,
             },
             ExchangeCmd::Quit => ExchangeMsg::Quit,
-            _ if self.busy() => {
+            _ if self.job_running() => {
                 return vec![Msg::Notice(Notice::warn(tr(
                     lang,
                     "另一项导入或导出正在进行，请等它完成",
@@ -250,15 +257,28 @@ impl Effects {
         vec![Msg::Exchange(msg)]
     }
 
-    fn spawn(
+    pub(crate) fn spawn(
         &mut self,
         name: &str,
         work: impl FnOnce(Sender<ExchangeMsg>) + Send + 'static,
     ) -> Result<(), String> {
         let (tx, rx) = mpsc::channel();
         let handle = std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || work(tx))
+            .name(format!("{WORKER_PREFIX}{name}"))
+            .spawn(move || {
+                // A panic in the work (a defect) ends the job with a message; the screen,
+                // the terminal and the database stay as they were (import is all or
+                // nothing). `tui::run`'s panic hook keeps a worker's panic off the screen.
+                let failed = tx.clone();
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || work(tx)))
+                    .is_err()
+                {
+                    let _ = failed.send(ExchangeMsg::Failed(
+                        "internal error in the worker (see the log); nothing was changed by the unfinished job"
+                            .into(),
+                    ));
+                }
+            })
             .map_err(|e| e.to_string())?;
         self.exchange.job = Some(Worker { rx, handle });
         Ok(())
@@ -368,3 +388,7 @@ impl Effects {
         }
     }
 }
+
+/// Threads whose panic is caught (the export or import worker, the terminal reader):
+/// their names start with this, and the TUI's panic hook only logs them.
+pub const WORKER_PREFIX: &str = "ruralenv-worker-";

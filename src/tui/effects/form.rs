@@ -1,12 +1,14 @@
 //! The form screen's effects: open a village's record for a round (draft, counted
 //! revision, or a new unsaved one), and find the record a commit goes to.
 
+use crate::forms::Lang;
 use crate::forms::record::RecordData;
 use crate::forms::value::Value;
 use crate::store::RecordStatus;
 use crate::tui::effects::Effects;
 use crate::tui::shared::Msg;
-use crate::tui::shared::record::{Opened, RecordRef};
+use crate::tui::shared::record::{Opened, OutOfScope, RecordRef};
+use crate::tui::text::out_of_scope;
 
 impl Effects {
     pub(crate) fn resolve(&mut self, rec: RecordRef, out: &mut Vec<Msg>) -> anyhow::Result<String> {
@@ -49,14 +51,15 @@ impl Effects {
         Ok((rev.village_code, rev.round))
     }
 
-    /// Values a new record starts with: the surveyor's name and today's date.
-    fn initial(&self) -> RecordData {
+    /// Values a new record starts with: the surveyor's name, and today's date when the
+    /// round is this year's (an older round's survey was not made today: it starts empty).
+    fn initial(&self, round: &str) -> RecordData {
         let form = self.forms.village_form();
         let mut d = RecordData::default();
         if form.field("surveyor").is_some() && !self.who.is_empty() {
             d.set("surveyor", Value::Text(self.who.clone()));
         }
-        if form.field("survey_date").is_some() {
+        if form.field("survey_date").is_some() && round.get(..4) == self.today.get(..4) {
             d.set("survey_date", Value::Text(self.today.clone()));
         }
         d
@@ -69,6 +72,7 @@ impl Effects {
         village: &str,
         round: &str,
         field: Option<String>,
+        lang: Lang,
     ) -> anyhow::Result<Opened> {
         let form_id = self.forms.village_form().id.clone();
         let d = self
@@ -82,12 +86,16 @@ impl Effects {
             .or_else(|| recs.iter().find(|r| r.counts))
             .or_else(|| recs.first());
         let Some(r) = pick else {
+            if !d.in_scope {
+                // `edit` or a stale screen: no new record for a unit that never counts.
+                return Err(OutOfScope(out_of_scope(lang, &d.name, &d.code)).into());
+            }
             return Ok(Opened {
                 village: d,
                 round: round.to_string(),
                 record_id: None,
                 form: self.forms.village_form().clone(),
-                data: self.initial(),
+                data: self.initial(round),
                 read_only: false,
                 status: RecordStatus::NotStarted,
                 rev: None,

@@ -11,8 +11,8 @@ use crate::forms::{Field, FieldType, Form, Text};
 use crate::store::{DivisionRow, RecordStatus};
 use crate::tui::keys::Action;
 use crate::tui::shared::record::{Commit, Opened, RecordRef};
-use crate::tui::shared::{Cmd, Go, Notice, Outcome, Say, input_request};
-use crate::tui::text::tr;
+use crate::tui::shared::{Cmd, Confirm, Go, Notice, Outcome, Say, input_request};
+use crate::tui::text::{clean, tr};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use tui_input::{Input, InputRequest};
@@ -92,6 +92,11 @@ pub struct Record {
     pub issues: Option<Issues>,
     /// Esc was refused because the input does not read; a second Esc gives it up.
     pub escape_armed: bool,
+    /// A survey date outside the round's year, waiting for "y" before the field is left
+    /// with the key kept here.
+    pub date_check: Option<(String, Action)>,
+    /// The out-of-year survey date the surveyor confirmed (not asked again).
+    pub date_ok: Option<String>,
 }
 
 pub fn is_text_like(f: &Field) -> bool {
@@ -123,6 +128,8 @@ impl Record {
             pending: 0,
             issues: None,
             escape_armed: false,
+            date_check: None,
+            date_ok: None,
         };
         r.rebuild();
         r.cursor = r.first_focusable_from(0).unwrap_or(0);
@@ -328,6 +335,36 @@ impl Record {
     }
 
     /// What the editor holds now, parsed for the focused field.
+    /// The question to ask when the survey date being left is not in the round's year
+    /// (and was not confirmed already); None otherwise. A round's year is its first four
+    /// digits (`2020`, `2020-h1`).
+    pub fn out_of_year_date(&self, lang: Lang) -> Option<String> {
+        let key = self.focused_key()?;
+        if key.row.is_some() || key.field != "survey_date" {
+            return None;
+        }
+        let typed = self.editor.input.value().trim();
+        let Ok(Value::Text(date)) = self.live_value() else {
+            return None;
+        };
+        let year = self
+            .round
+            .get(..4)
+            .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?;
+        if date.starts_with(year) || self.date_ok.as_deref() == Some(typed) {
+            return None;
+        }
+        let (date, round) = (clean(&date), clean(&self.round));
+        Some(match lang {
+            Lang::Zh => format!(
+                "调查日期 {date} 不在 {round} 轮的年份（{year} 年）内。确实如此吗？y 保留 / n 改正"
+            ),
+            Lang::En => format!(
+                "The survey date {date} is not in round {round}'s year ({year}). Is that right? y keep / n correct"
+            ),
+        })
+    }
+
     pub fn live_value(&self) -> Result<Value, Text> {
         let Some(key) = self.focused_key() else {
             return Ok(Value::Null);
@@ -810,6 +847,28 @@ impl Record {
             }
             return Outcome::none();
         }
+        // A survey date outside the round's year: y keeps it and goes on, anything else
+        // stays in the field to correct it.
+        if let Some((value, then)) = r.date_check.take() {
+            if action == Some(Action::Confirm) {
+                r.date_ok = Some(value);
+                return r.key(Some(then), ev, lang);
+            }
+            return Outcome::say(Notice::info(tr(
+                lang,
+                "请改正调查日期",
+                "Correct the survey date",
+            )));
+        }
+        if !r.read_only
+            && r.issues.is_none()
+            && let Some(a @ (Action::Next | Action::Prev | Action::Back | Action::Finalize)) =
+                action
+            && let Some(q) = r.out_of_year_date(lang)
+        {
+            r.date_check = Some((r.editor.input.value().trim().to_string(), a));
+            return Outcome::say(Notice::warn(q));
+        }
         if r.read_only {
             match action {
                 Some(Action::Up) => {
@@ -963,25 +1022,43 @@ impl Record {
                 }
             }
             Some(Action::Finalize) => {
-                let (mut cmds, warn) = match r.leave_field(lang) {
+                let (cmds, warn) = match r.leave_field(lang) {
                     Ok(left) => left,
                     Err(n) => return Outcome::say(n),
                 };
                 let mut say = warn.map(Say::Set);
+                let issues = r.form.validate(&r.form.finalized_data(&r.data));
+                let mut ask = None;
                 match &r.record_id {
-                    Some(id) => cmds.push(Cmd::Finalize {
-                        record_id: id.clone(),
-                        form_id: r.form.id.clone(),
-                        version: r.form.version,
-                    }),
-                    None => {
-                        let issues = r.form.validate(&r.form.finalized_data(&r.data));
-                        say = Some(Say::Set(r.block(issues, lang)));
+                    // What blocks it is listed at once; otherwise ask, saying what happens.
+                    Some(id) if issues.is_empty() => {
+                        let next = r.rev.map_or(1, |v| v + 1);
+                        let name = clean(&r.village.name);
+                        let round = clean(&r.round);
+                        let question = match lang {
+                            Lang::Zh => format!(
+                                "完成 {name} {round} 轮，生成第 {next} 版？完成后计入汇总。y 确定 / n 取消"
+                            ),
+                            Lang::En => format!(
+                                "Finalize {name} round {round} as revision {next}? It will count. y / n"
+                            ),
+                        };
+                        ask = Some(Confirm {
+                            question,
+                            cmd: Cmd::Finalize {
+                                record_id: id.clone(),
+                                form_id: r.form.id.clone(),
+                                version: r.form.version,
+                            },
+                        });
                     }
+                    _ => say = Some(Say::Set(r.block(issues, lang))),
                 }
+                // The field just left is committed first, then the question waits.
                 Outcome {
                     cmds,
                     say,
+                    ask,
                     ..Outcome::default()
                 }
             }

@@ -10,9 +10,9 @@ use crate::tui::shared::conflicts::ConflictsCmd;
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::trust::TrustCmd;
 use crate::tui::shared::{Cmd, Go, Notice, Outcome, Prompt, PromptKind, input_request, paste_into};
-use crate::tui::text::tr;
+use crate::tui::text::{out_of_scope, tr};
 use ratatui::crossterm::event::KeyEvent;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tui_input::Input;
 
 /// Villages of a unit by status, for the counts shown beside townships and counties.
@@ -23,6 +23,8 @@ pub struct Counts {
     pub draft: u32,
     /// Finalized or approved.
     pub done: u32,
+    /// Counted (docs/counting.md): the same number as the report's `villages_reported`.
+    pub counted: u32,
     pub approved: u32,
     pub returned: u32,
     pub conflict: u32,
@@ -32,6 +34,8 @@ pub struct Counts {
 pub struct Home {
     pub tree: Tree,
     pub statuses: HashMap<String, RecordStatus>,
+    /// Villages whose counted record counts (the `counted` view).
+    pub counted: HashSet<String>,
     pub counts: Vec<Counts>,
     pub expanded: Vec<bool>,
     /// Indices of the units shown, in order.
@@ -45,7 +49,11 @@ pub struct Home {
 }
 
 impl Home {
-    pub fn new(tree: Tree, statuses: HashMap<String, RecordStatus>) -> Home {
+    pub fn new(
+        tree: Tree,
+        statuses: HashMap<String, RecordStatus>,
+        counted: HashSet<String>,
+    ) -> Home {
         let n = tree.units.len();
         let mut expanded = vec![false; n];
         for &r in &tree.roots {
@@ -58,6 +66,7 @@ impl Home {
         let mut home = Home {
             tree,
             statuses,
+            counted,
             counts: Vec::new(),
             expanded,
             visible: Vec::new(),
@@ -77,8 +86,13 @@ impl Home {
             .unwrap_or(RecordStatus::NotStarted)
     }
 
-    pub fn set_statuses(&mut self, statuses: HashMap<String, RecordStatus>) {
+    pub fn set_statuses(
+        &mut self,
+        statuses: HashMap<String, RecordStatus>,
+        counted: HashSet<String>,
+    ) {
         self.statuses = statuses;
+        self.counted = counted;
         self.recount();
     }
 
@@ -99,10 +113,12 @@ impl Home {
                 .get(&d.code)
                 .copied()
                 .unwrap_or(RecordStatus::NotStarted);
+            let counts_it = self.counted.contains(&d.code);
             let mut u = Some(i);
             while let Some(j) = u {
                 let c = &mut counts[j];
                 c.villages += 1;
+                c.counted += u32::from(counts_it);
                 match st {
                     RecordStatus::Draft => c.draft += 1,
                     RecordStatus::Finalized => c.done += 1,
@@ -285,6 +301,9 @@ impl Home {
             Some(Action::Open) => {
                 if let Some(i) = self.selected() {
                     let d = &self.tree.units[i];
+                    if d.level == Level::Village && !d.in_scope {
+                        return Outcome::say(Notice::warn(out_of_scope(lang, &d.name, &d.code)));
+                    }
                     if d.level == Level::Village {
                         return Outcome::cmd(Cmd::OpenRecord {
                             village: d.code.clone(),
@@ -356,6 +375,7 @@ impl Home {
             }
             Some(Action::Import) => return Outcome::go(Go::Import),
             Some(Action::Language) => return Outcome::go(Go::ToggleLang),
+            Some(Action::Name) => return Outcome::go(Go::AskName),
             _ => {}
         }
         Outcome::none()
@@ -430,7 +450,10 @@ pub(crate) mod tests {
                 ("411003003204".to_string(), RecordStatus::Finalized),
                 ("411003004201".to_string(), RecordStatus::Draft),
             ]),
+            HashSet::from(["411003003204".to_string()]),
         );
+        assert_eq!(h.counts[0].counted, 1);
+        assert_eq!(h.counts[4].counted, 0);
         assert_eq!(h.counts[0].villages, 3);
         assert_eq!(h.counts[0].done, 1);
         assert_eq!(h.counts[1].done, 1);

@@ -20,23 +20,72 @@ use dashboard::DashboardData;
 use exchange::{ExchangeCmd, ExchangeMsg};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use record::{Commit, Opened, RecordRef};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tree::Tree;
 use trust::{Prefill, TrustCmd, TrustMsg};
 use tui_input::{Input, InputRequest};
+
+/// What the user does with this installation (asked on the first run, saved as the
+/// setting `role`): only a surveyor is asked for a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Surveyor,
+    Township,
+    County,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Surveyor, Role::Township, Role::County];
+
+    /// As stored in the settings.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Surveyor => "surveyor",
+            Role::Township => "township",
+            Role::County => "county",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Role::Surveyor, Lang::Zh) => "调查人",
+            (Role::Surveyor, Lang::En) => "surveyor",
+            (Role::Township, Lang::Zh) => "乡镇审核",
+            (Role::Township, Lang::En) => "township",
+            (Role::County, Lang::Zh) => "县级汇总",
+            (Role::County, Lang::En) => "county",
+        }
+    }
+}
 
 /// What the effects know at start, gathered in one go (the first frame waits for it).
 #[derive(Debug, Clone)]
 pub struct Startup {
     pub lang: Lang,
     pub surveyor: Option<String>,
-    /// No name known yet: ask once.
+    /// The role saved on the first run (None on installations made before it was asked).
+    pub role: Option<Role>,
+    /// Neither a name nor a role known yet: the first run asks.
     pub ask_name: bool,
     pub round: String,
     pub rounds: Vec<String>,
+    /// The rounds the county's forms declare (`targets.toml`), or None: the years
+    /// 2000–2099 (`forms::check_round`).
+    pub declared_rounds: Option<Vec<String>>,
     pub tree: Tree,
     pub statuses: HashMap<String, RecordStatus>,
+    /// Villages that count (the `counted` view: the report's `villages_reported`).
+    pub counted: HashSet<String>,
     pub demo_available: bool,
+    /// Where the first run offers to put demo data (a directory of its own, never this
+    /// one), or None when this directory already holds demo data.
+    pub demo_dir: Option<String>,
+    /// This data directory holds demo data (`Store::is_demo`): every screen says so.
+    pub demo: bool,
     /// Today's date (YYYY-MM-DD), for messages and defaults.
     pub today: String,
 }
@@ -65,6 +114,10 @@ pub enum Msg {
     StatusesLoaded {
         round: String,
         statuses: HashMap<String, RecordStatus>,
+        /// Villages that count (as the report counts them).
+        counted: HashSet<String>,
+        /// The directory holds demo data (an import may have just made it so).
+        demo: bool,
     },
     RecordOpened(Box<Opened>),
     /// The first saved answer created the record.
@@ -83,6 +136,11 @@ pub enum Msg {
         field: String,
         error: String,
     },
+    /// Saves waiting for the database (another program holds its write lock): how many.
+    /// They are retried in the background, in order, while the user keeps typing.
+    SavesWaiting(usize),
+    /// Quit now (the user said yes to quitting with saves still waiting).
+    Quit,
     RowAdded {
         group: String,
         row_id: String,
@@ -99,6 +157,8 @@ pub enum Msg {
     HistoryLoaded {
         record_id: String,
         rows: Vec<AuditRow>,
+        /// Revisions finalized, reviews and resolutions (`Store::history`).
+        events: Vec<crate::store::HistoryEvent>,
     },
     ReviewLoaded {
         township: DivisionRow,
@@ -112,6 +172,11 @@ pub enum Msg {
     DashboardLoaded(Box<DashboardData>),
     /// The export and import screens (picker listings, worker progress and outcome).
     Exchange(ExchangeMsg),
+    /// Demo data is in its own directory (`records` of them), or could not be made.
+    DemoLoaded {
+        dir: String,
+        result: Result<usize, String>,
+    },
     /// Something to tell the user (already in the UI language).
     Notice(Notice),
     /// A signal (SIGTERM, SIGHUP, SIGINT) or the loss of the terminal: keep the field
@@ -131,6 +196,8 @@ pub enum Cmd {
         value: String,
     },
     SetSurveyor(String),
+    /// Quit without saving what still waits for the database (after asking).
+    Quit,
     LoadStatuses {
         round: String,
     },
@@ -179,8 +246,10 @@ pub enum Cmd {
         unit: String,
         round: String,
     },
-    /// Fill the database with demo data (a hook: effects answers when it is not built in).
+    /// Fill another data directory (`dir`, empty or demo-only) with demo data (a hook:
+    /// effects answers when it is not built in). Never this installation's directory.
     LoadDemo {
+        dir: String,
         under: String,
         round: String,
     },
@@ -228,7 +297,14 @@ impl Notice {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptKind {
     Round,
-    ReturnComment { record_id: String },
+    /// The name recorded with what this user does (home: change it any time).
+    Name,
+    /// The comment of a return; the question that follows names the village and revision.
+    ReturnComment {
+        record_id: String,
+        village: String,
+        rev: u32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -303,6 +379,8 @@ pub enum Go {
     Import,
     /// Switch the UI language.
     ToggleLang,
+    /// Ask for the user's name (filled with the one in use).
+    AskName,
     /// Open the trust screen with its add form filled in.
     Trust(Prefill),
 }

@@ -43,3 +43,9 @@ pub struct Opened {
     /// Field to start on (`edit --field`).
     pub field: Option<String>,
 }
+
+/// A village outside the survey scope with no record: no form opens (the message says why
+/// and how a county changes the scope).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct OutOfScope(pub String);

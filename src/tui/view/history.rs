@@ -1,13 +1,16 @@
-//! The history screen: a record's changes (who, when, field, old → new).
+//! The history screen: a record's changes (who, when, field, old → new) beside its
+//! revisions, reviews (the comment wrapped, in full) and resolutions.
 
 use crate::forms::Lang;
 use crate::forms::record::FieldPath;
+use crate::store::{HistoryEvent, ReviewAction};
 use crate::tui::app::Model;
-use crate::tui::text::{clean, fit, short_time, show_raw, show_value, split_path, tr};
+use crate::tui::screens::history::Entry;
+use crate::tui::text::{clean, fit, short_time, show_raw, show_value, split_path, tr, wrap_to};
 use crate::tui::view::style::{bold, dim};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -63,14 +66,19 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         .as_ref()
         .map(|r| format!("{} {}", clean(&r.village.name), r.village.code))
         .unwrap_or_default();
+    let reviews = h
+        .entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Event(HistoryEvent::Reviewed(_))))
+        .count();
     let title = match m.lang {
         Lang::Zh => format!(
-            "修改记录 · {name} · {} 轮 · {} 项",
+            "修改记录 · {name} · {} 轮 · {} 项修改 · {reviews} 次审核",
             clean(&m.round),
             h.rows.len()
         ),
         Lang::En => format!(
-            "History · {name} · round {} · {} changes",
+            "History · {name} · round {} · {} changes · {reviews} reviews",
             clean(&m.round),
             h.rows.len()
         ),
@@ -90,7 +98,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         ),
         bold().fg(Color::Cyan),
     ));
-    if h.rows.is_empty() {
+    if h.entries.is_empty() {
         lines.push(Line::styled(
             tr(
                 m.lang,
@@ -101,26 +109,106 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         ));
     }
     let body = (area.height as usize).saturating_sub(2);
-    let start = h.scroll.min(h.rows.len().saturating_sub(body));
-    for row in h.rows.iter().skip(start).take(body) {
-        let change = format!(
-            "{} → {}",
-            value_text(m, &row.field, &row.old),
-            value_text(m, &row.field, &row.new)
-        );
-        lines.push(Line::from(vec![
-            Span::raw(fit(&format!("{}", row.rev), rev_w)),
-            Span::styled(fit(&short_time(&row.at), at_w), dim()),
-            Span::raw(format!("{} ", fit(&clean(&row.who), who_w - 1))),
-            Span::raw(format!(
-                "{} ",
-                fit(
-                    &field_label(m, &row.field, w >= 120),
-                    field_w.saturating_sub(1)
-                )
-            )),
-            Span::raw(fit(&change, change_w)),
-        ]));
+    let start = h.scroll.min(h.entries.len().saturating_sub(1));
+    let lead = |rev: u32, at: &str, who: &str| {
+        vec![
+            Span::raw(fit(&format!("{rev}"), rev_w)),
+            Span::styled(fit(&short_time(at), at_w), dim()),
+            Span::raw(format!("{} ", fit(&clean(who), who_w - 1))),
+        ]
+    };
+    let text_w = w.saturating_sub(rev_w + at_w + who_w);
+    let indent = " ".repeat(rev_w + at_w + who_w);
+    let mut shown = 0;
+    for entry in h.entries.iter().skip(start) {
+        if shown >= body {
+            break;
+        }
+        match entry {
+            Entry::Change(row) => {
+                let change = format!(
+                    "{} → {}",
+                    value_text(m, &row.field, &row.old),
+                    value_text(m, &row.field, &row.new)
+                );
+                let mut spans = lead(row.rev, &row.at, &row.who);
+                spans.push(Span::raw(format!(
+                    "{} ",
+                    fit(
+                        &field_label(m, &row.field, w >= 120),
+                        field_w.saturating_sub(1)
+                    )
+                )));
+                spans.push(Span::raw(fit(&change, change_w)));
+                lines.push(Line::from(spans));
+                shown += 1;
+            }
+            Entry::Event(e) => {
+                let (rev, at, who, text, style) = event_text(m, e);
+                // The whole text (a return's comment above all) is readable: it wraps.
+                for (k, part) in wrap_to(&text, text_w).into_iter().enumerate() {
+                    if shown >= body {
+                        break;
+                    }
+                    let mut spans = if k == 0 {
+                        lead(rev, at, who)
+                    } else {
+                        vec![Span::raw(indent.clone())]
+                    };
+                    spans.push(Span::styled(part, style));
+                    lines.push(Line::from(spans));
+                    shown += 1;
+                }
+            }
+        }
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// An event as one text: the revision, when, who, and what happened.
+fn event_text<'a>(m: &Model, e: &'a HistoryEvent) -> (u32, &'a str, &'a str, String, Style) {
+    match e {
+        HistoryEvent::Finalized {
+            rev,
+            who,
+            at,
+            changes,
+            ..
+        } => {
+            let text = match m.lang {
+                Lang::Zh => format!("■ 完成第 {rev} 版（{changes} 项修改）"),
+                Lang::En => format!("■ revision {rev} finalized ({changes} changes)"),
+            };
+            (*rev, at, who, text, bold().fg(Color::Green))
+        }
+        HistoryEvent::Reviewed(r) => match r.action {
+            ReviewAction::Approve => {
+                let mut text = tr(m.lang, "✓ 审核通过", "✓ approved").to_string();
+                if !r.comment.trim().is_empty() {
+                    text.push_str(tr(m.lang, "：", ": "));
+                    text.push_str(&clean(&r.comment));
+                }
+                (r.rev, &r.at, &r.who, text, bold().fg(Color::Cyan))
+            }
+            ReviewAction::Return => {
+                let text = format!(
+                    "{}{}",
+                    tr(m.lang, "↩ 退回：", "↩ returned: "),
+                    clean(&r.comment)
+                );
+                (r.rev, &r.at, &r.who, text, bold().fg(Color::Magenta))
+            }
+        },
+        HistoryEvent::Resolved(r) => {
+            let text = match (r.kind.as_str(), m.lang) {
+                ("fork", Lang::Zh) => format!("⚑ 处理分叉：以第 {} 版的这个版本为准", r.rev),
+                ("fork", Lang::En) => {
+                    format!("⚑ fork resolved: this version of revision {} counts", r.rev)
+                }
+                (_, Lang::Zh) => "⚑ 处理重复：以这条记录为准".to_string(),
+                (_, Lang::En) => "⚑ duplicates resolved: this record counts".to_string(),
+            };
+            (r.rev, &r.at, &r.who, text, bold().fg(Color::Yellow))
+        }
+    }
 }

@@ -48,12 +48,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             .unwrap_or_default();
         let text = match m.lang {
             Lang::Zh => format!(
-                "{} 轮 · 在册村 {} · 已完成 {} · 草稿 {} · 退回 {}{}",
+                "{} 轮 · 在册村 {} · 计入 {}（=报表已报）· 草稿 {} · 退回 {} · 冲突 {}{}",
                 clean(&m.round),
                 root.villages,
-                root.done,
+                root.counted,
                 root.draft,
                 root.returned,
+                root.conflict,
                 if h.query.is_empty() {
                     String::new()
                 } else {
@@ -61,12 +62,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 }
             ),
             Lang::En => format!(
-                "round {} · villages {} · finalized {} · draft {} · returned {}{}",
+                "{} · villages {} · counted {} (=reported) · draft {} · ret {} · confl {}{}",
                 clean(&m.round),
                 root.villages,
-                root.done,
+                root.counted,
                 root.draft,
                 root.returned,
+                root.conflict,
                 if h.query.is_empty() {
                     String::new()
                 } else {
@@ -77,7 +79,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         lines.push(Line::styled(fit(&text, w), bold()));
     }
     let list_h = (area.height as usize).saturating_sub(1);
-    let right_w = if w >= 100 { 26 } else { 18 };
+    let right_w = if w >= 100 {
+        36
+    } else if w >= 70 {
+        26
+    } else {
+        18
+    };
     let code_w = if w >= 70 { 13 } else { 0 };
     let range = window(h.visible.len(), h.cursor, list_h);
     for pos in range {
@@ -121,21 +129,33 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             }
         } else {
             let c = h.counts[i];
-            let text = if right_w >= 26 {
+            // 计入 is the report's villages_reported; drafts, returned and conflicts beside it.
+            let text = if right_w >= 36 {
                 match m.lang {
                     Lang::Zh => format!(
-                        "完成 {}/{} 草稿 {} 退回 {}",
-                        c.done, c.villages, c.draft, c.returned
+                        "计入 {}/{} 草稿 {} 退回 {} 冲突 {}",
+                        c.counted, c.villages, c.draft, c.returned, c.conflict
                     ),
                     Lang::En => format!(
-                        "done {}/{} draft {} ret {}",
-                        c.done, c.villages, c.draft, c.returned
+                        "counted {}/{} dr {} ret {} confl {}",
+                        c.counted, c.villages, c.draft, c.returned, c.conflict
+                    ),
+                }
+            } else if right_w >= 26 {
+                match m.lang {
+                    Lang::Zh => format!(
+                        "计入 {}/{} 稿{} 退{} 冲{}",
+                        c.counted, c.villages, c.draft, c.returned, c.conflict
+                    ),
+                    Lang::En => format!(
+                        "{}/{} cnt dr{} rt{} cf{}",
+                        c.counted, c.villages, c.draft, c.returned, c.conflict
                     ),
                 }
             } else {
                 match m.lang {
-                    Lang::Zh => format!("完成 {}/{} 稿 {}", c.done, c.villages, c.draft),
-                    Lang::En => format!("{}/{} done, {} dr", c.done, c.villages, c.draft),
+                    Lang::Zh => format!("计入 {}/{}", c.counted, c.villages),
+                    Lang::En => format!("{}/{} counted", c.counted, c.villages),
                 }
             };
             spans.push(Span::styled(
@@ -148,6 +168,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             line = line.style(selected());
         } else if d.level != Level::Village {
             line = line.style(bold());
+        } else if !d.in_scope {
+            line = line.style(dim());
         }
         lines.push(line);
     }
