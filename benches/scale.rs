@@ -99,6 +99,10 @@ fn main() {
     for r in rows {
         println!("{r}");
     }
+    if DISAGREED.load(std::sync::atomic::Ordering::SeqCst) {
+        eprintln!("scale: the report and the sqlite3 floor disagree (see \"same roll-up?\" above)");
+        std::process::exit(1);
+    }
 }
 
 /// One scale from an empty data directory: demo, export, floor import, report ↔ floor.
@@ -308,9 +312,18 @@ GROUP BY 1 ORDER BY 1;
 
 /// Both sides computed the same thing: villages reported and harmless toilets of the
 /// whole scale agree between the floor's townships and our reports' top units.
+/// Set when a cross-check found the two sides disagree (or could not compare them): the
+/// benchmark then exits non-zero, since its timings compare different work.
+static DISAGREED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn disagree(why: &str) {
+    println!("  same roll-up?      NO: {why}");
+    DISAGREED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 fn check_same_rollup(dir: &Path, units: &[String]) {
     let Ok(text) = std::fs::read_to_string(dir.join("floor-rollup.csv")) else {
-        return;
+        return disagree("the floor wrote no floor-rollup.csv");
     };
     let (mut reported, mut harmless) = (0u64, 0u64);
     for line in text.lines() {
@@ -327,7 +340,7 @@ fn check_same_rollup(dir: &Path, units: &[String]) {
     let (mut our_reported, mut our_harmless) = (0u64, 0u64);
     for u in units {
         let Ok(text) = std::fs::read_to_string(dir.join(format!("report-{u}.json"))) else {
-            return;
+            return disagree(&format!("no report-{u}.json"));
         };
         let doc: serde_json::Value = serde_json::from_str(&text).expect("report JSON");
         let top = &doc["units"][0];
@@ -338,7 +351,10 @@ fn check_same_rollup(dir: &Path, units: &[String]) {
             .and_then(|i| i["numerator"].as_u64())
             .unwrap_or(0);
     }
-    let same = reported == our_reported && harmless == our_harmless;
+    let same = reported == our_reported && harmless == our_harmless && reported > 0;
+    if !same {
+        DISAGREED.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
     println!(
         "  same roll-up?      {} (villages reported {our_reported} vs {reported}, harmless toilets {our_harmless} vs {harmless})",
         if same { "yes" } else { "NO" }

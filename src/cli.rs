@@ -158,6 +158,35 @@ pub enum RecordsCommand {
         under: Option<String>,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Headers and choices: field names and codes (the default, what scripts read) or
+        /// the form's Chinese labels with village and township names
+        #[arg(long, value_enum, default_value = "names")]
+        labels: CsvLabels,
+    },
+    /// A workbook to fill: sheet 村 (labels, field names, one row per village in scope),
+    /// a sheet per repeat group (养殖场), and 说明
+    Template {
+        #[arg(long, value_name = "CODE")]
+        under: String,
+        #[arg(long)]
+        round: String,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
+    /// Bulk-load finalized records from a workbook in the template's layout
+    ImportXlsx {
+        file: PathBuf,
+        #[arg(long)]
+        round: String,
+    },
+    /// The template's layout filled with the current records
+    ExportXlsx {
+        #[arg(long)]
+        round: String,
+        #[arg(long, value_name = "CODE")]
+        under: Option<String>,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
     },
     /// The current record(s) of a village, drafts included
     Show {
@@ -216,6 +245,15 @@ pub enum LevelArg {
     County,
     Township,
     Village,
+}
+
+/// What `records export-csv` writes in headers and choice cells.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CsvLabels {
+    /// Field names, choice codes, yes/no
+    Names,
+    /// The form's Chinese labels, 是/否, plus village and township names
+    Zh,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

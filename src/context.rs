@@ -25,6 +25,9 @@ pub fn load_forms(dir: Option<&Path>) -> anyhow::Result<FormSet> {
 
 /// Open the store, record the form versions in force, and load the register on first
 /// run (or again when the register files changed, e.g. a county edited the scope).
+///
+/// A database that cannot be written (a read-only data directory) is used as it is: the
+/// forms and register already recorded in it stand, and only commands that read work.
 pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
     // A new data directory gets its signing key before its database: a key missing later
     // is then a lost key, refused rather than silently replaced (`bundle::keys`).
@@ -32,6 +35,9 @@ pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
         crate::bundle::keys::InstallationKey::load_or_create(data_dir)?;
     }
     let mut store = Store::open(data_dir)?;
+    if store.is_read_only() {
+        return Ok(store);
+    }
     for f in &forms.forms {
         store
             .ensure_form(f)
@@ -56,6 +62,15 @@ pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
         store.set_setting("register_hash", &hash)?;
     }
     Ok(store)
+}
+
+/// The person logged in to the computer (Linux `USER`/`LOGNAME`, Windows `USERNAME`), for
+/// the "who" of a change when no name was given.
+pub fn os_user() -> Option<String> {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.trim().is_empty())
 }
 
 /// The UI language: `--lang` if given (for this run only), else the one chosen in the TUI

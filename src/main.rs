@@ -5,6 +5,9 @@ use clap::Parser;
 use ruralenv::cli::Cli;
 use std::process::ExitCode;
 
+/// File logging in `logs/` of the data directory, kept under a size cap
+/// (`ruralenv::logfile`). When the log cannot be written (a read-only data directory, a
+/// full disk) the command runs without one: logging never makes a command fail.
 fn init_logging(cli: &Cli) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = cli
         .global
@@ -12,9 +15,8 @@ fn init_logging(cli: &Cli) -> Option<tracing_appender::non_blocking::WorkerGuard
         .clone()
         .unwrap_or_else(ruralenv::context::default_data_dir)
         .join("logs");
-    std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::never(&dir, "ruralenv.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let log = ruralenv::logfile::CappedLog::open(&dir)?;
+    let (writer, guard) = tracing_appender::non_blocking(log);
     let filter = tracing_subscriber::EnvFilter::try_from_env("RURALENV_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

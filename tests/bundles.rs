@@ -414,7 +414,7 @@ fn hostile_content_from_a_trusted_key_is_refused_whole() {
         f["revision"]["data"]["values"]["bribe"] = json!(1);
         rehash(f);
     });
-    assert!(refused(&mut county, &p).contains("not a field of form village@1"));
+    assert!(refused(&mut county, &p).contains("not a field of form village@2"));
 
     // A village in scope but not in the register; another round than the bundle's.
     let p = case(&|_, facts| {
@@ -444,22 +444,22 @@ fn hostile_content_from_a_trusted_key_is_refused_whole() {
         let source = f["source"].as_str().unwrap().replace("20000", "30000");
         f["source"] = json!(source);
     });
-    assert!(refused(&mut county, &p).contains("differs from the form village@1"));
+    assert!(refused(&mut county, &p).contains("differs from the form village@2"));
     let p = case(&|_, facts| {
         let f = &mut facts.iter_mut().find(|f| f["kind"] == "form").unwrap()["form"];
         // A version this county has not seen, so that it must be loaded and checked.
         let source = f["source"]
             .as_str()
             .unwrap()
-            .replace("version = 1", "version = 2")
+            .replace("version = 2", "version = 3")
             .replace("常住户数\"", "常住户数\\u001b[31m\"");
         assert_ne!(Some(source.as_str()), f["source"].as_str());
         f["source"] = json!(source);
-        f["version"] = json!(2);
+        f["version"] = json!(3);
     });
     let message = refused(&mut county, &p);
     assert!(
-        message.contains("field form village@2: households label (zh)"),
+        message.contains("field form village@3: households label (zh)"),
         "{message}"
     );
 
@@ -469,7 +469,7 @@ fn hostile_content_from_a_trusted_key_is_refused_whole() {
     });
     assert!(refused(&mut county, &p).contains("announces 5 revisions but the bundle holds 6"));
     let p = case(&|m, _| {
-        m.forms = vec!["village@2".into()];
+        m.forms = vec!["village@3".into()];
     });
     assert!(refused(&mut county, &p).contains("lists the forms"));
 
@@ -672,7 +672,7 @@ fn export_refuses_what_it_cannot_do() {
         (summary.revisions, summary.reviews, summary.villages),
         (6, 1, 6)
     );
-    assert_eq!(summary.forms, ["village@1"]);
+    assert_eq!(summary.forms, ["village@2"]);
     assert_eq!(summary.fingerprint, fingerprint(&source.key.public_bytes()));
     let err = source.try_export(TOWNSHIP_B, &out).unwrap_err();
     assert!(err.to_string().starts_with("nothing to export"), "{err}");

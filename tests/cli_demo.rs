@@ -22,8 +22,12 @@ fn demo_then_report_for_a_county() {
         .stdout
         .clone();
     let summary = String::from_utf8(out).unwrap();
-    assert!(summary.contains("villages in scope"), "{summary}");
-    assert!(summary.contains("duplicates"), "{summary}");
+    assert!(
+        summary.contains("调查范围内"),
+        "Chinese by default: {summary}"
+    );
+    assert!(summary.contains("重复"), "{summary}");
+    assert!(summary.contains("演示数据"), "{summary}");
 
     let out = ruralenv(dir.path())
         .args([
@@ -75,14 +79,16 @@ fn demo_then_report_for_a_county() {
 
     // The same seed again: nothing new.
     let out = ruralenv(dir.path())
-        .args(["demo", "--under", COUNTY, "--round", "2020", "--seed", "7"])
+        .args(["--lang", "en", "demo", "--under", COUNTY, "--round", "2020"])
+        .args(["--seed", "7"])
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
     let again = String::from_utf8(out).unwrap();
-    assert!(again.contains(" 0 new"), "{again}");
+    assert!(again.contains(" 0 new"), "English with --lang en: {again}");
+    assert!(again.contains("villages in scope"), "{again}");
 }
 
 #[test]
@@ -105,6 +111,30 @@ fn demo_refuses_an_unknown_unit_and_a_bad_round() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("no such unit"));
+    // 颍川街道 holds only residents' committees: nothing to make, and the directory is not
+    // marked as a demo directory (real bundles may still go into it).
+    ruralenv(dir.path())
+        .args(["demo", "--under", "411081001000", "--round", "2020"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no villages in scope"));
+    let out = ruralenv(dir.path())
+        .args([
+            "report",
+            "--round",
+            "2020",
+            "--under",
+            "411081001000",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(doc.get("demo").is_none(), "{doc}");
 }
 
 const HEADER: &str = "village_code,survey_date,surveyor,households,population,garbage_facilities,garbage_technology,garbage_cleaners,garbage_funding,garbage_supervision,toilet_three_compartment,toilet_double_urn,toilet_biogas,toilet_urine_diverting,toilet_double_pit,toilet_sewered_flush,toilet_other_sanitary,sewage_mode,sewage_households,sewage_controlled,manure_scattered_produced_t,manure_scattered_utilized_t,notes";
@@ -218,7 +248,7 @@ fn demo_loads_another_register_gzipped() {
         .stdout
         .clone();
     let summary = String::from_utf8(out).unwrap();
-    assert!(summary.contains(": 2 villages in scope"), "{summary}");
+    assert!(summary.contains("调查范围内 2 个村"), "{summary}");
 }
 
 /// The national tables repeat a unit that has no lower levels as its own child (东莞市 as
@@ -257,7 +287,7 @@ fn national_style_register_and_report_over_every_top_unit() {
     assert!(
         String::from_utf8(out)
             .unwrap()
-            .contains(": 2 villages in scope"),
+            .contains("调查范围内 2 个村"),
         "东莞's villages are found through the city"
     );
     let out = ruralenv(dir.path())

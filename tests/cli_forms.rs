@@ -18,7 +18,7 @@ fn shipped_forms_pass() {
     let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
     let out = check(&forms).success().get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("ok: form village@1"), "{out}");
+    assert!(out.contains("ok: form village@2"), "{out}");
     assert!(out.contains("ok: 5 targets"), "{out}");
 }
 
@@ -50,7 +50,7 @@ fn toml_syntax_error() {
     fails_with(
         "toml_syntax",
         "mini.toml",
-        13,
+        14,
         "-",
         "TOML syntax: unclosed inline table, expected `}`",
     );
@@ -61,7 +61,7 @@ fn unknown_field_in_expression() {
     fails_with(
         "unknown_field_in_expression",
         "mini.toml",
-        19,
+        21,
         "toilets",
         "constraint: unknown field 'housholds'",
     );
@@ -72,7 +72,7 @@ fn duplicate_field_name() {
     fails_with(
         "duplicate_field",
         "mini.toml",
-        16,
+        17,
         "households",
         "duplicate field name",
     );
@@ -105,7 +105,7 @@ fn type_mismatch_in_expression() {
     fails_with(
         "type_mismatch",
         "mini.toml",
-        19,
+        20,
         "ok",
         "calculation: type mismatch: arithmetic needs number, found text",
     );
@@ -142,4 +142,16 @@ fn a_missing_directory_is_a_clear_error() {
         .clone();
     let err = String::from_utf8(out).unwrap();
     assert!(err.contains("/no/such/forms/dir"), "{err}");
+}
+
+/// Finding "Unbounded numbers": every number field declares the largest value it may hold.
+#[test]
+fn unbounded_numbers_a_number_field_without_max_is_refused() {
+    fails_with(
+        "number_without_max",
+        "mini.toml",
+        11,
+        "households",
+        "a number field needs max, the largest value it may hold (at most 1e12), e.g. max = 20000",
+    );
 }

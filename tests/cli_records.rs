@@ -153,7 +153,8 @@ fn unknown_village_column_and_wrong_calculation_are_named() {
         "{err}"
     );
     assert!(
-        err.contains("3: 411003003999: village_code: not in the register"),
+        err.contains("3: 411003003999: village_code: not in the register")
+            || err.contains("3: 411003003999: village_code: 区划名录中没有这个代码"),
         "{err}"
     );
 }
@@ -303,4 +304,362 @@ fn bad_usage_exits_2() {
         .args(["report"])
         .assert()
         .code(2);
+}
+
+// ---- Excel-proof CSV (issue 12) and hostile CSV (issue 11): each test is named after the
+// finding it pins down.
+
+fn import_en(dir: &Path, main: &Path, farms: Option<&Path>) -> assert_cmd::assert::Assert {
+    let mut c = bin(dir);
+    c.args(["--lang", "en", "records", "import-csv"])
+        .arg(main)
+        .args(["--round", "2020"]);
+    if let Some(f) = farms {
+        c.arg("--group").arg(format!("farms={}", f.display()));
+    }
+    c.assert()
+}
+
+fn stderr_of(a: assert_cmd::assert::Assert) -> String {
+    String::from_utf8(a.code(1).get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn utf8_file_with_one_gb18030_cell_is_refused_naming_the_first_bad_line() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    let text = rows();
+    let (before, after) = text.split_at(text.find("李秀英").unwrap());
+    let mut bytes = before.as_bytes().to_vec();
+    bytes.extend_from_slice(&encoding_rs::GB18030.encode("李秀英").0);
+    bytes.extend_from_slice(&after.as_bytes()["李秀英".len()..]);
+    std::fs::write(&main, bytes).unwrap();
+    let d = t.path().join("d");
+    let err = stderr_of(import_en(&d, &main, None));
+    assert!(err.contains("3: -: -: line 3 is not UTF-8"), "{err}");
+    assert!(err.contains("mixes encodings"), "{err}");
+    assert_eq!(show(&d, V1)["records"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn duplicated_column_header_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    let text = rows()
+        .replace(",notes\n", ",notes,households\n")
+        .replace(",大罗庄\n", ",大罗庄,999\n")
+        .replace(",0,0,\n", ",0,0,,999\n");
+    std::fs::write(&main, text).unwrap();
+    let err = stderr_of(import_en(&t.path().join("d"), &main, None));
+    assert!(
+        err.contains("1: -: households: column 24 repeats column 4"),
+        "{err}"
+    );
+}
+
+#[test]
+fn farms_calculated_scale_is_checked_not_recomputed() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    std::fs::write(&main, rows()).unwrap();
+    let farms = t.path().join("farms.csv");
+    // 499 pigs is below the 500 threshold: a file that says "yes" is wrong.
+    let text = FARMS
+        .replace("manure_utilized_t\n", "manure_utilized_t,scale\n")
+        .replace(",1000,900\n", ",1000,900,yes\n")
+        .replace(",300,100\n", ",300,100,yes\n")
+        .replace(",50,40\n", ",50,40,是\n");
+    std::fs::write(&farms, text).unwrap();
+    let err = stderr_of(import_en(&t.path().join("d"), &main, Some(&farms)));
+    assert!(
+        err.contains(&format!(
+            "farms.csv:3: {V1}: farms.scale: the column says yes but the form calculates no"
+        )),
+        "{err}"
+    );
+    assert_eq!(err.matches("farms.scale").count(), 1, "{err}");
+}
+
+#[test]
+fn dev_zero_and_a_fifo_are_refused_not_read() {
+    let t = tempfile::tempdir().unwrap();
+    let err = stderr_of(import_en(&t.path().join("d"), Path::new("/dev/zero"), None));
+    assert!(err.contains("not a regular file"), "{err}");
+    let fifo = t.path().join("fifo.csv");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Would hang forever if the FIFO were opened.
+    let err = stderr_of(import_en(&t.path().join("d"), &fifo, None));
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn unterminated_quote_is_reported_as_such() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    std::fs::write(&main, rows().replace(",大罗庄\n", ",\"大罗庄\n")).unwrap();
+    let err = stderr_of(import_en(&t.path().join("d"), &main, None));
+    assert!(err.contains("closing quote"), "{err}");
+    assert!(err.contains(&format!("2: {V1}: ")), "{err}");
+    assert!(!err.contains("control characters"), "{err}");
+}
+
+#[test]
+fn a_cell_with_a_parse_error_is_reported_once() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    std::fs::write(&main, rows().replace(",200,700,", ",abc,700,")).unwrap();
+    let err = stderr_of(import_en(&t.path().join("d"), &main, None));
+    assert_eq!(err.matches(": households: ").count(), 1, "{err}");
+    assert!(!err.contains("required"), "{err}");
+}
+
+#[test]
+fn line_numbers_are_right_for_crlf_files() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    let text = rows()
+        .replace("150,520", "150,abc")
+        .replace('\n', "\r\n")
+        .replacen("\r\n", "\r\n\r\n", 2);
+    std::fs::write(&main, text).unwrap();
+    let err = stderr_of(import_en(&t.path().join("d"), &main, None));
+    // Lines: header (1), blank (2), V1 (3), blank (4), V2 (5).
+    assert!(err.contains(&format!("5: {V2}: population: ")), "{err}");
+}
+
+#[test]
+fn failed_import_does_not_write_its_error_list_to_the_log() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    let mut text = format!("{HEADER}\n");
+    for i in 0..500 {
+        text.push_str(&format!(
+            "{V1},bad-date-{i},x,1,1,yes,yes,yes,yes,yes,0,0,0,0,0,0,0,none,,no,0,0,\n"
+        ));
+    }
+    std::fs::write(&main, text).unwrap();
+    let d = t.path().join("d");
+    let err = stderr_of(import_en(&d, &main, None));
+    let listed = err
+        .lines()
+        .filter(|l| l.contains(&format!(": {V1}: ")))
+        .count();
+    assert_eq!(listed, 200, "the list stops at 200");
+    assert!(err.contains("… and 300 more"), "{err}");
+    assert!(
+        err.contains("500 problem(s); nothing was imported"),
+        "{err}"
+    );
+    let mut log = String::new();
+    for e in std::fs::read_dir(d.join("logs")).unwrap() {
+        log.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap_or_default());
+    }
+    assert!(
+        log.contains("nothing was imported"),
+        "the failure is logged: {log}"
+    );
+    assert!(!log.contains("bad-date-"), "but not its error list: {log}");
+}
+
+#[test]
+fn chinese_headers_full_width_digits_and_excel_dates_import() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    let text = rows()
+        .replace("households,population", "常住户数 *,常住人口")
+        .replace("village_code,survey_date", "村代码,调查日期")
+        .replace(",sewage_mode,", ",生活污水治理方式,")
+        .replace("2020-06-15,王建国,200,", "2020/6/15,王建国,２００,")
+        .replace("2020-06-16", "2020-6-16")
+        .replace(",central,", ",村集中处理设施,")
+        .replace('\n', ",,\n");
+    std::fs::write(&main, text).unwrap();
+    let d = t.path().join("d");
+    import_en(&d, &main, None).success();
+    let v = &show(&d, V1)["records"][0]["values"];
+    assert_eq!(v["households"], 200);
+    assert_eq!(v["survey_date"], "2020-06-15");
+    assert_eq!(v["sewage_mode"], "central");
+    assert_eq!(
+        show(&d, V2)["records"][0]["values"]["survey_date"],
+        "2020-06-16"
+    );
+}
+
+#[test]
+fn codes_in_scientific_notation_are_refused_saying_excel_changed_them() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    std::fs::write(&main, rows().replace(V1, "4.11003E+11")).unwrap();
+    let err = stderr_of(import_en(&t.path().join("d"), &main, None));
+    assert!(
+        err.contains("2: 4.11003E+11: village_code: '4.11003E+11' is a code Excel changed into scientific notation"),
+        "{err}"
+    );
+    assert!(err.contains("format the column as Text"), "{err}");
+}
+
+#[test]
+fn utf16_tab_separated_unicode_text_imports() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.txt");
+    let tsv = rows().replace(',', "\t").replace('\n', "\r\n");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(tsv.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&main, bytes).unwrap();
+    let d = t.path().join("d");
+    import_en(&d, &main, None)
+        .success()
+        .stdout(predicates::str::contains("2 new"));
+    assert_eq!(show(&d, V1)["records"][0]["values"]["surveyor"], "王建国");
+}
+
+#[test]
+fn out_of_scope_village_rows_are_refused_naming_it() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    std::fs::write(&main, rows().replace(V2, "411003003001")).unwrap();
+    let err = stderr_of(import_en(&t.path().join("d"), &main, None));
+    assert!(
+        err.contains(
+            "3: 411003003001: village_code: 邓庄居委会 (411003003001) is out of the survey scope"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("forms/divisions/"), "{err}");
+    assert!(err.contains("Configuring a county"), "{err}");
+    // In Chinese by default.
+    let err = stderr_of(import(&t.path().join("zh"), &main, None));
+    assert!(err.contains("不在调查范围内"), "{err}");
+}
+
+#[test]
+fn formulas_in_text_are_guarded_on_export_and_unguarded_on_import() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    std::fs::write(&main, rows().replace(",大罗庄\n", ",=1+1\n")).unwrap();
+    let a = t.path().join("a");
+    import(&a, &main, None).success();
+    assert_eq!(show(&a, V1)["records"][0]["values"]["notes"], "=1+1");
+    let out = t.path().join("e.csv");
+    bin(&a)
+        .args(["records", "export-csv", "--round", "2020", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains(",'=1+1\n"), "{text}");
+    let b = t.path().join("b");
+    import(&b, &out, None).success();
+    assert_eq!(show(&b, V1)["records"][0]["values"]["notes"], "=1+1");
+}
+
+#[test]
+fn file_names_are_escaped_when_printed() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v\u{1b}]52;c;aGk=\u{7}.csv");
+    std::fs::write(&main, rows()).unwrap();
+    let out = import(&t.path().join("d"), &main, None)
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("\\u{1b}]52"), "{stdout:?}");
+    let export = t.path().join("e\u{1b}[2J.csv");
+    let out = bin(&t.path().join("d"))
+        .args(["records", "export-csv", "--round", "2020", "--out"])
+        .arg(&export)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+/// What a report says, without the time it was made.
+fn report_json(dir: &Path) -> Value {
+    let out = bin(dir)
+        .args([
+            "report",
+            "--round",
+            "2020",
+            "--under",
+            "411003000000",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut v: Value = serde_json::from_slice(&out).unwrap();
+    v.as_object_mut().unwrap().remove("generated_at");
+    v
+}
+
+#[test]
+fn export_csv_rewritten_as_excel_saves_it_imports_to_the_same_report() {
+    let t = tempfile::tempdir().unwrap();
+    let main = t.path().join("v.csv");
+    std::fs::write(&main, rows()).unwrap();
+    let farms = t.path().join("farms.csv");
+    std::fs::write(&farms, FARMS).unwrap();
+    let a = t.path().join("a");
+    import(&a, &main, Some(&farms)).success();
+    let out = t.path().join("zh.csv");
+    bin(&a)
+        .args([
+            "records",
+            "export-csv",
+            "--round",
+            "2020",
+            "--labels",
+            "zh",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("\u{feff}村代码,村名称,乡镇代码,乡镇名称,调查日期"),
+        "{header}"
+    );
+    assert!(text.contains("大罗庄村委会"), "village names are there");
+    assert!(text.contains(",村集中处理设施,"), "choices as labels");
+    assert!(!text.contains(",central,"));
+    // What Excel does on Chinese Windows: GB18030, CRLF, dates as yyyy/m/d, no BOM.
+    let excel = |s: &str| -> Vec<u8> {
+        let s = s
+            .trim_start_matches('\u{feff}')
+            .replace("2020-06-15", "2020/6/15")
+            .replace("2020-06-16", "2020/6/16")
+            .replace('\n', "\r\n");
+        encoding_rs::GB18030.encode(&s).0.into_owned()
+    };
+    let farms_out = t.path().join("zh.farms.csv");
+    let farms_text = std::fs::read_to_string(&farms_out).unwrap();
+    assert!(farms_text.contains(",生猪,"), "{farms_text}");
+    std::fs::write(&out, excel(&text)).unwrap();
+    std::fs::write(&farms_out, excel(&farms_text)).unwrap();
+    let b = t.path().join("b");
+    import(&b, &out, Some(&farms_out)).success();
+    assert_eq!(report_json(&a), report_json(&b));
+    for v in [V1, V2] {
+        assert_eq!(
+            show(&a, v)["records"][0]["values"],
+            show(&b, v)["records"][0]["values"]
+        );
+    }
 }

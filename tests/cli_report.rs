@@ -238,7 +238,7 @@ fn two_form_versions_roll_up_together() {
     let form = std::fs::read_to_string(src.join("village.toml")).unwrap();
     std::fs::write(
         v2.join("village.toml"),
-        form.replacen("version = 1", "version = 2", 1),
+        form.replacen("version = 2", "version = 3", 1),
     )
     .unwrap();
     let th = std::fs::read_to_string(src.join("thresholds.toml")).unwrap();
@@ -323,8 +323,8 @@ fn two_form_versions_roll_up_together() {
             .clone();
         serde_json::from_slice(&out).unwrap()
     };
-    assert_eq!(show(a)["records"][0]["form_version"], 1);
+    assert_eq!(show(a)["records"][0]["form_version"], 2);
     assert_eq!(show(a)["records"][0]["values"]["farms"][0]["scale"], true);
-    assert_eq!(show(b)["records"][0]["form_version"], 2);
+    assert_eq!(show(b)["records"][0]["form_version"], 3);
     assert_eq!(show(b)["records"][0]["values"]["farms"][0]["scale"], false);
 }

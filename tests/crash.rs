@@ -70,12 +70,19 @@ fn crash_child() {
 fn crash_kill_50_times() {
     let dir = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as u64,
-    );
+    // The kill moments come from this seed: printed, and replayable with
+    // RURALENV_CRASH_SEED=N (the machine's load still moves what each moment hits).
+    let seed = std::env::var("RURALENV_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    eprintln!("crash_kill_50_times: seed {seed} (replay: RURALENV_CRASH_SEED={seed})");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut rows: BTreeMap<String, i64> = BTreeMap::new();
     let mut last_population: Option<i64> = None;
     let mut total = 0;

@@ -64,7 +64,7 @@ fn export_on_one_screen_import_on_another() {
     // Import on the other installation.
     let s = start(&tmux, "import", b.path(), usb.path());
     let sc = s.wait_for("在册村");
-    assert!(sc.contains("已完成 0"), "{sc}");
+    assert!(sc.contains("计入 0"), "{sc}");
     s.key("i");
     s.wait_for("导入数据包");
     s.key("G");
@@ -75,7 +75,7 @@ fn export_on_one_screen_import_on_another() {
     assert!(sc.contains("新增 15"), "{sc}");
     assert!(sc.contains("来自“邓庄”"), "{sc}");
     s.key("Escape");
-    let sc = s.wait_for("已完成 15");
+    let sc = s.wait_for("计入 15");
     assert!(sc.contains("在册村"), "{sc}");
     s.key("q");
     drop(s);

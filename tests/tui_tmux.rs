@@ -120,3 +120,12 @@ fn a_lost_terminal_keeps_the_typed_value_and_ends_the_process() {
     let doc = record(dir.path());
     assert_eq!(doc["records"][0]["values"]["households"], 321, "{doc:#}");
 }
+
+/// Deliverable 7: a missing tmux fails under CI instead of passing as a silent skip.
+#[test]
+fn missing_tmux_fails_under_ci_and_skips_loudly_elsewhere() {
+    assert!(tmux_support::available_with(true, true));
+    assert!(!tmux_support::available_with(false, false));
+    let under_ci = std::panic::catch_unwind(|| tmux_support::available_with(false, true));
+    assert!(under_ci.is_err(), "a missing tmux passed under CI");
+}

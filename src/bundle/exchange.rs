@@ -22,11 +22,11 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use super::facts::{self, Fact, FormFact, RevisionFact};
-use super::format::{BundleError, Limits, Manifest, open_bundle, try_write_bundle};
+use super::format::{BundleError, Limits, Manifest, open_signed, try_write_bundle};
 use super::keys::{InstallationKey, fingerprint};
 use crate::forms::Form;
-use crate::forms::record::{RecordData, value_fits};
-use crate::forms::schema::load_form;
+use crate::forms::record::{RecordData, value_problem};
+use crate::forms::schema::load_used_form;
 use crate::forms::value::sanitize_for_terminal;
 use crate::register::{Level, is_code};
 use crate::store::{InsertOutcome, Store, StoreError};
@@ -134,7 +134,7 @@ pub fn export_bundle(
             round: sanitize_for_terminal(request.round),
         });
     }
-    if request.exporter_name.chars().any(char::is_control) {
+    if crate::termsafe::has_unsafe(request.exporter_name) {
         return Err(ExportError::BadName);
     }
     let unit = match is_code(request.under) {
@@ -342,9 +342,11 @@ impl ImportError {
     }
 }
 
+/// Every text in the message passes the terminal-safety rule (`crate::termsafe`): reasons
+/// quote what the bundle held.
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        f.write_str(&crate::termsafe::escape_keep_newlines(&self.0.to_string()))
     }
 }
 
@@ -378,7 +380,7 @@ pub enum ImportErrorKind {
          the bundle says it comes from \"{claimed_name}\" for {claimed_scope}. Nothing was \
          imported. Check the fingerprint with the sender (by phone), then run:\n  ruralenv \
          trust add {key} --scope {claimed_scope} --name {}",
-        .path.display(),
+        crate::termsafe::path(.path),
         shell_quote(.claimed_name)
     )]
     UnknownKey {
@@ -393,7 +395,7 @@ pub enum ImportErrorKind {
          \"{trusted_name}\" (key {fingerprint}) is trusted for; the bundle was refused and \
          nothing was imported. If the sender really covers that village, trust the key for \
          a wider unit: ruralenv trust add {key} --scope CODE",
-        .path.display()
+        crate::termsafe::path(.path)
     )]
     OutOfScope {
         path: PathBuf,
@@ -407,7 +409,7 @@ pub enum ImportErrorKind {
     #[error(
         "{}: bundle {bundle_id} was already imported from another key ({other}); this copy \
          is forged or made by faulty software, and was refused",
-        .path.display()
+        crate::termsafe::path(.path)
     )]
     ReusedId {
         path: PathBuf,
@@ -431,7 +433,7 @@ pub enum ImportErrorKind {
     /// A fact is malformed, inconsistent or not allowed. Every text is escaped.
     #[error(
         "{}: {}{reason}; the bundle was refused and nothing was imported",
-        .path.display(),
+        crate::termsafe::path(.path),
         place(*.fact, .village.as_deref(), .field.as_deref())
     )]
     Fact {
@@ -442,15 +444,19 @@ pub enum ImportErrorKind {
         field: Option<String>,
         reason: String,
     },
-    #[error("{}: {source}; nothing was imported", .path.display())]
+    #[error("{}: {source}; nothing was imported", crate::termsafe::path(.path))]
     Store { path: PathBuf, source: StoreError },
 }
 
 impl ImportErrorKind {
     /// Why the bundle was refused, in Chinese and without the file's name (the TUI shows
     /// the file on its own line). A fact's reason, written for whoever made the bundle,
-    /// stays in English.
+    /// stays in English. Escaped by the terminal-safety rule.
     pub fn zh(&self) -> String {
+        crate::termsafe::escape_keep_newlines(&self.zh_unescaped()).into_owned()
+    }
+
+    fn zh_unescaped(&self) -> String {
         match self {
             ImportErrorKind::Bundle(e) => format!("{}；没有导入任何内容", e.kind.zh()),
             ImportErrorKind::UnknownKey {
@@ -674,7 +680,9 @@ fn import_one(
     limits: &Limits,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportSummary, ImportError> {
-    let bundle = open_bundle(path, limits)?;
+    // Signature and manifest only: the payload stays compressed until the signer is known
+    // to be trusted.
+    let bundle = open_signed(path, limits)?;
     let store_err = |source| -> ImportError {
         ImportErrorKind::Store {
             path: path.to_path_buf(),
@@ -694,6 +702,9 @@ fn import_one(
         }
         .into());
     };
+    // Trusted: now, and only now, the payload is decompressed and checked.
+    let bundle = bundle.verify_payload()?;
+    let m = &bundle.manifest;
     let declared: Option<Vec<String>> = store
         .setting("rounds")
         .map_err(store_err)?
@@ -736,15 +747,14 @@ fn import_one(
         facts: m.payload_facts,
         ..ImportSummary::default()
     };
-    if let Some((_, by)) = store.imported_bundle(&m.bundle_id).map_err(store_err)? {
-        if by != signer {
-            return Err(ImportErrorKind::ReusedId {
-                path: path.to_path_buf(),
-                bundle_id: m.bundle_id.clone(),
-                other: parse_fingerprint(&by),
-            }
-            .into());
-        }
+    // A bundle is its signer and its id together: the same id from another key is another
+    // bundle, checked and merged on its own merits (see docs/bundle-format.md, "Bundle
+    // ids"), so that no key can block another's bundle by using its id first.
+    if store
+        .imported_bundle_from(&signer, &m.bundle_id)
+        .map_err(store_err)?
+        .is_some()
+    {
         summary.already_imported = true;
         progress(Progress {
             done: m.payload_facts,
@@ -923,6 +933,10 @@ impl Pass<'_> {
                     let village = village.clone();
                     return Err(self.refuse(Some(n), Some(&village), Some("review_id"), "empty"));
                 }
+                if let Err(reason) = facts::check_time(&v.at) {
+                    let village = village.clone();
+                    return Err(self.refuse(Some(n), Some(&village), Some("at"), reason));
+                }
                 if store.merge_review(&v).map_err(|e| self.store_err(e))? {
                     // Whether the village counts may change: rebuild its township.
                     let (form_id, village) = (form_id.clone(), village.clone());
@@ -989,6 +1003,9 @@ impl Pass<'_> {
                 if s.resolution_id.is_empty() {
                     return Err(self.refuse(Some(n), village, Some("resolution_id"), "empty"));
                 }
+                if let Err(reason) = facts::check_time(&s.at) {
+                    return Err(self.refuse(Some(n), village, Some("at"), reason));
+                }
                 if store
                     .merge_resolution_deferred(&s)
                     .map_err(|e| self.store_err(e))?
@@ -1039,7 +1056,7 @@ impl Pass<'_> {
             Some(_) => return Err(differs()),
             None => {}
         }
-        let form = load_form(&key, &f.source, &f.tables).map_err(|errors| {
+        let form = load_used_form(&key, &f.source, &f.tables).map_err(|errors| {
             self.refuse(
                 Some(n),
                 None,
@@ -1060,7 +1077,7 @@ impl Pass<'_> {
         }
         if let Some((place, _)) = facts::form_texts(&form)
             .into_iter()
-            .find(|(_, t)| t.chars().any(char::is_control))
+            .find(|(_, t)| crate::termsafe::has_unsafe(t))
         {
             return Err(self.refuse(
                 Some(n),
@@ -1183,12 +1200,11 @@ impl Pass<'_> {
                 "a record id is 1 to 64 characters".into(),
             ));
         }
-        if r.rev == 0 {
-            return Err(refuse(
-                self,
-                at("rev"),
-                "revision numbers start at 1".into(),
-            ));
+        if let Err(reason) = crate::store::check_rev(&r.record_id, r.rev) {
+            return Err(refuse(self, at("rev"), reason));
+        }
+        if let Err(reason) = facts::check_time(&r.finalized_at) {
+            return Err(refuse(self, at("finalized_at"), reason));
         }
         if !facts::is_sha256_hex(&hash) {
             return Err(refuse(
@@ -1370,11 +1386,8 @@ fn check_data(form: &Form, data: &RecordData) -> Result<(), (String, String)> {
         let Some(field) = form.field(name) else {
             return Err((name.clone(), format!("not a field of form {}", form.key())));
         };
-        if !value_fits(field, value) {
-            return Err((
-                name.clone(),
-                format!("value '{value}' does not fit type {}", field.ty.name()),
-            ));
+        if let Some(problem) = value_problem(field, value) {
+            return Err((name.clone(), problem.en));
         }
     }
     for (group_name, rows) in &data.groups {
@@ -1393,11 +1406,8 @@ fn check_data(form: &Form, data: &RecordData) -> Result<(), (String, String)> {
                 let Some(field) = group.fields.iter().find(|f| &f.name == name) else {
                     return Err((at(name), format!("not a field of group {group_name}")));
                 };
-                if !value_fits(field, value) {
-                    return Err((
-                        at(name),
-                        format!("value '{value}' does not fit type {}", field.ty.name()),
-                    ));
+                if let Some(problem) = value_problem(field, value) {
+                    return Err((at(name), problem.en));
                 }
             }
         }

@@ -157,7 +157,8 @@ pub enum Step {
     Index(usize),
 }
 
-/// The first string (object key or value) in `value` holding a control character, as a
+/// The first string (object key or value) in `value` holding a character the terminal-safety
+/// rule (`crate::termsafe`) refuses, as a
 /// path. In a form's TOML `source` line breaks and tabs are allowed; nowhere else.
 pub fn control_char_path(value: &Value) -> Option<Vec<Step>> {
     fn walk(v: &Value, path: &mut Vec<Step>) -> bool {
@@ -167,9 +168,9 @@ pub fn control_char_path(value: &Value) -> Option<Vec<Step>> {
                     [Step::Key(f), Step::Key(k)] if f == "form" && k == "source");
                 if in_source {
                     s.chars()
-                        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                        .any(|c| crate::termsafe::is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t'))
                 } else {
-                    s.chars().any(char::is_control)
+                    crate::termsafe::has_unsafe(s)
                 }
             }
             Value::Array(items) => {
@@ -185,7 +186,7 @@ pub fn control_char_path(value: &Value) -> Option<Vec<Step>> {
             Value::Object(map) => {
                 for (k, item) in map {
                     path.push(Step::Key(k.clone()));
-                    if k.chars().any(char::is_control) || walk(item, path) {
+                    if crate::termsafe::has_unsafe(k) || walk(item, path) {
                         return true;
                     }
                     path.pop();
@@ -305,10 +306,95 @@ pub fn is_sha256_hex(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// Checks a time carried in a fact (`finalized_at`, a review's or resolution's `at`):
+/// RFC 3339 exactly as ruralenv writes it, `YYYY-MM-DDTHH:MM:SS` with optional fractional
+/// seconds and an offset (`Z` or `±HH:MM`), a real instant, in the years 2000–2099.
+/// Times decide which revision or resolution is the latest, so a text that is not a time
+/// ("zzzz" sorts after every time) would win forever.
+pub fn check_time(s: &str) -> Result<(), String> {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let shape = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && {
+            let mut rest = &b[19..];
+            if let [b'.', frac @ ..] = rest {
+                let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+                rest = if (1..=9).contains(&n) {
+                    &frac[n..]
+                } else {
+                    b"!"
+                };
+            }
+            matches!(rest, b"Z")
+                || (rest.len() == 6
+                    && matches!(rest[0], b'+' | b'-')
+                    && rest[1..3].iter().all(u8::is_ascii_digit)
+                    && rest[3] == b':'
+                    && rest[4..6].iter().all(u8::is_ascii_digit))
+        };
+    let bad = || {
+        format!(
+            "'{}' is not a time like 2020-06-15T10:00:00+08:00 (RFC 3339, years 2000 to 2099)",
+            crate::termsafe::escape(s)
+        )
+    };
+    if !shape {
+        return Err(bad());
+    }
+    let t: jiff::Timestamp = s.parse().map_err(|_| bad())?;
+    let year = s[..4].parse::<u16>().map_err(|_| bad())?;
+    if !(2000..=2099).contains(&year) || t.as_second() < 946_684_800 - 86_400 {
+        return Err(bad());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn times_are_checked_strictly() {
+        for ok in [
+            "2020-06-15T10:00:00+08:00",
+            "2020-06-15T02:00:00Z",
+            "2020-06-15T10:00:00.123456+08:00",
+            "2099-12-31T23:59:59-05:00",
+        ] {
+            assert_eq!(check_time(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "zzzz",
+            "",
+            "2020-06-15",
+            "2020-06-15 10:00:00+08:00",
+            "2020-06-15T10:00:00",
+            "2020-06-15T10:00:00+0800",
+            "2020-13-15T10:00:00+08:00",
+            "2020-02-30T10:00:00+08:00",
+            "2020-06-15T25:00:00+08:00",
+            "9999-06-15T10:00:00+08:00",
+            "1999-06-15T10:00:00+08:00",
+            "2020-06-15T10:00:00.+08:00",
+            "2020-06-15T10:00:00+08:00zzzz",
+            "２０２０-06-15T10:00:00+08:00",
+        ] {
+            assert!(check_time(bad).is_err(), "{bad}");
+        }
+    }
 
     fn revision() -> Revision {
         serde_json::from_value(json!({

@@ -164,7 +164,11 @@ impl VerifiedBundle {
 /// Something went wrong with a bundle file; `Display` names the file and says what, in
 /// words meant for the person who handed over the file.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {kind}", path.display())]
+#[error(
+    "{}: {}",
+    crate::termsafe::path(path),
+    crate::termsafe::escape(&kind.to_string())
+)]
 pub struct BundleError {
     pub path: PathBuf,
     pub kind: BundleErrorKind,
@@ -265,8 +269,13 @@ use BundleErrorKind as Kind;
 
 impl BundleErrorKind {
     /// The same message in Chinese, for the TUI (the `Display` text is English). Details
-    /// that only a developer can act on (a decoder's own words) stay as they are.
+    /// that only a developer can act on (a decoder's own words) stay as they are, escaped
+    /// by the terminal-safety rule (they may quote the file).
     pub fn zh(&self) -> String {
+        crate::termsafe::escape(&self.zh_unescaped()).into_owned()
+    }
+
+    fn zh_unescaped(&self) -> String {
         match self {
             Kind::Io { action, source } => format!("无法{}：{source}", io_action_zh(action)),
             Kind::NotAFile => "这不是文件（是文件夹或设备）".into(),
@@ -562,6 +571,79 @@ fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), BundleError> {
 /// checks its checksum, its fact count and that every fact is JSON, under `limits`.
 /// When this returns `Ok`, [`VerifiedBundle::facts`] will not fail.
 pub fn open_bundle(path: &Path, limits: &Limits) -> Result<VerifiedBundle, BundleError> {
+    open_signed(path, limits)?.verify_payload()
+}
+
+/// A bundle whose framing, signature and manifest have been checked, and nothing else:
+/// not one byte of its payload has been decompressed. An importer checks the signer
+/// against its trust list here, so that a stranger's file costs a signature check, never
+/// a decompression (a signed decompression bomb from an unknown key is refused unopened).
+pub struct SignedBundle {
+    /// The public key that signed it.
+    pub signer: [u8; 32],
+    pub manifest: Manifest,
+    path: PathBuf,
+    file: Vec<u8>,
+    payload_start: usize,
+    payload_end: usize,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for SignedBundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedBundle")
+            .field("path", &self.path)
+            .field("signer", &hex::encode(self.signer))
+            .field("manifest", &self.manifest)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignedBundle {
+    /// Step 6 of the reading order: one complete streaming pass over the payload that
+    /// checks every fact's JSON (strictly: no duplicate keys, no CRLF), the caps, the
+    /// count and the checksum.
+    pub fn verify_payload(self) -> Result<VerifiedBundle, BundleError> {
+        let path = self.path.as_path();
+        let err = |kind| BundleError::new(path, kind);
+        let mut facts = Facts::new(
+            path,
+            &self.file[self.payload_start..self.payload_end],
+            self.limits,
+            true,
+        );
+        facts.syntax_only = true;
+        let mut found_facts = 0u64;
+        for fact in &mut facts {
+            fact?;
+            found_facts += 1;
+        }
+        let (payload_bytes, sha256) = facts.checksum();
+        if found_facts != self.manifest.payload_facts {
+            return Err(err(Kind::FactCountMismatch {
+                declared: self.manifest.payload_facts,
+                found: found_facts,
+            }));
+        }
+        if sha256.as_deref() != Some(self.manifest.payload_sha256.as_str()) {
+            return Err(err(Kind::PayloadHashMismatch));
+        }
+        Ok(VerifiedBundle {
+            signer: self.signer,
+            manifest: self.manifest,
+            path: self.path,
+            file: self.file,
+            payload_start: self.payload_start,
+            payload_end: self.payload_end,
+            limits: self.limits,
+            payload_bytes,
+        })
+    }
+}
+
+/// Steps 1 to 5 of [`open_bundle`]: size, framing, signature, manifest; the payload is
+/// left compressed. See [`SignedBundle`].
+pub fn open_signed(path: &Path, limits: &Limits) -> Result<SignedBundle, BundleError> {
     let err = |kind| BundleError::new(path, kind);
     let io = |action| move |source| err(Kind::Io { action, source });
     let file = File::open(path).map_err(io("open it"))?;
@@ -590,15 +672,25 @@ pub fn open_bundle(path: &Path, limits: &Limits) -> Result<VerifiedBundle, Bundl
             max: limits.max_file_bytes,
         }));
     }
-    verify_bytes(path, bytes, limits)
+    verify_signed(path, bytes, limits)
 }
 
 /// Everything [`open_bundle`] checks after reading the file. `path` is only for messages.
+#[cfg(test)]
 fn verify_bytes(
     path: &Path,
     bytes: Vec<u8>,
     limits: &Limits,
 ) -> Result<VerifiedBundle, BundleError> {
+    verify_signed(path, bytes, limits)?.verify_payload()
+}
+
+/// Steps 3 to 5 on the file's bytes: framing, signature, manifest.
+fn verify_signed(
+    path: &Path,
+    bytes: Vec<u8>,
+    limits: &Limits,
+) -> Result<SignedBundle, BundleError> {
     let err = |kind| BundleError::new(path, kind);
     let found = bytes.len() as u64;
     if found < MIN_FILE_LEN {
@@ -659,6 +751,11 @@ fn verify_bytes(
                 reason: "its length runs past the end of the file".into(),
             })
         })?;
+    serde_json::from_slice::<StrictJson>(&body[4..manifest_end]).map_err(|e| {
+        err(Kind::BadManifest {
+            reason: e.to_string(),
+        })
+    })?;
     let manifest: Manifest = serde_json::from_slice(&body[4..manifest_end]).map_err(|e| {
         err(Kind::BadManifest {
             reason: e.to_string(),
@@ -666,30 +763,8 @@ fn verify_bytes(
     })?;
     validate_manifest(&manifest, true).map_err(err)?;
 
-    // (6) One full pass over the payload: every fact is well-formed JSON within the caps,
-    // count and checksum agree. This pass checks syntax only (`IgnoredAny` builds
-    // nothing); the facts are decoded when they are applied, inside the importer's
-    // savepoint, so a fact that is valid JSON but not a valid fact still refuses the
-    // whole bundle.
     let payload_start = HEADER_LEN + manifest_end;
-    let mut facts = Facts::new(path, &bytes[payload_start..signed_end], *limits, true);
-    facts.syntax_only = true;
-    let mut found_facts = 0u64;
-    for fact in &mut facts {
-        fact?;
-        found_facts += 1;
-    }
-    let (payload_bytes, sha256) = facts.checksum();
-    if found_facts != manifest.payload_facts {
-        return Err(err(Kind::FactCountMismatch {
-            declared: manifest.payload_facts,
-            found: found_facts,
-        }));
-    }
-    if sha256.as_deref() != Some(manifest.payload_sha256.as_str()) {
-        return Err(err(Kind::PayloadHashMismatch));
-    }
-    Ok(VerifiedBundle {
+    Ok(SignedBundle {
         signer,
         manifest,
         path: path.to_path_buf(),
@@ -697,7 +772,6 @@ fn verify_bytes(
         payload_start,
         payload_end: signed_end,
         limits: *limits,
-        payload_bytes,
     })
 }
 
@@ -737,7 +811,7 @@ fn validate_manifest(manifest: &Manifest, reading: bool) -> Result<(), BundleErr
         .chain(manifest.counts.keys().map(|k| ("counts", k)))
         .chain(manifest.forms.iter().map(|f| ("forms", f)));
     for (field, text) in texts {
-        if text.chars().any(char::is_control) {
+        if crate::termsafe::has_unsafe(text) {
             return Err(bad(format!("{field} contains control characters")));
         }
     }
@@ -873,15 +947,99 @@ fn parse_fact(
             reason: "empty line".into(),
         });
     }
+    // JSON cannot hold a raw carriage return inside a string, so one here is a CRLF line
+    // ending or stray whitespace: a writer that is not ours. Refused, as the format says.
+    if line.contains(&b'\r') {
+        return Err(Kind::BadFact {
+            fact,
+            reason: "the line holds a carriage return (a CRLF line ending); lines end with \
+                     a single newline"
+                .into(),
+        });
+    }
     let bad = |e: serde_json::Error| Kind::BadFact {
         fact,
         reason: e.to_string(),
     };
     if syntax_only {
-        serde_json::from_slice::<serde::de::IgnoredAny>(line).map_err(bad)?;
+        serde_json::from_slice::<StrictJson>(line).map_err(bad)?;
         return Ok(serde_json::Value::Null);
     }
     serde_json::from_slice(line).map_err(bad)
+}
+
+/// Walks a JSON value without building it, and refuses an object that holds the same key
+/// twice (`{"households": 1, "households": 900}`): a reader that keeps the first and one
+/// that keeps the last would see different facts, and `serde_json` keeps the last
+/// silently. Used for the first, syntax-only pass over every fact and for the manifest.
+struct StrictJson;
+
+impl<'de> Deserialize<'de> for StrictJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictJsonVisitor)
+    }
+}
+
+struct StrictJsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictJsonVisitor {
+    type Value = StrictJson;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_unit<E>(self) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_none<E>(self) -> Result<StrictJson, E> {
+        Ok(StrictJson)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<StrictJson, A::Error> {
+        while seq.next_element::<StrictJson>()?.is_some() {}
+        Ok(StrictJson)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StrictJson, A::Error> {
+        // Facts' objects have a few dozen keys: a list is cheapest. Past that, a set, so
+        // that a hostile object with a million keys costs linear time.
+        let mut few: Vec<String> = Vec::new();
+        let mut many: std::collections::HashSet<String> = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let repeated = if many.is_empty() && few.len() < 32 {
+                few.contains(&key)
+            } else {
+                many.extend(few.drain(..));
+                many.contains(&key)
+            };
+            if repeated {
+                return Err(serde::de::Error::custom(format_args!(
+                    "the key \"{}\" appears twice in one object",
+                    crate::termsafe::escape(&key)
+                )));
+            }
+            if many.is_empty() {
+                few.push(key);
+            } else {
+                many.insert(key);
+            }
+            map.next_value::<StrictJson>()?;
+        }
+        Ok(StrictJson)
+    }
 }
 
 impl Iterator for Facts<'_> {
@@ -1505,16 +1663,12 @@ mod tests {
                 "{payload:?}: {err}"
             );
         }
-        // Well-formed JSON that cannot be held (the verifying pass checks syntax only):
-        // the bundle opens, and reading its facts ends in an error naming the fact.
-        let huge = verify(signed_payload(b"{\"a\":1}\n[1e400]\n", 2)).unwrap();
-        let read: Vec<_> = huge.facts().collect();
-        assert!(read[0].is_ok());
-        let err = read[1].as_ref().unwrap_err();
+        // Well-formed JSON that cannot be held: the verifying pass reads every value (to
+        // find duplicate keys), so the bundle is refused before it opens, naming the fact.
+        let err = verify(signed_payload(b"{\"a\":1}\n[1e400]\n", 2)).unwrap_err();
         assert!(matches!(err.kind, Kind::BadFact { fact: 2, .. }), "{err}");
         let deep = format!("{}{}\n", "[".repeat(10_000), "]".repeat(10_000));
-        let deep = verify(signed_payload(deep.as_bytes(), 1)).unwrap();
-        let err = deep.facts().next().unwrap().unwrap_err();
+        let err = verify(signed_payload(deep.as_bytes(), 1)).unwrap_err();
         assert!(matches!(err.kind, Kind::BadFact { fact: 1, .. }), "{err}");
 
         // The compressed stream itself.

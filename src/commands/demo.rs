@@ -16,7 +16,7 @@ pub fn demo(
     register: Option<&Path>,
 ) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
-    let lang = env.lang();
+    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
     if !store.is_demo()? && store.holds_data()? {
         bail!(
             "{}",
@@ -36,13 +36,31 @@ pub fn demo(
         drop(text);
         let n = store.load_register(&reg)?;
         eprintln!(
-            "loaded {n} divisions from {} ({:.1} s)",
-            path.display(),
-            started.elapsed().as_secs_f64()
+            "{}",
+            match env.lang() {
+                crate::forms::Lang::Zh => format!(
+                    "已从 {} 载入 {n} 个区划（{:.1} 秒）",
+                    path.display(),
+                    started.elapsed().as_secs_f64()
+                ),
+                crate::forms::Lang::En => format!(
+                    "loaded {n} divisions from {} ({:.1} s)",
+                    path.display(),
+                    started.elapsed().as_secs_f64()
+                ),
+            }
         );
     }
     let unit = division_arg(&store, under)?;
     let form = env.forms.village_form().clone();
+    if !store.any_village_in_scope(unit.prefix())? {
+        bail!(
+            "{} {}: no villages in scope under it (see `ruralenv divisions --under {} --level village --in-scope`)",
+            unit.code,
+            sanitize_for_terminal(&unit.name),
+            unit.code
+        );
+    }
     // Marked before the first record goes in, so that no demo record is ever unmarked.
     store.mark_demo()?;
     let started = Instant::now();
@@ -51,40 +69,54 @@ pub fn demo(
         crate::demo::generate(&mut store, &form, &unit, round, seed, &mut |done, total| {
             // Progress for long runs only, on stderr, about every tenth.
             if total >= 20_000 && done as f64 >= next_note * total as f64 {
-                eprintln!("… {done} of {total} villages");
+                match lang {
+                    crate::forms::Lang::Zh => eprintln!("… {done} / {total} 个村"),
+                    crate::forms::Lang::En => eprintln!("… {done} of {total} villages"),
+                }
                 next_note += 0.1;
             }
         })?;
-    if summary.villages_in_scope == 0 {
-        bail!(
-            "{} {}: no villages in scope under it (see `ruralenv divisions --under {} --level village --in-scope`)",
+    let name = sanitize_for_terminal(&unit.name);
+    let s = &summary;
+    let secs = started.elapsed().as_secs_f64();
+    let line = match lang {
+        crate::forms::Lang::Zh => format!(
+            "演示数据（不是真实调查）{round} 轮，种子 {seed}，{} {name}：调查范围内 {} 个村，已报 {}，未报 {}；\
+             {} 条记录（重复 {}），{} 个养殖场；新增 {}，未变 {}{}（{secs:.1} 秒）",
             unit.code,
-            sanitize_for_terminal(&unit.name),
-            unit.code
-        );
-    }
-    println!(
-        "demo round {round}, seed {seed}, under {} {}: {} villages in scope, {} reported, {} left unreported; {} records ({} duplicates), {} farms; {} new, {} unchanged{} ({:.1} s)",
-        unit.code,
-        sanitize_for_terminal(&unit.name),
-        summary.villages_in_scope,
-        summary.villages_reported,
-        summary.unreported,
-        summary.records,
-        summary.duplicates,
-        summary.farms,
-        summary.new,
-        summary.unchanged,
-        if summary.other > 0 {
-            format!(
-                ", {} other (records changed since an earlier run)",
-                summary.other
-            )
-        } else {
-            String::new()
-        },
-        started.elapsed().as_secs_f64()
-    );
+            s.villages_in_scope,
+            s.villages_reported,
+            s.unreported,
+            s.records,
+            s.duplicates,
+            s.farms,
+            s.new,
+            s.unchanged,
+            if s.other > 0 {
+                format!("，另有 {} 条（上次生成后改动过的记录）", s.other)
+            } else {
+                String::new()
+            },
+        ),
+        crate::forms::Lang::En => format!(
+            "demo round {round}, seed {seed}, under {} {name}: {} villages in scope, {} reported, {} left unreported; {} records ({} duplicates), {} farms; {} new, {} unchanged{} ({secs:.1} s)",
+            unit.code,
+            s.villages_in_scope,
+            s.villages_reported,
+            s.unreported,
+            s.records,
+            s.duplicates,
+            s.farms,
+            s.new,
+            s.unchanged,
+            if s.other > 0 {
+                format!(", {} other (records changed since an earlier run)", s.other)
+            } else {
+                String::new()
+            },
+        ),
+    };
+    println!("{line}");
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use crate::bundle::exchange::{
 use crate::bundle::keys::InstallationKey;
 use crate::cli::ListFormat;
 use crate::forms::value::sanitize_for_terminal;
+use crate::termsafe;
 use anyhow::bail;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,12 +34,12 @@ pub fn export(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Result
     println!(
         "{}: {} revision(s) of {} village(s), {} review(s), {} resolution(s), form(s) {}; \
          {} bytes, verified",
-        summary.path.display(),
+        termsafe::path(&summary.path),
         summary.revisions,
         summary.villages,
         summary.reviews,
         summary.resolutions,
-        summary.forms.join(", "),
+        termsafe::escape(&summary.forms.join(", ")),
         summary.file_bytes,
     );
     println!(
@@ -49,7 +50,7 @@ pub fn export(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Result
         eprintln!(
             "note: {} draft(s) under {} {} are not finalized and were not exported",
             summary.drafts_left_out,
-            summary.under,
+            termsafe::escape(&summary.under),
             sanitize_for_terminal(&summary.under_name)
         );
     }
@@ -101,19 +102,19 @@ pub fn describe(s: &ImportSummary) -> String {
         "from \"{}\" (key {}, trusted for {})",
         sanitize_for_terminal(&s.trusted_name),
         s.fingerprint,
-        s.trusted_scope
+        termsafe::escape(&s.trusted_scope)
     );
     if s.already_imported {
         return format!(
             "{}: already imported (bundle {}) {from}; nothing changed",
-            s.path.display(),
-            s.bundle_id
+            termsafe::path(&s.path),
+            termsafe::escape(&s.bundle_id)
         );
     }
     let mut line = format!(
         "{}: round {} {from}: {} new, {} updated, {} unchanged revision(s) of {} village(s); \
          {} fork(s), {} duplicate(s); {} new review(s), {} new resolution(s)",
-        s.path.display(),
+        termsafe::path(&s.path),
         sanitize_for_terminal(&s.round),
         s.revisions_new,
         s.revisions_updated,
@@ -163,7 +164,7 @@ pub fn conflicts(env: &Env, round: Option<&str>, format: ListFormat) -> anyhow::
                 writeln!(
                     out,
                     "{} {}  round {}  form {}: {what}",
-                    c.village_code,
+                    termsafe::escape(&c.village_code),
                     sanitize_for_terminal(&name),
                     sanitize_for_terminal(&c.round),
                     sanitize_for_terminal(&c.form_id),
@@ -175,7 +176,7 @@ pub fn conflicts(env: &Env, round: Option<&str>, format: ListFormat) -> anyhow::
                         if k.counted { "*" } else { " " },
                         sanitize_for_terminal(&k.record_id),
                         k.rev,
-                        &k.hash[..k.hash.len().min(12)],
+                        termsafe::escape(k.hash.get(..12).unwrap_or(&k.hash)),
                         sanitize_for_terminal(&k.finalized_at),
                         sanitize_for_terminal(&k.finalized_by),
                     )?;

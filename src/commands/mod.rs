@@ -64,7 +64,7 @@ impl Env {
         if let Some(s) = store.setting("surveyor")? {
             return Ok(s);
         }
-        Ok(std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+        Ok(context::os_user().unwrap_or_else(|| "unknown".into()))
     }
 }
 
@@ -120,6 +120,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     d.level.as_str()
                 );
             }
+            if !d.in_scope {
+                bail!(
+                    "{}",
+                    crate::tui::text::out_of_scope(env.lang(), &d.name, &d.code)
+                );
+            }
             if let Some(f) = &field {
                 let form = env.forms.village_form();
                 if form.field(f).is_none() {
@@ -151,8 +157,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 round,
                 groups,
             } => records::import_csv(&env, &file, &round, &groups),
-            RecordsCommand::ExportCsv { round, under, out } => {
-                records::export_csv(&env, &round, under.as_deref(), out.as_deref())
+            RecordsCommand::ExportCsv {
+                round,
+                under,
+                out,
+                labels,
+            } => records::export_csv(&env, &round, under.as_deref(), out.as_deref(), labels),
+            RecordsCommand::Template { under, round, out } => {
+                records::template(&env, &under, &round, &out)
+            }
+            RecordsCommand::ImportXlsx { file, round } => records::import_xlsx(&env, &file, &round),
+            RecordsCommand::ExportXlsx { round, under, out } => {
+                records::export_xlsx(&env, &round, under.as_deref(), &out)
             }
             RecordsCommand::Show {
                 village_code,
@@ -237,7 +253,10 @@ fn command_round(c: &Command) -> Option<&str> {
         Command::Records { command } => match command {
             RecordsCommand::ImportCsv { round, .. }
             | RecordsCommand::ExportCsv { round, .. }
-            | RecordsCommand::Show { round, .. } => Some(round),
+            | RecordsCommand::Show { round, .. }
+            | RecordsCommand::Template { round, .. }
+            | RecordsCommand::ImportXlsx { round, .. }
+            | RecordsCommand::ExportXlsx { round, .. } => Some(round),
         },
         Command::Forms { .. }
         | Command::Divisions { .. }

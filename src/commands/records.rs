@@ -1,290 +1,147 @@
-//! `records import-csv | export-csv | show`: legacy spreadsheets in and out, and a
-//! village's records as text or JSON. CSV import validates every row exactly as the form
-//! does in the TUI and is all or nothing.
+//! `records import-csv | import-xlsx | export-csv | export-xlsx | template | show`:
+//! spreadsheets in and out, and a village's records as text or JSON. Every import goes
+//! through `sheets::import` (the form's own parsing and validation, as in the TUI) and is
+//! all or nothing.
 
 use super::{Env, division_arg};
-use crate::cli::ListFormat;
-use crate::forms::record::{RecordData, Row, parse_input};
+use crate::cli::{CsvLabels, ListFormat};
+use crate::forms::record::RecordData;
 use crate::forms::value::{Value, sanitize_for_terminal};
 use crate::forms::{Form, Lang};
 use crate::register::Level;
-use crate::store::{Change, InsertOutcome, Revision, Store, now};
-use anyhow::{Context as _, bail};
-use std::collections::{BTreeMap, HashMap};
+use crate::sheets::cells::{Cell, INFO_COLUMNS, VILLAGE_CODE_LABEL, guard_formula};
+use crate::sheets::csv_in::CsvRows;
+use crate::sheets::import::Importer;
+use crate::sheets::workbook::{self, VillageRow, top_fields};
+use crate::store::{Change, InsertOutcome, Revision, Store, StoreError, now};
+use anyhow::bail;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Read a CSV file as text: UTF-8 (BOM accepted) or, failing that, GB18030 as saved by
-/// Excel on Chinese Windows.
+/// Read a whole text file (a register for `demo --register`): a regular file, UTF-8 (BOM
+/// accepted) or GB18030 as saved by Excel on Chinese Windows.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    use std::io::Read as _;
+    let mut file = crate::sheets::csv_in::open_regular(path, crate::sheets::csv_in::MAX_CSV_BYTES)
+        .map_err(|(_, en)| anyhow::anyhow!(en))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(_) => {
-            let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-            if had_errors {
-                bail!(
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(text) => Ok(text.into_owned()),
+                None => bail!(
                     "{}: the file is neither UTF-8 nor GB18030 text; save it from Excel as \"CSV UTF-8\"",
-                    path.display()
-                );
-            }
-            Ok(text.into_owned())
-        }
-    }
-}
-
-struct Table {
-    file: String,
-    headers: Vec<String>,
-    /// (line number, cells)
-    rows: Vec<(usize, Vec<String>)>,
-}
-
-fn read_table(path: &Path) -> anyhow::Result<Table> {
-    let text = read_text(path)?;
-    let file = path.display().to_string();
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()
-        .with_context(|| format!("{file}: cannot read the header row"))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if headers.first().map(String::as_str) != Some("village_code") {
-        bail!("{file}:1: the first column must be village_code");
-    }
-    let mut rows = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.with_context(|| format!("{file}: malformed CSV"))?;
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if rec.len() != headers.len() {
-            bail!(
-                "{file}:{line}: the row has {} cells but the header has {}",
-                rec.len(),
-                headers.len()
-            );
-        }
-        rows.push((line, rec.iter().map(|c| c.to_string()).collect()));
-    }
-    Ok(Table {
-        file,
-        headers,
-        rows,
-    })
-}
-
-/// A parsed village row: (line, values, calculated columns given in the file).
-type ParsedRow = (String, RecordData, Vec<(String, Value)>);
-
-/// A problem in one row: `line: village: field: reason`.
-struct RowError {
-    line: String,
-    village: String,
-    field: String,
-    reason: String,
-}
-
-pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> anyhow::Result<()> {
-    check_round(round)?;
-    let mut store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
-    let who = env.who(&store)?;
-    let form = env.forms.village_form().clone();
-    let main = read_table(file)?;
-    let mut errors: Vec<RowError> = Vec::new();
-
-    // Columns: fields of the form; calculated ones are checked, not taken.
-    for (i, h) in main.headers.iter().enumerate().skip(1) {
-        if form.field(h).is_none() {
-            errors.push(RowError {
-                line: "1".into(),
-                village: "-".into(),
-                field: h.clone(),
-                reason: format!("column {} is not a field of form '{}'", i + 1, form.id),
-            });
-        }
-    }
-    // village → (line, values, calculated columns given in the file)
-    let mut records: BTreeMap<String, ParsedRow> = BTreeMap::new();
-    for (line, cells) in &main.rows {
-        let village = cells[0].trim().to_string();
-        let line_s = line.to_string();
-        if let Err(reason) = check_village(&store, &village) {
-            errors.push(RowError {
-                line: line_s,
-                village,
-                field: "village_code".into(),
-                reason,
-            });
-            continue;
-        }
-        if records.contains_key(&village) {
-            errors.push(RowError {
-                line: line_s,
-                village,
-                field: "village_code".into(),
-                reason: "this village appears twice in the file".into(),
-            });
-            continue;
-        }
-        let mut data = RecordData::default();
-        let mut given_calcs = Vec::new();
-        for (h, cell) in main.headers.iter().zip(cells).skip(1) {
-            let Some(f) = form.field(h) else { continue };
-            match parse_input(f, cell) {
-                Ok(v) if f.is_calculated() => {
-                    if !v.is_null() {
-                        given_calcs.push((h.clone(), v));
-                    }
-                }
-                Ok(v) => data.set(h, v),
-                Err(m) => errors.push(RowError {
-                    line: line_s.clone(),
-                    village: village.clone(),
-                    field: h.clone(),
-                    reason: m.get(lang).to_string(),
-                }),
-            }
-        }
-        records.insert(village, (line_s, data, given_calcs));
-    }
-
-    // Repeat groups from their own files.
-    let mut group_lines: HashMap<(String, String, usize), String> = HashMap::new();
-    for spec in groups {
-        let Some((name, path)) = spec.split_once('=') else {
-            bail!("--group {spec}: write it as NAME=FILE, e.g. farms=farms.csv");
-        };
-        let Some(group) = form.group(name) else {
-            let names: Vec<&str> = form.groups.iter().map(|g| g.name.as_str()).collect();
-            bail!(
-                "--group {name}: the form has no repeat group '{name}' (it has: {})",
-                names.join(", ")
-            );
-        };
-        let table = read_table(Path::new(path))?;
-        let fname = Path::new(path)
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| path.to_string());
-        for h in table.headers.iter().skip(1) {
-            if group.fields.iter().all(|f| &f.name != h) {
-                errors.push(RowError {
-                    line: format!("{fname}:1"),
-                    village: "-".into(),
-                    field: format!("{name}.{h}"),
-                    reason: format!("not a field of the repeat group '{name}'"),
-                });
-            }
-        }
-        for (line, cells) in &table.rows {
-            let village = cells[0].trim().to_string();
-            let line_s = format!("{fname}:{line}");
-            let Some((_, data, _)) = records.get_mut(&village) else {
-                errors.push(RowError {
-                    line: line_s,
-                    village,
-                    field: "village_code".into(),
-                    reason: format!("no row for this village in {}", main.file),
-                });
-                continue;
-            };
-            let rows = data.groups.entry(name.to_string()).or_default();
-            let mut row = Row {
-                id: format!("{:04}", rows.len() + 1),
-                values: BTreeMap::new(),
-            };
-            for (h, cell) in table.headers.iter().zip(cells).skip(1) {
-                let Some(f) = group.fields.iter().find(|f| &f.name == h) else {
-                    continue;
-                };
-                match parse_input(f, cell) {
-                    Ok(v) if f.is_calculated() || v.is_null() => {}
-                    Ok(v) => {
-                        row.values.insert(h.clone(), v);
-                    }
-                    Err(m) => errors.push(RowError {
-                        line: line_s.clone(),
-                        village: village.clone(),
-                        field: format!("{name}.{h}"),
-                        reason: m.get(lang).to_string(),
-                    }),
-                }
-            }
-            group_lines.insert((village.clone(), name.to_string(), rows.len()), line_s);
-            rows.push(row);
-        }
-    }
-
-    // Validate exactly as finalize does.
-    let mut finals: Vec<(String, RecordData)> = Vec::new();
-    for (village, (line, data, given)) in &records {
-        let fin = form.finalized_data(data);
-        for (h, v) in given {
-            let computed = fin.get(h);
-            if !same_value(computed, v) {
-                errors.push(RowError {
-                    line: line.clone(),
-                    village: village.clone(),
-                    field: h.clone(),
-                    reason: match lang {
-                        Lang::Zh => format!("计算字段的值 {v} 与计算结果 {computed} 不一致"),
-                        Lang::En => {
-                            format!("the column says {v} but the form calculates {computed}")
-                        }
-                    },
-                });
-            }
-        }
-        for issue in form.validate(&fin) {
-            let (line, field) = match &issue.path.group {
-                Some((g, i)) => (
-                    group_lines
-                        .get(&(village.clone(), g.clone(), *i))
-                        .cloned()
-                        .unwrap_or_else(|| line.clone()),
-                    format!("{g}.{}", issue.path.field),
+                    shown(path)
                 ),
-                None => (line.clone(), issue.path.field.clone()),
-            };
-            errors.push(RowError {
-                line,
-                village: village.clone(),
-                field,
-                reason: issue.message.get(lang).to_string(),
-            });
+            }
         }
-        finals.push((village.clone(), fin));
     }
-    if !errors.is_empty() {
-        let mut msg = format!(
-            "{}: {} problem(s); nothing was imported. Fix them and run the import again:",
-            main.file,
-            errors.len()
-        );
-        for e in &errors {
-            msg.push_str(&format!(
-                "\n{}: {}: {}: {}",
-                e.line,
-                sanitize_for_terminal(&e.village),
-                sanitize_for_terminal(&e.field),
-                e.reason
-            ));
-        }
-        bail!(msg);
-    }
+}
 
+fn pick(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// A file name as printed: escaped.
+fn shown(path: &Path) -> String {
+    sanitize_for_terminal(&path.display().to_string())
+}
+
+/// Feed a CSV file's rows to the importer; `prefix` marks rows of a group's file
+/// (`farms.csv:3`), the village file's rows are bare line numbers.
+fn feed_csv(
+    imp: &mut Importer<'_>,
+    path: &Path,
+    group: Option<&str>,
+    prefix: Option<&str>,
+    main: &str,
+) -> anyhow::Result<()> {
+    let lang = imp.lang();
+    let mut rows = CsvRows::open(path).map_err(|e| anyhow::anyhow!(pick(lang, e.zh, e.en)))?;
+    let at = |line: usize| match prefix {
+        Some(p) => format!("{p}:{line}"),
+        None => line.to_string(),
+    };
+    let header_at = at(1);
+    crate::sheets::feed_rows(imp, group, main, &mut || match rows.next_row() {
+        Ok(Some(r)) => Ok(Some((
+            at(r.line),
+            r.cells
+                .into_iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(c)
+                    }
+                })
+                .collect(),
+        ))),
+        Ok(None) => Ok(None),
+        Err(e) => Err((
+            e.line.map(at).unwrap_or_else(|| header_at.clone()),
+            pick(lang, e.zh, e.en),
+        )),
+    });
+    Ok(())
+}
+
+/// Print the error list (stderr) and fail with a one-line summary, which is all that
+/// reaches the log.
+fn refuse(file: &str, errors: &crate::sheets::import::Errors, lang: Lang) -> anyhow::Error {
+    let mut err = std::io::stderr().lock();
+    for l in errors.lines(lang) {
+        let _ = writeln!(err, "{l}");
+    }
+    anyhow::anyhow!(pick(
+        lang,
+        format!(
+            "{file}: {} 个问题，没有导入任何数据（nothing was imported）。请改正后重新导入",
+            errors.total
+        ),
+        format!(
+            "{file}: {} problem(s); nothing was imported. Fix them and run the import again",
+            errors.total
+        ),
+    ))
+}
+
+/// Who imports what: for storing and for the summary.
+struct ImportRun<'a> {
+    round: &'a str,
+    who: &'a str,
+    file: &'a str,
+    /// Repeat groups the import did not bring (a CSV without `--group farms=…`): a village
+    /// already stored keeps its rows of them, rather than losing them silently.
+    kept_groups: &'a [String],
+    lang: Lang,
+}
+
+/// Store validated records in one transaction; print what changed.
+fn store_all(
+    store: &mut Store,
+    form: &Form,
+    run: &ImportRun<'_>,
+    (finals, skipped): (Vec<(String, RecordData)>, usize),
+) -> anyhow::Result<()> {
+    let ImportRun {
+        round,
+        who,
+        file,
+        kept_groups,
+        lang,
+    } = *run;
     let (mut new, mut updated, mut unchanged) = (0, 0, 0);
     store.transaction(|s| {
         for (village, data) in &finals {
-            match merge_csv_record(s, &form, village, round, data, &who)? {
+            match merge_record(s, form, village, round, data, who, kept_groups)? {
                 InsertOutcome::New => new += 1,
                 InsertOutcome::Unchanged => unchanged += 1,
                 _ => updated += 1,
@@ -292,69 +149,153 @@ pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> any
         }
         Ok(())
     })?;
+    let round = sanitize_for_terminal(round);
     println!(
-        "{}: {} villages for round {round}: {new} new, {updated} updated, {unchanged} unchanged",
-        main.file,
-        finals.len()
+        "{}",
+        pick(
+            lang,
+            format!(
+                "{file}: {round} 年度 {} 个村：新增 {new}，更新 {updated}，未变 {unchanged} ({new} new, {updated} updated, {unchanged} unchanged)",
+                finals.len()
+            ),
+            format!(
+                "{file}: {} villages for round {round}: {new} new, {updated} updated, {unchanged} unchanged",
+                finals.len()
+            ),
+        )
     );
-    Ok(())
-}
-
-fn same_value(a: &Value, b: &Value) -> bool {
-    match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) => (x - y).abs() < 1e-9,
-        _ => a == b,
-    }
-}
-
-pub(super) fn check_round(round: &str) -> anyhow::Result<()> {
-    if round.is_empty()
-        || round.len() > 32
-        || !round
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        bail!(
-            "--round '{}': use letters, digits, '-' or '_', e.g. 2020",
-            sanitize_for_terminal(round)
+    if skipped > 0 {
+        println!(
+            "{}",
+            pick(
+                lang,
+                format!("跳过了 {skipped} 个没有填写数据的行"),
+                format!("{skipped} row(s) without any values were skipped"),
+            )
         );
     }
     Ok(())
 }
 
-fn check_village(store: &Store, code: &str) -> Result<(), String> {
-    if !crate::register::is_code(code) {
-        return Err(format!("'{code}' is not a 12-digit village code"));
+pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> anyhow::Result<()> {
+    let mut store = env.open_store()?;
+    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let who = env.who(&store)?;
+    let form = env.forms.village_form().clone();
+    let main = shown(file);
+    let mut specs = Vec::new();
+    for spec in groups {
+        let Some((name, path)) = spec.split_once('=') else {
+            bail!(
+                "--group {}: write it as NAME=FILE, e.g. farms=farms.csv",
+                sanitize_for_terminal(spec)
+            );
+        };
+        if form.group(name).is_none() {
+            let names: Vec<&str> = form.groups.iter().map(|g| g.name.as_str()).collect();
+            bail!(
+                "--group {}: the form has no repeat group '{}' (it has: {})",
+                sanitize_for_terminal(name),
+                sanitize_for_terminal(name),
+                names.join(", ")
+            );
+        }
+        specs.push((name.to_string(), PathBuf::from(path)));
     }
-    match store.division(code) {
-        Ok(Some(d)) if d.level == Level::Village => Ok(()),
-        Ok(Some(d)) => Err(format!(
-            "{} is a {}, not a village",
-            d.name,
-            d.level.as_str()
-        )),
-        Ok(None) => Err("not in the register".into()),
-        Err(e) => Err(e.to_string()),
-    }
+    let outcome = {
+        let mut imp = Importer::new(&form, &store, lang);
+        feed_csv(&mut imp, file, None, None, &main)?;
+        for (name, path) in &specs {
+            let fname = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| path.display().to_string());
+            feed_csv(&mut imp, path, Some(name), Some(&fname), &main)?;
+        }
+        imp.finish()
+            .map_err(|errors| refuse(&main, &errors, lang))?
+    };
+    let kept_groups: Vec<String> = form
+        .groups
+        .iter()
+        .map(|g| g.name.clone())
+        .filter(|g| !specs.iter().any(|(name, _)| name == g))
+        .collect();
+    store_all(
+        &mut store,
+        &form,
+        &ImportRun {
+            round,
+            who: &who,
+            file: &main,
+            kept_groups: &kept_groups,
+            lang,
+        },
+        outcome,
+    )
+}
+
+pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
+    let mut store = env.open_store()?;
+    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let who = env.who(&store)?;
+    let form = env.forms.village_form().clone();
+    let main = shown(file);
+    let outcome = {
+        let mut imp = Importer::new(&form, &store, lang);
+        workbook::read_records_workbook(file, &form, &mut imp)?;
+        imp.finish()
+            .map_err(|errors| refuse(&main, &errors, lang))?
+    };
+    store_all(
+        &mut store,
+        &form,
+        &ImportRun {
+            round,
+            who: &who,
+            file: &main,
+            kept_groups: &[],
+            lang,
+        },
+        outcome,
+    )
 }
 
 /// Store one imported village: a new record, a new revision of the counted record when
 /// the values differ, or nothing when they are the same.
-fn merge_csv_record(
+fn merge_record(
     store: &mut Store,
     form: &Form,
     village: &str,
     round: &str,
     data: &RecordData,
     who: &str,
+    kept_groups: &[String],
 ) -> crate::store::Result<InsertOutcome> {
-    let existing = store
-        .records_of(&form.id, village, round)?
-        .into_iter()
-        .find(|r| r.counts);
-    let base = match &existing {
-        Some(r) => store.current_revision(&r.record_id)?,
+    // The record the merge rules count for the village, returned or not: a corrected row
+    // after a return is its next revision, not a second record.
+    let base = match store.counted(&form.id, village, round)? {
+        Some(c) => store.current_revision(&c.record_id)?,
         None => None,
+    };
+    let mut merged;
+    let data = match &base {
+        Some(b) if kept_groups.iter().any(|g| !b.data.rows(g).is_empty()) => {
+            merged = data.clone();
+            for g in kept_groups {
+                merged.groups.insert(g.clone(), b.data.rows(g).to_vec());
+            }
+            merged = form.finalized_data(&merged);
+            if let Some(issue) = form.validate(&merged).first() {
+                return Err(StoreError::Invalid(format!(
+                    "{village}: with the {} rows already stored (no file for them was given): {}",
+                    kept_groups.join(", "),
+                    issue.message.get(crate::forms::Lang::En)
+                )));
+            }
+            &merged
+        }
+        _ => data,
     };
     if let Some(b) = &base
         && strip_row_ids(&b.data) == strip_row_ids(data)
@@ -364,7 +305,13 @@ fn merge_csv_record(
     let (record_id, rev, parent, changes) = match &base {
         Some(b) => (
             b.record_id.clone(),
-            b.rev + 1,
+            next_rev(b.rev).ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "{village}: the record is at revision {}, the last one there can be; \
+                     it cannot take another edit",
+                    b.rev
+                ))
+            })?,
             Some(b.hash()),
             crate::store::diff(&b.data, data),
         ),
@@ -386,6 +333,11 @@ fn merge_csv_record(
     store.merge_revision(&revision, form)
 }
 
+/// The revision after `rev`, or None at the end of the numbers (never a wrap to 0).
+fn next_rev(rev: u32) -> Option<u32> {
+    rev.checked_add(1)
+}
+
 fn strip_row_ids(d: &RecordData) -> RecordData {
     let mut d = d.clone();
     for rows in d.groups.values_mut() {
@@ -396,15 +348,55 @@ fn strip_row_ids(d: &RecordData) -> RecordData {
     d
 }
 
-fn top_fields(form: &Form) -> Vec<&crate::forms::Field> {
-    form.sections
-        .iter()
-        .flat_map(|s| s.items.iter())
-        .filter_map(|i| match i {
-            crate::forms::schema::SectionItem::Field(n) => form.field(n),
-            _ => None,
-        })
-        .collect()
+/// Names of villages and of their townships, looked up once each.
+struct Names<'s> {
+    store: &'s Store,
+    cache: HashMap<String, Option<(String, Option<String>)>>,
+}
+
+impl<'s> Names<'s> {
+    fn new(store: &'s Store) -> Names<'s> {
+        Names {
+            store,
+            cache: HashMap::new(),
+        }
+    }
+    /// (name, parent code) of a unit.
+    fn get(&mut self, code: &str) -> anyhow::Result<Option<(String, Option<String>)>> {
+        if let Some(v) = self.cache.get(code) {
+            return Ok(v.clone());
+        }
+        let v = self.store.division(code)?.map(|d| (d.name, d.parent));
+        self.cache.insert(code.to_string(), v.clone());
+        Ok(v)
+    }
+    /// (village name, township code, township name).
+    fn village(&mut self, code: &str) -> anyhow::Result<(String, String, String)> {
+        let Some((name, parent)) = self.get(code)? else {
+            return Ok(Default::default());
+        };
+        let parent = parent.unwrap_or_default();
+        let township = self.get(&parent)?.map(|t| t.0).unwrap_or_default();
+        Ok((name, parent, township))
+    }
+}
+
+/// A cell of `export-csv`: codes and field names by default, Chinese labels with
+/// `--labels zh`; text that a spreadsheet would run as a formula is guarded.
+fn csv_cell(f: &crate::forms::Field, v: &Value, labels: CsvLabels) -> String {
+    match (v, labels) {
+        (Value::Bool(b), CsvLabels::Zh) => if *b { "是" } else { "否" }.to_string(),
+        (Value::Text(t), CsvLabels::Zh) if !f.choices.is_empty() => {
+            f.choice_label(t, Lang::Zh).unwrap_or(t).to_string()
+        }
+        (Value::Choices(list), CsvLabels::Zh) => list
+            .iter()
+            .map(|n| f.choice_label(n, Lang::Zh).unwrap_or(n))
+            .collect::<Vec<_>>()
+            .join("、"),
+        (Value::Text(t), _) => guard_formula(t),
+        _ => v.to_plain(),
+    }
 }
 
 pub fn export_csv(
@@ -412,9 +404,10 @@ pub fn export_csv(
     round: &str,
     under: Option<&str>,
     out: Option<&Path>,
+    labels: CsvLabels,
 ) -> anyhow::Result<()> {
-    check_round(round)?;
     let mut store = env.open_store()?;
+    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
     let prefix = match under {
         Some(c) => division_arg(&store, c)?.prefix().to_string(),
         None => String::new(),
@@ -424,31 +417,64 @@ pub fn export_csv(
     // Columns come from the form in force; every form version's fields are a superset here.
     let form = env.forms.village_form().clone();
     let fields = top_fields(&form);
+    let zh = labels == CsvLabels::Zh;
+    let lead: Vec<String> = if zh {
+        vec![
+            VILLAGE_CODE_LABEL.to_string(),
+            INFO_COLUMNS[0].1.to_string(),
+            INFO_COLUMNS[1].1.to_string(),
+            INFO_COLUMNS[2].1.to_string(),
+        ]
+    } else {
+        vec!["village_code".to_string()]
+    };
+    let header = |fs: &[&crate::forms::Field]| -> Vec<String> {
+        lead.iter()
+            .cloned()
+            .chain(fs.iter().map(|f| {
+                if zh {
+                    f.label.zh.clone()
+                } else {
+                    f.name.clone()
+                }
+            }))
+            .collect()
+    };
     let mut main = csv::Writer::from_writer(Vec::new());
-    main.write_record(
-        std::iter::once("village_code").chain(fields.iter().map(|f| f.name.as_str())),
-    )?;
+    main.write_record(header(&fields))?;
     let mut group_out: Vec<(String, csv::Writer<Vec<u8>>)> = Vec::new();
     for g in &form.groups {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(
-            std::iter::once("village_code").chain(g.fields.iter().map(|f| f.name.as_str())),
-        )?;
+        let gf: Vec<&crate::forms::Field> = g.fields.iter().collect();
+        w.write_record(header(&gf))?;
         group_out.push((g.name.clone(), w));
     }
     for r in &revisions {
+        // Every record's form version must be known here.
         let _ = store.form_version(&r.form_id, r.form_version)?;
-        let mut cells = vec![r.village_code.clone()];
-        cells.extend(fields.iter().map(|f| r.data.get(&f.name).to_plain()));
+    }
+    let mut names = Names::new(&store);
+    for r in &revisions {
+        let mut lead_cells = vec![r.village_code.clone()];
+        if zh {
+            let (name, t_code, t_name) = names.village(&r.village_code)?;
+            lead_cells.extend([guard_formula(&name), t_code, guard_formula(&t_name)]);
+        }
+        let mut cells = lead_cells.clone();
+        cells.extend(
+            fields
+                .iter()
+                .map(|f| csv_cell(f, r.data.get(&f.name), labels)),
+        );
         main.write_record(&cells)?;
         for (gname, w) in group_out.iter_mut() {
             let Some(g) = form.group(gname) else { continue };
             for row in r.data.rows(gname) {
-                let mut cells = vec![r.village_code.clone()];
+                let mut cells = lead_cells.clone();
                 cells.extend(g.fields.iter().map(|f| {
                     row.values
                         .get(&f.name)
-                        .map(Value::to_plain)
+                        .map(|v| csv_cell(f, v, labels))
                         .unwrap_or_default()
                 }));
                 w.write_record(&cells)?;
@@ -466,7 +492,12 @@ pub fn export_csv(
             std::io::stdout().lock().write_all(&main_bytes)?;
             if revisions.iter().any(|r| !r.data.groups.is_empty()) {
                 eprintln!(
-                    "note: repeat-group rows (farms) are written only with --out FILE, beside it"
+                    "{}",
+                    pick(
+                        lang,
+                        "注意：重复组（养殖场）的行只在用 --out FILE 时写出，放在它旁边".into(),
+                        "note: repeat-group rows (farms) are written only with --out FILE, beside it".into()
+                    )
                 );
             }
         }
@@ -478,14 +509,27 @@ pub fn export_csv(
                 written.push(p);
             }
             super::report::write_atomic(path, &main_bytes)?;
+            let groups: String = written
+                .iter()
+                .map(|p| {
+                    pick(
+                        lang,
+                        format!("，重复组的行写入 {}", shown(p)),
+                        format!(", rows of groups to {}", shown(p)),
+                    )
+                })
+                .collect();
             eprintln!(
-                "wrote {} villages to {}{}",
-                revisions.len(),
-                path.display(),
-                written
-                    .iter()
-                    .map(|p| format!(", rows of groups to {}", p.display()))
-                    .collect::<String>()
+                "{}",
+                pick(
+                    lang,
+                    format!("已将 {} 个村写入 {}{groups}", revisions.len(), shown(path)),
+                    format!(
+                        "wrote {} villages to {}{groups}",
+                        revisions.len(),
+                        shown(path)
+                    ),
+                )
             );
         }
     }
@@ -499,6 +543,114 @@ pub fn group_path(main: &Path, group: &str) -> PathBuf {
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_else(|| "records".into());
     main.with_file_name(format!("{stem}.{group}.csv"))
+}
+
+/// Villages in scope under a unit (all when None), with their names.
+fn scope_rows(
+    store: &Store,
+    under: Option<&crate::store::DivisionRow>,
+) -> anyhow::Result<Vec<VillageRow>> {
+    let mut names = Names::new(store);
+    let mut rows = Vec::new();
+    for d in store.divisions_under(under, Some(Level::Village), true)? {
+        let (_, t_code, t_name) = names.village(&d.code)?;
+        rows.push(VillageRow {
+            code: d.code,
+            name: d.name,
+            township_code: t_code,
+            township_name: t_name,
+            data: None,
+        });
+    }
+    Ok(rows)
+}
+
+fn write_workbook(
+    env: &Env,
+    round: &str,
+    rows: &[VillageRow],
+    out: &Path,
+    lang: Lang,
+    filled: usize,
+) -> anyhow::Result<()> {
+    let form = env.forms.village_form();
+    let bytes = workbook::records_workbook(form, round, rows)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", shown(out)))?;
+    super::report::write_atomic(out, &bytes)?;
+    eprintln!(
+        "{}",
+        pick(
+            lang,
+            format!(
+                "已写入 {}：{} 个村，其中 {filled} 个有记录",
+                shown(out),
+                rows.len()
+            ),
+            format!(
+                "wrote {}: {} villages, {filled} with records",
+                shown(out),
+                rows.len()
+            ),
+        )
+    );
+    Ok(())
+}
+
+pub fn template(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Result<()> {
+    let store = env.open_store()?;
+    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let unit = division_arg(&store, under)?;
+    let rows = scope_rows(&store, Some(&unit))?;
+    if rows.is_empty() {
+        bail!(pick(
+            lang,
+            format!(
+                "{under}（{}）下没有调查范围内的村",
+                sanitize_for_terminal(&unit.name)
+            ),
+            format!(
+                "{under} ({}) has no villages in the survey scope",
+                sanitize_for_terminal(&unit.name)
+            ),
+        ));
+    }
+    write_workbook(env, round, &rows, out, lang, 0)
+}
+
+pub fn export_xlsx(env: &Env, round: &str, under: Option<&str>, out: &Path) -> anyhow::Result<()> {
+    let store = env.open_store()?;
+    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let unit = under.map(|c| division_arg(&store, c)).transpose()?;
+    let prefix = unit
+        .as_ref()
+        .map(|u| u.prefix().to_string())
+        .unwrap_or_default();
+    let form_id = env.forms.village_form().id.clone();
+    let mut records: HashMap<String, RecordData> = store
+        .current_revisions(&form_id, round, &prefix)?
+        .into_iter()
+        .map(|r| (r.village_code, r.data))
+        .collect();
+    let filled = records.len();
+    let mut rows = scope_rows(&store, unit.as_ref())?;
+    for r in rows.iter_mut() {
+        r.data = records.remove(&r.code);
+    }
+    // Records of villages outside the scope still go out (an import will say why it
+    // refuses them).
+    let mut names = Names::new(&store);
+    for (code, data) in records {
+        let (name, t_code, t_name) = names.village(&code)?;
+        rows.push(VillageRow {
+            code,
+            name,
+            township_code: t_code,
+            township_name: t_name,
+            data: Some(data),
+        });
+    }
+    rows.sort_by(|a, b| a.code.cmp(&b.code));
+    write_workbook(env, round, &rows, out, lang, filled)
 }
 
 fn value_json(v: &Value) -> serde_json::Value {
@@ -592,6 +744,7 @@ pub fn show(env: &Env, village: &str, round: &str, format: ListFormat) -> anyhow
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         ListFormat::Table => {
+            let round = sanitize_for_terminal(round);
             let mut out = std::io::stdout().lock();
             if records.is_empty() {
                 writeln!(
@@ -668,4 +821,44 @@ pub fn show(env: &Env, village: &str, round: &str, format: ListFormat) -> anyhow
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revision_after_the_last_number_is_an_error_not_a_wrap() {
+        assert_eq!(next_rev(1), Some(2));
+        assert_eq!(next_rev(u32::MAX), None);
+    }
+
+    #[test]
+    fn csv_cells_guard_formulas_and_label_choices() {
+        let set = crate::forms::FormSet::builtin();
+        let form = set.village_form();
+        let f = |n: &str| form.field(n).unwrap();
+        let text = |s: &str| Value::Text(s.into());
+        assert_eq!(
+            csv_cell(f("notes"), &text("=1+1"), CsvLabels::Names),
+            "'=1+1"
+        );
+        assert_eq!(csv_cell(f("notes"), &text("-5"), CsvLabels::Zh), "'-5");
+        assert_eq!(
+            csv_cell(f("sewage_mode"), &text("central"), CsvLabels::Names),
+            "central"
+        );
+        assert_eq!(
+            csv_cell(f("sewage_mode"), &text("central"), CsvLabels::Zh),
+            "村集中处理设施"
+        );
+        assert_eq!(
+            csv_cell(f("garbage_funding"), &Value::Bool(true), CsvLabels::Zh),
+            "是"
+        );
+        assert_eq!(
+            csv_cell(f("households"), &Value::Int(-3), CsvLabels::Zh),
+            "-3"
+        );
+    }
 }

@@ -52,7 +52,7 @@ pub fn report(
             };
             writers::write_xlsx(&report, lang, path)
                 .with_context(|| format!("{}: cannot write the workbook", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            eprintln!("wrote {}", crate::termsafe::path(path));
             Ok(())
         }
         _ => {

@@ -50,7 +50,10 @@ pub fn add(env: &Env, key: &str, scope: &str, name: Option<&str>) -> anyhow::Res
     let unit = division_arg(&store, scope)?;
     let name = name.unwrap_or(&unit.name);
     if has_control_chars(name) {
-        bail!("--name contains control characters");
+        bail!(
+            "--name contains control or invisible formatting characters (such as a \
+             right-to-left override); type the name again without them"
+        );
     }
     store.trust_key(&public, name, &unit.code)?;
     let bytes = parse_public_key(&public)?;
@@ -72,9 +75,9 @@ pub fn list(env: &Env) -> anyhow::Result<()> {
             .unwrap_or_default();
         println!(
             "{}\t{}\t{}\t{}",
-            k.public_key,
+            sanitize_for_terminal(&k.public_key),
             fp,
-            k.scope,
+            sanitize_for_terminal(&k.scope),
             sanitize_for_terminal(&k.name)
         );
     }

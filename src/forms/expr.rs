@@ -230,12 +230,43 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
 
 // ---------------------------------------------------------------- parser
 
+/// Longest expression text accepted, in bytes. The shipped forms' longest is about 140.
+pub const MAX_EXPR_BYTES: usize = 4096;
+
+/// Deepest nesting accepted: parentheses, operators, `not`, unary minus, function calls
+/// and `if … then … else` each count one level. Checking, evaluating and dropping an
+/// expression recurse once per level, so this bounds their stack use whatever a form file
+/// or a bundle holds (the shipped forms nest about 8 deep).
+pub const MAX_EXPR_DEPTH: usize = 64;
+
+fn too_deep() -> ExprError {
+    err(
+        ExprErrorKind::Syntax,
+        format!("the expression is nested more than {MAX_EXPR_DEPTH} levels deep; simplify it"),
+    )
+}
+
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Current recursion depth of the descent.
+    depth: usize,
 }
 
 impl Parser {
+    /// Enter one level of recursion, refusing to go deeper than [`MAX_EXPR_DEPTH`].
+    fn nested<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, ExprError>,
+    ) -> Result<T, ExprError> {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return Err(too_deep());
+        }
+        self.depth += 1;
+        let out = f(self);
+        self.depth -= 1;
+        out
+    }
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.pos)
     }
@@ -256,6 +287,9 @@ impl Parser {
         }
     }
     fn expr(&mut self) -> Result<Expr, ExprError> {
+        self.nested(Self::expr_inner)
+    }
+    fn expr_inner(&mut self) -> Result<Expr, ExprError> {
         if self.is_kw("if") {
             self.pos += 1;
             let c = self.expr()?;
@@ -288,7 +322,7 @@ impl Parser {
     fn not(&mut self) -> Result<Expr, ExprError> {
         if self.is_kw("not") {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            return Ok(Expr::Not(Box::new(self.nested(Self::not)?)));
         }
         self.cmp()
     }
@@ -336,7 +370,7 @@ impl Parser {
     fn unary(&mut self) -> Result<Expr, ExprError> {
         if matches!(self.peek(), Some(Tok::Op("-"))) {
             self.pos += 1;
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            return Ok(Expr::Neg(Box::new(self.nested(Self::unary)?)));
         }
         self.atom()
     }
@@ -407,13 +441,28 @@ impl Parser {
     }
 }
 
-/// Parse expression text.
+/// Parse expression text. Refuses text longer than [`MAX_EXPR_BYTES`] and expressions
+/// nested deeper than [`MAX_EXPR_DEPTH`] (a chain `a + b + c` nests one level per
+/// operator), so that nothing done with an accepted expression can exhaust the stack.
 pub fn parse(src: &str) -> Result<Expr, ExprError> {
+    if src.len() > MAX_EXPR_BYTES {
+        return Err(err(
+            ExprErrorKind::Syntax,
+            format!(
+                "the expression is {} bytes long, more than the {MAX_EXPR_BYTES} allowed; simplify it",
+                src.len()
+            ),
+        ));
+    }
     let toks = lex(src)?;
     if toks.is_empty() {
         return Err(err(ExprErrorKind::Syntax, "empty expression"));
     }
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.expr()?;
     if p.pos < p.toks.len() {
         return Err(err(
@@ -421,7 +470,35 @@ pub fn parse(src: &str) -> Result<Expr, ExprError> {
             format!("unexpected {:?} after the expression", p.toks[p.pos]),
         ));
     }
+    if depth(&e) > MAX_EXPR_DEPTH {
+        return Err(too_deep());
+    }
     Ok(e)
+}
+
+/// Depth of an expression tree, measured without recursion (the tree may be a long
+/// left-leaning chain built by the parser's loops).
+fn depth(e: &Expr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(e, 1usize)];
+    while let Some((e, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        match e {
+            Expr::Lit(_) | Expr::Current | Expr::Field(..) => {}
+            Expr::Neg(x) | Expr::Not(x) => stack.push((x, d + 1)),
+            Expr::Bin(_, l, r) => {
+                stack.push((l, d + 1));
+                stack.push((r, d + 1));
+            }
+            Expr::If(c, a, b) => {
+                stack.push((c, d + 1));
+                stack.push((a, d + 1));
+                stack.push((b, d + 1));
+            }
+            Expr::Call(_, args) => stack.extend(args.iter().map(|a| (a, d + 1))),
+        }
+    }
+    deepest
 }
 
 // ---------------------------------------------------------------- type check
@@ -1091,5 +1168,67 @@ mod tests {
         assert!(refs.contains(&(Some("farms".into()), "produced".into())));
         assert!(refs.contains(&(Some("farms".into()), "matched".into())));
         assert!(refs.contains(&(None, "households".into())));
+    }
+
+    /// Finding "Crash: the expression parser recurses without a depth limit": a form fact
+    /// nested 4,500 parentheses deep aborted `import` with a stack overflow, and 1,500 deep
+    /// crashed the TUI's import thread. Both are refused now, on a thread with the default
+    /// 2 MiB stack of a worker thread; an expression right at the limit still parses,
+    /// checks and evaluates there.
+    #[test]
+    fn expression_nested_thousands_deep_is_refused_without_crashing() {
+        let worker = std::thread::Builder::new().stack_size(2 * 1024 * 1024);
+        worker
+            .spawn(|| {
+                for n in [1_500, 4_500, 100_000] {
+                    let deep = format!("{}1{}", "(".repeat(n), ")".repeat(n));
+                    let e = parse(&deep).unwrap_err();
+                    assert_eq!(e.kind, ExprErrorKind::Syntax);
+                    assert!(
+                        e.message.contains("nested more than 64")
+                            || e.message.contains("bytes long"),
+                        "{n}: {}",
+                        e.message
+                    );
+                }
+                for deep in [
+                    format!("{}1", "not ".repeat(3_000)),
+                    format!("{}1", "-".repeat(3_000)),
+                    format!("1{}", " + 1".repeat(1_000)),
+                    format!("{}1{}", "max(".repeat(1_000), ")".repeat(1_000)),
+                    format!("{}1{}", "if true then ".repeat(300), " else 2".repeat(300)),
+                ] {
+                    assert!(parse(&deep).is_err(), "{}…", &deep[..20]);
+                }
+                // At the limit: accepted, and checking and evaluating it is safe.
+                let at_limit = format!(
+                    "{}households{}",
+                    "(".repeat(MAX_EXPR_DEPTH - 1),
+                    ")".repeat(MAX_EXPR_DEPTH - 1)
+                );
+                let mut e = parse(&at_limit).unwrap();
+                let ctx = CheckCtx {
+                    group: None,
+                    current: None,
+                };
+                assert_eq!(check(&mut e, &S, ctx), Ok(Ty::Number));
+                let mut d = D::default();
+                d.top.insert("households".into(), Value::Int(7));
+                assert_eq!(run(&at_limit, &d), Value::Int(7));
+                let chain = format!("1{}", " + 1".repeat(MAX_EXPR_DEPTH - 1));
+                assert_eq!(run(&chain, &d), Value::Int(MAX_EXPR_DEPTH as i64));
+                let one_more = format!("1{}", " + 1".repeat(MAX_EXPR_DEPTH));
+                assert!(parse(&one_more).is_err());
+            })
+            .unwrap()
+            .join()
+            .expect("the worker thread did not crash");
+    }
+
+    #[test]
+    fn expression_longer_than_the_limit_is_refused() {
+        let long = format!("households + '{}'", "x".repeat(MAX_EXPR_BYTES));
+        let e = parse(&long).unwrap_err();
+        assert!(e.message.contains("4096"), "{}", e.message);
     }
 }

@@ -3,20 +3,25 @@
 //! The TUI, CSV import and finalize all validate through `validate` here.
 
 use super::expr::{self, Data, EvalCtx};
-use super::schema::{Field, FieldType, Form, IndicatorKind, Lang, Text};
+use super::schema::{
+    Field, FieldType, Form, IndicatorKind, Lang, MAX_GROUP_ROWS, MAX_NUMBER, Text,
+};
 use super::value::{Value, has_control_chars};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// One row of a repeat group. `id` is stable across edits and revisions.
+/// One row of a repeat group. `id` is stable across edits and revisions. Unknown keys
+/// are refused (a bundle's revision is parsed with this).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct Row {
     pub id: String,
     pub values: BTreeMap<String, Value>,
 }
 
-/// All values of one record. Unanswered fields are absent.
+/// All values of one record. Unanswered fields are absent. Unknown keys are refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct RecordData {
     pub values: BTreeMap<String, Value>,
     #[serde(default)]
@@ -186,9 +191,9 @@ fn unknown_choice(field: &Field, s: &str) -> Text {
 pub fn value_fits(field: &Field, v: &Value) -> bool {
     match (field.ty, v) {
         (_, Value::Null) => true,
-        (FieldType::Integer, Value::Int(_)) => true,
-        (FieldType::Decimal, Value::Dec(d)) => d.is_finite(),
-        (FieldType::Decimal, Value::Int(_)) => true,
+        (FieldType::Integer, Value::Int(i)) => within_max(field, *i as f64),
+        (FieldType::Decimal, Value::Dec(d)) => within_max(field, *d),
+        (FieldType::Decimal, Value::Int(i)) => within_max(field, *i as f64),
         (FieldType::YesNo, Value::Bool(_)) => true,
         (FieldType::Text, Value::Text(t)) => !has_control_chars(t),
         (FieldType::Date, Value::Text(t)) => {
@@ -200,6 +205,34 @@ pub fn value_fits(field: &Field, v: &Value) -> bool {
             .all(|x| field.choices.iter().any(|c| &c.name == x)),
         _ => false,
     }
+}
+
+/// Why a stored or incoming value does not fit its field (type, or a number out of its
+/// field's range), or None when it fits. Unanswered values fit.
+pub fn value_problem(field: &Field, value: &Value) -> Option<Text> {
+    if let (Some(x), Some(max)) = (value.as_f64(), field.max)
+        && matches!(field.ty, FieldType::Integer | FieldType::Decimal)
+        && !within_max(field, x)
+    {
+        let max = super::value::format_decimal(max);
+        return Some(Text::new(
+            &format!("“{value}”超出范围：应在 -{max} 到 {max} 之间"),
+            &format!("{value} is out of range: it must be between -{max} and {max}"),
+        ));
+    }
+    if !value_fits(field, value) {
+        return Some(Text::new(
+            &format!("值“{}”不符合类型 {}", value, field.ty.name()),
+            &format!("value '{}' does not fit type {}", value, field.ty.name()),
+        ));
+    }
+    None
+}
+
+/// A number is finite and no larger in magnitude than its field's `max` (every number
+/// field of a loaded form has one; [`MAX_NUMBER`] otherwise).
+fn within_max(field: &Field, x: f64) -> bool {
+    x.is_finite() && x.abs() <= field.max.unwrap_or(MAX_NUMBER)
 }
 
 fn ctx<'a>(current: &'a Value, row: Option<(&'a str, usize)>) -> EvalCtx<'a> {
@@ -293,11 +326,8 @@ impl Form {
         if value.is_null() {
             return None;
         }
-        if !value_fits(field, value) {
-            return Some(Text::new(
-                &format!("值“{}”不符合类型 {}", value, field.ty.name()),
-                &format!("value '{}' does not fit type {}", value, field.ty.name()),
-            ));
+        if let Some(problem) = value_problem(field, value) {
+            return Some(problem);
         }
         let e = field.constraint.as_ref()?;
         let view = View { data, form: self };
@@ -343,6 +373,16 @@ impl Form {
                         if !self.group_relevant(data, g) {
                             continue;
                         }
+                        if data.rows(g).len() > MAX_GROUP_ROWS {
+                            issues.push(Issue {
+                                path: FieldPath::top(g),
+                                message: Text::new(
+                                    &format!("最多 {MAX_GROUP_ROWS} 行"),
+                                    &format!("at most {MAX_GROUP_ROWS} rows"),
+                                ),
+                            });
+                            continue;
+                        }
                         for (i, row) in data.rows(g).iter().enumerate() {
                             for f in &gr.fields {
                                 if !self.is_relevant(data, f, Some((g, i))) {
@@ -367,6 +407,15 @@ impl Form {
                 }
             }
         }
+        issues
+    }
+
+    /// [`Form::validate`] for input of which some cells did not parse (CSV, XLSX): those
+    /// fields are left unanswered in `data` and already reported by the caller, so a
+    /// second "required" (or any other) problem for the same field is not reported again.
+    pub fn validate_except(&self, data: &RecordData, reported: &[FieldPath]) -> Vec<Issue> {
+        let mut issues = self.validate(data);
+        issues.retain(|i| !reported.contains(&i.path));
         issues
     }
 
@@ -590,6 +639,47 @@ mod tests {
         // Unanswered mode: relevance is null, and a null relevance shows the field.
         d.values.remove("sewage_mode");
         assert!(form.is_relevant(&d, f, None));
+    }
+
+    /// Finding "every parse error is followed by a second 'required' line": a cell that
+    /// does not parse is reported once.
+    #[test]
+    fn messages_a_parse_error_is_not_followed_by_required() {
+        let set = FormSet::builtin();
+        let form = set.village_form();
+        let mut d = sample();
+        let mut reported = Vec::new();
+        for (name, cell) in [("households", "12x"), ("survey_date", "2020/06/01")] {
+            let f = form.field(name).unwrap();
+            assert!(parse_input(f, cell).is_err());
+            d.values.remove(name);
+            reported.push(FieldPath::top(name));
+        }
+        if let Some(rows) = d.groups.get_mut("farms") {
+            rows[1].values.remove("head_count");
+        }
+        reported.push(FieldPath {
+            group: Some(("farms".into(), 1)),
+            field: "head_count".into(),
+        });
+        let fin = form.finalized_data(&d);
+        let all: Vec<String> = form
+            .validate(&fin)
+            .iter()
+            .map(|i| i.path.display())
+            .collect();
+        assert!(all.contains(&"households".to_string()), "{all:?}");
+        let rest: Vec<String> = form
+            .validate_except(&fin, &reported)
+            .iter()
+            .map(|i| i.path.display())
+            .collect();
+        assert!(
+            !rest
+                .iter()
+                .any(|p| p == "households" || p == "survey_date" || p == "farms[2].head_count"),
+            "{rest:?}"
+        );
     }
 
     #[test]

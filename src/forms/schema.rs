@@ -125,6 +125,10 @@ pub struct Field {
     pub calculate: Option<Expr>,
     pub default: Option<Value>,
     pub choices: Vec<Choice>,
+    /// For integer and decimal fields (where it is required): the largest magnitude a value
+    /// may have. A value must be finite and between `-max` and `max`; a constraint narrows
+    /// that further (`. >= 0`). Bounds every sum a report makes (docs/limits.md).
+    pub max: Option<f64>,
     /// Line in the form file, for messages.
     pub line: usize,
 }
@@ -184,6 +188,15 @@ pub struct Indicator {
     pub denominator: Option<Expr>,
     pub line: usize,
 }
+
+/// The largest `max` a number field may declare. A village's values are at most this,
+/// so a national roll-up (620,000 villages, each with at most [`MAX_GROUP_ROWS`] rows per
+/// repeat group) sums to at most about 10^21, far inside what a double holds, and a
+/// report can never show infinity or NaN.
+pub const MAX_NUMBER: f64 = 1e12;
+
+/// Most rows a repeat group may have in one record.
+pub const MAX_GROUP_ROWS: usize = 1000;
 
 /// Lookup tables for `table(name, key)`, e.g. the farm scale thresholds.
 pub type Tables = BTreeMap<String, BTreeMap<String, f64>>;
@@ -274,6 +287,7 @@ struct RawField {
     calculate: Option<Spanned<String>>,
     default: Option<toml::Value>,
     choices: Option<Spanned<String>>,
+    max: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -316,20 +330,38 @@ pub fn line_of(src: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Largest form file accepted, in bytes (the shipped village form is about 30 KB).
+pub const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// Most fields a form may have, repeat groups' fields included (the village form has 40).
+/// Loading, validating and showing a form look fields up by name, so a form from a bundle
+/// with tens of thousands of fields would take minutes each time.
+pub const MAX_FORM_FIELDS: usize = 1000;
+
 struct Ctx<'a> {
     file: &'a str,
-    src: &'a str,
     errors: Vec<FormError>,
+    /// A form written before `max` was required (stored with old records, or carried by a
+    /// bundle from an older ruralenv): a number field without one holds at most
+    /// [`MAX_NUMBER`], instead of the form being refused.
+    legacy_max: bool,
+    /// Byte offset of the start of each line, for line numbers in linear time overall.
+    line_starts: Vec<usize>,
 }
 
 impl Ctx<'_> {
     fn error(&mut self, offset: usize, field: &str, reason: impl Into<String>) {
+        let line = self.line(offset);
         self.errors.push(FormError {
             file: self.file.to_string(),
-            line: line_of(self.src, offset),
+            line,
             field: field.to_string(),
             reason: reason.into(),
         });
+    }
+
+    /// [`line_of`] by binary search (a form with many fields asks for thousands of lines).
+    fn line(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset).max(1)
     }
 }
 
@@ -372,6 +404,34 @@ pub fn toml_error_reason(e: &toml::de::Error) -> String {
 
 /// Load and check a form. `file` names it in messages; `tables` come from thresholds.
 pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<FormError>> {
+    load_form_with(file, src, tables, false)
+}
+
+/// [`load_form`] for a form already in use: one stored with records, or carried by a
+/// bundle. Forms made before every number field had to declare `max` still load (their
+/// records must always render and recompute), with [`MAX_NUMBER`] as the bound of such a
+/// field; a county's forms directory (`forms check`, `--forms`) must declare every `max`.
+pub fn load_used_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<FormError>> {
+    load_form_with(file, src, tables, true)
+}
+
+fn load_form_with(
+    file: &str,
+    src: &str,
+    tables: &Tables,
+    legacy_max: bool,
+) -> Result<Form, Vec<FormError>> {
+    if src.len() > MAX_FORM_BYTES {
+        return Err(vec![FormError {
+            file: file.to_string(),
+            line: 1,
+            field: "-".into(),
+            reason: format!(
+                "the form is {} bytes long; a form may have at most {MAX_FORM_BYTES} bytes",
+                src.len()
+            ),
+        }]);
+    }
     let raw: RawForm = match toml::from_str(src) {
         Ok(r) => r,
         Err(e) => {
@@ -385,9 +445,25 @@ pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<For
     };
     let mut cx = Ctx {
         file,
-        src,
         errors: Vec::new(),
+        legacy_max,
+        line_starts: std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
     };
+    let fields = raw.field.len() + raw.group.iter().map(|g| g.field.len()).sum::<usize>();
+    if fields > MAX_FORM_FIELDS {
+        return Err(vec![FormError {
+            file: file.to_string(),
+            line: 1,
+            field: "-".into(),
+            reason: format!(
+                "the form has {fields} fields in {} bytes; a form may have at most \
+                 {MAX_FORM_FIELDS} fields and {MAX_FORM_BYTES} bytes",
+                src.len()
+            ),
+        }]);
+    }
     let default_section = raw
         .section
         .first()
@@ -463,7 +539,7 @@ pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<For
             section: g.section.clone().unwrap_or_else(|| default_section.clone()),
             fields: gfields,
             relevant,
-            line: line_of(src, g.name.span().start),
+            line: cx.line(g.name.span().start),
         });
     }
 
@@ -544,7 +620,7 @@ pub fn load_form(file: &str, src: &str, tables: &Tables) -> Result<Form, Vec<For
             kind,
             numerator,
             denominator,
-            line: line_of(src, i.id.span().start),
+            line: cx.line(i.id.span().start),
         });
     }
 
@@ -723,6 +799,7 @@ fn build_field(
         .calculate
         .as_ref()
         .and_then(|c| compile(cx, c, &shown, "calculation", schema, group, None, Some(fty)));
+    let max = number_max(cx, f, ty, &shown);
     let default = match &f.default {
         None => None,
         Some(v) => match toml_default(v, ty) {
@@ -753,8 +830,62 @@ fn build_field(
         calculate,
         default,
         choices,
-        line: line_of(cx.src, f.name.span().start),
+        max,
+        line: cx.line(f.name.span().start),
     })
+}
+
+/// A number field's `max`: required, a number above 0 and at most [`MAX_NUMBER`], whole
+/// for an integer field. Other fields have none.
+fn number_max(cx: &mut Ctx<'_>, f: &RawField, ty: FieldType, shown: &str) -> Option<f64> {
+    let number = matches!(ty, FieldType::Integer | FieldType::Decimal);
+    let Some(raw) = &f.max else {
+        if number && cx.legacy_max {
+            return Some(MAX_NUMBER);
+        }
+        if number {
+            cx.error(
+                f.name.span().start,
+                shown,
+                format!(
+                    "a number field needs max, the largest value it may hold (at most \
+                     {MAX_NUMBER:e}), e.g. max = 20000"
+                ),
+            );
+        }
+        return None;
+    };
+    if !number {
+        cx.error(
+            raw.span().start,
+            shown,
+            "max applies only to integer and decimal fields",
+        );
+        return None;
+    }
+    let value = match raw.get_ref() {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(x) if ty == FieldType::Decimal => Some(*x),
+        _ => None,
+    };
+    match value {
+        Some(m) if m.is_finite() && m > 0.0 && m <= MAX_NUMBER => Some(m),
+        _ => {
+            cx.error(
+                raw.span().start,
+                shown,
+                format!(
+                    "max must be a {} above 0 and at most {MAX_NUMBER:e}",
+                    if ty == FieldType::Integer {
+                        "whole number"
+                    } else {
+                        "number"
+                    }
+                ),
+            );
+            None
+        }
+    }
 }
 
 fn toml_default(v: &toml::Value, ty: FieldType) -> Option<Value> {

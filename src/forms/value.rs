@@ -123,6 +123,10 @@ impl<'de> Deserialize<'de> for Value {
 pub fn format_decimal(d: f64) -> String {
     if d.fract() == 0.0 && d.abs() < 1e15 {
         format!("{}", d as i64)
+    } else if !d.is_finite() || d.abs() >= 1e15 {
+        // Never stored (numbers are bounded by their fields' max), but said in messages:
+        // 1e308 written out is 309 digits.
+        format!("{d:e}")
     } else {
         let s = format!("{d}");
         if s.contains('e') {
@@ -139,31 +143,22 @@ impl fmt::Display for Value {
     }
 }
 
-/// True when `s` holds a control character (C0, DEL or C1) other than none allowed.
+/// True when `s` holds a character that must not reach a terminal (controls, bidi and
+/// other invisible format characters, line separators: the rule of `crate::termsafe`).
 /// Text from outside is refused at the boundary when this holds.
 pub fn has_control_chars(s: &str) -> bool {
-    s.chars().any(|c| c.is_control())
+    crate::termsafe::has_unsafe(s)
 }
 
-/// Show text from outside safely: control characters become `\u{..}` escapes.
+/// Show text from outside safely: unsafe characters become `\u{..}` escapes
+/// (`crate::termsafe::escape`).
 pub fn sanitize_for_terminal(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::termsafe::escape(s).into_owned()
 }
 
 /// Like `sanitize_for_terminal`, but keeps line breaks (for multi-line messages).
 pub fn sanitize_for_terminal_keep_newlines(s: &str) -> String {
-    s.split('\n')
-        .map(sanitize_for_terminal)
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::termsafe::escape_keep_newlines(s).into_owned()
 }
 
 #[cfg(test)]

@@ -152,7 +152,9 @@ impl Register {
                 ));
             }
             let name = get(c_name);
-            if name.is_empty() || crate::forms::value::has_control_chars(name) {
+            // The same test as `forms::value::has_control_chars`, kept here so the
+            // register (below `forms`, which validates it) imports nothing from `forms`.
+            if name.is_empty() || name.chars().any(char::is_control) {
                 return Err(err(line, "name", "empty or has control characters".into()));
             }
             let Some(level) = Level::parse(get(c_level)) else {

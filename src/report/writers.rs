@@ -317,31 +317,10 @@ pub const TABLE_WIDTH: usize = 80;
 const MIN_NAME_WIDTH: usize = 10;
 const GAP: &str = "  ";
 
-/// Characters that would let text from a bundle or register drive the terminal or reorder
-/// what is shown: C0/C1 controls, line and paragraph separators, bidi overrides, and
-/// zero-width characters.
-fn is_unprintable(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
-}
-
-/// `s` with every unprintable character replaced by `?`.
+/// `s` with every character that could drive the terminal or reorder what is shown
+/// escaped: the one rule of `crate::termsafe`.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if s.chars().any(is_unprintable) {
-        Cow::Owned(
-            s.chars()
-                .map(|c| if is_unprintable(c) { '?' } else { c })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(s)
-    }
+    crate::termsafe::escape(s)
 }
 
 /// `s` cut to at most `width` terminal columns, ending in `…` when cut.
@@ -565,6 +544,10 @@ struct Styles {
     value_met: Format,
     value_unmet: Format,
     target: Format,
+    datetime: Format,
+    mark: Format,
+    mark_met: Format,
+    mark_unmet: Format,
 }
 
 impl Styles {
@@ -593,6 +576,25 @@ impl Styles {
                 .set_font_color(Color::RGB(0x9C0006)),
             value,
             target: Format::new().set_num_format("0%"),
+            datetime: Format::new()
+                .set_num_format("yyyy-mm-dd hh:mm")
+                .set_align(FormatAlign::Left),
+            mark: Format::new().set_align(FormatAlign::Center),
+            mark_met: Format::new()
+                .set_align(FormatAlign::Center)
+                .set_font_color(Color::RGB(0x006100)),
+            mark_unmet: Format::new()
+                .set_align(FormatAlign::Center)
+                .set_bold()
+                .set_font_color(Color::RGB(0x9C0006)),
+        }
+    }
+
+    fn mark_for(&self, met: Option<bool>) -> &Format {
+        match met {
+            Some(true) => &self.mark_met,
+            Some(false) => &self.mark_unmet,
+            None => &self.mark,
         }
     }
 
@@ -634,8 +636,64 @@ fn excel_width(s: &str) -> f64 {
     s.width() as f64 + 2.0
 }
 
-const INDICATOR_COLUMNS: usize = 5;
+/// Per indicator: value, met (✓/✗), target, numerator, denominator, shortfall.
+const INDICATOR_COLUMNS: usize = 6;
 const FIRST_INDICATOR_COLUMN: usize = 4;
+/// The village sheet carries the township's code and name after the village's name.
+const TOWNSHIP_COLUMNS: usize = 2;
+
+/// Met or not as text beside the colour (a black-and-white printout keeps it).
+fn met_mark(met: Option<bool>, lang: Lang) -> &'static str {
+    match met {
+        Some(true) => lang.pick("✓ 达标", "✓ met"),
+        Some(false) => lang.pick("✗ 未达标", "✗ not met"),
+        None => "",
+    }
+}
+
+/// Landscape A4, one page wide, the header rows on every page, page numbers below.
+fn print_setup(ws: &mut Worksheet, header_rows: RowNum, lang: Lang) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    if header_rows > 0 {
+        ws.set_repeat_rows(0, header_rows - 1)?;
+    }
+    ws.set_footer(lang.pick("&C第 &P 页，共 &N 页", "&CPage &P of &N"));
+    Ok(())
+}
+
+/// The report's generation time as an Excel date-time (local time as written), if it
+/// parses.
+fn generated_at_cell(s: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    let ts: jiff::Timestamp = s.parse().ok()?;
+    let offset = s
+        .parse::<jiff::Zoned>()
+        .ok()
+        .map(|z| z.offset())
+        .or_else(|| {
+            // RFC 3339 with a numeric offset: read the offset from the text.
+            let tail = s.get(s.len().checked_sub(6)?..)?;
+            let sign = match tail.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let h: i32 = tail.get(1..3)?.parse().ok()?;
+            let m: i32 = tail.get(4..6)?.parse().ok()?;
+            jiff::tz::Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
+        })
+        .unwrap_or(jiff::tz::Offset::UTC);
+    let dt = offset.to_datetime(ts);
+    rust_xlsxwriter::ExcelDateTime::from_ymd(
+        u16::try_from(dt.year()).ok()?,
+        dt.month() as u8,
+        dt.day() as u8,
+    )
+    .ok()?
+    .and_hms(dt.hour() as u16, dt.minute() as u8, dt.second() as f64)
+    .ok()
+}
 const INDICATOR_COLUMN_WIDTH: f64 = 12.0;
 
 /// A workbook with a summary sheet for the top unit, then one sheet per level present
@@ -683,7 +741,10 @@ fn write_summary_sheet(
     ws.write_string_with_format(2, 0, lang.pick("轮次", "Round"), &st.label)?;
     ws.write_string_with_format(2, 1, &report.round, &st.text)?;
     ws.write_string_with_format(3, 0, lang.pick("生成时间", "Generated at"), &st.label)?;
-    ws.write_string_with_format(3, 1, &report.generated_at, &st.text)?;
+    match generated_at_cell(&report.generated_at) {
+        Some(dt) => ws.write_datetime_with_format(3, 1, dt, &st.datetime)?,
+        None => ws.write_string_with_format(3, 1, &report.generated_at, &st.text)?,
+    };
 
     let mut label_width = excel_width(lang.pick("已报村庄数", "Villages reported"));
     if let Some(top) = report.units.first() {
@@ -757,12 +818,7 @@ fn write_summary_sheet(
             if let Some(t) = v.target {
                 ws.write_number_with_format(r, 2, t, &st.target)?;
             }
-            let met = match v.met {
-                Some(true) => lang.pick("是", "yes"),
-                Some(false) => lang.pick("否", "no"),
-                None => "",
-            };
-            ws.write_string(r, 3, met)?;
+            ws.write_string_with_format(r, 3, met_mark(v.met, lang), st.mark_for(v.met))?;
             write_amount(ws, r, 4, v.numerator, st)?;
             write_amount(ws, r, 5, v.denominator, st)?;
             if let Some(s) = v.shortfall {
@@ -772,10 +828,11 @@ fn write_summary_sheet(
         }
     }
     ws.set_column_width(0, label_width.min(50.0))?;
-    ws.set_column_width(1, 14)?;
+    ws.set_column_width(1, 16)?;
     for c in 2..8 {
         ws.set_column_width(c, 12)?;
     }
+    print_setup(ws, 0, lang)?;
     Ok(())
 }
 
@@ -793,15 +850,43 @@ fn write_level_sheet(
         ws.set_header(format!("&C{}", super::model::demo_notice(lang)));
     }
 
+    // Villages carry their township (code and name) after their own name.
+    let with_township = level == Level::Village;
+    let lead = if with_township { TOWNSHIP_COLUMNS } else { 0 };
+    let first_indicator = FIRST_INDICATOR_COLUMN + lead;
     let mut headers: Vec<String> = match lang {
-        Lang::Zh => ["代码", "名称", "范围内村庄数", "已报村庄数"],
-        Lang::En => ["Code", "Name", "Villages in scope", "Villages reported"],
+        Lang::Zh => vec!["代码", "名称"],
+        Lang::En => vec!["Code", "Name"],
     }
+    .into_iter()
     .map(String::from)
-    .to_vec();
+    .collect();
+    if with_township {
+        headers.extend(
+            match lang {
+                Lang::Zh => ["乡镇代码", "乡镇名称"],
+                Lang::En => ["Township code", "Township"],
+            }
+            .map(String::from),
+        );
+    }
+    headers.extend(
+        match lang {
+            Lang::Zh => ["范围内村庄数", "已报村庄数"],
+            Lang::En => ["Villages in scope", "Villages reported"],
+        }
+        .map(String::from),
+    );
     let parts = match lang {
-        Lang::Zh => ["达成率", "目标", "分子", "分母", "差额"],
-        Lang::En => ["value", "target", "numerator", "denominator", "shortfall"],
+        Lang::Zh => ["达成率", "达标", "目标", "分子", "分母", "差额"],
+        Lang::En => [
+            "value",
+            "met",
+            "target",
+            "numerator",
+            "denominator",
+            "shortfall",
+        ],
     };
     for id in ids {
         let label = indicator_label(report, id, lang);
@@ -810,28 +895,44 @@ fn write_level_sheet(
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, col(c)?, h, &st.header)?;
     }
+    let township_name = |code: &str| -> &str {
+        let t = format!("{}000", &code[..code.len().min(9)]);
+        report
+            .units
+            .iter()
+            .find(|u| u.level == Level::Township && u.code == t)
+            .map(|u| u.name.as_str())
+            .unwrap_or("")
+    };
 
     for (i, unit) in units.iter().enumerate() {
         let r = row(i + 1)?;
         ws.write_string_with_format(r, 0, &unit.code, &st.text)?;
         ws.write_string(r, 1, &unit.name)?;
-        ws.write_number_with_format(r, 2, unit.villages_in_scope as f64, &st.count)?;
-        ws.write_number_with_format(r, 3, unit.villages_reported as f64, &st.count)?;
+        if with_township && unit.code.len() == 12 {
+            let t_code = format!("{}000", &unit.code[..9]);
+            ws.write_string_with_format(r, 2, &t_code, &st.text)?;
+            ws.write_string(r, 3, township_name(&unit.code))?;
+        }
+        let c0 = col(2 + lead)?;
+        ws.write_number_with_format(r, c0, unit.villages_in_scope as f64, &st.count)?;
+        ws.write_number_with_format(r, c0 + 1, unit.villages_reported as f64, &st.count)?;
         for (k, id) in ids.iter().enumerate() {
             let Some(v) = unit.indicator(id) else {
                 continue;
             };
-            let c = col(FIRST_INDICATOR_COLUMN + INDICATOR_COLUMNS * k)?;
+            let c = col(first_indicator + INDICATOR_COLUMNS * k)?;
             if let Some(x) = v.value {
                 ws.write_number_with_format(r, c, x, st.value_for(v.met))?;
             }
+            ws.write_string_with_format(r, c + 1, met_mark(v.met, lang), st.mark_for(v.met))?;
             if let Some(t) = v.target {
-                ws.write_number_with_format(r, c + 1, t, &st.target)?;
+                ws.write_number_with_format(r, c + 2, t, &st.target)?;
             }
-            write_amount(ws, r, c + 2, v.numerator, st)?;
-            write_amount(ws, r, c + 3, v.denominator, st)?;
+            write_amount(ws, r, c + 3, v.numerator, st)?;
+            write_amount(ws, r, c + 4, v.denominator, st)?;
             if let Some(s) = v.shortfall {
-                write_amount(ws, r, c + 4, s, st)?;
+                write_amount(ws, r, c + 5, s, st)?;
             }
         }
     }
@@ -841,11 +942,15 @@ fn write_level_sheet(
         .map(|u| excel_width(&u.name))
         .fold(10.0, f64::max)
         .min(40.0);
-    let widths = [14.0, name_width, 12.0, 12.0];
+    let mut widths = vec![14.0, name_width];
+    if with_township {
+        widths.extend([14.0, 16.0]);
+    }
+    widths.extend([12.0, 12.0]);
     for (c, w) in widths.into_iter().enumerate() {
         ws.set_column_width(col(c)?, w)?;
     }
-    for c in FIRST_INDICATOR_COLUMN..headers.len() {
+    for c in first_indicator..headers.len() {
         ws.set_column_width(col(c)?, INDICATOR_COLUMN_WIDTH)?;
     }
     // Wrapped headers: give the row enough lines for the longest one, up to six.
@@ -857,6 +962,7 @@ fn write_level_sheet(
     ws.set_row_height(0, 15.0 * (lines + 0.5))?;
     ws.set_freeze_panes(1, 2)?;
     ws.autofilter(0, 0, row(units.len())?, col(headers.len() - 1)?)?;
+    print_setup(ws, 1, lang)?;
     Ok(())
 }
 
@@ -1323,11 +1429,16 @@ mod tests {
         report.round = "2020\u{1b}]0;pwned\u{7}".into();
         let text = table(&report, Lang::Zh);
         assert!(
-            !text.chars().any(|c| c != '\n' && is_unprintable(c)),
+            !text
+                .chars()
+                .any(|c| c != '\n' && crate::termsafe::is_unsafe(c)),
             "{text:?}"
         );
-        assert!(text.contains("鸿畅镇?[2J?????31m"), "{text}");
-        assert!(text.contains("2020?]0;pwned?"), "{text}");
+        assert!(
+            text.contains("鸿畅镇\\u{1b}[2J\\u{7}\\u{d}\\u{a}\\u{2…"),
+            "{text}"
+        );
+        assert!(text.contains("2020\\u{1b}]0;pwned\\u{7}"), "{text}");
     }
 
     #[test]
@@ -1483,10 +1594,20 @@ mod tests {
                         let c = (FIRST_INDICATOR_COLUMN + INDICATOR_COLUMNS * k) as u32;
                         let at = |d: u32| read_number(range.get_value((r, c + d)));
                         assert_eq!(at(0), jv["value"].as_f64(), "{sheet} {} value", jv["id"]);
-                        assert_eq!(at(1), jv["target"].as_f64());
-                        assert_eq!(at(2), jv["numerator"].as_f64());
-                        assert_eq!(at(3), jv["denominator"].as_f64());
-                        assert_eq!(at(4), jv["shortfall"].as_f64());
+                        let mark = match jv["met"].as_bool() {
+                            Some(true) => "✓",
+                            Some(false) => "✗",
+                            None => "",
+                        };
+                        match range.get_value((r, c + 1)) {
+                            Some(Data::String(s)) => assert!(s.starts_with(mark), "{s}"),
+                            Some(Data::Empty) | None => assert_eq!(mark, ""),
+                            other => panic!("met is not text: {other:?}"),
+                        }
+                        assert_eq!(at(2), jv["target"].as_f64());
+                        assert_eq!(at(3), jv["numerator"].as_f64());
+                        assert_eq!(at(4), jv["denominator"].as_f64());
+                        assert_eq!(at(5), jv["shortfall"].as_f64());
                         seen += 1;
                     }
                 }
@@ -1512,6 +1633,93 @@ mod tests {
             .filter(|n| n.to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    fn zip_text(path: &Path, name: &str) -> String {
+        use std::io::Read as _;
+        let mut zip =
+            zip::ZipArchive::new(std::fs::File::open(path).expect("opens")).expect("a zip");
+        let mut s = String::new();
+        zip.by_name(name)
+            .expect("member")
+            .read_to_string(&mut s)
+            .expect("text");
+        s
+    }
+
+    #[test]
+    fn xlsx_prints_landscape_one_page_wide_with_headers_repeated_and_dated() {
+        let mut report = fixture();
+        // Two villages of the fixture's first township.
+        let township = report
+            .units
+            .iter()
+            .find(|u| u.level == Level::Township)
+            .expect("a township")
+            .clone();
+        for (n, name) in [(201, "甲村委会"), (202, "乙村委会")] {
+            let mut v = township.clone();
+            v.code = format!("{}{n}", &township.code[..9]);
+            v.name = name.into();
+            v.level = Level::Village;
+            report.units.push(v);
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("r.xlsx");
+        write_xlsx(&report, Lang::Zh, &path).expect("writes");
+        let mut book: Xlsx<_> = open_workbook(&path).expect("opens");
+        let names = book.sheet_names();
+        assert_eq!(names.last().map(String::as_str), Some("村"));
+        let villages = book.worksheet_range("村").expect("village sheet");
+        assert_eq!(
+            villages.get_value((0, 2)),
+            Some(&Data::String("乡镇代码".into()))
+        );
+        assert_eq!(
+            villages.get_value((0, 3)),
+            Some(&Data::String("乡镇名称".into()))
+        );
+        assert_eq!(
+            villages.get_value((1, 2)),
+            Some(&Data::String(township.code.clone()))
+        );
+        assert_eq!(
+            villages.get_value((1, 3)),
+            Some(&Data::String(township.name.clone()))
+        );
+        assert_eq!(
+            villages.get_value((0, 7)),
+            Some(&Data::String("生活垃圾有效治理 达标".into()))
+        );
+        let summary = book.worksheet_range("摘要").expect("summary");
+        match summary.get_value((3, 1)) {
+            Some(Data::DateTime(dt)) => {
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                assert_eq!((y, m, d), (2026, 11, 28));
+                let time = dt.as_f64().fract();
+                assert!((time - 10.0 / 24.0).abs() < 1e-6, "10:00 local: {time}");
+            }
+            other => panic!("generated_at is not a date: {other:?}"),
+        }
+        for i in 1..=names.len() {
+            let xml = zip_text(&path, &format!("xl/worksheets/sheet{i}.xml"));
+            assert!(
+                xml.contains("orientation=\"landscape\""),
+                "sheet {i}: {xml}"
+            );
+            assert!(xml.contains("paperSize=\"9\""), "A4, sheet {i}");
+            assert!(
+                xml.contains("fitToHeight=\"0\""),
+                "one page wide, sheet {i}"
+            );
+            assert!(xml.contains("<pageSetUpPr fitToPage=\"1\"/>"), "sheet {i}");
+        }
+        let workbook = zip_text(&path, "xl/workbook.xml");
+        assert_eq!(
+            workbook.matches("_xlnm.Print_Titles").count(),
+            names.len() - 1,
+            "every level sheet repeats its header row: {workbook}"
+        );
     }
 
     #[test]

@@ -50,6 +50,30 @@ impl BulkMerge<'_> {
     }
 }
 
+/// Largest magnitude of one record's numerator or denominator for an indicator. Values
+/// are bounded by their fields' `max` (at most 10^12) and rows per group, so an ordinary
+/// form stays far below; only a form whose indicator multiplies values could reach it.
+/// It keeps every roll-up sum finite (docs/limits.md).
+pub const MAX_CONTRIBUTION: f64 = 1e18;
+
+/// Refuses a revision whose indicator terms are not finite numbers within
+/// [`MAX_CONTRIBUTION`]: summed into a report they would make it infinite or NaN.
+fn check_contributions(r: &Revision, contributions: &[(String, f64, f64)]) -> Result<()> {
+    for (id, num, den) in contributions {
+        for (side, x) in [("numerator", num), ("denominator", den)] {
+            if !x.is_finite() || x.abs() > MAX_CONTRIBUTION {
+                return Err(StoreError::Invalid(format!(
+                    "village {}: the indicator {id} gives a {side} of {x}, beyond the largest \
+                     a record may contribute ({MAX_CONTRIBUTION:e}); the form's values or its \
+                     indicator are wrong",
+                    r.village_code
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// In-scope villages under a code prefix.
     pub fn count_villages_in_scope(&self, prefix: &str) -> Result<u64> {
@@ -144,6 +168,8 @@ impl Store {
         content: &str,
         hash: &str,
     ) -> Result<InsertOutcome> {
+        // Every way a revision gets in passes here.
+        super::revision::check_rev(&r.record_id, r.rev).map_err(StoreError::Invalid)?;
         let exists: Option<i64> = self
             .conn
             .prepare_cached(
@@ -210,10 +236,12 @@ impl Store {
                 content,
             ])?;
         {
+            let contributions = form.contributions(&r.data);
+            check_contributions(r, &contributions)?;
             let mut stmt = self.conn.prepare_cached(
                 "INSERT INTO contributions(record_id, rev, hash, indicator, num, den) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for (id, num, den) in form.contributions(&r.data) {
+            for (id, num, den) in contributions {
                 stmt.execute(params![r.record_id, r.rev, hash, id, num, den])?;
             }
         }

@@ -57,6 +57,17 @@ impl Store {
             .optional()?)
     }
 
+    /// Whether any village under a code prefix is in the survey scope (one index probe).
+    pub fn any_village_in_scope(&self, prefix: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM divisions WHERE code >= ?1 AND code < ?1 || ':'
+                   AND level = 'village' AND in_scope = 1)",
+            )?
+            .query_row([prefix], |r| r.get(0))?)
+    }
+
     /// Direct children of a unit, in code order.
     pub fn children(&self, code: &str) -> Result<Vec<DivisionRow>> {
         let mut stmt = self.conn.prepare_cached(&format!(

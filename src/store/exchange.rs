@@ -121,12 +121,26 @@ impl Store {
         out
     }
 
-    /// When a bundle id was imported before: (file name, signer's public key in hex).
+    /// When a bundle id was imported before, from any key: (file name, signer's public key
+    /// in hex) of the first such import.
     pub fn imported_bundle(&self, bundle_id: &str) -> Result<Option<(String, String)>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT file_name, signer FROM imports WHERE bundle_id = ?1")?
+            .prepare_cached(
+                "SELECT file_name, signer FROM imports WHERE bundle_id = ?1
+                 ORDER BY imported_at, signer LIMIT 1",
+            )?
             .query_row([bundle_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// The file name under which `signer` (public key in hex) delivered `bundle_id`, if
+    /// it did: a bundle is identified by its signer and its id together.
+    pub fn imported_bundle_from(&self, signer: &str, bundle_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT file_name FROM imports WHERE signer = ?1 AND bundle_id = ?2")?
+            .query_row([signer, bundle_id], |r| r.get(0))
             .optional()?)
     }
 

@@ -19,7 +19,7 @@ pub use divisions::DivisionRow;
 pub use facts::{Conflict, InsertOutcome, Resolution, Review, ReviewAction};
 pub use history::HistoryEvent;
 pub use records::{AuditEntry, FinalizeResult, RecordStatus, RecordSummary};
-pub use revision::{Change, Revision, diff, sha256_hex};
+pub use revision::{Change, MAX_REV, Revision, check_rev, diff, next_rev, sha256_hex};
 pub use rollup::Bucket;
 pub use trust::TrustedKey;
 
@@ -39,12 +39,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_2_rollup.sql")),
         M::up(include_str!("schema_3_revisions_rowid.sql")),
         M::up(include_str!("schema_4_counted.sql")),
+        M::up(include_str!("schema_5_imports_per_signer.sql")),
     ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> i64 {
-    4
+    5
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,8 +64,13 @@ pub enum StoreError {
     Foreign { path: String, found: i32 },
     #[error("{0}: cannot create the data directory: {1}")]
     Dir(String, std::io::Error),
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    /// Opening the database failed: the path, and why in plain words.
+    #[error("{path}: {reason}")]
+    Open { path: String, reason: String },
+    /// Said once, in plain words (SQLite's own text repeats itself through the chain of
+    /// sources: "database is locked: database is locked: Error code 5").
+    #[error("{}", sqlite_words(.0))]
+    Sqlite(rusqlite::Error),
     #[error("database upgrade failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("{0}")]
@@ -81,6 +87,73 @@ pub enum StoreError {
     },
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e)
+    }
+}
+
+/// What a SQLite error means for the person at the keyboard, once.
+pub fn sqlite_words(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => "the database is busy: another ruralenv \
+            (an import, the TUI or another command) is writing to it; wait until it has \
+            finished, then try again"
+            .into(),
+        Some(C::DiskFull) => "the disk is full; free some space on it, then try again".into(),
+        Some(C::ReadOnly) => "the database cannot be written: the data directory or the \
+            database file is read-only"
+            .into(),
+        Some(C::NotADatabase | C::DatabaseCorrupt) => "the database file is damaged or is not \
+            a database; move it away and restore a backup, or choose another --data-dir"
+            .into(),
+        Some(C::SystemIoFailure) => "the disk reported an input/output error (it may be full, \
+            removed or failing)"
+            .into(),
+        Some(C::CannotOpen) => "cannot open the database file".into(),
+        _ => match e {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) => format!("database error: {msg}"),
+            other => format!("database error: {other}"),
+        },
+    }
+}
+
+/// Why opening the database at `path` failed, in plain words: a full disk is named as such
+/// even when SQLite only says "disk I/O error".
+fn open_words(e: &rusqlite::Error, dir: &Path) -> String {
+    if matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::CannotOpen)
+    ) && disk_is_full(dir)
+    {
+        return sqlite_words(&rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        ));
+    }
+    sqlite_words(e)
+}
+
+/// Is the file system holding `dir` out of space (for an unprivileged writer)?
+#[cfg(unix)]
+fn disk_is_full(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c` is a valid NUL-terminated path and `st` a properly sized out-parameter.
+    unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        libc::statvfs(c.as_ptr(), &mut st) == 0 && st.f_bavail == 0
+    }
+}
+
+#[cfg(not(unix))]
+fn disk_is_full(_dir: &Path) -> bool {
+    false
+}
+
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// The local database.
@@ -88,6 +161,129 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     forms: HashMap<(String, u32), Form>,
+    read_only: bool,
+}
+
+/// What a read-only look at an existing database file found.
+struct Look {
+    application_id: i32,
+    version: i64,
+    /// Tables in the file, and whether ruralenv's own are among them.
+    tables: i64,
+    ours: bool,
+}
+
+fn look_read_only(path: &Path) -> rusqlite::Result<Look> {
+    let (ro, _) = open_read_only(path)?;
+    let application_id = ro.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version = ro.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let (tables, ours) = ro.query_row(
+        "SELECT count(*), coalesce(sum(name = 'form_versions'), 0) > 0
+         FROM sqlite_master WHERE type = 'table'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(Look {
+        application_id,
+        version,
+        tables,
+        ours,
+    })
+}
+
+/// Refuse a file that is not ours: another application id, or application id 0 (not set)
+/// with tables in it that ruralenv did not make. (Ours has the id set right after its
+/// first migration; a file interrupted in between has our tables and a schema version.)
+fn check_identity(look: &Look, shown: &str) -> Result<()> {
+    let foreign = if look.application_id == 0 {
+        look.tables > 0 && !(look.ours && look.version > 0)
+    } else {
+        look.application_id != APPLICATION_ID
+    };
+    if foreign {
+        return Err(StoreError::Foreign {
+            path: shown.to_string(),
+            found: look.application_id,
+        });
+    }
+    if look.version > schema_version() {
+        return Err(StoreError::Newer {
+            path: shown.to_string(),
+            found: look.version,
+            supported: schema_version(),
+        });
+    }
+    Ok(())
+}
+
+/// Open read-only. A WAL database in a folder that cannot be written has no `-shm` file
+/// and cannot get one: it is then opened as immutable (nobody can write there either).
+/// The flag says which way it was opened.
+fn open_read_only(path: &Path) -> rusqlite::Result<(Connection, bool)> {
+    let plain = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .and_then(|c| {
+        c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        Ok(c)
+    });
+    match plain {
+        Ok(c) => Ok((c, false)),
+        #[cfg(unix)]
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+            ) =>
+        {
+            let mut uri = String::from("file:");
+            for b in path.display().to_string().bytes() {
+                match b {
+                    b'%' | b'?' | b'#' => uri.push_str(&format!("%{b:02X}")),
+                    _ => uri.push(b as char),
+                }
+            }
+            uri.push_str("?immutable=1");
+            let c = Connection::open_with_flags(
+                &uri,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI,
+            )?;
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            Ok((c, true))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn open_read_write(path: &Path, shown: &str) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    // Imports cycle through a few dozen statements; the default cache holds 16.
+    conn.set_prepared_statement_cache_capacity(64);
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app != 0 && app != APPLICATION_ID {
+        return Err(StoreError::Foreign {
+            path: shown.to_string(),
+            found: app,
+        });
+    }
+    migrations().to_latest(&mut conn)?;
+    // Written once: rewriting it on every open made each command, even a read-only
+    // report, commit and checkpoint (four fsyncs).
+    if app != APPLICATION_ID {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    Ok(conn)
 }
 
 /// Current time as RFC 3339 with the local offset, e.g. `2026-11-28T10:00:00+08:00`.
@@ -103,64 +299,84 @@ pub fn new_id() -> String {
 
 impl Store {
     /// Open (creating if needed) the database in `data_dir`. A database written by a newer
-    /// schema, or by another program, is refused before anything is written to it.
+    /// schema, or by another program, is refused before anything is written to it. When
+    /// the database cannot be written (a read-only data directory or file), it is opened
+    /// read-only: commands that only read (`report`, `records show`) still work, and a
+    /// write says the database is read-only. Every failure names the file.
     pub fn open(data_dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| StoreError::Dir(data_dir.display().to_string(), e))?;
         let path = data_dir.join(DB_FILE);
         let shown = path.display().to_string();
-        if path.exists() {
+        let at = |e: rusqlite::Error| StoreError::Open {
+            path: shown.clone(),
+            reason: open_words(&e, data_dir),
+        };
+        let existed = path.exists();
+        let mut version = 0;
+        if existed {
             // Read-only look first: setting WAL or migrating would write to the file.
-            let ro = Connection::open_with_flags(
-                &path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            let app: i32 = ro.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-            let ver: i64 = ro.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            drop(ro);
-            if app != 0 && app != APPLICATION_ID {
-                return Err(StoreError::Foreign {
-                    path: shown,
-                    found: app,
-                });
+            let look = look_read_only(&path).map_err(at)?;
+            check_identity(&look, &shown)?;
+            version = look.version;
+        }
+        match open_read_write(&path, &shown) {
+            Ok(conn) => Ok(Store {
+                conn,
+                path,
+                forms: HashMap::new(),
+                read_only: false,
+            }),
+            Err(StoreError::Sqlite(e))
+                if existed
+                    && matches!(
+                        e.sqlite_error_code(),
+                        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
+                    ) =>
+            {
+                if version < schema_version() {
+                    return Err(StoreError::Open {
+                        path: shown,
+                        reason: "the database is read-only and was made by an older version \
+                                 of ruralenv; open it once where it can be written, so that it \
+                                 is upgraded"
+                            .into(),
+                    });
+                }
+                tracing::warn!("{shown}: read-only; opened for reading only");
+                let (conn, _) = open_read_only(&path).map_err(at)?;
+                conn.busy_timeout(std::time::Duration::from_secs(10))
+                    .map_err(at)?;
+                Ok(Store {
+                    conn,
+                    path,
+                    forms: HashMap::new(),
+                    read_only: true,
+                })
             }
-            if ver > schema_version() {
-                return Err(StoreError::Newer {
-                    path: shown,
-                    found: ver,
-                    supported: schema_version(),
-                });
-            }
+            Err(StoreError::Sqlite(e)) => Err(at(e)),
+            Err(StoreError::Migration(rusqlite_migration::Error::RusqliteError {
+                err, ..
+            })) => Err(at(err)),
+            Err(other) => Err(other),
         }
-        let mut conn = Connection::open(&path)?;
-        // Imports cycle through a few dozen statements; the default cache holds 16.
-        conn.set_prepared_statement_cache_capacity(64);
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        if app != 0 && app != APPLICATION_ID {
-            return Err(StoreError::Foreign {
-                path: shown,
-                found: app,
-            });
-        }
-        migrations().to_latest(&mut conn)?;
-        // Written once: rewriting it on every open made each command, even a read-only
-        // report, commit and checkpoint (four fsyncs).
-        if app != APPLICATION_ID {
-            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        }
-        Ok(Store {
-            conn,
-            path,
-            forms: HashMap::new(),
-        })
+    }
+
+    /// The database could not be written and was opened for reading only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How long a write waits for another connection's lock before it fails with
+    /// "database is locked" (10 s after `open`). The TUI waits briefly and retries in the
+    /// background instead, so that typing never freezes.
+    pub fn set_busy_timeout(&self, wait: std::time::Duration) -> Result<()> {
+        self.conn.busy_timeout(wait)?;
+        Ok(())
     }
 
     /// This data directory holds synthetic demo data (`ruralenv demo`, or a demo bundle
@@ -253,7 +469,7 @@ impl Store {
         let tables = serde_json::from_str(&tables)
             .map_err(|e| StoreError::Invalid(format!("stored form tables unreadable: {e}")))?;
         let form =
-            crate::forms::schema::load_form(&format!("{form_id}@{version}"), &source, &tables)
+            crate::forms::schema::load_used_form(&format!("{form_id}@{version}"), &source, &tables)
                 .map_err(|e| {
                     StoreError::Invalid(format!(
                         "stored form {form_id}@{version} does not load: {}",

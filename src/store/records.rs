@@ -278,9 +278,13 @@ impl Store {
             _ => None,
         };
         let changes = diff(&old.unwrap_or_default(), &fin);
+        let rev = match base_rev {
+            Some(r) => super::revision::next_rev(record_id, r).map_err(StoreError::Invalid)?,
+            None => 1,
+        };
         let revision = Revision {
             record_id: record_id.to_string(),
-            rev: base_rev.map(|r| r + 1).unwrap_or(1),
+            rev,
             parent_hash: base_hash,
             form_id,
             form_version: form.version,

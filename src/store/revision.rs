@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 /// One changed field of a revision against its parent (the audit trail travels with it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Change {
     pub field: String,
     pub old: Value,
@@ -29,6 +30,32 @@ pub struct Revision {
     pub finalized_by: String,
     pub data: RecordData,
     pub changes: Vec<Change>,
+}
+
+/// Highest revision number accepted (from a bundle, a CSV load or a local edit). A record
+/// edited every minute for a year gets about half a million; the limit keeps `rev + 1`
+/// far from overflowing a `u32` everywhere the number is carried (docs/limits.md).
+pub const MAX_REV: u32 = 1_000_000;
+
+/// Refuses a revision number outside `1..=MAX_REV`, naming the record.
+pub fn check_rev(record_id: &str, rev: u32) -> Result<(), String> {
+    if (1..=MAX_REV).contains(&rev) {
+        Ok(())
+    } else {
+        Err(format!(
+            "record {}: revision number {rev} is outside 1 to {MAX_REV}",
+            crate::termsafe::escape(record_id)
+        ))
+    }
+}
+
+/// The number of the revision after `rev`, or why there can be none.
+pub fn next_rev(record_id: &str, rev: u32) -> Result<u32, String> {
+    let Some(next) = rev.checked_add(1) else {
+        return check_rev(record_id, u32::MAX).map(|()| u32::MAX);
+    };
+    check_rev(record_id, next)?;
+    Ok(next)
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

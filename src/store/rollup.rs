@@ -202,4 +202,22 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+
+    /// In-scope villages whose counted record counts for the round (the `counted` view,
+    /// as `villages_reported` counts them), for home's 计入 figures.
+    pub fn counted_villages(
+        &self,
+        form_id: &str,
+        round: &str,
+    ) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.village_code FROM counted c
+             JOIN divisions d ON d.code = c.village_code AND d.in_scope = 1
+             WHERE c.form_id = ?1 AND c.round = ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![form_id, round], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
 }

@@ -1,220 +1,34 @@
-//! The model of the whole UI, the messages that change it and the commands it asks for.
-//! `update(&mut Model, Msg) -> Vec<Cmd>` is a pure state transition: it never touches the
-//! store or the terminal. `effects` runs the commands and answers with messages.
+//! The router: the model of the whole UI (the current screen, each open screen's state
+//! and the globals: language, round, surveyor, notice, question, prompt) and `update`,
+//! which dispatches keys and messages to the screens and applies the `Outcome` they
+//! answer with. `update(&mut Model, Msg) -> Vec<Cmd>` is a pure state transition: it
+//! never touches the store or the terminal. `effects` runs the commands and answers with
+//! messages.
 
-use super::dashboard::{Dashboard, DashboardData, Outcome};
-use super::exchange::{self, Exchange, ExchangeCmd, ExchangeMsg};
-use super::form::{Commit, Issues, Opened, Record, RecordRef};
-use super::home::{Home, Tree};
-use super::keys::{self, Action, Ctx};
-use super::text::{clean, tr};
 use crate::forms::Lang;
-use crate::forms::record::Issue;
-use crate::register::Level;
 use crate::store::{DivisionRow, RecordStatus, ReviewAction};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use std::collections::HashMap;
-use tui_input::{Input, InputRequest};
-
-/// What the effects know at start, gathered in one go (the first frame waits for it).
-#[derive(Debug, Clone)]
-pub struct Startup {
-    pub lang: Lang,
-    pub surveyor: Option<String>,
-    /// No name known yet: ask once.
-    pub ask_name: bool,
-    pub round: String,
-    pub rounds: Vec<String>,
-    pub tree: Tree,
-    pub statuses: HashMap<String, RecordStatus>,
-    pub demo_available: bool,
-    /// Today's date (YYYY-MM-DD), for messages and defaults.
-    pub today: String,
-}
-
-/// One change of the audit trail, as the history screen lists it.
-pub use crate::store::AuditEntry as AuditRow;
-
-/// A finalized record of a township, for review.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReviewRow {
-    pub village: DivisionRow,
-    pub record_id: String,
-    pub rev: u32,
-    pub status: RecordStatus,
-    pub finalized_at: String,
-    pub finalized_by: String,
-    pub comment: Option<String>,
-}
-
-/// Input to `update`: a key or paste from the terminal, or the answer of an effect.
-#[derive(Debug, Clone)]
-pub enum Msg {
-    Key(KeyEvent),
-    Paste(String),
-    Resize(u16, u16),
-    StatusesLoaded {
-        round: String,
-        statuses: HashMap<String, RecordStatus>,
-    },
-    RecordOpened(Box<Opened>),
-    /// The first saved answer created the record.
-    RecordCreated {
-        village: String,
-        round: String,
-        record_id: String,
-    },
-    /// A field is on disk.
-    Committed {
-        record_id: String,
-        row: Option<(String, String)>,
-        field: String,
-    },
-    CommitFailed {
-        field: String,
-        error: String,
-    },
-    RowAdded {
-        group: String,
-        row_id: String,
-    },
-    RowDeleted {
-        group: String,
-        row_id: String,
-    },
-    FinalizeBlocked(Vec<Issue>),
-    Finalized {
-        record_id: String,
-        rev: u32,
-    },
-    HistoryLoaded {
-        record_id: String,
-        rows: Vec<AuditRow>,
-    },
-    ReviewLoaded {
-        township: DivisionRow,
-        rows: Vec<ReviewRow>,
-    },
-    Reviewed {
-        record_id: String,
-        action: ReviewAction,
-    },
-    /// The dashboard of a unit (a child of the one shown: drilled down).
-    DashboardLoaded(Box<DashboardData>),
-    /// The export and import screens (picker listings, worker progress and outcome).
-    Exchange(ExchangeMsg),
-    /// Something to tell the user (already in the UI language).
-    Notice(Notice),
-    /// A signal (SIGTERM, SIGHUP, SIGINT) or the loss of the terminal: keep the field
-    /// being typed when its value is valid, and quit without asking.
-    Terminate,
-    /// The trust screen's data and the outcome of trusting or untrusting a key.
-    Trust(super::trust::TrustMsg),
-    /// The conflicts of a round, one opened, a resolution recorded.
-    Conflicts(super::conflicts::ConflictsMsg),
-}
-
-/// Work for `effects` (the only place that touches the store).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cmd {
-    SaveSetting {
-        key: String,
-        value: String,
-    },
-    SetSurveyor(String),
-    LoadStatuses {
-        round: String,
-    },
-    OpenRecord {
-        village: String,
-        round: String,
-        field: Option<String>,
-    },
-    Commit(Commit),
-    AddRow {
-        rec: RecordRef,
-        group: String,
-    },
-    DeleteRow {
-        record_id: String,
-        group: String,
-        row_id: String,
-    },
-    Finalize {
-        record_id: String,
-        form_id: String,
-        version: u32,
-    },
-    StartRevision {
-        record_id: String,
-    },
-    DiscardRevision {
-        record_id: String,
-        village: String,
-        round: String,
-    },
-    LoadHistory {
-        record_id: String,
-    },
-    LoadReview {
-        township: String,
-        round: String,
-    },
-    Review {
-        record_id: String,
-        action: ReviewAction,
-        comment: String,
-    },
-    /// Roll up a unit's round for the dashboard.
-    LoadDashboard {
-        unit: String,
-        round: String,
-    },
-    /// Fill the database with demo data (a hook: effects answers when it is not built in).
-    LoadDemo {
-        under: String,
-        round: String,
-    },
-    Trust(super::trust::TrustCmd),
-    Conflicts(super::conflicts::ConflictsCmd),
-    /// The export and import screens.
-    Exchange(ExchangeCmd),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeKind {
-    Info,
-    Saved,
-    Warn,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Notice {
-    pub kind: NoticeKind,
-    pub text: String,
-}
-
-impl Notice {
-    pub fn info(text: impl Into<String>) -> Notice {
-        Notice {
-            kind: NoticeKind::Info,
-            text: text.into(),
-        }
-    }
-    pub fn warn(text: impl Into<String>) -> Notice {
-        Notice {
-            kind: NoticeKind::Warn,
-            text: text.into(),
-        }
-    }
-    pub fn error(text: impl Into<String>) -> Notice {
-        Notice {
-            kind: NoticeKind::Error,
-            text: text.into(),
-        }
-    }
-}
+use crate::tui::keys::{self, Action, Ctx};
+use crate::tui::layout;
+use crate::tui::picker::PickMode;
+use crate::tui::screens::conflicts::{self, ConflictsScreen};
+use crate::tui::screens::dashboard::Dashboard;
+use crate::tui::screens::exchange::{Exchange, Job, proposed_name};
+use crate::tui::screens::first_run::{FirstRun, FirstRunCtx, FirstRunStep};
+use crate::tui::screens::form::{Record, is_text_like};
+use crate::tui::screens::help::Help;
+use crate::tui::screens::history::History;
+use crate::tui::screens::home::Home;
+use crate::tui::screens::review::ReviewState;
+use crate::tui::screens::trust::{self, TrustScreen};
+use crate::tui::shared::conflicts::ConflictsMsg;
+use crate::tui::shared::exchange::{ExchangeCmd, ExchangeMsg};
+use crate::tui::shared::trust::{Prefill, TrustCmd, TrustMsg};
+use crate::tui::shared::{
+    Cmd, Confirm, Go, Msg, Notice, NoticeKind, Outcome, Prompt, PromptKind, Role, Say, Startup,
+    input_request, paste_into,
+};
+use crate::tui::text::{clean, tr};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -230,82 +44,47 @@ pub enum Screen {
     Exchange,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FirstRunStep {
-    Name,
-    Demo,
-}
-
-#[derive(Debug, Clone)]
-pub struct FirstRun {
-    pub step: FirstRunStep,
-    pub input: Input,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum PromptKind {
-    Round,
-    ReturnComment { record_id: String },
-}
-
-#[derive(Debug, Clone)]
-pub struct Prompt {
-    pub kind: PromptKind,
-    pub input: Input,
-}
-
-/// A destructive action waiting for "y": the question and the command it will run.
-#[derive(Debug, Clone)]
-pub struct Confirm {
-    pub question: String,
-    pub cmd: Cmd,
-}
-
-#[derive(Debug, Clone)]
-pub struct History {
-    pub record_id: String,
-    pub rows: Vec<AuditRow>,
-    pub scroll: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct ReviewState {
-    pub township: DivisionRow,
-    pub rows: Vec<ReviewRow>,
-    pub cursor: usize,
-}
-
 #[derive(Debug, Clone)]
 pub struct Model {
     pub lang: Lang,
     pub screen: Screen,
     pub surveyor: Option<String>,
+    pub role: Option<Role>,
     pub round: String,
     pub rounds: Vec<String>,
+    /// The rounds the forms declare, or None for the years 2000–2099.
+    pub declared_rounds: Option<Vec<String>>,
     pub today: String,
     pub demo_available: bool,
+    /// Where the first run offers demo data (a directory of its own).
+    pub demo_dir: Option<String>,
+    /// This data directory holds demo data: every screen's header says so.
+    pub demo: bool,
     pub home: Home,
-    /// Typing a search on home.
-    pub search: Option<Input>,
     pub record: Option<Record>,
     pub history: Option<History>,
     pub review: Option<ReviewState>,
     pub dashboard: Option<Dashboard>,
-    pub trust: Option<super::trust::TrustScreen>,
+    pub trust: Option<TrustScreen>,
     /// The add form's values when the trust screen opens next (from an import refused
     /// for an unknown key).
-    pub trust_prefill: Option<super::trust::Prefill>,
-    pub conflicts: Option<super::conflicts::ConflictsScreen>,
+    pub trust_prefill: Option<Prefill>,
+    pub conflicts: Option<ConflictsScreen>,
     pub exchange: Option<Exchange>,
     pub first_run: Option<FirstRun>,
     pub prompt: Option<Prompt>,
     pub confirm: Option<Confirm>,
-    pub help: Option<usize>,
+    pub help: Option<Help>,
     pub notice: Option<Notice>,
     /// After the first-run question: open this (from `edit`).
     pub pending_open: Option<Cmd>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// Ctrl-C, a signal or a lost terminal: quit without asking.
+    pub forced: bool,
+    /// Answers waiting for the database (another program holds its write lock); they are
+    /// retried in the background and quitting asks first while any wait.
+    pub saves_waiting: usize,
 }
 
 /// Where `edit VILLAGE --round R --field F` starts.
@@ -318,7 +97,7 @@ pub struct Start {
 
 impl Model {
     pub fn new(s: Startup, start: Option<Start>) -> (Model, Vec<Cmd>) {
-        let mut home = Home::new(s.tree, s.statuses);
+        let mut home = Home::new(s.tree, s.statuses, s.counted);
         let mut cmds = Vec::new();
         let mut open = None;
         if let Some(st) = &start {
@@ -329,10 +108,7 @@ impl Model {
                 field: st.field.clone(),
             });
         }
-        let first_run = s.ask_name.then(|| FirstRun {
-            step: FirstRunStep::Name,
-            input: Input::default(),
-        });
+        let first_run = s.ask_name.then(FirstRun::new);
         let screen = if first_run.is_some() {
             Screen::FirstRun
         } else {
@@ -342,12 +118,15 @@ impl Model {
             lang: s.lang,
             screen,
             surveyor: s.surveyor,
+            role: s.role,
             round: start.as_ref().map(|s| s.round.clone()).unwrap_or(s.round),
             rounds: s.rounds,
+            declared_rounds: s.declared_rounds,
             today: s.today,
             demo_available: s.demo_available,
+            demo_dir: s.demo_dir.filter(|_| s.demo_available),
+            demo: s.demo,
             home,
-            search: None,
             record: None,
             history: None,
             review: None,
@@ -364,6 +143,8 @@ impl Model {
             pending_open: None,
             size: (80, 24),
             quit: false,
+            forced: false,
+            saves_waiting: 0,
         };
         if m.first_run.is_some() {
             m.pending_open = open;
@@ -387,8 +168,16 @@ impl Model {
             Ctx::Prompt
         } else {
             match self.screen {
+                Screen::FirstRun
+                    if self
+                        .first_run
+                        .as_ref()
+                        .is_some_and(|f| f.step == FirstRunStep::Demo) =>
+                {
+                    Ctx::FirstRunDemo
+                }
                 Screen::FirstRun => Ctx::FirstRun,
-                Screen::Home if self.search.is_some() => Ctx::Search,
+                Screen::Home if self.home.search.is_some() => Ctx::Search,
                 Screen::Home => Ctx::Home,
                 Screen::History => Ctx::History,
                 Screen::Review => Ctx::Review,
@@ -396,19 +185,19 @@ impl Model {
                 Screen::Trust => self.trust.as_ref().map_or(Ctx::Trust, |t| t.ctx()),
                 Screen::Conflicts => self.conflicts.as_ref().map_or(Ctx::Conflicts, |c| c.ctx()),
                 Screen::Exchange => match &self.exchange {
-                    Some(x) => return exchange::contexts(x),
+                    Some(x) => return x.contexts(),
                     None => Ctx::Home,
                 },
+                Screen::Form if self.record.as_ref().is_some_and(|r| r.date_check.is_some()) => {
+                    Ctx::Confirm
+                }
                 Screen::Form => match &self.record {
                     Some(r) if r.issues.is_some() => Ctx::Issues,
                     Some(r) if r.read_only => Ctx::ReadOnly,
                     Some(r) if r.focused_group().is_some() => {
                         return vec![Ctx::Table, Ctx::Form, Ctx::Global];
                     }
-                    Some(r)
-                        if r.focused_field()
-                            .is_some_and(|f| !super::form::is_text_like(f)) =>
-                    {
+                    Some(r) if r.focused_field().is_some_and(|f| !is_text_like(f)) => {
                         return vec![Ctx::Choice, Ctx::Form, Ctx::Global];
                     }
                     _ => Ctx::Form,
@@ -427,14 +216,14 @@ impl Model {
             return true;
         }
         match self.screen {
-            Screen::FirstRun => self
-                .first_run
+            Screen::FirstRun => self.first_run.as_ref().is_some_and(|f| f.typing()),
+            Screen::Home => self.home.search.is_some(),
+            Screen::Form => self
+                .record
                 .as_ref()
-                .is_some_and(|f| f.step == FirstRunStep::Name),
-            Screen::Home => self.search.is_some(),
-            Screen::Form => self.record.as_ref().is_some_and(|r| r.typing()),
+                .is_some_and(|r| r.typing() && r.date_check.is_none()),
             Screen::Trust => self.trust.as_ref().is_some_and(|t| t.typing()),
-            Screen::Exchange => self.exchange.as_ref().is_some_and(exchange::typing),
+            Screen::Exchange => self.exchange.as_ref().is_some_and(|x| x.typing()),
             _ => false,
         }
     }
@@ -445,39 +234,6 @@ impl Model {
 
     fn who(&self) -> String {
         self.surveyor.clone().unwrap_or_default()
-    }
-}
-
-/// Text-editing keys of a single-line input.
-pub(super) fn input_request(ev: &KeyEvent) -> Option<InputRequest> {
-    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = ev.modifiers.contains(KeyModifiers::ALT);
-    Some(match ev.code {
-        KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
-        KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
-        KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
-        KeyCode::Char('k') if ctrl => InputRequest::DeleteTillEnd,
-        KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
-        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => InputRequest::InsertChar(c),
-        KeyCode::Backspace => InputRequest::DeletePrevChar,
-        KeyCode::Delete => InputRequest::DeleteNextChar,
-        KeyCode::Left => InputRequest::GoToPrevChar,
-        KeyCode::Right => InputRequest::GoToNextChar,
-        KeyCode::Home => InputRequest::GoToStart,
-        KeyCode::End => InputRequest::GoToEnd,
-        _ => return None,
-    })
-}
-
-/// Line breaks and control characters never enter an input.
-pub(super) fn paste_into(input: &mut Input, text: &str) {
-    for c in text.chars() {
-        let c = match c {
-            '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => continue,
-            c => c,
-        };
-        input.handle(InputRequest::InsertChar(c));
     }
 }
 
@@ -496,9 +252,15 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.size = (w, h);
             Vec::new()
         }
-        Msg::StatusesLoaded { round, statuses } => {
+        Msg::StatusesLoaded {
+            round,
+            statuses,
+            counted,
+            demo,
+        } => {
+            m.demo = demo;
             if round == m.round {
-                m.home.set_statuses(statuses);
+                m.home.set_statuses(statuses, counted);
             }
             Vec::new()
         }
@@ -549,7 +311,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 && r.record_id.as_deref() == Some(record_id.as_str())
             {
                 r.pending = r.pending.saturating_sub(1);
-                let key = super::form::FieldKey {
+                let key = crate::tui::screens::form::FieldKey {
                     row: row.clone(),
                     field: field.clone(),
                 };
@@ -610,15 +372,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::FinalizeBlocked(list) => {
             if let Some(r) = &mut m.record {
-                let n = list.len();
-                r.issues = Some(Issues { list, cursor: 0 });
-                let text = match m.lang {
-                    Lang::Zh => format!("还有 {n} 项需要处理，选择一项按 Enter 转到该处"),
-                    Lang::En => format!(
-                        "{n} problem(s) block finalizing; pick one and press Enter to go there"
-                    ),
-                };
-                m.notice = Some(Notice::warn(text));
+                m.notice = Some(r.block(list, m.lang));
             }
             Vec::new()
         }
@@ -647,32 +401,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::HistoryLoaded {
             record_id,
-            mut rows,
+            rows,
+            events,
         } => {
-            // Oldest revision first; within one, in the order of the form.
-            if let Some(r) = &m.record {
-                rows.sort_by_cached_key(|a| (a.rev, field_order(&r.form, &a.field)));
-            }
-            m.history = Some(History {
-                record_id,
-                rows,
-                scroll: 0,
-            });
+            let form = m.record.as_ref().map(|r| &r.form);
+            m.history = Some(History::new(record_id, rows, events, form));
             m.screen = Screen::History;
             Vec::new()
         }
         Msg::ReviewLoaded { township, rows } => {
-            let cursor = m
-                .review
-                .as_ref()
-                .filter(|r| r.township.code == township.code)
-                .map(|r| r.cursor.min(rows.len().saturating_sub(1)))
-                .unwrap_or(0);
-            m.review = Some(ReviewState {
-                township,
-                rows,
-                cursor,
-            });
+            m.review = Some(ReviewState::new(m.review.as_ref(), township, rows));
             m.screen = Screen::Review;
             Vec::new()
         }
@@ -708,41 +446,107 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.screen = Screen::Dashboard;
             Vec::new()
         }
-        Msg::Exchange(x) => exchange::on_msg(m, x),
+        Msg::Exchange(ExchangeMsg::Quit) => {
+            m.quit = true;
+            Vec::new()
+        }
+        Msg::Exchange(msg) => {
+            let mut cmds = Vec::new();
+            if let ExchangeMsg::Imported(_) = &msg {
+                // The tree shows the new records, whatever happens to the screen.
+                cmds.push(Cmd::LoadStatuses {
+                    round: m.round.clone(),
+                });
+            }
+            let lang = m.lang;
+            if let Some(x) = &mut m.exchange {
+                let o = x.answer(msg, lang);
+                cmds.extend(apply(m, o));
+            }
+            cmds
+        }
         Msg::Notice(n) => {
             m.notice(n);
             Vec::new()
         }
-        Msg::Trust(t) => super::trust::on_msg(m, t),
-        Msg::Conflicts(c) => super::conflicts::on_msg(m, c),
-    }
-}
-
-/// Position of a field (or `group[n].field`) in the form, for listing changes in order.
-fn field_order(form: &crate::forms::Form, field: &str) -> (usize, usize, usize) {
-    use crate::forms::schema::SectionItem;
-    let (top, row, sub) = match super::view::split_path(field) {
-        Some((g, i, f)) => (g, i, Some(f)),
-        None => (field, 0, None),
-    };
-    let mut pos = 0;
-    for s in &form.sections {
-        for item in &s.items {
-            match item {
-                SectionItem::Field(n) if sub.is_none() && n == top => return (pos, 0, 0),
-                SectionItem::Group(g) if sub.is_some() && g == top => {
-                    let k = form
-                        .group(g)
-                        .and_then(|gr| gr.fields.iter().position(|f| Some(f.name.as_str()) == sub))
-                        .unwrap_or(usize::MAX);
-                    return (pos, row, k);
-                }
-                _ => {}
+        Msg::SavesWaiting(n) => {
+            m.saves_waiting = n;
+            // Quitting with answers not on disk asks first (unless forced).
+            if n > 0 && m.quit && !m.forced {
+                m.quit = false;
+                m.confirm = Some(quit_question(m.lang, n));
             }
-            pos += 1;
+            Vec::new()
+        }
+        Msg::Quit => {
+            m.quit = true;
+            Vec::new()
+        }
+        Msg::DemoLoaded { dir, result } => {
+            match &mut m.first_run {
+                Some(f) => f.demo_loaded(dir, result),
+                None => {
+                    let text = match result {
+                        Ok(n) => match m.lang {
+                            Lang::Zh => format!("已在 {} 生成 {n} 条演示记录", clean(&dir)),
+                            Lang::En => format!("{n} demo records made in {}", clean(&dir)),
+                        },
+                        Err(e) => clean(&e),
+                    };
+                    m.notice(Notice::info(text));
+                }
+            }
+            Vec::new()
+        }
+        Msg::Trust(TrustMsg::Loaded(data)) => {
+            match &mut m.trust {
+                Some(t) => t.reload(*data),
+                None => m.trust = Some(TrustScreen::new(*data)),
+            }
+            if m.screen != Screen::Trust {
+                m.notice = None;
+            }
+            m.screen = Screen::Trust;
+            if let (Some(p), Some(t)) = (m.trust_prefill.take(), &mut m.trust) {
+                t.prefill(p);
+            }
+            Vec::new()
+        }
+        Msg::Trust(t) => {
+            let o = trust::answer(m.trust.as_mut(), t, m.lang);
+            apply(m, o)
+        }
+        Msg::Conflicts(ConflictsMsg::Loaded { round, list }) => {
+            // Opened from home on a village that has a conflict: start on that village.
+            let from_home = (m.screen == Screen::Home)
+                .then(|| m.home.selected())
+                .flatten()
+                .map(|i| m.home.tree.units[i].code.clone());
+            m.conflicts = Some(ConflictsScreen::loaded(
+                m.conflicts.take(),
+                round,
+                list,
+                from_home.as_deref(),
+            ));
+            if m.screen != Screen::Conflicts {
+                // What was said on another screen does not belong here.
+                m.notice = None;
+            }
+            m.screen = Screen::Conflicts;
+            Vec::new()
+        }
+        Msg::Conflicts(ConflictsMsg::Opened(conflict)) => {
+            m.conflicts
+                .get_or_insert_with(|| ConflictsScreen::of(&conflict))
+                .opened(conflict);
+            m.screen = Screen::Conflicts;
+            Vec::new()
+        }
+        Msg::Conflicts(msg) => {
+            let o = conflicts::resolved(m.conflicts.as_mut(), &m.home.tree, m.lang, msg);
+            apply(m, o)
         }
     }
-    (usize::MAX, row, 0)
 }
 
 fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
@@ -750,24 +554,25 @@ fn on_paste(m: &mut Model, text: &str) -> Vec<Cmd> {
         paste_into(&mut p.input, text);
     } else if m.screen == Screen::FirstRun
         && let Some(f) = &mut m.first_run
+        && f.typing()
     {
         paste_into(&mut f.input, text);
-    } else if m.screen == Screen::Home
-        && let Some(s) = &mut m.search
-    {
-        paste_into(s, text);
-        let q = s.value().to_string();
-        m.home.set_query(&q);
+    } else if m.screen == Screen::Home {
+        m.home.paste(text);
     } else if m.screen == Screen::Form
         && let Some(r) = &mut m.record
         && !r.read_only
         && r.issues.is_none()
     {
         r.paste(text);
-    } else if m.screen == Screen::Trust {
-        super::trust::paste(m, text);
-    } else if m.screen == Screen::Exchange {
-        exchange::on_paste(m, text);
+    } else if m.screen == Screen::Trust
+        && let Some(t) = &mut m.trust
+    {
+        t.paste(text);
+    } else if m.screen == Screen::Exchange
+        && let Some(x) = &mut m.exchange
+    {
+        x.paste(text);
     }
     Vec::new()
 }
@@ -779,19 +584,16 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
     if action == Some(Action::ForceQuit) {
         return quit(m, true);
     }
-    if m.help.is_some() {
-        let max = help_len();
-        match action {
-            Some(Action::Up) => m.help = m.help.map(|s| s.saturating_sub(1)),
-            Some(Action::Down) => m.help = m.help.map(|s| (s + 1).min(max)),
-            Some(Action::Back) => m.help = None,
-            Some(Action::Quit) => return quit(m, false),
-            _ => {}
+    if let Some(h) = &mut m.help {
+        let o = h.key(action);
+        if let Some(Go::Close { .. }) = o.go {
+            m.help = None;
+            return Vec::new();
         }
-        return Vec::new();
+        return apply(m, o);
     }
     if action == Some(Action::Help) {
-        m.help = Some(0);
+        m.help = Some(Help::default());
         return Vec::new();
     }
     if m.confirm.is_some() {
@@ -808,69 +610,222 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         return prompt_key(m, action, &ev);
     }
     match m.screen {
-        Screen::FirstRun => first_run_key(m, action, &ev),
-        Screen::Home => home_key(m, action, &ev),
-        Screen::Form => form_key(m, action, &ev),
-        Screen::History => {
-            if let Some(h) = &mut m.history {
-                match action {
-                    Some(Action::Up) => h.scroll = h.scroll.saturating_sub(1),
-                    Some(Action::Down) => {
-                        h.scroll = (h.scroll + 1).min(h.rows.len().saturating_sub(1))
-                    }
-                    Some(Action::Back) => {
-                        m.history = None;
-                        m.screen = if m.record.is_some() {
-                            Screen::Form
-                        } else {
-                            Screen::Home
-                        };
-                    }
-                    Some(Action::Quit) => return quit(m, false),
-                    _ => {}
-                }
-            }
-            Vec::new()
+        Screen::FirstRun => {
+            let Some(f) = &mut m.first_run else {
+                m.screen = Screen::Home;
+                return Vec::new();
+            };
+            let ctx = FirstRunCtx {
+                lang: m.lang,
+                demo_dir: m.demo_dir.as_deref(),
+                tree: &m.home.tree,
+                round: &m.round,
+            };
+            let o = f.key(action, &ev, ctx);
+            apply(m, o)
         }
-        Screen::Review => review_key(m, action),
+        Screen::Home => {
+            let page = layout::home_page(m.size);
+            let o = m.home.key(action, &ev, page, &m.round, m.lang);
+            apply(m, o)
+        }
+        Screen::Form => {
+            let lang = m.lang;
+            let Some(r) = &mut m.record else {
+                m.screen = Screen::Home;
+                return Vec::new();
+            };
+            let o = r.key(action, &ev, lang);
+            apply(m, o)
+        }
+        Screen::History => match &mut m.history {
+            Some(h) => {
+                let o = h.key(action, layout::body_rows(m.size).saturating_sub(2));
+                apply(m, o)
+            }
+            None => Vec::new(),
+        },
+        Screen::Review => {
+            let Some(rv) = &mut m.review else {
+                m.screen = Screen::Home;
+                return Vec::new();
+            };
+            let o = rv.key(action, &m.round, m.lang);
+            apply(m, o)
+        }
         Screen::Dashboard => dashboard_key(m, action),
-        Screen::Trust => super::trust::key(m, action, &ev),
-        Screen::Conflicts => super::conflicts::key(m, action),
-        Screen::Exchange => exchange::on_key(m, action, &ev),
+        Screen::Trust => {
+            let lang = m.lang;
+            let Some(t) = &mut m.trust else {
+                m.screen = Screen::Home;
+                return Vec::new();
+            };
+            let o = t.key(action, &ev, &m.home.tree, lang);
+            apply(m, o)
+        }
+        Screen::Conflicts => {
+            let (page, lang) = (layout::compare_page(m.size), m.lang);
+            let Some(c) = &mut m.conflicts else {
+                m.screen = Screen::Home;
+                return Vec::new();
+            };
+            let o = c.key(action, page, lang);
+            apply(m, o)
+        }
+        Screen::Exchange => {
+            let (lang, body, w) = (m.lang, layout::body_rows(m.size), m.size.0 as usize);
+            let Some(x) = &mut m.exchange else {
+                m.screen = Screen::Home;
+                return Vec::new();
+            };
+            let o = x.key(action, &ev, lang, body, w);
+            apply(m, o)
+        }
     }
 }
 
 fn dashboard_key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
-    let page = (m.size.1 as isize / 2).max(1);
+    let page = layout::dashboard_page(m.size);
     let Some(d) = &mut m.dashboard else {
         m.screen = Screen::Home;
         return Vec::new();
     };
-    match d.key(action, page) {
-        Outcome::Nothing => Vec::new(),
-        Outcome::Drill(unit) => vec![Cmd::LoadDashboard {
-            unit,
-            round: d.view.data.round.clone(),
-        }],
-        Outcome::Close => {
-            let code = d.view.data.unit.code.clone();
-            m.dashboard = None;
-            m.screen = Screen::Home;
-            m.home.reveal(&code);
-            Vec::new()
-        }
-        Outcome::Quit => quit(m, false),
-    }
+    let o = d.key(action, page);
+    apply(m, o)
 }
 
-/// Number of lines of the help screen (for scrolling).
-pub fn help_len() -> usize {
-    keys::HELP_ORDER.len() * 2 + keys::TABLE.len()
+/// Carry out what a screen asked for.
+fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
+    let mut cmds = o.cmds;
+    // The name the model acts under follows the command that saves it.
+    for c in &cmds {
+        match c {
+            Cmd::SetSurveyor(name) => m.surveyor = Some(name.clone()),
+            Cmd::SaveSetting { key, value } if key == "role" => m.role = Role::from_code(value),
+            _ => {}
+        }
+    }
+    match o.say {
+        Some(Say::Set(n)) => m.notice = Some(n),
+        Some(Say::Unless(n)) => {
+            m.notice.get_or_insert(n);
+        }
+        Some(Say::Clear) => m.notice = None,
+        None => {}
+    }
+    if let Some(c) = o.ask {
+        m.confirm = Some(c);
+    }
+    match o.go {
+        None => {}
+        Some(Go::Close { reveal }) => cmds.extend(close(m, reveal)),
+        Some(Go::Quit) => cmds.extend(quit(m, false)),
+        Some(Go::Prompt(p)) => m.prompt = Some(p),
+        Some(Go::AskName) => {
+            m.prompt = Some(Prompt {
+                kind: PromptKind::Name,
+                input: tui_input::Input::new(m.surveyor.clone().unwrap_or_default()),
+            });
+        }
+        Some(Go::Export(unit)) => cmds.extend(open_exchange(m, Some(unit))),
+        Some(Go::Import) => cmds.extend(open_exchange(m, None)),
+        Some(Go::ToggleLang) => {
+            m.notice = None;
+            m.lang = match m.lang {
+                Lang::Zh => Lang::En,
+                Lang::En => Lang::Zh,
+            };
+            cmds.push(Cmd::SaveSetting {
+                key: "lang".into(),
+                value: m.lang.code().into(),
+            });
+        }
+        Some(Go::Trust(p)) => {
+            m.exchange = None;
+            m.trust_prefill = Some(p);
+            cmds.push(Cmd::Trust(TrustCmd::Load));
+        }
+    }
+    cmds
+}
+
+/// Open the export screen for `unit` (any level, the current round), or the import
+/// screen.
+fn open_exchange(m: &mut Model, unit: Option<DivisionRow>) -> Vec<Cmd> {
+    let (job, mode, name) = match unit {
+        Some(unit) => {
+            let name = proposed_name(&unit.code, &m.round, &m.today);
+            let round = m.round.clone();
+            (Job::Export { unit, round }, PickMode::Folder, name)
+        }
+        None => (Job::Import, PickMode::Files, String::new()),
+    };
+    m.exchange = Some(Exchange::new(job, mode, name, m.round.clone()));
+    m.screen = Screen::Exchange;
+    m.notice = None;
+    vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)]
+}
+
+/// Leave the current screen: a record goes back to the review list it was opened from
+/// (read-only) or home, the history back to its record; everything else to home. The
+/// end of the first run opens what `edit` asked for.
+fn close(m: &mut Model, reveal: Option<String>) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    m.screen = match m.screen {
+        Screen::Form => {
+            let next = if m.review.is_some() && m.record.as_ref().is_some_and(|r| r.read_only) {
+                Screen::Review
+            } else {
+                Screen::Home
+            };
+            m.record = None;
+            next
+        }
+        Screen::History => {
+            m.history = None;
+            if m.record.is_some() {
+                Screen::Form
+            } else {
+                Screen::Home
+            }
+        }
+        Screen::Review => {
+            m.review = None;
+            Screen::Home
+        }
+        Screen::Dashboard => {
+            m.dashboard = None;
+            Screen::Home
+        }
+        Screen::Trust => {
+            m.trust = None;
+            Screen::Home
+        }
+        Screen::Conflicts => {
+            m.conflicts = None;
+            Screen::Home
+        }
+        Screen::Exchange => {
+            m.exchange = None;
+            Screen::Home
+        }
+        Screen::FirstRun => {
+            m.first_run = None;
+            cmds.extend(m.pending_open.take());
+            Screen::Home
+        }
+        Screen::Home => Screen::Home,
+    };
+    if let Some(code) = reveal {
+        m.home.reveal(&code);
+    }
+    cmds
 }
 
 /// Quit, saving the field being typed when it reads well (Ctrl-C quits regardless).
 pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
     let mut cmds = Vec::new();
+    m.forced |= force;
     if m.screen == Screen::Form
         && let Some(r) = &mut m.record
     {
@@ -884,8 +839,28 @@ pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
             Err(_) => {}
         }
     }
+    if m.saves_waiting > 0 && !force {
+        // The field being typed joins the queue; the answers waiting would be lost.
+        m.confirm = Some(quit_question(m.lang, m.saves_waiting + cmds.len()));
+        return cmds;
+    }
     m.quit = true;
     cmds
+}
+
+/// "N answers are still waiting for the database: quit and lose them?"
+fn quit_question(lang: Lang, n: usize) -> Confirm {
+    Confirm {
+        question: match lang {
+            Lang::Zh => format!(
+                "有 {n} 项答案还在等待数据库（其他程序正在写入），现在退出就不会保存。仍要退出？y 退出 / n 继续等待"
+            ),
+            Lang::En => format!(
+                "{n} answers are still waiting for the database (another program is writing); quitting now loses them. Quit anyway? y quit / n keep waiting"
+            ),
+        },
+        cmd: Cmd::Quit,
+    }
 }
 
 fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
@@ -901,12 +876,10 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
             let text = p.input.value().trim().to_string();
             match p.kind {
                 PromptKind::Round => {
-                    if text.is_empty() || text.chars().any(|c| c.is_control() || c.is_whitespace())
-                    {
-                        m.notice(Notice::error(m.t(
-                            "轮次不能为空，也不能含空格，如 2020",
-                            "A round is one word such as 2020",
-                        )));
+                    // Only a round of this survey: anything else would switch to an empty
+                    // round and keep it after a restart. Nothing changes; the prompt stays.
+                    if let Err(e) = crate::forms::check_round(&text, m.declared_rounds.as_deref()) {
+                        m.notice(Notice::error(e.message(m.lang)));
                         m.prompt = Some(p);
                         return Vec::new();
                     }
@@ -927,22 +900,60 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                         Cmd::LoadStatuses { round: text },
                     ]
                 }
-                PromptKind::ReturnComment { record_id } => {
+                PromptKind::Name => {
+                    if text.is_empty() || text.chars().any(char::is_control) {
+                        m.notice(Notice::error(m.t(
+                            "请输入姓名（记录在每项修改和审核旁）",
+                            "Please type a name (it is recorded with every change and review)",
+                        )));
+                        m.prompt = Some(p);
+                        return Vec::new();
+                    }
+                    let t = match m.lang {
+                        Lang::Zh => format!(
+                            "姓名已改为 {}，此后的修改和审核都记在这个名字下",
+                            clean(&text)
+                        ),
+                        Lang::En => format!(
+                            "Name set to {}: later changes and reviews are recorded under it",
+                            clean(&text)
+                        ),
+                    };
+                    m.notice(Notice::info(t));
+                    m.surveyor = Some(text.clone());
+                    vec![Cmd::SetSurveyor(text)]
+                }
+                PromptKind::ReturnComment {
+                    record_id,
+                    village,
+                    rev,
+                } => {
                     if text.is_empty() {
-                        m.notice(Notice::error(
-                            m.t("退回时请写明原因", "Say why the record is returned"),
-                        ));
+                        m.notice(Notice::error(m.t(
+                            "退回必须写明原因，调查人才知道要改什么",
+                            "A return needs a comment: say what the surveyor should change",
+                        )));
                         m.prompt = Some(Prompt {
-                            kind: PromptKind::ReturnComment { record_id },
+                            kind: PromptKind::ReturnComment {
+                                record_id,
+                                village,
+                                rev,
+                            },
                             input: p.input,
                         });
                         return Vec::new();
                     }
-                    vec![Cmd::Review {
-                        record_id,
-                        action: ReviewAction::Return,
-                        comment: text,
-                    }]
+                    m.confirm = Some(Confirm {
+                        question: crate::tui::screens::review::return_question(
+                            &village, rev, m.lang,
+                        ),
+                        cmd: Cmd::Review {
+                            record_id,
+                            action: ReviewAction::Return,
+                            comment: text,
+                        },
+                    });
+                    Vec::new()
                 }
             }
         }
@@ -954,534 +965,6 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
             Vec::new()
         }
     }
-}
-
-fn first_run_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
-    let Some(f) = &mut m.first_run else {
-        m.screen = Screen::Home;
-        return Vec::new();
-    };
-    match f.step {
-        FirstRunStep::Name => {
-            if action == Some(Action::Confirm) {
-                let name = f.input.value().trim().to_string();
-                if name.is_empty() {
-                    m.notice(Notice::error(
-                        m.t("请输入调查人姓名", "Please type the surveyor's name"),
-                    ));
-                    return Vec::new();
-                }
-                m.surveyor = Some(name.clone());
-                let mut cmds = vec![Cmd::SetSurveyor(name)];
-                if m.demo_available {
-                    f.step = FirstRunStep::Demo;
-                } else {
-                    cmds.extend(finish_first_run(m));
-                }
-                return cmds;
-            }
-            if let Some(req) = input_request(ev) {
-                f.input.handle(req);
-            }
-            Vec::new()
-        }
-        FirstRunStep::Demo => match action {
-            Some(Action::Confirm) => {
-                let under = m
-                    .home
-                    .tree
-                    .roots
-                    .first()
-                    .map(|&r| m.home.tree.units[r].code.clone())
-                    .unwrap_or_default();
-                let mut cmds = vec![Cmd::LoadDemo {
-                    under,
-                    round: m.round.clone(),
-                }];
-                cmds.extend(finish_first_run(m));
-                cmds
-            }
-            Some(Action::Cancel) => finish_first_run(m),
-            Some(Action::Quit) => quit(m, false),
-            _ => Vec::new(),
-        },
-    }
-}
-
-fn finish_first_run(m: &mut Model) -> Vec<Cmd> {
-    m.first_run = None;
-    m.screen = Screen::Home;
-    m.pending_open.take().into_iter().collect()
-}
-
-fn home_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
-    let page = (m.size.1 as isize - 5).max(1);
-    if let Some(input) = &mut m.search {
-        match action {
-            Some(Action::Confirm) => m.search = None,
-            Some(Action::Cancel) => {
-                m.search = None;
-                m.home.set_query("");
-            }
-            Some(Action::Up) => m.home.move_by(-1),
-            Some(Action::Down) => m.home.move_by(1),
-            _ => {
-                if let Some(req) = input_request(ev)
-                    && input.handle(req).is_some_and(|c| c.value)
-                {
-                    let q = input.value().to_string();
-                    m.home.set_query(&q);
-                }
-            }
-        }
-        return Vec::new();
-    }
-    match action {
-        Some(Action::Quit) => return quit(m, false),
-        Some(Action::Up) => m.home.move_by(-1),
-        Some(Action::Down) => m.home.move_by(1),
-        Some(Action::PageUp) => m.home.move_by(-page),
-        Some(Action::PageDown) => m.home.move_by(page),
-        Some(Action::Top) => m.home.cursor = 0,
-        Some(Action::Bottom) => m.home.cursor = m.home.visible.len().saturating_sub(1),
-        Some(Action::Expand) => {
-            if let Some(i) = m.home.selected() {
-                m.home.set_expanded(i, true);
-            }
-        }
-        Some(Action::Collapse) => m.home.collapse_or_parent(),
-        Some(Action::Open) => {
-            if let Some(i) = m.home.selected() {
-                let d = &m.home.tree.units[i];
-                if d.level == Level::Village {
-                    return vec![Cmd::OpenRecord {
-                        village: d.code.clone(),
-                        round: m.round.clone(),
-                        field: None,
-                    }];
-                }
-                let open = !m.home.expanded[i];
-                m.home.set_expanded(i, open);
-            }
-        }
-        Some(Action::Search) => {
-            m.search = Some(Input::new(m.home.query.clone()));
-        }
-        Some(Action::Back) if !m.home.query.is_empty() => m.home.set_query(""),
-        Some(Action::Round) => {
-            m.prompt = Some(Prompt {
-                kind: PromptKind::Round,
-                input: Input::new(m.round.clone()),
-            });
-        }
-        Some(Action::Review) => {
-            let town = m.home.selected().and_then(|i| m.home.tree.township_of(i));
-            match town {
-                Some(t) => {
-                    return vec![Cmd::LoadReview {
-                        township: m.home.tree.units[t].code.clone(),
-                        round: m.round.clone(),
-                    }];
-                }
-                None => m.notice(Notice::warn(m.t(
-                    "请先把光标移到一个乡镇或其下的村",
-                    "Put the cursor on a township or one of its villages first",
-                ))),
-            }
-        }
-        Some(Action::Dashboard) => {
-            // A village's dashboard is its township's.
-            let unit = m.home.selected().map(|i| match m.home.tree.units[i].level {
-                Level::Village => m.home.tree.parent[i].unwrap_or(i),
-                _ => i,
-            });
-            match unit {
-                Some(i) => {
-                    return vec![Cmd::LoadDashboard {
-                        unit: m.home.tree.units[i].code.clone(),
-                        round: m.round.clone(),
-                    }];
-                }
-                None => m.notice(Notice::warn(m.t(
-                    "请先选择一个县、乡镇或市",
-                    "Pick a county, township or city first",
-                ))),
-            }
-        }
-        Some(Action::Trust) => return vec![Cmd::Trust(super::trust::TrustCmd::Load)],
-        Some(Action::Conflicts) => {
-            return vec![Cmd::Conflicts(super::conflicts::ConflictsCmd::Load {
-                round: m.round.clone(),
-            })];
-        }
-        Some(Action::Export) => return exchange::open_export(m),
-        Some(Action::Import) => return exchange::open_import(m),
-        Some(Action::Language) => {
-            m.notice = None;
-            m.lang = match m.lang {
-                Lang::Zh => Lang::En,
-                Lang::En => Lang::Zh,
-            };
-            return vec![Cmd::SaveSetting {
-                key: "lang".into(),
-                value: m.lang.code().into(),
-            }];
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// Leave the focused field; `None` when it cannot be left (unreadable input).
-fn leave_field(m: &mut Model) -> Option<Vec<Cmd>> {
-    let lang = m.lang;
-    let r = m.record.as_mut()?;
-    match r.leave() {
-        Ok(c) => {
-            let key = r.focused_key();
-            let warn = key.as_ref().and_then(|k| r.messages.get(k)).map(|t| {
-                let label = r
-                    .form_field(key.as_ref().expect("key"))
-                    .map(|f| f.label.get(lang).to_string());
-                format!(
-                    "{}{}{}",
-                    label.unwrap_or_default(),
-                    tr(lang, "：", ": "),
-                    t.get(lang)
-                )
-            });
-            if let Some(w) = warn {
-                m.notice = Some(Notice::warn(w));
-            }
-            Some(c.map(Cmd::Commit).into_iter().collect())
-        }
-        Err(msg) => {
-            m.notice = Some(Notice::error(msg.get(lang).to_string()));
-            None
-        }
-    }
-}
-
-fn form_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
-    let Some(r) = &mut m.record else {
-        m.screen = Screen::Home;
-        return Vec::new();
-    };
-    if action != Some(Action::Back) {
-        r.escape_armed = false;
-    }
-    // The list of what blocks finalizing.
-    if let Some(iss) = &mut r.issues {
-        match action {
-            Some(Action::Up) => iss.cursor = iss.cursor.saturating_sub(1),
-            Some(Action::Down) => {
-                iss.cursor = (iss.cursor + 1).min(iss.list.len().saturating_sub(1))
-            }
-            Some(Action::Open) => {
-                if let Some(issue) = iss.list.get(iss.cursor).cloned() {
-                    r.jump_to(&issue.path);
-                    m.notice = Some(Notice::warn(format!(
-                        "{}{}{}",
-                        r.form.path_label(&issue.path, m.lang),
-                        tr(m.lang, "：", ": "),
-                        issue.message.get(m.lang)
-                    )));
-                }
-            }
-            Some(Action::Back) => r.issues = None,
-            Some(Action::Quit) => return quit(m, false),
-            _ => {}
-        }
-        return Vec::new();
-    }
-    if r.read_only {
-        match action {
-            Some(Action::Up) => {
-                r.step(false);
-            }
-            Some(Action::Down) => {
-                r.step(true);
-            }
-            Some(Action::Edit) => {
-                if let Some(id) = r.record_id.clone() {
-                    return vec![Cmd::StartRevision { record_id: id }];
-                }
-            }
-            Some(Action::History) => {
-                if let Some(id) = r.record_id.clone() {
-                    return vec![Cmd::LoadHistory { record_id: id }];
-                }
-            }
-            Some(Action::Back) => go_back(m),
-            Some(Action::Quit) => return quit(m, false),
-            _ => {}
-        }
-        return Vec::new();
-    }
-    // The farms table has the focus.
-    if let Some(g) = r.focused_group().map(str::to_string) {
-        let n = r.data.rows(&g).len();
-        match action {
-            Some(Action::Up) if r.table_row > 0 => {
-                r.table_row -= 1;
-                return Vec::new();
-            }
-            Some(Action::Down) if r.table_row + 1 < n => {
-                r.table_row += 1;
-                return Vec::new();
-            }
-            Some(Action::Up) => {
-                r.step(false);
-                return Vec::new();
-            }
-            Some(Action::Down) => {
-                r.step(true);
-                return Vec::new();
-            }
-            Some(Action::EditRow) => {
-                if let Some(id) = r.data.rows(&g).get(r.table_row).map(|x| x.id.clone()) {
-                    r.enter_row(&g, &id, None);
-                } else {
-                    m.notice = Some(Notice::info(
-                        m.t("还没有行：按 a 添加一行", "No rows yet: press a to add one"),
-                    ));
-                }
-                return Vec::new();
-            }
-            Some(Action::AddRow) => {
-                let rec = match &r.record_id {
-                    Some(id) => RecordRef::Id(id.clone()),
-                    None => RecordRef::New {
-                        village: r.village.code.clone(),
-                        round: r.round.clone(),
-                        initial: r.data.clone(),
-                    },
-                };
-                return vec![Cmd::AddRow { rec, group: g }];
-            }
-            Some(Action::DeleteRow) => {
-                if let (Some(rid), Some(row)) =
-                    (r.record_id.clone(), r.data.rows(&g).get(r.table_row))
-                {
-                    let q = match m.lang {
-                        Lang::Zh => format!("删除第 {} 行？按 y 确定，n 取消", r.table_row + 1),
-                        Lang::En => {
-                            format!("Delete row {}? y to delete, n to keep it", r.table_row + 1)
-                        }
-                    };
-                    m.confirm = Some(Confirm {
-                        question: q,
-                        cmd: Cmd::DeleteRow {
-                            record_id: rid,
-                            group: g,
-                            row_id: row.id.clone(),
-                        },
-                    });
-                }
-                return Vec::new();
-            }
-            _ => {}
-        }
-    }
-    match action {
-        Some(Action::Next) | Some(Action::Prev) => {
-            let forward = action == Some(Action::Next);
-            let Some(cmds) = leave_field(m) else {
-                return Vec::new();
-            };
-            let Some(r) = &mut m.record else { return cmds };
-            if !r.step(forward) {
-                if r.row_mode.is_some() && forward {
-                    r.exit_row();
-                } else if forward {
-                    m.notice.get_or_insert(Notice::info(tr(
-                        m.lang,
-                        "已是最后一项；按 Ctrl-F 完成",
-                        "That was the last field; press Ctrl-F to finalize",
-                    )));
-                }
-            }
-            cmds
-        }
-        Some(Action::Back) => {
-            // A second Esc on unreadable input gives it up (the saved value comes back).
-            if m.record.as_ref().is_some_and(|r| r.escape_armed)
-                && let Some(r) = &mut m.record
-            {
-                r.escape_armed = false;
-                if let Some(k) = r.focused_key() {
-                    r.messages.remove(&k);
-                }
-                r.load_editor();
-                r.rebuild();
-            }
-            let Some(cmds) = leave_field(m) else {
-                let lang = m.lang;
-                if let Some(r) = &mut m.record {
-                    r.escape_armed = true;
-                }
-                if let Some(n) = &mut m.notice {
-                    n.text.push_str(tr(
-                        lang,
-                        "（再按 Esc 放弃输入的内容）",
-                        " (Esc again to give up what was typed)",
-                    ));
-                }
-                return Vec::new();
-            };
-            if let Some(r) = &mut m.record
-                && r.row_mode.is_some()
-            {
-                r.exit_row();
-                return cmds;
-            }
-            go_back(m);
-            cmds
-        }
-        Some(Action::Finalize) => {
-            let Some(mut cmds) = leave_field(m) else {
-                return Vec::new();
-            };
-            let Some(r) = &mut m.record else { return cmds };
-            match &r.record_id {
-                Some(id) => cmds.push(Cmd::Finalize {
-                    record_id: id.clone(),
-                    form_id: r.form.id.clone(),
-                    version: r.form.version,
-                }),
-                None => {
-                    let issues = r.form.validate(&r.form.finalized_data(&r.data));
-                    cmds.extend(update(m, Msg::FinalizeBlocked(issues)));
-                }
-            }
-            cmds
-        }
-        Some(Action::Discard) => {
-            match (&r.record_id, r.rev) {
-                (Some(id), Some(rev)) => {
-                    let q = match m.lang {
-                        Lang::Zh => format!("放弃本次修订，恢复到第 {rev} 版？按 y 确定，n 取消"),
-                        Lang::En => {
-                            format!("Discard these changes and go back to revision {rev}? y / n")
-                        }
-                    };
-                    m.confirm = Some(Confirm {
-                        question: q,
-                        cmd: Cmd::DiscardRevision {
-                            record_id: id.clone(),
-                            village: r.village.code.clone(),
-                            round: r.round.clone(),
-                        },
-                    });
-                }
-                _ => {
-                    m.notice = Some(Notice::info(m.t(
-                        "这是第一版的草稿，没有可恢复的版本",
-                        "This is the first draft: there is no revision to go back to",
-                    )))
-                }
-            }
-            Vec::new()
-        }
-        Some(Action::History) => {
-            let Some(mut cmds) = leave_field(m) else {
-                return Vec::new();
-            };
-            match m.record.as_ref().and_then(|r| r.record_id.clone()) {
-                Some(id) => cmds.push(Cmd::LoadHistory { record_id: id }),
-                None => m.notice = Some(Notice::info(m.t("还没有修改记录", "No history yet"))),
-            }
-            cmds
-        }
-        Some(Action::ChoiceNext) => {
-            if ev.code == KeyCode::Char(' ') {
-                r.toggle_highlighted();
-            } else {
-                r.cycle_choice(true);
-            }
-            Vec::new()
-        }
-        Some(Action::ChoicePrev) => {
-            r.cycle_choice(false);
-            Vec::new()
-        }
-        Some(Action::Clear) => {
-            r.clear_choice();
-            Vec::new()
-        }
-        Some(Action::Quit) => quit(m, false),
-        _ => {
-            if r.typing() {
-                if let Some(req) = input_request(ev) {
-                    r.edit_text(req);
-                }
-            } else if let KeyCode::Char(c) = ev.code
-                && !ev.modifiers.contains(KeyModifiers::CONTROL)
-            {
-                r.choice_char(c);
-            }
-            Vec::new()
-        }
-    }
-}
-
-fn go_back(m: &mut Model) {
-    m.screen = if m.review.is_some() && m.record.as_ref().is_some_and(|r| r.read_only) {
-        Screen::Review
-    } else {
-        Screen::Home
-    };
-    if let Some(r) = &m.record {
-        m.home.reveal(&r.village.code);
-    }
-    m.record = None;
-}
-
-fn review_key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
-    let Some(rv) = &mut m.review else {
-        m.screen = Screen::Home;
-        return Vec::new();
-    };
-    let sel = rv.rows.get(rv.cursor).cloned();
-    match action {
-        Some(Action::Up) => rv.cursor = rv.cursor.saturating_sub(1),
-        Some(Action::Down) => rv.cursor = (rv.cursor + 1).min(rv.rows.len().saturating_sub(1)),
-        Some(Action::Back) => {
-            m.review = None;
-            m.screen = Screen::Home;
-        }
-        Some(Action::Open) => {
-            if let Some(s) = sel {
-                return vec![Cmd::OpenRecord {
-                    village: s.village.code,
-                    round: m.round.clone(),
-                    field: None,
-                }];
-            }
-        }
-        Some(Action::Approve) => {
-            if let Some(s) = sel {
-                return vec![Cmd::Review {
-                    record_id: s.record_id,
-                    action: ReviewAction::Approve,
-                    comment: String::new(),
-                }];
-            }
-        }
-        Some(Action::Return) => {
-            if let Some(s) = sel {
-                m.prompt = Some(Prompt {
-                    kind: PromptKind::ReturnComment {
-                        record_id: s.record_id,
-                    },
-                    input: Input::default(),
-                });
-            }
-        }
-        Some(Action::Quit) => return quit(m, false),
-        _ => {}
-    }
-    Vec::new()
 }
 
 /// The name the model acts under (for effects that record who did what).

@@ -3,21 +3,22 @@
 //! duplicates (the resolution written is the chosen side's; the conflict leaves the list;
 //! statuses and the roll-up follow), and snapshots at 80×24 and 120×40 in zh and en.
 
-use super::app::{Cmd, Model, Msg, NoticeKind, Screen, update};
-use super::conflicts::{
-    Choice, ConflictsCmd, ConflictsMsg, DUPLICATE, FORK, OpenedConflict, Question, Side, Version,
-    compare, kinds_for, only_differences,
-};
-use super::effects::Effects;
-use super::keys::Ctx;
-use super::tests::{key, press};
-use super::trust_tests::{base, render};
-use super::{TuiOptions, prepare, pump};
 use crate::forms::record::{RecordData, Row};
 use crate::forms::value::Value;
 use crate::forms::{Form, FormSet, Lang};
 use crate::store::exchange::{Candidate, ConflictDetail};
 use crate::store::{FinalizeResult, RecordStatus, Revision};
+use crate::tui::app::{Model, Screen, update};
+use crate::tui::effects::Effects;
+use crate::tui::keys::Ctx;
+use crate::tui::screens::conflicts::{Side, compare, kinds_for, only_differences};
+use crate::tui::shared::conflicts::{
+    Choice, ConflictsCmd, ConflictsMsg, DUPLICATE, FORK, OpenedConflict, Question, Version,
+};
+use crate::tui::shared::{Cmd, Msg, NoticeKind};
+use crate::tui::tests::{key, press};
+use crate::tui::trust_tests::{base, render};
+use crate::tui::{TuiOptions, prepare, pump};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const VILLAGE: &str = "411003003205";
@@ -183,7 +184,7 @@ fn compare_model(lang: Lang) -> Model {
     m
 }
 
-fn open(m: &Model) -> &super::conflicts::Compare {
+fn open(m: &Model) -> &crate::tui::screens::conflicts::Compare {
     m.conflicts.as_ref().unwrap().open.as_ref().expect("open")
 }
 
@@ -760,6 +761,15 @@ fn small_terminals_do_not_break_the_screens() {
         for (w, h) in [(20, 5), (40, 10), (60, 16), (79, 23)] {
             let shot = render(m, w, h);
             assert_eq!(shot.lines().count(), h as usize);
+            // What a user would notice (the line count alone is the backend's doing): the
+            // title line says where they are, and from 10 lines on the key hints are on
+            // the last line.
+            let lines: Vec<&str> = shot.lines().collect();
+            assert!(lines[0].contains("ruralenv"), "{w}x{h}: no title:\n{shot}");
+            let footer = lines[lines.len() - 1].trim_end_matches('|').trim();
+            if h >= 10 {
+                assert!(!footer.is_empty(), "{w}x{h}: no key hints:\n{shot}");
+            }
         }
     }
 }

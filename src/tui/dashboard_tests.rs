@@ -2,9 +2,6 @@
 //! drill down and back), the effects on a temporary store, and snapshots at 80×24 and
 //! 120×40 in Chinese and English.
 
-use super::app::{Cmd, Model, Msg, Screen, update};
-use super::dashboard::{DashboardData, Focus, Pane};
-use super::tests::{model, press, startup};
 use crate::forms::{FormSet, Lang};
 use crate::register::Level;
 use crate::report::dashboard::{Holdback, Holdbacks};
@@ -12,6 +9,11 @@ use crate::report::indicator::evaluate;
 use crate::report::model::{Report, UnitReport};
 use crate::report::rollup::indicator_infos;
 use crate::store::DivisionRow;
+use crate::tui::app::{Model, Screen, update};
+use crate::tui::screens::dashboard::{Focus, Pane};
+use crate::tui::shared::dashboard::DashboardData;
+use crate::tui::shared::{Cmd, Msg};
+use crate::tui::tests::{model, press, startup};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -174,7 +176,10 @@ fn township_data() -> Box<DashboardData> {
 }
 
 fn dashboard(lang: Lang) -> Model {
-    let (mut m, _) = Model::new(startup(super::home::tests::small_tree(), lang), None);
+    let (mut m, _) = Model::new(
+        startup(crate::tui::screens::home::tests::small_tree(), lang),
+        None,
+    );
     update(&mut m, Msg::DashboardLoaded(county_data()));
     m
 }
@@ -351,7 +356,7 @@ mod store {
         assert_eq!(d.trend.len(), 1);
         // The township's children are its villages in scope.
         let (mut m, _) = Model::new(
-            startup(super::super::home::tests::small_tree(), Lang::Zh),
+            startup(crate::tui::screens::home::tests::small_tree(), Lang::Zh),
             None,
         );
         update(&mut m, Msg::DashboardLoaded(d.clone()));

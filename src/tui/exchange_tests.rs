@@ -2,21 +2,24 @@
 //! and home, export and import through the keys with the real effects and worker thread
 //! on temporary stores, and snapshots at 80×24 in Chinese and English.
 
-use super::app::{Cmd, Model, Msg, Screen, update};
-use super::effects::Effects;
-use super::effects::exchange::places;
-use super::exchange::{
-    Exchange, ExchangeCmd, ExchangeMsg, FileOutcome, FileResult, JobProgress, Refusal, Stage,
-    check_name, outcome_lines, proposed_name, wrap, wrap_command,
-};
-use super::picker::{Entry, PickMode, PickerRoots, Place, PlaceKind, split_drives};
-use super::tests::{ctrl, key, press, startup};
-use super::{TuiOptions, prepare, pump};
 use crate::bundle::exchange::{ExportRequest, ExportSummary, ImportSummary, export_bundle};
 use crate::bundle::format::{Limits, open_bundle};
 use crate::bundle::keys::InstallationKey;
 use crate::forms::{FormSet, Lang};
 use crate::store::RecordStatus;
+use crate::tui::app::{Model, Screen, update};
+use crate::tui::effects::Effects;
+use crate::tui::effects::exchange::places;
+use crate::tui::picker::{Entry, PickMode, PickerRoots, Place, PlaceKind, split_drives};
+use crate::tui::screens::exchange::{
+    Exchange, Stage, check_name, outcome_lines, proposed_name, wrap, wrap_command,
+};
+use crate::tui::shared::exchange::{
+    ExchangeCmd, ExchangeMsg, FileOutcome, FileResult, JobProgress, Refusal,
+};
+use crate::tui::shared::{Cmd, Msg};
+use crate::tui::tests::{ctrl, key, press, startup};
+use crate::tui::{TuiOptions, prepare, pump};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -329,8 +332,8 @@ fn an_unreadable_folder_says_why_and_the_picker_stays() {
             use std::os::unix::fs::PermissionsExt;
             let locked = mkdir(&root.path().join("locked"));
             std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-            let e = super::effects::exchange::list_dir(&locked).unwrap_err();
-            assert_eq!(e, super::exchange::ListError::PermissionDenied);
+            let e = crate::tui::effects::exchange::list_dir(&locked).unwrap_err();
+            assert_eq!(e, crate::tui::shared::exchange::ListError::PermissionDenied);
             std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
     }
@@ -512,7 +515,9 @@ fn export_into_a_folder_with_an_edited_name_and_nothing_to_export() {
     finish(&mut m, &mut fx);
     assert!(matches!(
         exchange(&m).stage,
-        Stage::Exported(Err(super::exchange::ExportProblem::Nothing { .. }))
+        Stage::Exported(Err(
+            crate::tui::shared::exchange::ExportProblem::Nothing { .. }
+        ))
     ));
     let shot = render(&m, 80, 24);
     assert!(shot.contains("no finalized records"), "{shot}");
@@ -838,7 +843,7 @@ fn the_keys_are_in_help() {
     let mut m = super::tests::model();
     press(&mut m, KeyCode::Char('?'));
     let mut shot = String::new();
-    for _ in 0..super::app::help_len() / 20 + 1 {
+    for _ in 0..crate::tui::screens::help::help_len() / 20 + 1 {
         shot.push_str(&render(&m, 80, 24));
         for _ in 0..20 {
             press(&mut m, KeyCode::Down);

@@ -45,6 +45,8 @@ pub enum Ctx {
     Confirm,
     Help,
     FirstRun,
+    /// The first run's offer of demo data (in a directory of its own).
+    FirstRunDemo,
     /// Trusted keys: this installation's key and the keys bundles are accepted from.
     Trust,
     /// Typing a key, scope and name to trust.
@@ -82,6 +84,7 @@ impl Ctx {
             Ctx::Confirm => ("确认", "Confirm"),
             Ctx::Help => ("帮助", "Help"),
             Ctx::FirstRun => ("首次使用", "First run"),
+            Ctx::FirstRunDemo => ("首次使用：演示数据", "First run: demo data"),
             Ctx::Trust => ("信任的密钥", "Trusted keys"),
             Ctx::TrustAdd => ("添加信任的密钥", "Adding a trusted key"),
             Ctx::TrustCheck => ("核对指纹", "Checking the fingerprint"),
@@ -167,6 +170,10 @@ pub enum Action {
     Export,
     /// Home: import bundles.
     Import,
+    /// First run: demo data in a directory of its own.
+    Demo,
+    /// Home: set or change the name recorded with what this user does.
+    Name,
     /// File picker: the folder above.
     Parent,
     /// File picker: the starting places (removable media, home, current folder).
@@ -264,6 +271,7 @@ pub static TABLE: &[Binding] = &[
     b!(Home, [ch('L')], "L", Language, "中文/English", "English/中文", footer = false, typing = false),
     b!(Home, [k(Esc)], "Esc", Back, "清除搜索", "clear search", footer = false, typing = false),
     b!(Home, [ch('t')], "t", Trust, "信任的密钥（本机指纹）", "trusted keys (own fingerprint)", footer = false, typing = false),
+    b!(Home, [ch('n')], "n", Name, "我的姓名（记录在修改和审核旁）", "my name (recorded with changes and reviews)", footer = false, typing = false),
     b!(Home, [ch('c')], "c", Conflicts, "处理冲突（分叉与重复）", "resolve conflicts", footer = false, typing = false),
     // Search (typing)
     b!(Search, [k(Enter)], "Enter", Confirm, "结束搜索", "done", footer = true, typing = true),
@@ -303,6 +311,10 @@ pub static TABLE: &[Binding] = &[
     // History
     b!(History, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
     b!(History, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
+    b!(History, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(History, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    b!(History, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
+    b!(History, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
     b!(History, [k(Esc), ch('h')], "Esc", Back, "返回", "back", footer = true, typing = false),
     // Review
     b!(Review, [ch('a')], "a", Approve, "通过", "approve", footer = true, typing = false),
@@ -396,9 +408,12 @@ pub static TABLE: &[Binding] = &[
     b!(Help, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
     b!(Help, [k(Esc), ch('?'), k(F(1))], "Esc", Back, "关闭帮助", "close help", footer = true, typing = false),
     // First run
-    b!(FirstRun, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
-    b!(FirstRun, [ch('y')], "y", Confirm, "加载演示数据", "load demo data", footer = false, typing = false),
-    b!(FirstRun, [ch('n'), k(Esc)], "n/Esc", Cancel, "跳过", "skip", footer = false, typing = false),
+    b!(FirstRun, [k(Enter)], "Enter", Confirm, "确定/继续", "OK/continue", footer = true, typing = true),
+    b!(FirstRun, [k(Up), ch('k')], "↑↓", Up, "选择", "choose", footer = true, typing = false),
+    b!(FirstRun, [k(Down), ch('j')], "↓", Down, "下一个", "next", footer = false, typing = false),
+    b!(FirstRun, [k(Esc)], "Esc", Cancel, "返回上一步", "back", footer = true, typing = true),
+    b!(FirstRunDemo, [ch('d')], "d", Demo, "在单独的目录生成演示数据", "demo data in a directory of its own", footer = true, typing = false),
+    b!(FirstRunDemo, [k(Enter), k(Esc)], "Enter", Confirm, "开始使用本目录", "start working here", footer = true, typing = false),
     // Everywhere
     b!(Global, [ch('?')], "?", Help, "帮助", "help", footer = true, typing = false),
     b!(Global, [k(F(1))], "F1", Help, "帮助", "help", footer = true, typing = true),
@@ -487,6 +502,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Prompt,
     Ctx::Confirm,
     Ctx::FirstRun,
+    Ctx::FirstRunDemo,
     Ctx::Help,
 ];
 

@@ -1,30 +1,29 @@
 //! The terminal UI: model → update(msg) → effects; view(&model) is pure.
 //!
-//! - `app`: the model, `Msg`, `Cmd` and `update` (pure; tests drive it with keys);
-//! - `effects`: runs commands against the store (the only place that touches it);
-//! - `view`: draws a model (pure; snapshot-tested on `TestBackend`);
-//! - `keys`: the one key table behind the footer, the help screen and `update`;
-//! - `home`, `form`, `dashboard`: state of the register tree, of one record and of a
-//!   unit's dashboard;
-//! - `trust`, `conflicts`: the trusted keys and the forks and duplicates awaiting a
-//!   person (their effects in `trust_effects`, `conflicts_effects`);
-//! - `exchange`, `picker`: the export and import screens and their file picker;
+//! Layers, each importing only the ones below it:
+//! - `app`: the router: the model (current screen and the globals), `update` (pure;
+//!   tests drive it with keys), which dispatches keys and messages to the screens and
+//!   applies their outcomes;
+//! - `screens`: one module per screen (home, form, review, history, first run, trust,
+//!   conflicts, exchange, dashboard, help) with its state and its key handling, which
+//!   returns an `Outcome` and never touches the rest of the model;
+//! - `shared`: `Msg`, `Cmd`, notices, questions, outcomes and the payloads screens and
+//!   effects exchange; `keys` (the one key table behind the footer, the help screen and
+//!   `update`), `text`, `layout`, `picker` (the file picker's state);
+//! - `effects`: runs commands against the store (the only place that touches it), one
+//!   file per screen;
+//! - `view`: draws a model (pure; snapshot-tested on `TestBackend`), one file per screen;
 //! - `terminal`: raw mode in and out, restored on quit, panic and SIGTERM.
 
 pub mod app;
-pub mod conflicts;
-mod conflicts_effects;
-pub mod dashboard;
 pub mod effects;
-pub mod exchange;
-pub mod form;
-pub mod home;
 pub mod keys;
+pub mod layout;
 pub mod picker;
+pub mod screens;
+pub mod shared;
 pub mod terminal;
 pub mod text;
-pub mod trust;
-mod trust_effects;
 pub mod view;
 
 #[cfg(test)]
@@ -38,13 +37,16 @@ mod exchange_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]
+mod structure_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod trust_tests;
 
 use crate::forms::{FormSet, Lang};
-use app::{Cmd, Model, Msg, Start};
+use app::{Model, Start};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use shared::{Cmd, Msg};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -98,6 +100,8 @@ pub fn prepare(opts: TuiOptions) -> anyhow::Result<(Model, effects::Effects, Vec
         opts.edit.as_ref().map(|e| e.round.as_str()),
     )?;
     let fx = effects::Effects::new(store, opts.forms, startup.surveyor.clone());
+    // A save never freezes the screen: it waits briefly, then is retried in the background.
+    fx.store.set_busy_timeout(effects::SAVE_WAIT)?;
     let start = opts.edit.map(|e| Start {
         village: e.village,
         round: e.round,
@@ -118,6 +122,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     }
     let (mut model, mut fx, cmds) = prepare(opts)?;
     let (mut terminal, guard) = terminal::enter()?;
+    keep_worker_panics_off_the_screen();
     let size = terminal.size()?;
     pump(
         &mut model,
@@ -172,9 +177,41 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
             }
         }
     }
+    // Answers still waiting for the database get one last, longer chance.
+    let lost = fx.flush_saves(Duration::from_secs(5));
     drop(terminal);
     drop(guard);
+    if lost > 0 {
+        eprintln!(
+            "ruralenv: {lost} answer(s) could not be saved: the database stayed locked by another program"
+        );
+    }
     result
+}
+
+/// A panic on a worker thread (export, import, the terminal reader) is logged, not
+/// printed over the screen, and leaves raw mode alone: the worker's job ends with a
+/// message (`catch_unwind` there), or the reader's channel closes and the event loop quits
+/// through the guard, which restores the terminal. A panic on the main thread still goes
+/// to the hook `terminal::enter` installed (restore the terminal, then print).
+fn keep_worker_panics_off_the_screen() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let worker = std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with(effects::exchange::WORKER_PREFIX));
+            if worker {
+                tracing::error!(
+                    "{} panicked: {info}",
+                    std::thread::current().name().unwrap_or("worker")
+                );
+            } else {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Terminal events, read on their own thread. crossterm's `poll` never returns once the
@@ -184,7 +221,10 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
 fn spawn_input_thread() -> std::io::Result<mpsc::Receiver<Event>> {
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
-        .name("terminal-input".into())
+        .name(format!(
+            "{}terminal-input",
+            effects::exchange::WORKER_PREFIX
+        ))
         .spawn(move || {
             while let Ok(ev) = event::read() {
                 if tx.send(ev).is_err() {

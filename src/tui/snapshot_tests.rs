@@ -1,13 +1,14 @@
 //! Snapshots of every screen at 80×24 and 120×40, in Chinese and English, on the real
 //! Xuchang register. Dates and ids in them are fixed by the fixtures.
 
-use super::app::{AuditRow, Model, Msg, ReviewRow, update};
-use super::home::Tree;
-use super::tests::{opened, press, startup, tab_to, typ, village};
 use crate::forms::value::Value;
 use crate::forms::{FormSet, Lang};
 use crate::register::{Level, Register};
-use crate::store::{DivisionRow, RecordStatus};
+use crate::store::{DivisionRow, HistoryEvent, RecordStatus, Resolution, Review, ReviewAction};
+use crate::tui::app::{Model, update};
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::{AuditRow, Msg, ReviewRow};
+use crate::tui::tests::{opened, press, startup, tab_to, typ, village};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -41,10 +42,22 @@ fn base(lang: Lang) -> Model {
         ("411003003208", RecordStatus::Draft),
     ] {
         s.statuses.insert(code.into(), st);
+        // What the `counted` view holds for them: not the returned one, not the draft.
+        if matches!(
+            st,
+            RecordStatus::Finalized | RecordStatus::Approved | RecordStatus::Conflict
+        ) {
+            s.counted.insert(code.into());
+        }
     }
     let (mut m, _) = Model::new(s, None);
     m.home.reveal("411003003204");
     m
+}
+
+/// A model drawn as text (for tests elsewhere in the TUI).
+pub(super) fn render_for_tests(m: &Model, w: u16, h: u16) -> String {
+    render(m, w, h)
 }
 
 fn render(m: &Model, w: u16, h: u16) -> String {
@@ -178,65 +191,131 @@ fn finalize_errors() {
     });
 }
 
+fn history_model(lang: Lang) -> Model {
+    let mut m = base(lang);
+    update(
+        &mut m,
+        Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
+    );
+    let row = |rev, field: &str, old: Value, new: Value, who: &str, at: &str| AuditRow {
+        rev,
+        field: field.into(),
+        old,
+        new,
+        who: who.into(),
+        at: at.into(),
+    };
+    let at1 = "2020-06-15T10:00:00+08:00";
+    let at2 = "2020-06-20T16:30:00+08:00";
+    let rows = vec![
+        row(1, "households", Value::Null, Value::Int(200), "张三", at1),
+        row(
+            1,
+            "sewage_mode",
+            Value::Null,
+            Value::Text("central".into()),
+            "张三",
+            at1,
+        ),
+        row(
+            1,
+            "garbage_funding",
+            Value::Null,
+            Value::Bool(false),
+            "张三",
+            at1,
+        ),
+        row(
+            1,
+            "farms[1].head_count",
+            Value::Null,
+            Value::Int(600),
+            "张三",
+            at1,
+        ),
+        row(
+            2,
+            "households",
+            Value::Int(200),
+            Value::Int(210),
+            "李四\x1b[31m",
+            at2,
+        ),
+        row(
+            2,
+            "garbage_funding",
+            Value::Bool(false),
+            Value::Bool(true),
+            "李四",
+            at2,
+        ),
+    ];
+    update(
+        &mut m,
+        Msg::HistoryLoaded {
+            record_id: "r1".into(),
+            rows,
+            events: Vec::new(),
+        },
+    );
+    m
+}
+
 #[test]
 fn history() {
-    check("history", |lang| {
-        let mut m = base(lang);
-        update(
-            &mut m,
-            Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
-        );
-        let row = |rev, field: &str, old: Value, new: Value, who: &str, at: &str| AuditRow {
+    check("history", history_model);
+    // Beside the changes: each revision finalized, the reviews with who, when and the
+    // whole comment (wrapped), a resolution.
+    check("history_reviews", |lang| {
+        let mut m = history_model(lang);
+        let rows = m.history.take().unwrap().rows;
+        let review = |rev: u32, action, comment: &str, who: &str, at: &str| {
+            HistoryEvent::Reviewed(Review {
+                review_id: format!("v{rev}{who}"),
+                record_id: "r1".into(),
+                rev,
+                hash: "h".into(),
+                action,
+                comment: comment.into(),
+                who: who.into(),
+                at: at.into(),
+            })
+        };
+        let fin = |rev: u32, who: &str, at: &str, changes| HistoryEvent::Finalized {
             rev,
-            field: field.into(),
-            old,
-            new,
+            hash: "h".into(),
             who: who.into(),
             at: at.into(),
+            changes,
         };
-        let at1 = "2020-06-15T10:00:00+08:00";
-        let at2 = "2020-06-20T16:30:00+08:00";
-        let rows = vec![
-            row(1, "households", Value::Null, Value::Int(200), "张三", at1),
-            row(
+        let events = vec![
+            fin(1, "张三", "2020-06-15T10:00:00+08:00", 4),
+            review(
                 1,
-                "sewage_mode",
-                Value::Null,
-                Value::Text("central".into()),
-                "张三",
-                at1,
+                ReviewAction::Return,
+                "户数与台账不符：台账上常住 210 户，表上填了 200 户；请到村委会核对后改正，并补填规模养殖场的粪污处理设施是否配套。",
+                "王五",
+                "2020-06-16T09:30:00+08:00",
             ),
-            row(
-                1,
-                "garbage_funding",
-                Value::Null,
-                Value::Bool(false),
-                "张三",
-                at1,
-            ),
-            row(
-                1,
-                "farms[1].head_count",
-                Value::Null,
-                Value::Int(600),
-                "张三",
-                at1,
-            ),
-            row(
+            fin(2, "李四", "2020-06-17T11:00:00+08:00", 2),
+            HistoryEvent::Resolved(Resolution {
+                resolution_id: "s1".into(),
+                kind: "duplicate".into(),
+                form_id: "village".into(),
+                village_code: "411003003204".into(),
+                round: "2020".into(),
+                record_id: "r1".into(),
+                rev: 2,
+                hash: "h".into(),
+                who: "王五".into(),
+                at: "2020-06-18T08:00:00+08:00".into(),
+            }),
+            review(
                 2,
-                "households",
-                Value::Int(200),
-                Value::Int(210),
-                "李四\x1b[31m",
-                at2,
-            ),
-            row(
-                2,
-                "garbage_funding",
-                Value::Bool(false),
-                Value::Bool(true),
-                "李四",
-                at2,
+                ReviewAction::Approve,
+                "",
+                "王五",
+                "2020-06-18T08:05:00+08:00",
             ),
         ];
         update(
@@ -244,6 +323,7 @@ fn history() {
             Msg::HistoryLoaded {
                 record_id: "r1".into(),
                 rows,
+                events,
             },
         );
         m
@@ -252,7 +332,17 @@ fn history() {
 
 #[test]
 fn review() {
-    check("review", |lang| {
+    check("review", review_model);
+    // Approving asks first, the question in full.
+    check("review_approve_confirm", |lang| {
+        let mut m = review_model(lang);
+        press(&mut m, KeyCode::Char('a'));
+        m
+    });
+}
+
+fn review_model(lang: Lang) -> Model {
+    {
         let mut m = base(lang);
         let v = |code: &str, name: &str| DivisionRow {
             code: code.into(),
@@ -299,7 +389,7 @@ fn review() {
         };
         update(&mut m, Msg::ReviewLoaded { township, rows });
         m
-    });
+    }
 }
 
 #[test]
@@ -318,7 +408,55 @@ fn first_run() {
         s.ask_name = true;
         s.surveyor = None;
         let (mut m, _) = Model::new(s, None);
+        // The role first: a surveyor (the first choice) is asked for a name.
+        press(&mut m, KeyCode::Enter);
         typ(&mut m, "张");
+        m
+    });
+}
+
+fn first_run_model(lang: Lang) -> Model {
+    let mut s = startup(xuchang(), lang);
+    s.ask_name = true;
+    s.surveyor = None;
+    s.demo_available = true;
+    s.demo_dir = Some("/home/li/.local/share/ruralenv-demo".into());
+    Model::new(s, None).0
+}
+
+#[test]
+fn first_run_role() {
+    check("first_run_role", |lang| {
+        let mut m = first_run_model(lang);
+        press(&mut m, KeyCode::Down);
+        m
+    });
+}
+
+#[test]
+fn first_run_demo_offer() {
+    check("first_run_demo_offer", |lang| {
+        let mut m = first_run_model(lang);
+        press(&mut m, KeyCode::Down);
+        press(&mut m, KeyCode::Enter);
+        m
+    });
+}
+
+#[test]
+fn first_run_demo_done() {
+    check("first_run_demo_done", |lang| {
+        let mut m = first_run_model(lang);
+        press(&mut m, KeyCode::Down);
+        press(&mut m, KeyCode::Enter);
+        press(&mut m, KeyCode::Char('d'));
+        update(
+            &mut m,
+            Msg::DemoLoaded {
+                dir: "/home/li/.local/share/ruralenv-demo".into(),
+                result: Ok(1533),
+            },
+        );
         m
     });
 }
@@ -350,4 +488,73 @@ fn search_lands_on_the_first_village_in_scope() {
     let i = m.home.selected().unwrap();
     let d = &m.home.tree.units[i];
     assert!(d.in_scope, "{} {}", d.code, d.name);
+}
+
+#[test]
+fn demo_data_is_named_in_the_header_of_every_screen() {
+    check("home_demo", |lang| {
+        let mut m = base(lang);
+        m.demo = true;
+        m
+    });
+    for lang in [Lang::Zh, Lang::En] {
+        let mark = match lang {
+            Lang::Zh => "【演示数据】",
+            Lang::En => "[DEMO DATA]",
+        };
+        let mut m = base(lang);
+        m.demo = true;
+        let mut shots = vec![render(&m, 80, 24)];
+        update(
+            &mut m,
+            Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
+        );
+        shots.push(render(&m, 80, 24));
+        update(
+            &mut m,
+            Msg::HistoryLoaded {
+                record_id: "r1".into(),
+                rows: Vec::new(),
+                events: Vec::new(),
+            },
+        );
+        shots.push(render(&m, 80, 24));
+        press(&mut m, KeyCode::Char('?'));
+        shots.push(render(&m, 80, 24));
+        for shot in &shots {
+            let title = shot.lines().next().unwrap();
+            assert!(title.contains(mark), "{title}");
+        }
+        let m = base(lang);
+        assert!(!render(&m, 80, 24).lines().next().unwrap().contains(mark));
+    }
+}
+
+#[test]
+fn home_unit_counts() {
+    // Townships and the county: 计入 (the report's villages_reported), then drafts,
+    // returned and conflicts beside it.
+    check("home_units", |lang| {
+        let mut m = base(lang);
+        m.home.reveal("411003003000");
+        m.home.set_expanded(m.home.selected().unwrap(), false);
+        m
+    });
+}
+
+#[test]
+fn an_empty_return_comment_is_refused_where_it_is_read() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut m = review_model(lang);
+        press(&mut m, KeyCode::Char('r'));
+        press(&mut m, KeyCode::Enter);
+        let shot = render(&m, 80, 24);
+        let lines: Vec<&str> = shot.lines().collect();
+        let (refusal, label) = match lang {
+            Lang::Zh => ("退回必须写明原因", "退回意见"),
+            Lang::En => ("A return needs a comment", "Why is it returned"),
+        };
+        assert!(lines[21].contains(refusal), "{shot}");
+        assert!(lines[22].contains(label), "the prompt stays open:\n{shot}");
+    }
 }

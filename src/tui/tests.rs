@@ -2,15 +2,16 @@
 //! commands it asks for (no terminal, no store); then the effects against a real
 //! temporary store; then snapshots of every screen on `TestBackend`.
 
-use super::app::*;
-use super::form::{Opened, RecordRef};
-use super::home::Tree;
-pub(super) use super::home::tests::small_tree;
 use crate::forms::record::RecordData;
 use crate::forms::value::Value;
 use crate::forms::{FormSet, Lang};
 use crate::register::Level;
 use crate::store::{DivisionRow, RecordStatus, ReviewAction};
+use crate::tui::app::*;
+pub(super) use crate::tui::screens::home::tests::small_tree;
+use crate::tui::shared::record::{Opened, RecordRef};
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 
@@ -21,9 +22,14 @@ pub(super) fn startup(tree: Tree, lang: Lang) -> Startup {
         ask_name: false,
         round: "2020".into(),
         rounds: vec!["2020".into()],
+        declared_rounds: None,
         tree,
         statuses: HashMap::new(),
+        counted: Default::default(),
         demo_available: false,
+        demo_dir: None,
+        demo: false,
+        role: None,
         today: "2020-06-15".into(),
     }
 }
@@ -35,7 +41,7 @@ pub(super) fn model() -> Model {
 }
 
 pub(super) fn village() -> DivisionRow {
-    super::home::tests::row(
+    crate::tui::screens::home::tests::row(
         "411003003204",
         "大罗庄村委会",
         Some("411003003000"),
@@ -176,14 +182,14 @@ fn search_by_name_or_code_then_escape_clears() {
     assert_eq!(sel.as_deref(), Some("小罗庄村委会"));
     assert!(!m.quit);
     press(&mut m, KeyCode::Enter);
-    assert!(m.search.is_none() && m.home.query == "小罗");
+    assert!(m.home.search.is_none() && m.home.query == "小罗");
     press(&mut m, KeyCode::Esc);
     assert!(m.home.query.is_empty());
     press(&mut m, KeyCode::Char('/'));
     typ(&mut m, "411003004201");
     assert_eq!(m.home.matches(), 1);
     press(&mut m, KeyCode::Esc);
-    assert!(m.search.is_none() && m.home.query.is_empty());
+    assert!(m.home.search.is_none() && m.home.query.is_empty());
 }
 
 #[test]
@@ -226,9 +232,140 @@ fn round_prompt_sets_and_remembers_the_round() {
         Msg::StatusesLoaded {
             round: "2021".into(),
             statuses: st,
+            counted: ["411003003204".to_string()].into(),
+            demo: false,
         },
     );
     assert_eq!(m.home.counts[1].done, 1);
+    assert_eq!(m.home.counts[1].counted, 1);
+}
+
+#[test]
+fn an_invalid_round_is_refused_with_the_rule_and_nothing_changes() {
+    for (lang, bad, rule) in [
+        (Lang::Zh, "2020年", "2000 至 2099"),
+        (Lang::En, "abc", "2000 to 2099"),
+        (Lang::Zh, "1999", "2000 至 2099"),
+    ] {
+        let mut m = model();
+        m.lang = lang;
+        press(&mut m, KeyCode::Char('r'));
+        update(&mut m, ctrl('u'));
+        typ(&mut m, bad);
+        let cmds = press(&mut m, KeyCode::Enter);
+        assert!(
+            cmds.is_empty(),
+            "{bad}: nothing saved, nothing loaded: {cmds:?}"
+        );
+        assert_eq!(m.round, "2020", "{bad}: the round is not switched");
+        assert!(!m.rounds.iter().any(|r| r == bad));
+        let n = m.notice.clone().expect("a message");
+        assert_eq!(n.kind, NoticeKind::Error);
+        assert!(n.text.contains(rule), "{bad}: {}", n.text);
+        assert!(m.prompt.is_some(), "the prompt stays open to correct it");
+        assert!(press(&mut m, KeyCode::Esc).is_empty());
+        assert_eq!(m.round, "2020");
+    }
+    // Forms that declare their rounds accept those and nothing else.
+    let mut m = model();
+    m.declared_rounds = Some(vec!["2020-h1".into(), "2020-h2".into()]);
+    press(&mut m, KeyCode::Char('r'));
+    update(&mut m, ctrl('u'));
+    typ(&mut m, "2021");
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert!(m.notice.clone().unwrap().text.contains("2020-h1"));
+    update(&mut m, ctrl('u'));
+    typ(&mut m, "2020-h2");
+    assert!(!press(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.round, "2020-h2");
+}
+
+#[test]
+fn an_out_of_scope_unit_opens_no_form_and_says_why() {
+    let mut units: Vec<DivisionRow> = small_tree().units.clone();
+    units.push(crate::tui::screens::home::tests::row(
+        "411003003017",
+        "朱寺社区居委会",
+        Some("411003003000"),
+        Level::Village,
+    ));
+    units.sort_by(|a, b| a.code.cmp(&b.code));
+    assert!(
+        !units
+            .iter()
+            .find(|u| u.code == "411003003017")
+            .unwrap()
+            .in_scope
+    );
+    for lang in [Lang::Zh, Lang::En] {
+        let (mut m, _) = Model::new(startup(Tree::new(units.clone()), lang), None);
+        m.home.reveal("411003003017");
+        let cmds = press(&mut m, KeyCode::Enter);
+        assert!(cmds.is_empty(), "{cmds:?}");
+        assert_eq!(m.screen, Screen::Home);
+        let n = m.notice.clone().unwrap();
+        assert_eq!(n.kind, NoticeKind::Warn);
+        let (word, how) = match lang {
+            Lang::Zh => ("不在调查范围", "forms/divisions/"),
+            Lang::En => ("not in the survey scope", "forms/divisions/"),
+        };
+        assert!(n.text.contains(word) && n.text.contains(how), "{}", n.text);
+        // A village in scope still opens.
+        m.home.reveal("411003003204");
+        assert!(matches!(
+            press(&mut m, KeyCode::Enter).as_slice(),
+            [Cmd::OpenRecord { .. }]
+        ));
+    }
+}
+
+#[test]
+fn a_survey_date_outside_the_rounds_year_is_asked_before_it_is_left() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut m = form_model(opened(Some("r1"), false));
+        m.lang = lang;
+        tab_to(&mut m, "survey_date");
+        update(&mut m, ctrl('u'));
+        typ(&mut m, "2019-05-01");
+        let cmds = press(&mut m, KeyCode::Tab);
+        assert!(commits(&cmds).is_empty(), "not saved before the answer");
+        assert_eq!(focused(&m), "survey_date", "still in the field");
+        let n = m.notice.clone().expect("the question");
+        assert_eq!(n.kind, NoticeKind::Warn);
+        assert!(
+            n.text.contains("2019-05-01") && n.text.contains("2020"),
+            "{}",
+            n.text
+        );
+        assert!(!m.typing(), "y and n answer the question");
+        // n: stay and correct it.
+        assert!(press(&mut m, KeyCode::Char('n')).is_empty());
+        assert_eq!(focused(&m), "survey_date");
+        assert!(m.typing());
+        assert_eq!(
+            m.record.as_ref().unwrap().editor.input.value(),
+            "2019-05-01",
+            "the typed value is kept"
+        );
+        // Asked again on leaving; y keeps it and goes on.
+        press(&mut m, KeyCode::Tab);
+        assert!(m.record.as_ref().unwrap().date_check.is_some());
+        let cmds = press(&mut m, KeyCode::Char('y'));
+        assert_eq!(
+            commits(&cmds),
+            vec![("survey_date".into(), Value::Text("2019-05-01".into()))]
+        );
+        assert_ne!(focused(&m), "survey_date");
+        // A date in the round's year is not asked about.
+        tab_to(&mut m, "survey_date");
+        update(&mut m, ctrl('u'));
+        typ(&mut m, "2020-07-01");
+        let cmds = press(&mut m, KeyCode::Tab);
+        assert_eq!(
+            commits(&cmds),
+            vec![("survey_date".into(), Value::Text("2020-07-01".into()))]
+        );
+    }
 }
 
 #[test]
@@ -359,7 +496,7 @@ fn a_value_breaking_a_constraint_is_saved_and_its_message_shown() {
     let r = m.record.as_ref().unwrap();
     assert!(
         r.messages
-            .contains_key(&super::form::FieldKey::top("population"))
+            .contains_key(&crate::tui::screens::form::FieldKey::top("population"))
     );
     // The commit confirms, and the warning still says what to check.
     update(
@@ -381,7 +518,7 @@ fn relevance_and_calculations_follow_the_typing() {
             .as_ref()
             .unwrap()
             .items
-            .contains(&super::form::Item::Field(f.into()))
+            .contains(&crate::tui::screens::form::Item::Field(f.into()))
     };
     tab_to(&mut m, "sewage_mode");
     assert!(!m.typing(), "a choice field is not typed into");
@@ -458,8 +595,11 @@ fn finalize_lists_what_blocks_it_and_enter_jumps_there() {
     typ(&mut m, "50");
     let cmds = update(&mut m, ctrl('f'));
     assert_eq!(commits(&cmds), vec![("households".into(), Value::Int(50))]);
-    assert!(matches!(cmds.last(), Some(Cmd::Finalize { record_id, .. }) if record_id == "r1"));
+    // What blocks it is listed at once: no question, no finalize.
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::Finalize { .. })));
+    assert!(m.confirm.is_none());
     let r = m.record.as_ref().unwrap();
+    assert_eq!(r.issues.as_ref().unwrap().list[0].path.field, "population");
     let issues = r.form.validate(&r.form.finalized_data(&r.data));
     assert_eq!(issues[0].path.field, "population");
     update(&mut m, Msg::FinalizeBlocked(issues));
@@ -576,6 +716,7 @@ fn finalized_records_are_read_only_until_edit_starts_a_revision() {
         Msg::HistoryLoaded {
             record_id: "r1".into(),
             rows: vec![],
+            events: vec![],
         },
     );
     assert_eq!(m.screen, Screen::History);
@@ -611,7 +752,7 @@ fn review_approves_or_returns_with_a_comment() {
     update(
         &mut m,
         Msg::ReviewLoaded {
-            township: super::home::tests::row(
+            township: crate::tui::screens::home::tests::row(
                 "411003003000",
                 "陈曹乡",
                 Some("411003000000"),
@@ -621,23 +762,42 @@ fn review_approves_or_returns_with_a_comment() {
         },
     );
     assert_eq!(m.screen, Screen::Review);
+    // Approve asks first, saying what will happen.
+    assert!(press(&mut m, KeyCode::Char('a')).is_empty());
+    let q = m.confirm.as_ref().expect("a question").question.clone();
+    for part in ["通过", "大罗庄村委会", "第 1 版", "张三", "计入"] {
+        assert!(q.contains(part), "{part}: {q}");
+    }
+    assert!(press(&mut m, KeyCode::Char('n')).is_empty(), "n: nothing");
+    assert!(m.confirm.is_none());
+    press(&mut m, KeyCode::Char('a'));
     assert_eq!(
-        press(&mut m, KeyCode::Char('a')),
+        press(&mut m, KeyCode::Char('y')),
         vec![Cmd::Review {
             record_id: "r1".into(),
             action: ReviewAction::Approve,
             comment: String::new()
         }]
     );
+    // Return: a comment, then the question.
     press(&mut m, KeyCode::Char('r'));
     assert!(m.typing());
     assert!(
         press(&mut m, KeyCode::Enter).is_empty(),
         "a return needs a comment"
     );
+    let n = m.notice.clone().expect("refused with a message");
+    assert_eq!(n.kind, NoticeKind::Error);
+    assert!(n.text.contains("原因"), "{}", n.text);
+    assert!(m.prompt.is_some(), "the prompt stays");
     typ(&mut m, "请核对户数");
+    assert!(press(&mut m, KeyCode::Enter).is_empty(), "asks first");
+    let q = m.confirm.as_ref().expect("a question").question.clone();
+    for part in ["退回", "大罗庄村委会", "第 1 版", "不再计入"] {
+        assert!(q.contains(part), "{part}: {q}");
+    }
     assert_eq!(
-        press(&mut m, KeyCode::Enter),
+        press(&mut m, KeyCode::Char('y')),
         vec![Cmd::Review {
             record_id: "r1".into(),
             action: ReviewAction::Return,
@@ -655,7 +815,7 @@ fn review_approves_or_returns_with_a_comment() {
 }
 
 #[test]
-fn first_run_asks_the_name_once_then_opens_the_edit_target() {
+fn first_run_asks_the_role_then_a_surveyor_for_the_name_then_opens_the_edit_target() {
     let mut s = startup(small_tree(), Lang::Zh);
     s.surveyor = None;
     s.ask_name = true;
@@ -667,9 +827,20 @@ fn first_run_asks_the_name_once_then_opens_the_edit_target() {
             field: Some("households".into()),
         }),
     );
-    assert!(cmds.is_empty(), "the form waits for the name");
+    assert!(cmds.is_empty(), "the form waits for the first run");
     assert_eq!(m.screen, Screen::FirstRun);
-    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert!(!m.typing(), "the role is chosen with keys");
+    // A surveyor (the first choice) is asked for a name.
+    assert_eq!(
+        press(&mut m, KeyCode::Enter),
+        vec![Cmd::SaveSetting {
+            key: "role".into(),
+            value: "surveyor".into()
+        }]
+    );
+    assert_eq!(m.role, Some(Role::Surveyor));
+    assert!(m.typing());
+    assert!(press(&mut m, KeyCode::Enter).is_empty(), "a name is needed");
     typ(&mut m, "李四q");
     assert!(!m.quit);
     let cmds = press(&mut m, KeyCode::Enter);
@@ -688,16 +859,115 @@ fn first_run_asks_the_name_once_then_opens_the_edit_target() {
 }
 
 #[test]
-fn first_run_offers_demo_data_only_when_there_is_a_generator() {
+fn first_run_asks_a_clerk_or_the_county_no_name() {
+    for (downs, role) in [(1, "township"), (2, "county")] {
+        let mut s = startup(small_tree(), Lang::En);
+        s.surveyor = None;
+        s.ask_name = true;
+        let (mut m, _) = Model::new(s, None);
+        for _ in 0..downs {
+            press(&mut m, KeyCode::Down);
+        }
+        let cmds = press(&mut m, KeyCode::Enter);
+        assert_eq!(
+            cmds,
+            vec![Cmd::SaveSetting {
+                key: "role".into(),
+                value: role.into()
+            }]
+        );
+        assert_eq!(m.screen, Screen::Home, "{role}: no name asked");
+        assert_eq!(m.surveyor, None);
+        assert_eq!(m.role.map(Role::code), Some(role));
+    }
+}
+
+#[test]
+fn the_name_can_be_set_or_changed_from_home() {
+    let mut m = model();
+    assert!(press(&mut m, KeyCode::Char('n')).is_empty());
+    assert_eq!(m.prompt.as_ref().map(|p| p.input.value()), Some("张三"));
+    update(&mut m, ctrl('u'));
+    assert!(
+        press(&mut m, KeyCode::Enter).is_empty(),
+        "an empty name is refused"
+    );
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Error));
+    typ(&mut m, "王五");
+    assert_eq!(
+        press(&mut m, KeyCode::Enter),
+        vec![Cmd::SetSurveyor("王五".into())]
+    );
+    assert_eq!(m.surveyor.as_deref(), Some("王五"));
+    assert!(m.prompt.is_none());
+    assert!(
+        crate::tui::keys::TABLE
+            .iter()
+            .any(|b| b.action == crate::tui::keys::Action::Name
+                && b.ctx == crate::tui::keys::Ctx::Home),
+        "the key is in the table the footer and help read"
+    );
+}
+
+#[test]
+fn first_run_offers_demo_only_in_its_own_directory_and_never_on_enter() {
     let mut s = startup(small_tree(), Lang::En);
     s.ask_name = true;
+    s.surveyor = None;
     s.demo_available = true;
-    let (mut m, _) = Model::new(s, None);
-    typ(&mut m, "Li");
+    s.demo_dir = Some("/data/ruralenv-demo".into());
+    let (mut m, _) = Model::new(s.clone(), None);
+    press(&mut m, KeyCode::Down); // township
     press(&mut m, KeyCode::Enter);
-    assert_eq!(m.screen, Screen::FirstRun);
-    let cmds = press(&mut m, KeyCode::Char('y'));
-    assert!(matches!(cmds.as_slice(), [Cmd::LoadDemo { .. }]));
+    assert_eq!(m.screen, Screen::FirstRun, "the demo offer");
+    for k in [KeyCode::Char('y'), KeyCode::Char(' ')] {
+        assert!(press(&mut m, k).is_empty(), "{k:?} loads nothing");
+    }
+    // Enter alone skips: nothing is loaded anywhere.
+    let cmds = press(&mut m, KeyCode::Enter);
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::LoadDemo { .. })),
+        "{cmds:?}"
+    );
+    assert_eq!(m.screen, Screen::Home);
+
+    // d makes it in the directory of its own, then Enter goes on with this one.
+    let (mut m, _) = Model::new(s, None);
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Enter);
+    let cmds = press(&mut m, KeyCode::Char('d'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::LoadDemo {
+            dir: "/data/ruralenv-demo".into(),
+            under: "411003000000".into(),
+            round: "2020".into()
+        }]
+    );
+    assert!(
+        press(&mut m, KeyCode::Char('d')).is_empty(),
+        "once at a time"
+    );
+    update(
+        &mut m,
+        Msg::DemoLoaded {
+            dir: "/data/ruralenv-demo".into(),
+            result: Ok(3),
+        },
+    );
+    assert_eq!(m.screen, Screen::FirstRun, "the screen says how to open it");
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert_eq!(m.screen, Screen::Home);
+
+    // Without a generator (or in a demo directory) nothing is offered.
+    let mut s = startup(small_tree(), Lang::En);
+    s.ask_name = true;
+    s.surveyor = None;
+    s.demo_available = false;
+    s.demo_dir = Some("/data/ruralenv-demo".into());
+    let (mut m, _) = Model::new(s, None);
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Enter);
     assert_eq!(m.screen, Screen::Home);
 }
 

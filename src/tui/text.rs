@@ -30,6 +30,19 @@ pub fn status_label(s: RecordStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// Why a unit outside the survey scope has no form, and how a county changes the scope.
+pub fn out_of_scope(lang: Lang, name: &str, code: &str) -> String {
+    let name = clean(name);
+    match lang {
+        Lang::Zh => format!(
+            "{name} {code} 不在调查范围（居委会，或县里未列入），填了也不会计入，所以不打开表单。县里要调查它，请在名册 forms/divisions/ 中把它的 in_scope 设为是，并发到每台电脑"
+        ),
+        Lang::En => format!(
+            "{name} {code} is not in the survey scope (a residents' committee, or left out by the county): it would never count, so no form opens. A county that surveys it sets in_scope in its register (forms/divisions/) on every installation"
+        ),
+    }
+}
+
 /// A value as a person reads it: 是/否, choice labels, plain numbers; "—" when unanswered.
 pub fn show_value(field: &Field, v: &Value, lang: Lang) -> String {
     match (field.ty, v) {
@@ -76,6 +89,46 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// `s` in lines of at most `w` cells, read in full: broken at the last space when there is
+/// one in the line (English), else between characters (Chinese).
+pub fn wrap_to(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(2);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut lw = 0;
+    for c in s.chars() {
+        let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+        if lw + cw > w {
+            // A word of Latin letters moves whole to the next line; Chinese breaks anywhere.
+            let word_break = line
+                .rfind(' ')
+                .filter(|&i| i > 0 && c.is_ascii() && line[i + 1..].is_ascii());
+            match word_break {
+                Some(i) if c != ' ' => {
+                    let rest = line[i + 1..].to_string();
+                    line.truncate(i);
+                    out.push(std::mem::take(&mut line));
+                    line = rest;
+                    lw = width(&line);
+                }
+                _ => {
+                    out.push(std::mem::take(&mut line));
+                    lw = 0;
+                }
+            }
+            if c == ' ' && line.is_empty() {
+                continue;
+            }
+        }
+        line.push(c);
+        lw += cw;
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 /// Cut `s` to at most `w` cells (ending in "…" when cut) and pad it to exactly `w`.
 pub fn fit(s: &str, w: usize) -> String {
     let mut out = truncate(s, w);
@@ -115,6 +168,24 @@ pub fn fit_right(s: &str, w: usize) -> String {
     out
 }
 
+/// `2026-11-28T10:00:00+08:00` → `2026-11-28 10:00`.
+pub fn short_time(at: &str) -> String {
+    let s = clean(at);
+    if s.len() >= 16 && s.is_char_boundary(16) {
+        s[..16].replacen('T', " ", 1)
+    } else {
+        s
+    }
+}
+
+/// `farms[2].head_count` → ("farms", 1, "head_count").
+pub fn split_path(field: &str) -> Option<(&str, usize, &str)> {
+    let (g, rest) = field.split_once('[')?;
+    let (n, f) = rest.split_once("].")?;
+    let i = n.parse::<usize>().ok().filter(|i| *i > 0)?;
+    Some((g, i - 1, f))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +202,23 @@ mod tests {
     #[test]
     fn outside_text_is_escaped() {
         assert_eq!(clean("村\x1b[2J"), "村\\u{1b}[2J");
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_every_character_within_the_width() {
+        let s = "户数与台账不符，请核对常住户数和人口，并补填规模养殖场的粪污处理设施";
+        let lines = wrap_to(s, 20);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| width(l) <= 20), "{lines:?}");
+        assert_eq!(lines.concat(), s);
+        let e = "the households do not match the ledger, please check";
+        let lines = wrap_to(e, 16);
+        assert!(lines.iter().all(|l| width(l) <= 16), "{lines:?}");
+        assert_eq!(lines.join(" "), e);
     }
 }

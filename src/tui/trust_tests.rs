@@ -2,16 +2,18 @@
 //! step, remove), the effects on a temporary store (what is on disk after each key),
 //! and snapshots at 80×24 and 120×40 in Chinese and English.
 
-use super::app::{Cmd, Model, Msg, Screen, update};
-use super::effects::Effects;
-use super::keys::Ctx;
-use super::tests::{key, press, startup, typ};
-use super::trust::{AddError, OwnKey, TrustCmd, TrustData, TrustMsg, TrustedRow};
-use super::{TuiOptions, prepare, pump};
 use crate::bundle::keys::{InstallationKey, fingerprint};
 use crate::forms::{FormSet, Lang};
 use crate::register::Register;
 use crate::store::DivisionRow;
+use crate::tui::app::{Model, Screen, update};
+use crate::tui::effects::Effects;
+use crate::tui::keys::Ctx;
+use crate::tui::screens::trust::AddError;
+use crate::tui::shared::trust::{OwnKey, TrustCmd, TrustData, TrustMsg, TrustedRow};
+use crate::tui::shared::{Cmd, Msg};
+use crate::tui::tests::{key, press, startup, typ};
+use crate::tui::{TuiOptions, prepare, pump};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -19,7 +21,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 const TOWNSHIP: &str = "411003003000";
 
 /// The whole Xuchang register, as home has it.
-pub(super) fn xuchang() -> super::home::Tree {
+pub(super) fn xuchang() -> crate::tui::shared::tree::Tree {
     let set = FormSet::builtin();
     let mut units = Vec::new();
     for (name, body) in &set.registers {
@@ -35,7 +37,7 @@ pub(super) fn xuchang() -> super::home::Tree {
         }
     }
     units.sort_by(|a, b| a.code.cmp(&b.code));
-    super::home::Tree::new(units)
+    crate::tui::shared::tree::Tree::new(units)
 }
 
 pub(super) fn base(lang: Lang) -> Model {
@@ -158,7 +160,10 @@ fn t_opens_the_trust_screen_and_esc_goes_home() {
     assert_eq!(m.screen, Screen::Home);
     assert!(m.trust.is_none());
     // A notice of another screen is not carried in.
-    update(&mut m, Msg::Notice(super::app::Notice::info("已保存")));
+    update(
+        &mut m,
+        Msg::Notice(crate::tui::shared::Notice::info("已保存")),
+    );
     press(&mut m, KeyCode::Char('t'));
     update(&mut m, Msg::Trust(TrustMsg::Loaded(data(Vec::new()))));
     assert!(m.notice.is_none());
@@ -269,7 +274,7 @@ fn bad_keys_and_scopes_are_said_inline_and_nothing_is_asked_of_the_store() {
         );
         assert_eq!(
             m.notice.as_ref().map(|n| n.kind),
-            Some(super::app::NoticeKind::Error)
+            Some(crate::tui::shared::NoticeKind::Error)
         );
         // y on the form is a letter, not a confirmation.
         assert!(typ(&mut m, "y").is_empty());
@@ -287,11 +292,15 @@ fn editing_a_field_clears_its_error_and_shift_tab_goes_back() {
     assert_eq!(errors(&m), vec![AddError::ScopeUnknown]);
     press(&mut m, KeyCode::Tab);
     let a = m.trust.as_ref().unwrap().add.as_ref().unwrap();
-    assert_eq!(a.focused(), super::trust::AddField::Scope);
+    assert_eq!(a.focused(), crate::tui::screens::trust::AddField::Scope);
     shift_tab(&mut m);
     shift_tab(&mut m);
     let a = m.trust.as_ref().unwrap().add.as_ref().unwrap();
-    assert_eq!(a.focused(), super::trust::AddField::Name, "wraps around");
+    assert_eq!(
+        a.focused(),
+        crate::tui::screens::trust::AddField::Name,
+        "wraps around"
+    );
     press(&mut m, KeyCode::Esc);
     assert!(
         m.trust.as_ref().unwrap().add.is_none(),
@@ -536,6 +545,15 @@ fn small_terminals_do_not_break_the_screens() {
         for (w, h) in [(20, 5), (40, 10), (60, 16), (79, 23)] {
             let shot = render(&m, w, h);
             assert_eq!(shot.lines().count(), h as usize);
+            // What a user would notice (the line count alone is the backend's doing): the
+            // title line says where they are, and from 10 lines on the key hints are on
+            // the last line.
+            let lines: Vec<&str> = shot.lines().collect();
+            assert!(lines[0].contains("ruralenv"), "{w}x{h}: no title:\n{shot}");
+            let footer = lines[lines.len() - 1].trim_end_matches('|').trim();
+            if h >= 10 {
+                assert!(!footer.is_empty(), "{w}x{h}: no key hints:\n{shot}");
+            }
         }
     }
 }

@@ -11,11 +11,29 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_ruralenv");
 
-/// Is tmux installed? When not, a test prints why it is skipped and returns.
+/// Is tmux installed? When not, a test prints why it is skipped and returns, except
+/// under CI (the `CI` environment variable set and not empty), where a missing tmux is a
+/// failure: a skipped end-to-end test must never pass as green there.
 pub fn available() -> bool {
-    if Command::new("tmux").arg("-V").output().is_ok() {
+    available_with(
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        std::env::var_os("CI").is_some_and(|v| !v.is_empty()),
+    )
+}
+
+/// [`available`]'s rule, given whether tmux runs and whether this is CI.
+pub fn available_with(tmux_runs: bool, ci: bool) -> bool {
+    if tmux_runs {
         return true;
     }
+    assert!(
+        !ci,
+        "tmux is not installed and CI is set: the end-to-end terminal tests must run in CI; \
+         install tmux"
+    );
     eprintln!("skipped: tmux is not installed, so the end-to-end terminal test cannot run");
     false
 }
@@ -109,6 +127,8 @@ impl Session<'_> {
     }
 
     /// Waits until the screen shows `text` (the app answers asynchronously to send-keys).
+    /// The only clock in these tests, and a generous one: 20 s for what takes well under a
+    /// second on an idle machine, so that a loaded 2-core machine still passes.
     pub fn wait_for(&self, text: &str) -> String {
         let t0 = Instant::now();
         loop {

@@ -4,7 +4,6 @@
 //! event loop drains ([`Effects::background`]). The bundle work itself is
 //! `bundle::exchange`, the same functions the command line calls.
 
-use super::Effects;
 use crate::bundle::exchange::{
     ExportError, ExportRequest, ImportError, ImportErrorKind, export_bundle, import_bundles,
 };
@@ -12,38 +11,18 @@ use crate::bundle::keys::InstallationKey;
 use crate::forms::Lang;
 use crate::forms::value::sanitize_for_terminal;
 use crate::store::Store;
-use crate::tui::app::{Msg, Notice};
-use crate::tui::exchange::{
+use crate::tui::effects::Effects;
+use crate::tui::effects::worker::Worker;
+use crate::tui::picker::{Entry, PickerRoots, Place, PlaceKind};
+use crate::tui::shared::exchange::{
     ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, ListError,
     Refusal,
 };
-use crate::tui::picker::{Entry, PickerRoots, Place, PlaceKind};
+use crate::tui::shared::{Msg, Notice};
 use crate::tui::text::tr;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
-use std::thread::JoinHandle;
-
-/// What the exchange screens keep in the effects: where the places are, and the job
-/// running on a worker thread, if any.
-pub struct ExchangeFx {
-    pub roots: PickerRoots,
-    job: Option<Worker>,
-}
-
-struct Worker {
-    rx: Receiver<ExchangeMsg>,
-    handle: JoinHandle<()>,
-}
-
-impl Default for ExchangeFx {
-    fn default() -> Self {
-        ExchangeFx {
-            roots: PickerRoots::from_env(),
-            job: None,
-        }
-    }
-}
+use std::sync::mpsc::{self, Sender, TryRecvError};
 
 /// The starting places: every folder in the removable-media folders (sorted within each)
 /// and the removable drives, then the home folder, the Desktop and Documents folders, the
@@ -196,13 +175,20 @@ impl Effects {
     }
 
     /// Is a worker running?
+    /// A worker is running or answers wait for the database: look again soon.
     pub fn busy(&self) -> bool {
+        self.exchange.job.is_some() || self.saves_waiting() > 0
+    }
+
+    /// Is an export or import running?
+    fn job_running(&self) -> bool {
         self.exchange.job.is_some()
     }
 
     /// Messages the worker sent since the last call (never blocks).
+    /// Also retries the answers waiting for the database.
     pub fn background(&mut self) -> Vec<Msg> {
-        let mut out = Vec::new();
+        let mut out = self.retry_saves();
         let Some(w) = &self.exchange.job else {
             return out;
         };
@@ -248,7 +234,7 @@ impl Effects {
                 came_from,
             },
             ExchangeCmd::Quit => ExchangeMsg::Quit,
-            _ if self.busy() => {
+            _ if self.job_running() => {
                 return vec![Msg::Notice(Notice::warn(tr(
                     lang,
                     "另一项导入或导出正在进行，请等它完成",
@@ -282,15 +268,28 @@ impl Effects {
         vec![Msg::Exchange(msg)]
     }
 
-    fn spawn(
+    pub(crate) fn spawn(
         &mut self,
         name: &str,
         work: impl FnOnce(Sender<ExchangeMsg>) + Send + 'static,
     ) -> Result<(), String> {
         let (tx, rx) = mpsc::channel();
         let handle = std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || work(tx))
+            .name(format!("{WORKER_PREFIX}{name}"))
+            .spawn(move || {
+                // A panic in the work (a defect) ends the job with a message; the screen,
+                // the terminal and the database stay as they were (import is all or
+                // nothing). `tui::run`'s panic hook keeps a worker's panic off the screen.
+                let failed = tx.clone();
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || work(tx)))
+                    .is_err()
+                {
+                    let _ = failed.send(ExchangeMsg::Failed(
+                        "internal error in the worker (see the log); nothing was changed by the unfinished job"
+                            .into(),
+                    ));
+                }
+            })
             .map_err(|e| e.to_string())?;
         self.exchange.job = Some(Worker { rx, handle });
         Ok(())
@@ -400,3 +399,7 @@ impl Effects {
         }
     }
 }
+
+/// Threads whose panic is caught (the export or import worker, the terminal reader):
+/// their names start with this, and the TUI's panic hook only logs them.
+pub const WORKER_PREFIX: &str = "ruralenv-worker-";

@@ -2,14 +2,15 @@
 //! versions side by side (who finalized each and when, then every field of the form with
 //! both values; rows that differ are marked). A pure function of the model.
 
-use super::home::window;
-use super::lists::short_time;
-use super::{bold, dim, selected};
 use crate::forms::Lang;
 use crate::store::exchange::ConflictDetail;
 use crate::tui::app::Model;
-use crate::tui::conflicts::{Compare, Question, Side, short_hash, short_id, village_name};
+use crate::tui::screens::conflicts::{Compare, Side, short_hash, short_id, village_name};
+use crate::tui::shared::conflicts::Question;
+use crate::tui::text::short_time;
 use crate::tui::text::{clean, fit, tr};
+use crate::tui::view::home::window;
+use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -96,7 +97,7 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect) {
             Span::raw(if i == c.cursor { "› " } else { "  " }),
             Span::raw(format!(
                 "{} ",
-                fit(&village_name(m, &d.village_code), name_w - 1)
+                fit(&village_name(&m.home.tree, &d.village_code), name_w - 1)
             )),
             Span::styled(fit(&clean(&d.village_code), code_w), dim()),
             Span::styled(
@@ -173,13 +174,13 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     let title = match lang {
         Lang::Zh => format!(
             "{} {} · {} 轮 · {what}",
-            village_name(m, &d.village_code),
+            village_name(&m.home.tree, &d.village_code),
             clean(&d.village_code),
             clean(&d.round),
         ),
         Lang::En => format!(
             "{} {} · round {} · {what}",
-            village_name(m, &d.village_code),
+            village_name(&m.home.tree, &d.village_code),
             clean(&d.village_code),
             clean(&d.round),
         ),
@@ -202,7 +203,7 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
             Span::styled(fit(&format!("  {text}"), width), bold())
         }
     };
-    let counted = |v: &crate::tui::conflicts::Version| {
+    let counted = |v: &crate::tui::shared::conflicts::Version| {
         if v.candidate.counted {
             tr(lang, "（暂时计入）", " (counted now)")
         } else {
@@ -238,7 +239,7 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
         ))
         .style(dim())
     };
-    let rec = |v: &crate::tui::conflicts::Version| {
+    let rec = |v: &crate::tui::shared::conflicts::Version| {
         let k = &v.candidate;
         match lang {
             Lang::Zh => format!(

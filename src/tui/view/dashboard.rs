@@ -2,13 +2,13 @@
 //! target, then one lower pane (units below, villages holding an indicator back,
 //! villages not reported, trend over rounds). A pure function of the model.
 
-use super::home::window;
-use super::{bold, dim, selected};
 use crate::forms::Lang;
 use crate::report::model::{IndicatorInfo, IndicatorValue};
 use crate::tui::app::Model;
-use crate::tui::dashboard::{DashView, Focus, Pane};
+use crate::tui::screens::dashboard::{DashView, Focus, Pane};
 use crate::tui::text::{clean, fit, fit_right, tr, width};
+use crate::tui::view::home::window;
+use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

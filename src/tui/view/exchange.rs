@@ -1,12 +1,13 @@
 //! The export and import screens: the picker with what it will do, the progress of the
 //! job, and its outcome.
 
-use super::picker::{draw_list, location};
-use super::{bold, dim, draw_input};
 use crate::forms::Lang;
 use crate::tui::app::Model;
-use crate::tui::exchange::{Exchange, Job, JobProgress, Stage, Tone, outcome_lines};
+use crate::tui::screens::exchange::{Exchange, Job, Stage, Tone, outcome_lines};
+use crate::tui::shared::exchange::JobProgress;
 use crate::tui::text::{clean, fit, tr};
+use crate::tui::view::picker::{draw_list, location};
+use crate::tui::view::style::{bold, dim, draw_input};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};

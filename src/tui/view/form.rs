@@ -2,13 +2,13 @@
 //! marks, values, problems), and below it the focused field's input, hint and message;
 //! the farms table when the group has the focus; the list of what blocks finalizing.
 
-use super::home::{status_style, window};
-use super::{bold, dim, draw_input, selected};
 use crate::forms::value::Value;
 use crate::forms::{Field, FieldType, Lang};
 use crate::tui::app::Model;
-use crate::tui::form::{FieldKey, Item, Record, is_text_like};
+use crate::tui::screens::form::{FieldKey, Item, Record, is_text_like};
 use crate::tui::text::{clean, fit, show_value, status_label, tr, truncate};
+use crate::tui::view::home::{status_style, window};
+use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};

@@ -1,9 +1,9 @@
 //! `?`: every key of the table, by context. Built from the same table as the footer.
 
-use super::{bold, dim};
 use crate::tui::app::Model;
 use crate::tui::keys::{HELP_ORDER, TABLE};
 use crate::tui::text::{fit, tr, width};
+use crate::tui::view::style::{bold, dim};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
@@ -44,7 +44,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     all.extend(lines(m, w));
     let scroll = m
         .help
-        .unwrap_or(0)
+        .map_or(0, |h| h.scroll)
         .min(all.len().saturating_sub(area.height as usize));
     let shown: Vec<Line> = all
         .into_iter()

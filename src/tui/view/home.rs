@@ -1,11 +1,11 @@
 //! Home: the register tree with statuses and counts; and the first-run welcome.
 
-use super::{bold, dim, draw_input, selected};
 use crate::forms::Lang;
 use crate::register::Level;
 use crate::store::RecordStatus;
-use crate::tui::app::{FirstRunStep, Model};
+use crate::tui::app::Model;
 use crate::tui::text::{clean, fit, fit_right, status_label, tr};
+use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -37,7 +37,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     // Summary or search line.
-    if m.search.is_some() {
+    if m.home.search.is_some() {
         lines.push(Line::raw(""));
     } else {
         let root = h
@@ -48,12 +48,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             .unwrap_or_default();
         let text = match m.lang {
             Lang::Zh => format!(
-                "{} 轮 · 在册村 {} · 已完成 {} · 草稿 {} · 退回 {}{}",
+                "{} 轮 · 在册村 {} · 计入 {}（=报表已报）· 草稿 {} · 退回 {} · 冲突 {}{}",
                 clean(&m.round),
                 root.villages,
-                root.done,
+                root.counted,
                 root.draft,
                 root.returned,
+                root.conflict,
                 if h.query.is_empty() {
                     String::new()
                 } else {
@@ -61,12 +62,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 }
             ),
             Lang::En => format!(
-                "round {} · villages {} · finalized {} · draft {} · returned {}{}",
+                "{} · villages {} · counted {} (=reported) · draft {} · ret {} · confl {}{}",
                 clean(&m.round),
                 root.villages,
-                root.done,
+                root.counted,
                 root.draft,
                 root.returned,
+                root.conflict,
                 if h.query.is_empty() {
                     String::new()
                 } else {
@@ -77,7 +79,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         lines.push(Line::styled(fit(&text, w), bold()));
     }
     let list_h = (area.height as usize).saturating_sub(1);
-    let right_w = if w >= 100 { 26 } else { 18 };
+    let right_w = if w >= 100 {
+        36
+    } else if w >= 70 {
+        26
+    } else {
+        18
+    };
     let code_w = if w >= 70 { 13 } else { 0 };
     let range = window(h.visible.len(), h.cursor, list_h);
     for pos in range {
@@ -121,21 +129,33 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             }
         } else {
             let c = h.counts[i];
-            let text = if right_w >= 26 {
+            // 计入 is the report's villages_reported; drafts, returned and conflicts beside it.
+            let text = if right_w >= 36 {
                 match m.lang {
                     Lang::Zh => format!(
-                        "完成 {}/{} 草稿 {} 退回 {}",
-                        c.done, c.villages, c.draft, c.returned
+                        "计入 {}/{} 草稿 {} 退回 {} 冲突 {}",
+                        c.counted, c.villages, c.draft, c.returned, c.conflict
                     ),
                     Lang::En => format!(
-                        "done {}/{} draft {} ret {}",
-                        c.done, c.villages, c.draft, c.returned
+                        "counted {}/{} dr {} ret {} confl {}",
+                        c.counted, c.villages, c.draft, c.returned, c.conflict
+                    ),
+                }
+            } else if right_w >= 26 {
+                match m.lang {
+                    Lang::Zh => format!(
+                        "计入 {}/{} 稿{} 退{} 冲{}",
+                        c.counted, c.villages, c.draft, c.returned, c.conflict
+                    ),
+                    Lang::En => format!(
+                        "{}/{} cnt dr{} rt{} cf{}",
+                        c.counted, c.villages, c.draft, c.returned, c.conflict
                     ),
                 }
             } else {
                 match m.lang {
-                    Lang::Zh => format!("完成 {}/{} 稿 {}", c.done, c.villages, c.draft),
-                    Lang::En => format!("{}/{} done, {} dr", c.done, c.villages, c.draft),
+                    Lang::Zh => format!("计入 {}/{}", c.counted, c.villages),
+                    Lang::En => format!("{}/{} counted", c.counted, c.villages),
                 }
             };
             spans.push(Span::styled(
@@ -148,6 +168,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             line = line.style(selected());
         } else if d.level != Level::Village {
             line = line.style(bold());
+        } else if !d.in_scope {
+            line = line.style(dim());
         }
         lines.push(line);
     }
@@ -162,72 +184,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         ));
     }
     f.render_widget(Paragraph::new(lines), area);
-    if let Some(input) = &m.search {
+    if let Some(input) = &m.home.search {
         let label = tr(m.lang, "搜索（名称或代码）：", "Search (name or code): ");
         draw_input(f, Rect { height: 1, ..area }, label, input, true);
-    }
-}
-
-pub fn draw_first_run(m: &Model, f: &mut Frame, area: Rect) {
-    let Some(fr) = &m.first_run else { return };
-    let w = area.width as usize;
-    let lines = vec![
-        Line::raw(""),
-        Line::styled(
-            fit(
-                tr(
-                    m.lang,
-                    "  欢迎使用 ruralenv：农村人居环境整治调查",
-                    "  Welcome to ruralenv: rural living-environment surveys",
-                ),
-                w,
-            ),
-            bold(),
-        ),
-        Line::raw(""),
-        Line::raw(fit(
-            tr(
-                m.lang,
-                "  首页按 县→乡镇→村 列出名册和本轮状态；表单逐项填写，离开一项即保存；",
-                "  Home: the register and each village's status. Form: each answer is saved",
-            ),
-            w,
-        )),
-        Line::raw(fit(
-            tr(
-                m.lang,
-                "  审核页供乡镇通过或退回已完成的记录。任何时候按 F1 查看按键。",
-                "  when you leave the field. Review: approve or return records. F1: all keys.",
-            ),
-            w,
-        )),
-        Line::raw(""),
-    ];
-    let n = lines.len() as u16;
-    f.render_widget(Paragraph::new(lines), area);
-    let below = Rect {
-        y: area.y + n,
-        height: 1,
-        ..area
-    };
-    if area.height <= n {
-        return;
-    }
-    match fr.step {
-        FirstRunStep::Name => draw_input(
-            f,
-            below,
-            tr(m.lang, "  调查人姓名：", "  Surveyor's name: "),
-            &fr.input,
-            true,
-        ),
-        FirstRunStep::Demo => f.render_widget(
-            Paragraph::new(tr(
-                m.lang,
-                "  是否加载演示数据（许昌市，供试用）？ y 加载 / n 跳过",
-                "  Load demo data (Xuchang, to try things out)? y to load / n to skip",
-            )),
-            below,
-        ),
     }
 }

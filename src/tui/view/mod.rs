@@ -5,31 +5,49 @@
 mod conflicts;
 mod dashboard;
 mod exchange;
+mod first_run;
 mod form;
 mod help;
+mod history;
 mod home;
-mod lists;
 mod picker;
+mod review;
+mod style;
 mod trust;
 
-pub use lists::short_time;
-pub use lists::split_path;
-
-use super::app::{Model, NoticeKind, Screen};
-use super::keys;
-use super::text::{fit, tr, width};
+use crate::tui::app::{Model, Screen};
+use crate::tui::keys;
+use crate::tui::shared::NoticeKind;
+use crate::tui::text::{fit, tr, width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use tui_input::Input;
+use style::{dim, draw_input};
 
 pub fn draw(m: &Model, f: &mut Frame) {
+    // A question is read in full before it is answered: it takes the rows it needs.
+    let message_rows = match &m.confirm {
+        Some(c) => {
+            let w = (f.area().width as usize).max(1);
+            (width(&c.question).div_ceil(w)).clamp(1, 4) as u16
+        }
+        // A prompt's refusal (an empty return comment, a round that is not one) is read
+        // above the prompt, which stays open to correct it.
+        None if m.prompt.is_some()
+            && m.notice
+                .as_ref()
+                .is_some_and(|n| n.kind == NoticeKind::Error) =>
+        {
+            2
+        }
+        None => 1,
+    };
     let [title, body, message, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(message_rows),
         Constraint::Length(1),
     ])
     .areas(f.area());
@@ -38,11 +56,11 @@ pub fn draw(m: &Model, f: &mut Frame) {
         help::draw(m, f, body);
     } else {
         match m.screen {
-            Screen::FirstRun => home::draw_first_run(m, f, body),
+            Screen::FirstRun => first_run::draw(m, f, body),
             Screen::Home => home::draw(m, f, body),
             Screen::Form => form::draw(m, f, body),
-            Screen::History => lists::draw_history(m, f, body),
-            Screen::Review => lists::draw_review(m, f, body),
+            Screen::History => history::draw(m, f, body),
+            Screen::Review => review::draw(m, f, body),
             Screen::Dashboard => dashboard::draw(m, f, body),
             Screen::Trust => trust::draw(m, f, body),
             Screen::Conflicts => conflicts::draw(m, f, body),
@@ -53,61 +71,110 @@ pub fn draw(m: &Model, f: &mut Frame) {
     draw_footer(m, f, footer);
 }
 
-pub(crate) fn bold() -> Style {
-    Style::default().add_modifier(Modifier::BOLD)
-}
-
-pub(crate) fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
-}
-
-pub(crate) fn selected() -> Style {
-    Style::default().add_modifier(Modifier::REVERSED)
-}
-
 fn draw_title(m: &Model, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
+    let demo = if m.demo {
+        tr(m.lang, "【演示数据】", "[DEMO DATA] ")
+    } else {
+        ""
+    };
     let left = format!(
-        " ruralenv · {}",
+        " {demo}ruralenv · {}",
         tr(m.lang, "农村人居环境调查", "rural living environment")
     );
-    let who = m
-        .surveyor
-        .as_deref()
-        .map(super::text::clean)
-        .unwrap_or_else(|| "—".into());
+    let role = m.role.unwrap_or(crate::tui::shared::Role::Surveyor);
+    let who = match &m.surveyor {
+        Some(name) => super::text::clean(name),
+        None if role == crate::tui::shared::Role::Surveyor => "—".into(),
+        None => String::new(),
+    };
+    let who = format!("{} {who}", role.label(m.lang));
     let right = match m.lang {
         crate::forms::Lang::Zh => {
-            format!("轮次 {} · 调查人 {} ", super::text::clean(&m.round), who)
+            format!(
+                "轮次 {} · {} ",
+                super::text::clean(&m.round),
+                who.trim_end()
+            )
         }
         crate::forms::Lang::En => {
-            format!("round {} · surveyor {} ", super::text::clean(&m.round), who)
+            format!(
+                "round {} · {} ",
+                super::text::clean(&m.round),
+                who.trim_end()
+            )
         }
     };
     let rw = width(&right).min(w / 2);
-    let line = format!("{}{}", fit(&left, w - rw), fit(&right, rw));
-    f.render_widget(
-        Paragraph::new(line).style(Style::default().fg(Color::Black).bg(Color::Cyan)),
-        area,
-    );
+    let lw = w - rw;
+    // Demo data is marked in another colour, before anything else, on every screen.
+    let bar = if m.demo { Color::Yellow } else { Color::Cyan };
+    let line = Line::from(vec![
+        Span::styled(fit(&left, lw), Style::default().fg(Color::Black).bg(bar)),
+        Span::styled(
+            fit(&right, rw),
+            Style::default().fg(Color::Black).bg(Color::Cyan),
+        ),
+    ]);
+    f.render_widget(Paragraph::new(line), area);
 }
 
 /// The message line: a prompt or a question when one is open, else the last notice.
 fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
     if let Some(p) = &m.prompt {
         let label = match p.kind {
-            super::app::PromptKind::Round => tr(m.lang, "轮次（如 2020）：", "Round (e.g. 2020): "),
-            super::app::PromptKind::ReturnComment { .. } => {
+            crate::tui::shared::PromptKind::Round => {
+                tr(m.lang, "轮次（如 2020）：", "Round (e.g. 2020): ")
+            }
+            crate::tui::shared::PromptKind::Name => tr(m.lang, "姓名：", "Name: "),
+            crate::tui::shared::PromptKind::ReturnComment { .. } => {
                 tr(m.lang, "退回意见：", "Why is it returned: ")
             }
         };
-        draw_input(f, area, label, &p.input, true);
+        let mut at = area;
+        if area.height > 1
+            && let Some(n) = &m.notice
+        {
+            f.render_widget(
+                Paragraph::new(fit(&format!("✗ {}", n.text), area.width as usize))
+                    .style(Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)),
+                Rect { height: 1, ..area },
+            );
+            at = Rect {
+                y: area.y + area.height - 1,
+                height: 1,
+                ..area
+            };
+        }
+        draw_input(f, at, label, &p.input, true);
         return;
     }
     if let Some(c) = &m.confirm {
         f.render_widget(
-            Paragraph::new(fit(&c.question, area.width as usize))
+            Paragraph::new(c.question.as_str())
+                .wrap(ratatui::widgets::Wrap { trim: false })
                 .style(Style::default().fg(Color::Black).bg(Color::Yellow)),
+            area,
+        );
+        return;
+    }
+    if m.saves_waiting > 0 {
+        let text = match m.lang {
+            crate::forms::Lang::Zh => format!(
+                "⏳ 等待数据库…（{} 项答案待保存：其他程序正在写入，空闲后自动保存，可以继续填写）",
+                m.saves_waiting
+            ),
+            crate::forms::Lang::En => format!(
+                "⏳ Waiting for the database… ({} answers to save: another program is writing; they are saved when it is free, keep typing)",
+                m.saves_waiting
+            ),
+        };
+        f.render_widget(
+            Paragraph::new(fit(&text, area.width as usize)).style(
+                Style::default()
+                    .fg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD),
+            ),
             area,
         );
         return;
@@ -155,43 +222,4 @@ fn draw_footer(m: &Model, f: &mut Frame, area: Rect) {
         Paragraph::new(Line::from(spans)).style(dim().fg(Color::Gray)),
         area,
     );
-}
-
-/// Visible part of an input for a given width, and the cursor column in it.
-pub(crate) fn input_window(input: &Input, w: usize) -> (String, usize) {
-    let scroll = input.visual_scroll(w.max(1));
-    let mut col = 0;
-    let mut out = String::new();
-    let mut shown = 0;
-    for c in input.value().chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if col >= scroll {
-            if shown + cw > w {
-                break;
-            }
-            out.push(c);
-            shown += cw;
-        }
-        col += cw;
-    }
-    let cursor = input.visual_cursor().saturating_sub(scroll).min(w);
-    (out, cursor)
-}
-
-/// `label` then the input, with the terminal cursor in it when `focused`.
-pub(crate) fn draw_input(f: &mut Frame, area: Rect, label: &str, input: &Input, focused: bool) {
-    let lw = width(label).min(area.width as usize / 2);
-    let w = (area.width as usize).saturating_sub(lw + 1);
-    let (text, cur) = input_window(input, w);
-    let line = Line::from(vec![
-        Span::styled(fit(label, lw), bold()),
-        Span::styled(
-            fit(&text, w),
-            Style::default().add_modifier(Modifier::UNDERLINED),
-        ),
-    ]);
-    f.render_widget(Paragraph::new(line), area);
-    if focused {
-        f.set_cursor_position((area.x + (lw + cur) as u16, area.y));
-    }
 }

@@ -2,11 +2,11 @@
 //! folder's folders and bundles with size and time, marks for import. Names from disk are
 //! escaped before they are drawn.
 
-use super::home::window;
-use super::{bold, dim, selected};
 use crate::forms::Lang;
 use crate::tui::picker::{PickMode, Picker, PlaceKind, human_size};
 use crate::tui::text::{clean, fit, fit_right, tr};
+use crate::tui::view::home::window;
+use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};

@@ -2,12 +2,12 @@
 //! (name, scope, fingerprint, date added), the add form with its errors inline, and the
 //! fingerprint check in large digits. A pure function of the model.
 
-use super::home::window;
-use super::{bold, dim, draw_input, selected};
 use crate::forms::Lang;
 use crate::tui::app::Model;
+use crate::tui::screens::trust::{AddField, AddKey, Checked, TrustScreen, scope_unit};
 use crate::tui::text::{clean, fit, tr, width};
-use crate::tui::trust::{AddField, AddKey, Checked, TrustScreen, scope_unit};
+use crate::tui::view::home::window;
+use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

@@ -2,16 +2,16 @@
 //! touches the store): list the round's open conflicts, load every candidate of one with
 //! the form it was filled with, and record the version a person keeps.
 
-use super::app::Msg;
-use super::conflicts::{
+use crate::forms::Lang;
+use crate::tui::effects::Effects;
+use crate::tui::shared::Msg;
+use crate::tui::shared::conflicts::{
     Choice, ConflictsCmd, ConflictsMsg, DUPLICATE, FORK, OpenedConflict, Question, Version,
 };
-use super::effects::Effects;
-use super::text::tr;
-use crate::forms::Lang;
+use crate::tui::text::tr;
 
 impl Effects {
-    pub(super) fn run_conflicts(
+    pub(crate) fn run_conflicts(
         &mut self,
         cmd: ConflictsCmd,
         lang: Lang,
@@ -29,7 +29,7 @@ impl Effects {
             } => match self.open_conflict(&form_id, &village, &round)? {
                 Some(o) => out.push(Msg::Conflicts(ConflictsMsg::Opened(Box::new(o)))),
                 None => {
-                    out.push(Msg::Notice(super::app::Notice::info(tr(
+                    out.push(Msg::Notice(crate::tui::shared::Notice::info(tr(
                         lang,
                         "这个冲突已经解决了",
                         "This conflict has been resolved already",

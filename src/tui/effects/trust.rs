@@ -3,18 +3,18 @@
 //! A key is checked again here before it is written: nothing unparsable or outside the
 //! register is ever saved.
 
-use super::app::Msg;
-use super::effects::Effects;
-use super::text::tr;
-use super::trust::{OwnKey, TrustCmd, TrustData, TrustMsg, TrustedRow};
 use crate::bundle::keys::{InstallationKey, fingerprint, parse_public_key};
 use crate::forms::Lang;
 use crate::forms::value::has_control_chars;
+use crate::tui::effects::Effects;
+use crate::tui::shared::Msg;
+use crate::tui::shared::trust::{OwnKey, TrustCmd, TrustData, TrustMsg, TrustedRow};
+use crate::tui::text::tr;
 
 impl Effects {
     /// Answers with the reloaded list first, then what happened (so the cursor can go to
     /// the key just added).
-    pub(super) fn run_trust(&mut self, cmd: TrustCmd, lang: Lang) -> anyhow::Result<Vec<Msg>> {
+    pub(crate) fn run_trust(&mut self, cmd: TrustCmd, lang: Lang) -> anyhow::Result<Vec<Msg>> {
         let mut out = Vec::new();
         match cmd {
             TrustCmd::Load => {}

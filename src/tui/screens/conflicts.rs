@@ -1,95 +1,22 @@
-//! The conflicts screen's state and its part of `update`: the forks and duplicates of the
+//! The conflicts screen: its state and its key handling: the forks and duplicates of the
 //! round that no person has resolved, and one of them opened as two versions side by
 //! side (the one counted for now on the left, the others in turn on the right). Keeping
 //! a version records a resolution fact (`Store::resolve`) that travels in later bundles.
-//! Pure: `conflicts_effects` reads the store and writes the resolution.
+//! Pure: `effects::conflicts` reads the store and writes the resolution.
 
-use super::app::{Cmd, Confirm, Model, Notice, NoticeKind, Screen};
-use super::keys::{Action, Ctx};
-use super::text::{clean, show_raw, show_value, tr};
-use crate::forms::record::{RecordData, Row as GroupRow};
+use crate::forms::record::Row as GroupRow;
 use crate::forms::schema::SectionItem;
 use crate::forms::value::Value;
-use crate::forms::{Field, Form, Lang};
+use crate::forms::{Field, Lang};
 use crate::store::exchange::{Candidate, ConflictDetail};
+use crate::tui::keys::{Action, Ctx};
+use crate::tui::shared::conflicts::{
+    Choice, ConflictsCmd, ConflictsMsg, DUPLICATE, FORK, OpenedConflict, Question, Version,
+};
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::{Cmd, Go, Notice, NoticeKind, Outcome, Say};
+use crate::tui::text::{clean, short_time, show_raw, show_value, tr};
 use std::collections::BTreeSet;
-
-/// Resolution kinds, as `Store::resolve` and the bundle format spell them.
-pub const FORK: &str = "fork";
-pub const DUPLICATE: &str = "duplicate";
-
-/// One candidate with what it says.
-#[derive(Debug, Clone)]
-pub struct Version {
-    pub candidate: Candidate,
-    /// The form version it was filled with.
-    pub form: Form,
-    pub data: RecordData,
-}
-
-/// What a person is asked about a conflict. Duplicates and forks are separate facts:
-/// which record of the village counts, and which version of a forked record is the true
-/// one. The store leaves the village open until both are answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Question {
-    /// Which record counts (and, when it is forked, which of its versions).
-    Record,
-    /// Which version of this record is true; the record that counts is settled.
-    Version { record_id: String },
-}
-
-/// A conflict with the content of the candidates the question is about.
-#[derive(Debug, Clone)]
-pub struct OpenedConflict {
-    pub detail: ConflictDetail,
-    pub question: Question,
-    pub versions: Vec<Version>,
-}
-
-/// What a person keeps: the resolution facts to record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    pub form_id: String,
-    pub village: String,
-    pub round: String,
-    pub record_id: String,
-    pub rev: u32,
-    pub hash: String,
-    /// `FORK` and/or `DUPLICATE`, in that order.
-    pub kinds: Vec<&'static str>,
-}
-
-/// Answers of `conflicts_effects`.
-#[derive(Debug, Clone)]
-pub enum ConflictsMsg {
-    Loaded {
-        round: String,
-        list: Vec<ConflictDetail>,
-    },
-    Opened(Box<OpenedConflict>),
-    /// The resolution is stored. `still_open`: another record of the village is still
-    /// forked, so a choice among its versions is needed too.
-    Resolved {
-        form_id: String,
-        village: String,
-        round: String,
-        still_open: bool,
-    },
-}
-
-/// Work for `conflicts_effects`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConflictsCmd {
-    Load {
-        round: String,
-    },
-    Open {
-        form_id: String,
-        village: String,
-        round: String,
-    },
-    Resolve(Choice),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -430,118 +357,230 @@ pub fn only_differences(rows: Vec<CompareRow>) -> Vec<CompareRow> {
     out
 }
 
-/// `Msg::Conflicts`.
-pub fn on_msg(m: &mut Model, msg: ConflictsMsg) -> Vec<Cmd> {
-    match msg {
-        ConflictsMsg::Loaded { round, list } => {
-            // Opened from home on a village that has a conflict: start on that village.
-            let from_home = (m.screen == Screen::Home)
-                .then(|| m.home.selected())
-                .flatten()
-                .map(|i| m.home.tree.units[i].code.clone())
-                .and_then(|code| list.iter().position(|c| c.village_code == code));
-            let cursor = from_home.unwrap_or_else(|| {
-                m.conflicts
-                    .as_ref()
-                    .filter(|c| c.round == round)
-                    .map(|c| c.cursor.min(list.len().saturating_sub(1)))
-                    .unwrap_or(0)
-            });
-            let open = m.conflicts.as_mut().and_then(|c| c.open.take());
-            // A conflict left open stays open only while it is still in the list.
-            let open = open.filter(|o| {
-                list.iter().any(|c| {
-                    c.village_code == o.conflict.detail.village_code
-                        && c.form_id == o.conflict.detail.form_id
-                })
-            });
-            m.conflicts = Some(ConflictsScreen {
-                round,
-                list,
-                cursor,
-                open,
-            });
-            if m.screen != Screen::Conflicts {
-                // What was said on another screen does not belong here.
-                m.notice = None;
-            }
-            m.screen = Screen::Conflicts;
-            Vec::new()
+impl ConflictsScreen {
+    /// The round's list arrived. `prev` is the screen as it was (its cursor and the
+    /// conflict left open are kept while they still apply); `from_home` is the village
+    /// under home's cursor when the screen is opened from home (it starts there).
+    pub fn loaded(
+        prev: Option<ConflictsScreen>,
+        round: String,
+        list: Vec<ConflictDetail>,
+        from_home: Option<&str>,
+    ) -> ConflictsScreen {
+        let from_home = from_home.and_then(|code| list.iter().position(|c| c.village_code == code));
+        let cursor = from_home.unwrap_or_else(|| {
+            prev.as_ref()
+                .filter(|c| c.round == round)
+                .map(|c| c.cursor.min(list.len().saturating_sub(1)))
+                .unwrap_or(0)
+        });
+        let open = prev.and_then(|c| c.open);
+        // A conflict left open stays open only while it is still in the list.
+        let open = open.filter(|o| {
+            list.iter().any(|c| {
+                c.village_code == o.conflict.detail.village_code
+                    && c.form_id == o.conflict.detail.form_id
+            })
+        });
+        ConflictsScreen {
+            round,
+            list,
+            cursor,
+            open,
         }
-        ConflictsMsg::Opened(conflict) => {
-            let c = m.conflicts.get_or_insert_with(|| ConflictsScreen {
-                round: conflict.detail.round.clone(),
-                list: vec![conflict.detail.clone()],
-                cursor: 0,
-                open: None,
-            });
-            if let Some(i) = c.list.iter().position(|x| {
-                x.village_code == conflict.detail.village_code
-                    && x.form_id == conflict.detail.form_id
-            }) {
-                c.cursor = i;
-            }
-            c.open = Some(Compare::new(conflict));
-            m.screen = Screen::Conflicts;
-            Vec::new()
+    }
+
+    /// A screen holding just this conflict (opened before the list was loaded).
+    pub fn of(conflict: &OpenedConflict) -> ConflictsScreen {
+        ConflictsScreen {
+            round: conflict.detail.round.clone(),
+            list: vec![conflict.detail.clone()],
+            cursor: 0,
+            open: None,
         }
-        ConflictsMsg::Resolved {
+    }
+
+    /// Show one conflict's versions side by side.
+    pub fn opened(&mut self, conflict: Box<OpenedConflict>) {
+        let c = self;
+        if let Some(i) = c.list.iter().position(|x| {
+            x.village_code == conflict.detail.village_code && x.form_id == conflict.detail.form_id
+        }) {
+            c.cursor = i;
+        }
+        c.open = Some(Compare::new(conflict));
+    }
+
+    /// A key on the list or the comparison; `page` is the number of field rows shown
+    /// (`layout::compare_page`).
+    pub fn key(&mut self, action: Option<Action>, page: usize, lang: Lang) -> Outcome {
+        let c = self;
+        if let Some(o) = &mut c.open {
+            let max = o.rows(lang).len().saturating_sub(page);
+            match action {
+                Some(Action::SideLeft) => o.side = Side::Left,
+                Some(Action::SideRight) => o.side = Side::Right,
+                Some(Action::NextVersion) => o.cycle(true),
+                Some(Action::PrevVersion) => o.cycle(false),
+                Some(Action::Up) => o.scroll = o.scroll.saturating_sub(1),
+                Some(Action::Down) => o.scroll = (o.scroll + 1).min(max),
+                Some(Action::PageUp) => o.scroll = o.scroll.saturating_sub(page),
+                Some(Action::PageDown) => o.scroll = (o.scroll + page).min(max),
+                Some(Action::DiffOnly) => {
+                    o.diff_only = !o.diff_only;
+                    o.scroll = 0;
+                }
+                Some(Action::Choose) => return o.choose(lang),
+                Some(Action::Back) => c.open = None,
+                Some(Action::Quit) => return Outcome::quit(),
+                _ => {}
+            }
+            return Outcome::none();
+        }
+        match action {
+            Some(Action::Up) => c.cursor = c.cursor.saturating_sub(1),
+            Some(Action::Down) => c.cursor = (c.cursor + 1).min(c.list.len().saturating_sub(1)),
+            Some(Action::Open) => {
+                if let Some(d) = c.list.get(c.cursor) {
+                    return Outcome::cmd(Cmd::Conflicts(ConflictsCmd::Open {
+                        form_id: d.form_id.clone(),
+                        village: d.village_code.clone(),
+                        round: d.round.clone(),
+                    }));
+                }
+            }
+            Some(Action::Back) => {
+                let reveal = c.list.get(c.cursor).map(|d| d.village_code.clone());
+                return Outcome::go(Go::Close { reveal });
+            }
+            Some(Action::Quit) => return Outcome::quit(),
+            _ => {}
+        }
+        Outcome::none()
+    }
+}
+
+impl Compare {
+    /// `Enter` on a side: ask before keeping it.
+    fn choose(&self, lang: Lang) -> Outcome {
+        let o = self;
+        let Some(v) = o.chosen() else {
+            return Outcome::none();
+        };
+        let kinds = kinds_for(
+            &o.conflict.question,
+            &o.conflict.detail.candidates,
+            &v.candidate,
+        );
+        if kinds.is_empty() || o.versions().len() < 2 {
+            return Outcome::say(Notice::info(tr(
+                lang,
+                "只有一个版本，无需选择",
+                "There is only one version: nothing to choose",
+            )));
+        }
+        let k = &v.candidate;
+        let d = &o.conflict.detail;
+        let side = match (o.side, lang) {
+            (Side::Left, Lang::Zh) => "左侧",
+            (Side::Right, Lang::Zh) => "右侧",
+            (Side::Left, Lang::En) => "left",
+            (Side::Right, Lang::En) => "right",
+        };
+        let date = short_time(&k.finalized_at);
+        let question = match lang {
+            Lang::Zh => format!(
+                "以{side}版本为准（记录 {} 第 {} 版，{} {date}）？y 确定，n 取消",
+                short_id(&k.record_id),
+                k.rev,
+                clean(&k.finalized_by)
+            ),
+            Lang::En => format!(
+                "Keep the {side} version (record {} rev {}, {} {date})? y / n",
+                short_id(&k.record_id),
+                k.rev,
+                clean(&k.finalized_by)
+            ),
+        };
+        Outcome::ask(
+            question,
+            Cmd::Conflicts(ConflictsCmd::Resolve(Choice {
+                form_id: d.form_id.clone(),
+                village: d.village_code.clone(),
+                round: d.round.clone(),
+                record_id: k.record_id.clone(),
+                rev: k.rev,
+                hash: k.hash.clone(),
+                kinds,
+            })),
+        )
+    }
+}
+
+/// A resolution is stored: reload the list and the statuses; when another record of the
+/// village is still forked, open the conflict again. The screen may be gone by then.
+pub fn resolved(
+    screen: Option<&mut ConflictsScreen>,
+    tree: &Tree,
+    lang: Lang,
+    msg: ConflictsMsg,
+) -> Outcome {
+    let ConflictsMsg::Resolved {
+        form_id,
+        village,
+        round,
+        still_open,
+    } = msg
+    else {
+        return Outcome::none();
+    };
+    let name = village_name(tree, &village);
+    let mut cmds = vec![
+        Cmd::Conflicts(ConflictsCmd::Load {
+            round: round.clone(),
+        }),
+        Cmd::LoadStatuses {
+            round: round.clone(),
+        },
+    ];
+    if let Some(c) = screen {
+        c.open = None;
+    }
+    let notice = if still_open {
+        cmds.push(Cmd::Conflicts(ConflictsCmd::Open {
             form_id,
             village,
             round,
-            still_open,
-        } => {
-            let name = village_name(m, &village);
-            let mut cmds = vec![
-                Cmd::Conflicts(ConflictsCmd::Load {
-                    round: round.clone(),
-                }),
-                Cmd::LoadStatuses {
-                    round: round.clone(),
-                },
-            ];
-            if let Some(c) = &mut m.conflicts {
-                c.open = None;
-            }
-            if still_open {
-                m.notice = Some(Notice::warn(match m.lang {
-                    Lang::Zh => {
-                        format!("已记录选择；{name}的另一条记录有几个版本，请再选出其真实版本")
-                    }
-                    Lang::En => format!(
-                        "Choice recorded; another record of {name} still has forked versions: choose among them too"
-                    ),
-                }));
-                cmds.push(Cmd::Conflicts(ConflictsCmd::Open {
-                    form_id,
-                    village,
-                    round,
-                }));
-            } else {
-                m.notice = Some(Notice {
-                    kind: NoticeKind::Saved,
-                    text: match m.lang {
-                        Lang::Zh => {
-                            format!("已解决：{name}，选择已记录（随以后导出的数据包传递）")
-                        }
-                        Lang::En => format!(
-                            "Resolved: {name}; the choice is recorded and travels in later bundles"
-                        ),
-                    },
-                });
-            }
-            cmds
+        }));
+        Notice::warn(match lang {
+            Lang::Zh => format!("已记录选择；{name}的另一条记录有几个版本，请再选出其真实版本"),
+            Lang::En => format!(
+                "Choice recorded; another record of {name} still has forked versions: choose among them too"
+            ),
+        })
+    } else {
+        Notice {
+            kind: NoticeKind::Saved,
+            text: match lang {
+                Lang::Zh => format!("已解决：{name}，选择已记录（随以后导出的数据包传递）"),
+                Lang::En => {
+                    format!("Resolved: {name}; the choice is recorded and travels in later bundles")
+                }
+            },
         }
+    };
+    Outcome {
+        cmds,
+        say: Some(Say::Set(notice)),
+        ..Outcome::default()
     }
 }
 
 /// A village's name from the register (its code when the register lacks it).
-pub fn village_name(m: &Model, code: &str) -> String {
-    m.home
-        .tree
-        .by_code
+pub fn village_name(tree: &Tree, code: &str) -> String {
+    tree.by_code
         .get(code)
-        .map(|&i| clean(&m.home.tree.units[i].name))
+        .map(|&i| clean(&tree.units[i].name))
         .unwrap_or_else(|| clean(code))
 }
 
@@ -556,114 +595,4 @@ pub fn short_id(id: &str) -> String {
 /// The first eight characters of a content hash.
 pub fn short_hash(hash: &str) -> String {
     clean(&hash.chars().take(8).collect::<String>())
-}
-
-/// A key on the conflicts screen (list or comparison).
-pub fn key(m: &mut Model, action: Option<Action>) -> Vec<Cmd> {
-    // Field rows on screen: the terminal less the title bar, message line, footer and
-    // the six lines above the rows (see `view::conflicts`).
-    let page = (m.size.1 as usize).saturating_sub(9).max(1);
-    let lang = m.lang;
-    let Some(c) = &mut m.conflicts else {
-        m.screen = Screen::Home;
-        return Vec::new();
-    };
-    if let Some(o) = &mut c.open {
-        let max = o.rows(lang).len().saturating_sub(page);
-        match action {
-            Some(Action::SideLeft) => o.side = Side::Left,
-            Some(Action::SideRight) => o.side = Side::Right,
-            Some(Action::NextVersion) => o.cycle(true),
-            Some(Action::PrevVersion) => o.cycle(false),
-            Some(Action::Up) => o.scroll = o.scroll.saturating_sub(1),
-            Some(Action::Down) => o.scroll = (o.scroll + 1).min(max),
-            Some(Action::PageUp) => o.scroll = o.scroll.saturating_sub(page),
-            Some(Action::PageDown) => o.scroll = (o.scroll + page).min(max),
-            Some(Action::DiffOnly) => {
-                o.diff_only = !o.diff_only;
-                o.scroll = 0;
-            }
-            Some(Action::Choose) => {
-                let Some(v) = o.chosen() else {
-                    return Vec::new();
-                };
-                let kinds = kinds_for(
-                    &o.conflict.question,
-                    &o.conflict.detail.candidates,
-                    &v.candidate,
-                );
-                if kinds.is_empty() || o.versions().len() < 2 {
-                    m.notice = Some(Notice::info(tr(
-                        lang,
-                        "只有一个版本，无需选择",
-                        "There is only one version: nothing to choose",
-                    )));
-                    return Vec::new();
-                }
-                let k = &v.candidate;
-                let d = &o.conflict.detail;
-                let side = match (o.side, lang) {
-                    (Side::Left, Lang::Zh) => "左侧",
-                    (Side::Right, Lang::Zh) => "右侧",
-                    (Side::Left, Lang::En) => "left",
-                    (Side::Right, Lang::En) => "right",
-                };
-                let date = super::view::short_time(&k.finalized_at);
-                let question = match lang {
-                    Lang::Zh => format!(
-                        "以{side}版本为准（记录 {} 第 {} 版，{} {date}）？y 确定，n 取消",
-                        short_id(&k.record_id),
-                        k.rev,
-                        clean(&k.finalized_by)
-                    ),
-                    Lang::En => format!(
-                        "Keep the {side} version (record {} rev {}, {} {date})? y / n",
-                        short_id(&k.record_id),
-                        k.rev,
-                        clean(&k.finalized_by)
-                    ),
-                };
-                m.confirm = Some(Confirm {
-                    question,
-                    cmd: Cmd::Conflicts(ConflictsCmd::Resolve(Choice {
-                        form_id: d.form_id.clone(),
-                        village: d.village_code.clone(),
-                        round: d.round.clone(),
-                        record_id: k.record_id.clone(),
-                        rev: k.rev,
-                        hash: k.hash.clone(),
-                        kinds,
-                    })),
-                });
-            }
-            Some(Action::Back) => c.open = None,
-            Some(Action::Quit) => return super::app::quit(m, false),
-            _ => {}
-        }
-        return Vec::new();
-    }
-    match action {
-        Some(Action::Up) => c.cursor = c.cursor.saturating_sub(1),
-        Some(Action::Down) => c.cursor = (c.cursor + 1).min(c.list.len().saturating_sub(1)),
-        Some(Action::Open) => {
-            if let Some(d) = c.list.get(c.cursor) {
-                return vec![Cmd::Conflicts(ConflictsCmd::Open {
-                    form_id: d.form_id.clone(),
-                    village: d.village_code.clone(),
-                    round: d.round.clone(),
-                })];
-            }
-        }
-        Some(Action::Back) => {
-            let code = c.list.get(c.cursor).map(|d| d.village_code.clone());
-            m.conflicts = None;
-            m.screen = Screen::Home;
-            if let Some(code) = code {
-                m.home.reveal(&code);
-            }
-        }
-        Some(Action::Quit) => return super::app::quit(m, false),
-        _ => {}
-    }
-    Vec::new()
 }

@@ -1,76 +1,19 @@
-//! The home screen's state: the register as a tree (county → township → village) with
-//! each village's status for the selected round, counts per unit, and search. Pure data;
-//! only the visible window is ever rendered.
+//! The home screen: the register as a tree (county → township → village) with each
+//! village's status for the selected round, counts per unit, and search; and its key
+//! handling. Pure; only the visible window is ever rendered.
 
+use crate::forms::Lang;
 use crate::register::Level;
-use crate::store::{DivisionRow, RecordStatus};
-use std::collections::HashMap;
-
-/// The register, indexed once at start.
-#[derive(Debug, Clone, Default)]
-pub struct Tree {
-    pub units: Vec<DivisionRow>,
-    pub children: Vec<Vec<usize>>,
-    pub parent: Vec<Option<usize>>,
-    pub depth: Vec<u16>,
-    pub roots: Vec<usize>,
-    pub by_code: HashMap<String, usize>,
-}
-
-impl Tree {
-    /// Build from units in code order (parents before children).
-    pub fn new(units: Vec<DivisionRow>) -> Tree {
-        let by_code: HashMap<String, usize> = units
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.code.clone(), i))
-            .collect();
-        let mut children = vec![Vec::new(); units.len()];
-        let mut parent = vec![None; units.len()];
-        let mut roots = Vec::new();
-        for (i, d) in units.iter().enumerate() {
-            match d.parent.as_ref().and_then(|p| by_code.get(p)) {
-                Some(&p) if p != i => {
-                    children[p].push(i);
-                    parent[i] = Some(p);
-                }
-                _ => roots.push(i),
-            }
-        }
-        let mut depth = vec![0u16; units.len()];
-        let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
-        while let Some(i) = stack.pop() {
-            for &c in &children[i] {
-                depth[c] = depth[i] + 1;
-                stack.push(c);
-            }
-        }
-        Tree {
-            units,
-            children,
-            parent,
-            depth,
-            roots,
-            by_code,
-        }
-    }
-
-    pub fn ancestors(&self, mut i: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        while let Some(p) = self.parent[i] {
-            out.push(p);
-            i = p;
-        }
-        out
-    }
-
-    /// The township a unit belongs to (itself when it is one).
-    pub fn township_of(&self, i: usize) -> Option<usize> {
-        std::iter::once(i)
-            .chain(self.ancestors(i))
-            .find(|&u| self.units[u].level == Level::Township)
-    }
-}
+use crate::store::RecordStatus;
+use crate::tui::keys::Action;
+use crate::tui::shared::conflicts::ConflictsCmd;
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::trust::TrustCmd;
+use crate::tui::shared::{Cmd, Go, Notice, Outcome, Prompt, PromptKind, input_request, paste_into};
+use crate::tui::text::{out_of_scope, tr};
+use ratatui::crossterm::event::KeyEvent;
+use std::collections::{HashMap, HashSet};
+use tui_input::Input;
 
 /// Villages of a unit by status, for the counts shown beside townships and counties.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -80,6 +23,8 @@ pub struct Counts {
     pub draft: u32,
     /// Finalized or approved.
     pub done: u32,
+    /// Counted (docs/counting.md): the same number as the report's `villages_reported`.
+    pub counted: u32,
     pub approved: u32,
     pub returned: u32,
     pub conflict: u32,
@@ -89,6 +34,8 @@ pub struct Counts {
 pub struct Home {
     pub tree: Tree,
     pub statuses: HashMap<String, RecordStatus>,
+    /// Villages whose counted record counts (the `counted` view).
+    pub counted: HashSet<String>,
     pub counts: Vec<Counts>,
     pub expanded: Vec<bool>,
     /// Indices of the units shown, in order.
@@ -97,10 +44,16 @@ pub struct Home {
     pub cursor: usize,
     /// The filter in force (name or code), empty for none.
     pub query: String,
+    /// Typing a search.
+    pub search: Option<Input>,
 }
 
 impl Home {
-    pub fn new(tree: Tree, statuses: HashMap<String, RecordStatus>) -> Home {
+    pub fn new(
+        tree: Tree,
+        statuses: HashMap<String, RecordStatus>,
+        counted: HashSet<String>,
+    ) -> Home {
         let n = tree.units.len();
         let mut expanded = vec![false; n];
         for &r in &tree.roots {
@@ -113,11 +66,13 @@ impl Home {
         let mut home = Home {
             tree,
             statuses,
+            counted,
             counts: Vec::new(),
             expanded,
             visible: Vec::new(),
             cursor: 0,
             query: String::new(),
+            search: None,
         };
         home.recount();
         home.rebuild();
@@ -131,8 +86,13 @@ impl Home {
             .unwrap_or(RecordStatus::NotStarted)
     }
 
-    pub fn set_statuses(&mut self, statuses: HashMap<String, RecordStatus>) {
+    pub fn set_statuses(
+        &mut self,
+        statuses: HashMap<String, RecordStatus>,
+        counted: HashSet<String>,
+    ) {
         self.statuses = statuses;
+        self.counted = counted;
         self.recount();
     }
 
@@ -153,10 +113,12 @@ impl Home {
                 .get(&d.code)
                 .copied()
                 .unwrap_or(RecordStatus::NotStarted);
+            let counts_it = self.counted.contains(&d.code);
             let mut u = Some(i);
             while let Some(j) = u {
                 let c = &mut counts[j];
                 c.villages += 1;
+                c.counted += u32::from(counts_it);
                 match st {
                     RecordStatus::Draft => c.draft += 1,
                     RecordStatus::Finalized => c.done += 1,
@@ -291,9 +253,148 @@ impl Home {
     }
 }
 
+impl Home {
+    /// A key on home. `page` is how far PgUp/PgDn move (`layout::home_page`), `round`
+    /// the round shown.
+    pub fn key(
+        &mut self,
+        action: Option<Action>,
+        ev: &KeyEvent,
+        page: isize,
+        round: &str,
+        lang: Lang,
+    ) -> Outcome {
+        if let Some(input) = &mut self.search {
+            match action {
+                Some(Action::Confirm) => self.search = None,
+                Some(Action::Cancel) => {
+                    self.search = None;
+                    self.set_query("");
+                }
+                Some(Action::Up) => self.move_by(-1),
+                Some(Action::Down) => self.move_by(1),
+                _ => {
+                    if let Some(req) = input_request(ev)
+                        && input.handle(req).is_some_and(|c| c.value)
+                    {
+                        let q = input.value().to_string();
+                        self.set_query(&q);
+                    }
+                }
+            }
+            return Outcome::none();
+        }
+        match action {
+            Some(Action::Quit) => return Outcome::quit(),
+            Some(Action::Up) => self.move_by(-1),
+            Some(Action::Down) => self.move_by(1),
+            Some(Action::PageUp) => self.move_by(-page),
+            Some(Action::PageDown) => self.move_by(page),
+            Some(Action::Top) => self.cursor = 0,
+            Some(Action::Bottom) => self.cursor = self.visible.len().saturating_sub(1),
+            Some(Action::Expand) => {
+                if let Some(i) = self.selected() {
+                    self.set_expanded(i, true);
+                }
+            }
+            Some(Action::Collapse) => self.collapse_or_parent(),
+            Some(Action::Open) => {
+                if let Some(i) = self.selected() {
+                    let d = &self.tree.units[i];
+                    if d.level == Level::Village && !d.in_scope {
+                        return Outcome::say(Notice::warn(out_of_scope(lang, &d.name, &d.code)));
+                    }
+                    if d.level == Level::Village {
+                        return Outcome::cmd(Cmd::OpenRecord {
+                            village: d.code.clone(),
+                            round: round.to_string(),
+                            field: None,
+                        });
+                    }
+                    let open = !self.expanded[i];
+                    self.set_expanded(i, open);
+                }
+            }
+            Some(Action::Search) => {
+                self.search = Some(Input::new(self.query.clone()));
+            }
+            Some(Action::Back) if !self.query.is_empty() => self.set_query(""),
+            Some(Action::Round) => {
+                return Outcome::go(Go::Prompt(Prompt {
+                    kind: PromptKind::Round,
+                    input: Input::new(round.to_string()),
+                }));
+            }
+            Some(Action::Review) => {
+                let town = self.selected().and_then(|i| self.tree.township_of(i));
+                return match town {
+                    Some(t) => Outcome::cmd(Cmd::LoadReview {
+                        township: self.tree.units[t].code.clone(),
+                        round: round.to_string(),
+                    }),
+                    None => Outcome::say(Notice::warn(tr(
+                        lang,
+                        "请先把光标移到一个乡镇或其下的村",
+                        "Put the cursor on a township or one of its villages first",
+                    ))),
+                };
+            }
+            Some(Action::Dashboard) => {
+                // A village's dashboard is its township's.
+                let unit = self.selected().map(|i| match self.tree.units[i].level {
+                    Level::Village => self.tree.parent[i].unwrap_or(i),
+                    _ => i,
+                });
+                return match unit {
+                    Some(i) => Outcome::cmd(Cmd::LoadDashboard {
+                        unit: self.tree.units[i].code.clone(),
+                        round: round.to_string(),
+                    }),
+                    None => Outcome::say(Notice::warn(tr(
+                        lang,
+                        "请先选择一个县、乡镇或市",
+                        "Pick a county, township or city first",
+                    ))),
+                };
+            }
+            Some(Action::Trust) => return Outcome::cmd(Cmd::Trust(TrustCmd::Load)),
+            Some(Action::Conflicts) => {
+                return Outcome::cmd(Cmd::Conflicts(ConflictsCmd::Load {
+                    round: round.to_string(),
+                }));
+            }
+            Some(Action::Export) => {
+                return match self.selected() {
+                    Some(i) => Outcome::go(Go::Export(self.tree.units[i].clone())),
+                    None => Outcome::say(Notice::warn(tr(
+                        lang,
+                        "请先选择要导出的单位（县、乡镇或村）",
+                        "Pick the unit to export first (county, township or village)",
+                    ))),
+                };
+            }
+            Some(Action::Import) => return Outcome::go(Go::Import),
+            Some(Action::Language) => return Outcome::go(Go::ToggleLang),
+            Some(Action::Name) => return Outcome::go(Go::AskName),
+            _ => {}
+        }
+        Outcome::none()
+    }
+
+    /// A paste goes into the search being typed.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(s) = &mut self.search {
+            paste_into(s, text);
+            let q = s.value().to_string();
+            self.set_query(&q);
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::store::DivisionRow;
 
     pub fn row(code: &str, name: &str, parent: Option<&str>, level: Level) -> DivisionRow {
         DivisionRow {
@@ -349,7 +450,10 @@ pub(crate) mod tests {
                 ("411003003204".to_string(), RecordStatus::Finalized),
                 ("411003004201".to_string(), RecordStatus::Draft),
             ]),
+            HashSet::from(["411003003204".to_string()]),
         );
+        assert_eq!(h.counts[0].counted, 1);
+        assert_eq!(h.counts[4].counted, 0);
         assert_eq!(h.counts[0].villages, 3);
         assert_eq!(h.counts[0].done, 1);
         assert_eq!(h.counts[1].done, 1);

@@ -1,12 +1,19 @@
 //! One record on screen: the form's visible items (relevance applied live), the field
 //! being edited, per-field messages, the farms table, and what blocks finalizing.
-//! Pure: leaving a field yields the commit to run; nothing here touches the store.
+//! Pure: leaving a field yields the commit to run; a key yields an `Outcome`; nothing
+//! here touches the store.
 
+use crate::forms::Lang;
 use crate::forms::record::{FieldPath, Issue, RecordData, parse_input};
 use crate::forms::schema::SectionItem;
 use crate::forms::value::Value;
 use crate::forms::{Field, FieldType, Form, Text};
 use crate::store::{DivisionRow, RecordStatus};
+use crate::tui::keys::Action;
+use crate::tui::shared::record::{Commit, Opened, RecordRef};
+use crate::tui::shared::{Cmd, Confirm, Go, Notice, Outcome, Say, input_request};
+use crate::tui::text::{clean, tr};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use tui_input::{Input, InputRequest};
 
@@ -40,27 +47,6 @@ pub enum Item {
     RowHeader,
 }
 
-/// The record to write to: known, or to be created with these values on first commit
-/// (opening a village does not create a record; the first saved answer does).
-#[derive(Debug, Clone, PartialEq)]
-pub enum RecordRef {
-    Id(String),
-    New {
-        village: String,
-        round: String,
-        initial: RecordData,
-    },
-}
-
-/// A value to store, produced by leaving a field.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Commit {
-    pub rec: RecordRef,
-    pub row: Option<(String, String)>,
-    pub field: String,
-    pub value: Value,
-}
-
 /// The input of the focused field: typed text, or a picked value for yes/no and choices.
 #[derive(Debug, Clone, Default)]
 pub struct Editor {
@@ -70,23 +56,6 @@ pub struct Editor {
     /// Highlighted choice of a multiple-choice field.
     pub highlight: usize,
     pub dirty: bool,
-}
-
-/// A record as opened (from the store, or new and not yet saved).
-#[derive(Debug, Clone)]
-pub struct Opened {
-    pub village: DivisionRow,
-    pub round: String,
-    pub record_id: Option<String>,
-    pub form: Form,
-    pub data: RecordData,
-    pub read_only: bool,
-    pub status: RecordStatus,
-    /// Finalized revision shown (read-only) or edited (draft of a new revision).
-    pub rev: Option<u32>,
-    pub return_comment: Option<String>,
-    /// Field to start on (`edit --field`).
-    pub field: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +92,11 @@ pub struct Record {
     pub issues: Option<Issues>,
     /// Esc was refused because the input does not read; a second Esc gives it up.
     pub escape_armed: bool,
+    /// A survey date outside the round's year, waiting for "y" before the field is left
+    /// with the key kept here.
+    pub date_check: Option<(String, Action)>,
+    /// The out-of-year survey date the surveyor confirmed (not asked again).
+    pub date_ok: Option<String>,
 }
 
 pub fn is_text_like(f: &Field) -> bool {
@@ -154,6 +128,8 @@ impl Record {
             pending: 0,
             issues: None,
             escape_armed: false,
+            date_check: None,
+            date_ok: None,
         };
         r.rebuild();
         r.cursor = r.first_focusable_from(0).unwrap_or(0);
@@ -359,6 +335,36 @@ impl Record {
     }
 
     /// What the editor holds now, parsed for the focused field.
+    /// The question to ask when the survey date being left is not in the round's year
+    /// (and was not confirmed already); None otherwise. A round's year is its first four
+    /// digits (`2020`, `2020-h1`).
+    pub fn out_of_year_date(&self, lang: Lang) -> Option<String> {
+        let key = self.focused_key()?;
+        if key.row.is_some() || key.field != "survey_date" {
+            return None;
+        }
+        let typed = self.editor.input.value().trim();
+        let Ok(Value::Text(date)) = self.live_value() else {
+            return None;
+        };
+        let year = self
+            .round
+            .get(..4)
+            .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?;
+        if date.starts_with(year) || self.date_ok.as_deref() == Some(typed) {
+            return None;
+        }
+        let (date, round) = (clean(&date), clean(&self.round));
+        Some(match lang {
+            Lang::Zh => format!(
+                "调查日期 {date} 不在 {round} 轮的年份（{year} 年）内。确实如此吗？y 保留 / n 改正"
+            ),
+            Lang::En => format!(
+                "The survey date {date} is not in round {round}'s year ({year}). Is that right? y keep / n correct"
+            ),
+        })
+    }
+
     pub fn live_value(&self) -> Result<Value, Text> {
         let Some(key) = self.focused_key() else {
             return Ok(Value::Null);
@@ -762,5 +768,374 @@ impl Record {
 
     pub fn clear_choice(&mut self) {
         self.pick(Value::Null);
+    }
+}
+
+impl Record {
+    /// Leave the focused field: the commit to run and, when the value is kept with a
+    /// problem, a warning to show; an error when it cannot be left (unreadable input).
+    pub fn leave_field(&mut self, lang: Lang) -> Result<(Vec<Cmd>, Option<Notice>), Notice> {
+        let r = self;
+        match r.leave() {
+            Ok(c) => {
+                let key = r.focused_key();
+                let warn = key.as_ref().and_then(|k| r.messages.get(k)).map(|t| {
+                    let label = r
+                        .form_field(key.as_ref().expect("key"))
+                        .map(|f| f.label.get(lang).to_string());
+                    Notice::warn(format!(
+                        "{}{}{}",
+                        label.unwrap_or_default(),
+                        tr(lang, "：", ": "),
+                        t.get(lang)
+                    ))
+                });
+                Ok((c.map(Cmd::Commit).into_iter().collect(), warn))
+            }
+            Err(msg) => Err(Notice::error(msg.get(lang).to_string())),
+        }
+    }
+
+    /// Finalizing is blocked by these issues: list them (the notice says what to do).
+    pub fn block(&mut self, list: Vec<Issue>, lang: Lang) -> Notice {
+        let n = list.len();
+        self.issues = Some(Issues { list, cursor: 0 });
+        let text = match lang {
+            Lang::Zh => format!("还有 {n} 项需要处理，选择一项按 Enter 转到该处"),
+            Lang::En => {
+                format!("{n} problem(s) block finalizing; pick one and press Enter to go there")
+            }
+        };
+        Notice::warn(text)
+    }
+
+    /// Leave the record for the screen it was opened from, showing its village on home.
+    fn back(&self) -> Go {
+        Go::Close {
+            reveal: Some(self.village.code.clone()),
+        }
+    }
+
+    /// A key on the record: the list of issues, a finalized record (read-only), the
+    /// farms table, or a field of a draft.
+    pub fn key(&mut self, action: Option<Action>, ev: &KeyEvent, lang: Lang) -> Outcome {
+        let r = self;
+        if action != Some(Action::Back) {
+            r.escape_armed = false;
+        }
+        // The list of what blocks finalizing.
+        if let Some(iss) = &mut r.issues {
+            match action {
+                Some(Action::Up) => iss.cursor = iss.cursor.saturating_sub(1),
+                Some(Action::Down) => {
+                    iss.cursor = (iss.cursor + 1).min(iss.list.len().saturating_sub(1))
+                }
+                Some(Action::Open) => {
+                    if let Some(issue) = iss.list.get(iss.cursor).cloned() {
+                        r.jump_to(&issue.path);
+                        return Outcome::say(Notice::warn(format!(
+                            "{}{}{}",
+                            r.form.path_label(&issue.path, lang),
+                            tr(lang, "：", ": "),
+                            issue.message.get(lang)
+                        )));
+                    }
+                }
+                Some(Action::Back) => r.issues = None,
+                Some(Action::Quit) => return Outcome::quit(),
+                _ => {}
+            }
+            return Outcome::none();
+        }
+        // A survey date outside the round's year: y keeps it and goes on, anything else
+        // stays in the field to correct it.
+        if let Some((value, then)) = r.date_check.take() {
+            if action == Some(Action::Confirm) {
+                r.date_ok = Some(value);
+                return r.key(Some(then), ev, lang);
+            }
+            return Outcome::say(Notice::info(tr(
+                lang,
+                "请改正调查日期",
+                "Correct the survey date",
+            )));
+        }
+        if !r.read_only
+            && r.issues.is_none()
+            && let Some(a @ (Action::Next | Action::Prev | Action::Back | Action::Finalize)) =
+                action
+            && let Some(q) = r.out_of_year_date(lang)
+        {
+            r.date_check = Some((r.editor.input.value().trim().to_string(), a));
+            return Outcome::say(Notice::warn(q));
+        }
+        if r.read_only {
+            match action {
+                Some(Action::Up) => {
+                    r.step(false);
+                }
+                Some(Action::Down) => {
+                    r.step(true);
+                }
+                Some(Action::Edit) => {
+                    if let Some(id) = r.record_id.clone() {
+                        return Outcome::cmd(Cmd::StartRevision { record_id: id });
+                    }
+                }
+                Some(Action::History) => {
+                    if let Some(id) = r.record_id.clone() {
+                        return Outcome::cmd(Cmd::LoadHistory { record_id: id });
+                    }
+                }
+                Some(Action::Back) => return Outcome::go(r.back()),
+                Some(Action::Quit) => return Outcome::quit(),
+                _ => {}
+            }
+            return Outcome::none();
+        }
+        // The farms table has the focus.
+        if let Some(g) = r.focused_group().map(str::to_string) {
+            let n = r.data.rows(&g).len();
+            match action {
+                Some(Action::Up) if r.table_row > 0 => {
+                    r.table_row -= 1;
+                    return Outcome::none();
+                }
+                Some(Action::Down) if r.table_row + 1 < n => {
+                    r.table_row += 1;
+                    return Outcome::none();
+                }
+                Some(Action::Up) => {
+                    r.step(false);
+                    return Outcome::none();
+                }
+                Some(Action::Down) => {
+                    r.step(true);
+                    return Outcome::none();
+                }
+                Some(Action::EditRow) => {
+                    if let Some(id) = r.data.rows(&g).get(r.table_row).map(|x| x.id.clone()) {
+                        r.enter_row(&g, &id, None);
+                        return Outcome::none();
+                    }
+                    return Outcome::say(Notice::info(tr(
+                        lang,
+                        "还没有行：按 a 添加一行",
+                        "No rows yet: press a to add one",
+                    )));
+                }
+                Some(Action::AddRow) => {
+                    let rec = match &r.record_id {
+                        Some(id) => RecordRef::Id(id.clone()),
+                        None => RecordRef::New {
+                            village: r.village.code.clone(),
+                            round: r.round.clone(),
+                            initial: r.data.clone(),
+                        },
+                    };
+                    return Outcome::cmd(Cmd::AddRow { rec, group: g });
+                }
+                Some(Action::DeleteRow) => {
+                    if let (Some(rid), Some(row)) =
+                        (r.record_id.clone(), r.data.rows(&g).get(r.table_row))
+                    {
+                        let q = match lang {
+                            Lang::Zh => {
+                                format!("删除第 {} 行？按 y 确定，n 取消", r.table_row + 1)
+                            }
+                            Lang::En => {
+                                format!("Delete row {}? y to delete, n to keep it", r.table_row + 1)
+                            }
+                        };
+                        return Outcome::ask(
+                            q,
+                            Cmd::DeleteRow {
+                                record_id: rid,
+                                group: g,
+                                row_id: row.id.clone(),
+                            },
+                        );
+                    }
+                    return Outcome::none();
+                }
+                _ => {}
+            }
+        }
+        match action {
+            Some(Action::Next) | Some(Action::Prev) => {
+                let forward = action == Some(Action::Next);
+                let (cmds, warn) = match r.leave_field(lang) {
+                    Ok(left) => left,
+                    Err(n) => return Outcome::say(n),
+                };
+                let mut say = warn.map(Say::Set);
+                if !r.step(forward) {
+                    if r.row_mode.is_some() && forward {
+                        r.exit_row();
+                    } else if forward && say.is_none() {
+                        say = Some(Say::Unless(Notice::info(tr(
+                            lang,
+                            "已是最后一项；按 Ctrl-F 完成",
+                            "That was the last field; press Ctrl-F to finalize",
+                        ))));
+                    }
+                }
+                Outcome {
+                    cmds,
+                    say,
+                    ..Outcome::default()
+                }
+            }
+            Some(Action::Back) => {
+                // A second Esc on unreadable input gives it up (the saved value comes back).
+                if r.escape_armed {
+                    r.escape_armed = false;
+                    if let Some(k) = r.focused_key() {
+                        r.messages.remove(&k);
+                    }
+                    r.load_editor();
+                    r.rebuild();
+                }
+                let (cmds, warn) = match r.leave_field(lang) {
+                    Ok(left) => left,
+                    Err(mut n) => {
+                        r.escape_armed = true;
+                        n.text.push_str(tr(
+                            lang,
+                            "（再按 Esc 放弃输入的内容）",
+                            " (Esc again to give up what was typed)",
+                        ));
+                        return Outcome::say(n);
+                    }
+                };
+                let go = if r.row_mode.is_some() {
+                    r.exit_row();
+                    None
+                } else {
+                    Some(r.back())
+                };
+                Outcome {
+                    cmds,
+                    say: warn.map(Say::Set),
+                    go,
+                    ..Outcome::default()
+                }
+            }
+            Some(Action::Finalize) => {
+                let (cmds, warn) = match r.leave_field(lang) {
+                    Ok(left) => left,
+                    Err(n) => return Outcome::say(n),
+                };
+                let mut say = warn.map(Say::Set);
+                let issues = r.form.validate(&r.form.finalized_data(&r.data));
+                let mut ask = None;
+                match &r.record_id {
+                    // What blocks it is listed at once; otherwise ask, saying what happens.
+                    Some(id) if issues.is_empty() => {
+                        let next = r.rev.map_or(1, |v| v + 1);
+                        let name = clean(&r.village.name);
+                        let round = clean(&r.round);
+                        let question = match lang {
+                            Lang::Zh => format!(
+                                "完成 {name} {round} 轮，生成第 {next} 版？完成后计入汇总。y 确定 / n 取消"
+                            ),
+                            Lang::En => format!(
+                                "Finalize {name} round {round} as revision {next}? It will count. y / n"
+                            ),
+                        };
+                        ask = Some(Confirm {
+                            question,
+                            cmd: Cmd::Finalize {
+                                record_id: id.clone(),
+                                form_id: r.form.id.clone(),
+                                version: r.form.version,
+                            },
+                        });
+                    }
+                    _ => say = Some(Say::Set(r.block(issues, lang))),
+                }
+                // The field just left is committed first, then the question waits.
+                Outcome {
+                    cmds,
+                    say,
+                    ask,
+                    ..Outcome::default()
+                }
+            }
+            Some(Action::Discard) => match (&r.record_id, r.rev) {
+                (Some(id), Some(rev)) => {
+                    let q = match lang {
+                        Lang::Zh => format!("放弃本次修订，恢复到第 {rev} 版？按 y 确定，n 取消"),
+                        Lang::En => {
+                            format!("Discard these changes and go back to revision {rev}? y / n")
+                        }
+                    };
+                    Outcome::ask(
+                        q,
+                        Cmd::DiscardRevision {
+                            record_id: id.clone(),
+                            village: r.village.code.clone(),
+                            round: r.round.clone(),
+                        },
+                    )
+                }
+                _ => Outcome::say(Notice::info(tr(
+                    lang,
+                    "这是第一版的草稿，没有可恢复的版本",
+                    "This is the first draft: there is no revision to go back to",
+                ))),
+            },
+            Some(Action::History) => {
+                let (mut cmds, warn) = match r.leave_field(lang) {
+                    Ok(left) => left,
+                    Err(n) => return Outcome::say(n),
+                };
+                let mut say = warn.map(Say::Set);
+                match r.record_id.clone() {
+                    Some(id) => cmds.push(Cmd::LoadHistory { record_id: id }),
+                    None => {
+                        say = Some(Say::Set(Notice::info(tr(
+                            lang,
+                            "还没有修改记录",
+                            "No history yet",
+                        ))))
+                    }
+                }
+                Outcome {
+                    cmds,
+                    say,
+                    ..Outcome::default()
+                }
+            }
+            Some(Action::ChoiceNext) => {
+                if ev.code == KeyCode::Char(' ') {
+                    r.toggle_highlighted();
+                } else {
+                    r.cycle_choice(true);
+                }
+                Outcome::none()
+            }
+            Some(Action::ChoicePrev) => {
+                r.cycle_choice(false);
+                Outcome::none()
+            }
+            Some(Action::Clear) => {
+                r.clear_choice();
+                Outcome::none()
+            }
+            Some(Action::Quit) => Outcome::quit(),
+            _ => {
+                if r.typing() {
+                    if let Some(req) = input_request(ev) {
+                        r.edit_text(req);
+                    }
+                } else if let KeyCode::Char(c) = ev.code
+                    && !ev.modifiers.contains(KeyModifiers::CONTROL)
+                {
+                    r.choice_char(c);
+                }
+                Outcome::none()
+            }
+        }
     }
 }

@@ -4,157 +4,22 @@
 //! outcome; `effects::exchange` does the disk and database work and answers with
 //! [`ExchangeMsg`]s.
 
-use super::app::{Cmd, Confirm, Model, Notice, NoticeKind, Screen};
-use super::app::{input_request, paste_into, quit};
-use super::keys::{Action, Ctx};
-use super::picker::{BUNDLE_EXT, Entry, PickMode, Picker, PickerOutcome, Place, human_size};
-use super::text::{clean, tr, width};
 use crate::bundle::exchange::{ExportSummary, ImportSummary};
 use crate::forms::Lang;
 use crate::forms::value::sanitize_for_terminal_keep_newlines;
 use crate::store::DivisionRow;
+use crate::tui::keys::{Action, Ctx};
+use crate::tui::picker::{BUNDLE_EXT, PickMode, Picker, PickerOutcome, human_size};
+use crate::tui::shared::exchange::{
+    ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, Refusal,
+};
+use crate::tui::shared::trust::Prefill;
+use crate::tui::shared::{Cmd, Go, Notice, NoticeKind, Outcome};
+use crate::tui::shared::{input_request, paste_into};
+use crate::tui::text::{clean, tr, width};
 use ratatui::crossterm::event::KeyEvent;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tui_input::Input;
-
-/// Work for effects.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExchangeCmd {
-    /// Find the starting places (removable media, home, current folder).
-    LoadPlaces,
-    /// Read a folder.
-    List {
-        dir: PathBuf,
-        came_from: Option<PathBuf>,
-    },
-    /// Export on a worker; unless `replace`, an existing file is asked about first.
-    Export {
-        under: String,
-        round: String,
-        dir: PathBuf,
-        name: String,
-        replace: bool,
-    },
-    /// Import these files on a worker, in this order.
-    Import { paths: Vec<PathBuf> },
-    /// Quit while a job runs (asked for through the confirm step).
-    Quit,
-}
-
-/// Why a folder could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ListError {
-    PermissionDenied,
-    NotFound,
-    NotAFolder,
-    /// What the system said.
-    Other(String),
-}
-
-impl ListError {
-    pub fn text(&self, lang: Lang) -> String {
-        match self {
-            ListError::PermissionDenied => tr(lang, "没有读取权限", "permission denied").into(),
-            ListError::NotFound => tr(
-                lang,
-                "不存在（U 盘是否已拔出？）",
-                "it does not exist (was the USB stick removed?)",
-            )
-            .into(),
-            ListError::NotAFolder => tr(lang, "不是文件夹", "it is not a folder").into(),
-            ListError::Other(s) => clean(s),
-        }
-    }
-}
-
-/// How far a job has got: file `file` of `files` (1-based), facts `done` of `total`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct JobProgress {
-    pub file: usize,
-    pub files: usize,
-    /// The file's name (raw: cleaned when shown).
-    pub name: String,
-    pub done: u64,
-    pub total: u64,
-}
-
-impl JobProgress {
-    /// The whole job, 0.0 to 1.0: finished files plus the share of the current one.
-    pub fn overall(&self) -> f64 {
-        if self.files == 0 {
-            return 0.0;
-        }
-        let part = if self.total == 0 {
-            0.0
-        } else {
-            (self.done as f64 / self.total as f64).clamp(0.0, 1.0)
-        };
-        ((self.file.saturating_sub(1) as f64 + part) / self.files as f64).clamp(0.0, 1.0)
-    }
-}
-
-/// Why an export wrote nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ExportProblem {
-    /// No finalized record under the unit for the round.
-    Nothing { drafts: u64 },
-    /// The library's own words (escaped): English, and Chinese.
-    Other { en: String, zh: String },
-}
-
-/// Why a bundle was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// Signed by a key this installation does not trust.
-    UnknownKey {
-        /// The signer's public key (hex), to trust it from the summary (`t`).
-        key: String,
-        fingerprint: String,
-        /// `ruralenv trust add KEY --scope CODE --name NAME`, as the library words it.
-        command: String,
-        claimed_name: String,
-        claimed_scope: String,
-    },
-    /// Anything else, in the library's words (file name left out): English, and Chinese.
-    Other { en: String, zh: String },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileOutcome {
-    Imported(Box<ImportSummary>),
-    Refused(Refusal),
-}
-
-/// What importing one file did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileResult {
-    pub path: PathBuf,
-    pub outcome: FileOutcome,
-}
-
-/// Answers of effects and of the worker thread.
-#[derive(Debug, Clone)]
-pub enum ExchangeMsg {
-    Places(Vec<Place>),
-    Listed {
-        dir: PathBuf,
-        came_from: Option<PathBuf>,
-        result: Result<Vec<Entry>, ListError>,
-    },
-    /// The export file exists: `cmd` replaces it.
-    Exists {
-        path: PathBuf,
-        cmd: ExchangeCmd,
-    },
-    /// The worker started.
-    Started(JobProgress),
-    Progress(JobProgress),
-    Exported(Result<ExportSummary, ExportProblem>),
-    Imported(Vec<FileResult>),
-    /// The job could not start (database or key unreadable).
-    Failed(String),
-    Quit,
-}
 
 /// Export what, or import.
 #[derive(Debug, Clone, PartialEq)]
@@ -224,7 +89,7 @@ pub fn check_name(typed: &str, lang: Lang) -> Result<String, String> {
         )
         .into());
     }
-    let name = if super::picker::is_bundle_name(name) {
+    let name = if crate::tui::picker::is_bundle_name(name) {
         name.to_string()
     } else {
         format!("{name}.{BUNDLE_EXT}")
@@ -235,329 +100,275 @@ pub fn check_name(typed: &str, lang: Lang) -> Result<String, String> {
     Ok(name)
 }
 
-fn open(m: &mut Model, job: Job, mode: PickMode, name: String) -> Vec<Cmd> {
-    m.exchange = Some(Exchange {
-        job,
-        picker: Picker::new(mode),
-        name: Input::new(name),
-        editing_name: false,
-        stage: Stage::Picking,
-        scroll: 0,
-        round: m.round.clone(),
-    });
-    m.screen = Screen::Exchange;
-    m.notice = None;
-    vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)]
-}
-
-/// `x` on home: export the unit under the cursor (any level) for the current round.
-pub fn open_export(m: &mut Model) -> Vec<Cmd> {
-    let Some(i) = m.home.selected() else {
-        m.notice = Some(Notice::warn(tr(
-            m.lang,
-            "请先选择要导出的单位（县、乡镇或村）",
-            "Pick the unit to export first (county, township or village)",
-        )));
-        return Vec::new();
-    };
-    let unit = m.home.tree.units[i].clone();
-    let name = proposed_name(&unit.code, &m.round, &m.today);
-    let round = m.round.clone();
-    open(m, Job::Export { unit, round }, PickMode::Folder, name)
-}
-
-/// `i` on home: pick bundles to import.
-pub fn open_import(m: &mut Model) -> Vec<Cmd> {
-    open(m, Job::Import, PickMode::Files, String::new())
-}
-
-/// The parts of the key table in force on these screens.
-pub fn contexts(x: &Exchange) -> Vec<Ctx> {
-    match (&x.stage, &x.job) {
-        (Stage::Running(_), _) => vec![Ctx::Running, Ctx::Global],
-        (Stage::Picking, _) if x.editing_name => vec![Ctx::FileName, Ctx::Global],
-        (Stage::Picking, Job::Import) => vec![Ctx::ImportPicker, Ctx::Picker, Ctx::Global],
-        (Stage::Picking, Job::Export { .. }) => {
-            vec![Ctx::ExportPicker, Ctx::Picker, Ctx::Global]
+impl Exchange {
+    /// The screen as it opens, for the round home shows.
+    pub fn new(job: Job, mode: PickMode, name: String, round: String) -> Exchange {
+        Exchange {
+            job,
+            picker: Picker::new(mode),
+            name: Input::new(name),
+            editing_name: false,
+            stage: Stage::Picking,
+            scroll: 0,
+            round,
         }
-        _ => vec![Ctx::Outcome, Ctx::Global],
     }
-}
 
-pub fn typing(x: &Exchange) -> bool {
-    x.stage == Stage::Picking && x.editing_name
-}
-
-fn close(m: &mut Model) {
-    m.exchange = None;
-    m.screen = Screen::Home;
-}
-
-/// Rows of the body (title, message and footer lines taken off).
-pub fn body_height(m: &Model) -> usize {
-    (m.size.1 as usize).saturating_sub(3).max(1)
-}
-
-pub fn on_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
-    let body = body_height(m);
-    // The picker's list has the screen's header above it.
-    let page = body.saturating_sub(4).max(1) as isize;
-    let lang = m.lang;
-    let Some(x) = &mut m.exchange else {
-        m.screen = Screen::Home;
-        return Vec::new();
-    };
-    match &x.stage {
-        Stage::Running(_) => {
-            // Nothing stops a bundle half way: it is all or nothing, so quitting is safe.
-            if action == Some(Action::Quit) {
-                m.confirm = Some(Confirm {
-                    question: tr(
-                        lang,
-                        "仍在处理：现在退出？未完成的部分不保存，数据不会损坏。y / n",
-                        "Still working: quit now? The unfinished part is not kept (no damage). y / n",
-                    )
-                    .into(),
-                    cmd: Cmd::Exchange(ExchangeCmd::Quit),
-                });
+    /// The parts of the key table in force on these screens.
+    pub fn contexts(&self) -> Vec<Ctx> {
+        let x = self;
+        match (&x.stage, &x.job) {
+            (Stage::Running(_), _) => vec![Ctx::Running, Ctx::Global],
+            (Stage::Picking, _) if x.editing_name => vec![Ctx::FileName, Ctx::Global],
+            (Stage::Picking, Job::Import) => vec![Ctx::ImportPicker, Ctx::Picker, Ctx::Global],
+            (Stage::Picking, Job::Export { .. }) => {
+                vec![Ctx::ExportPicker, Ctx::Picker, Ctx::Global]
             }
-            Vec::new()
+            _ => vec![Ctx::Outcome, Ctx::Global],
         }
-        Stage::Picking if x.editing_name => {
-            match action {
-                Some(Action::Confirm) => return write(m),
-                Some(Action::Cancel) => x.editing_name = false,
-                _ => {
-                    if let Some(req) = input_request(ev) {
-                        x.name.handle(req);
+    }
+
+    pub fn typing(&self) -> bool {
+        self.stage == Stage::Picking && self.editing_name
+    }
+
+    /// A key. `body` is the number of rows of the screen's body and `w` its width (as
+    /// drawn: `layout::body_rows`), for scrolling by a page.
+    pub fn key(
+        &mut self,
+        action: Option<Action>,
+        ev: &KeyEvent,
+        lang: Lang,
+        body: usize,
+        w: usize,
+    ) -> Outcome {
+        // The picker's list has the screen's header above it.
+        let page = body.saturating_sub(4).max(1) as isize;
+        let x = self;
+        match &x.stage {
+            Stage::Running(_) => {
+                // Nothing stops a bundle half way: it is all or nothing, so quitting is safe.
+                if action == Some(Action::Quit) {
+                    return Outcome::ask(
+                        tr(
+                            lang,
+                            "仍在处理：现在退出？未完成的部分不保存，数据不会损坏。y / n",
+                            "Still working: quit now? The unfinished part is not kept (no damage). y / n",
+                        )
+                        .into(),
+                        Cmd::Exchange(ExchangeCmd::Quit),
+                    );
+                }
+                Outcome::none()
+            }
+            Stage::Picking if x.editing_name => {
+                match action {
+                    Some(Action::Confirm) => return x.write(lang),
+                    Some(Action::Cancel) => x.editing_name = false,
+                    _ => {
+                        if let Some(req) = input_request(ev) {
+                            x.name.handle(req);
+                        }
                     }
                 }
+                Outcome::none()
             }
-            Vec::new()
-        }
-        Stage::Picking => match action {
-            Some(Action::WriteHere) => write(m),
-            Some(Action::EditName) => {
-                x.editing_name = true;
-                Vec::new()
-            }
-            Some(Action::Quit) => quit(m, false),
-            other => match x.picker.key(other, page) {
-                PickerOutcome::Nothing => Vec::new(),
-                PickerOutcome::Places => vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)],
-                PickerOutcome::List { dir, came_from } => {
-                    vec![Cmd::Exchange(ExchangeCmd::List { dir, came_from })]
+            Stage::Picking => match action {
+                Some(Action::WriteHere) => x.write(lang),
+                Some(Action::EditName) => {
+                    x.editing_name = true;
+                    Outcome::none()
                 }
-                PickerOutcome::Chosen(paths) => vec![Cmd::Exchange(ExchangeCmd::Import { paths })],
-                PickerOutcome::Close => {
-                    close(m);
-                    Vec::new()
+                Some(Action::Quit) => Outcome::quit(),
+                other => match x.picker.key(other, page) {
+                    PickerOutcome::Nothing => Outcome::none(),
+                    PickerOutcome::Places => Outcome::cmd(Cmd::Exchange(ExchangeCmd::LoadPlaces)),
+                    PickerOutcome::List { dir, came_from } => {
+                        Outcome::cmd(Cmd::Exchange(ExchangeCmd::List { dir, came_from }))
+                    }
+                    PickerOutcome::Chosen(paths) => {
+                        Outcome::cmd(Cmd::Exchange(ExchangeCmd::Import { paths }))
+                    }
+                    PickerOutcome::Close => Outcome::close(),
+                },
+            },
+            _ => {
+                let max = outcome_lines(x, lang, w).len().saturating_sub(body);
+                match action {
+                    Some(Action::Up) => x.scroll = x.scroll.saturating_sub(1),
+                    Some(Action::Down) => x.scroll = (x.scroll + 1).min(max),
+                    Some(Action::PageUp) => x.scroll = x.scroll.saturating_sub(body),
+                    Some(Action::PageDown) => x.scroll = (x.scroll + body).min(max),
+                    Some(Action::Back) => return Outcome::close(),
+                    Some(Action::Quit) => return Outcome::quit(),
+                    Some(Action::Trust) => return x.trust_refused_key(),
+                    _ => {}
+                }
+                Outcome::none()
+            }
+        }
+    }
+
+    /// `t` on an import's outcome: open the trust screen's add form filled in with the
+    /// first refused key, and what its bundle claims (scope, name). Saving still goes
+    /// through the fingerprint check there.
+    fn trust_refused_key(&self) -> Outcome {
+        let Stage::Imported(results) = &self.stage else {
+            return Outcome::none();
+        };
+        let refused = results.iter().find_map(|r| match &r.outcome {
+            FileOutcome::Refused(Refusal::UnknownKey {
+                key,
+                claimed_name,
+                claimed_scope,
+                ..
+            }) => Some(Prefill {
+                key: key.clone(),
+                scope: claimed_scope.clone(),
+                name: claimed_name.clone(),
+            }),
+            _ => None,
+        });
+        match refused {
+            Some(p) => Outcome::go(Go::Trust(p)),
+            None => Outcome::none(),
+        }
+    }
+
+    /// `w` or Enter on the file name: export into the folder shown (or the place under
+    /// the cursor).
+    fn write(&mut self, lang: Lang) -> Outcome {
+        let x = self;
+        let Job::Export { unit, round } = &x.job else {
+            return Outcome::none();
+        };
+        let Some(dir) = x.picker.target_dir().map(Path::to_path_buf) else {
+            return Outcome::say(Notice::warn(tr(
+                lang,
+                "先选择一个位置（如 U 盘）",
+                "Pick a place first (a USB stick, for example)",
+            )));
+        };
+        match check_name(x.name.value(), lang) {
+            Err(e) => {
+                x.editing_name = true;
+                Outcome::say(Notice::error(e))
+            }
+            Ok(name) => {
+                let cmd = Cmd::Exchange(ExchangeCmd::Export {
+                    under: unit.code.clone(),
+                    round: round.clone(),
+                    dir,
+                    name: name.clone(),
+                    replace: false,
+                });
+                if name != x.name.value() {
+                    x.name = Input::new(name);
+                }
+                x.editing_name = false;
+                Outcome::cmd(cmd)
+            }
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if self.typing() {
+            paste_into(&mut self.name, text);
+        }
+    }
+
+    /// An answer of effects or of the worker (`ExchangeMsg::Quit` and the reload of
+    /// statuses after an import are the router's).
+    pub fn answer(&mut self, msg: ExchangeMsg, lang: Lang) -> Outcome {
+        let x = self;
+        let mut o = Outcome::none();
+        match msg {
+            ExchangeMsg::Places(places) => x.picker.set_places(places),
+            ExchangeMsg::Listed {
+                dir,
+                came_from,
+                result,
+            } => match result {
+                Ok(entries) => x.picker.set_listing(dir, entries, came_from.as_deref()),
+                Err(e) => {
+                    let text = match lang {
+                        Lang::Zh => format!("无法打开 {}：{}", clean_path(&dir), e.text(lang)),
+                        Lang::En => format!("Cannot open {}: {}", clean_path(&dir), e.text(lang)),
+                    };
+                    x.picker.set_error(dir, e.text(lang));
+                    o = Outcome::say(Notice::error(text));
                 }
             },
-        },
-        _ => {
-            let max = outcome_lines(x, lang, m.size.0 as usize)
-                .len()
-                .saturating_sub(body);
-            match action {
-                Some(Action::Up) => x.scroll = x.scroll.saturating_sub(1),
-                Some(Action::Down) => x.scroll = (x.scroll + 1).min(max),
-                Some(Action::PageUp) => x.scroll = x.scroll.saturating_sub(body),
-                Some(Action::PageDown) => x.scroll = (x.scroll + body).min(max),
-                Some(Action::Back) => close(m),
-                Some(Action::Quit) => return quit(m, false),
-                Some(Action::Trust) => return trust_refused_key(m),
-                _ => {}
-            }
-            Vec::new()
-        }
-    }
-}
-
-/// `t` on an import's outcome: open the trust screen's add form filled in with the first
-/// refused key, and what its bundle claims (scope, name). Saving still goes through the
-/// fingerprint check there.
-fn trust_refused_key(m: &mut Model) -> Vec<Cmd> {
-    let Some(Stage::Imported(results)) = m.exchange.as_ref().map(|x| &x.stage) else {
-        return Vec::new();
-    };
-    let refused = results.iter().find_map(|r| match &r.outcome {
-        FileOutcome::Refused(Refusal::UnknownKey {
-            key,
-            claimed_name,
-            claimed_scope,
-            ..
-        }) => Some(super::trust::Prefill {
-            key: key.clone(),
-            scope: claimed_scope.clone(),
-            name: claimed_name.clone(),
-        }),
-        _ => None,
-    });
-    match refused {
-        Some(p) => {
-            m.exchange = None;
-            m.trust_prefill = Some(p);
-            vec![Cmd::Trust(super::trust::TrustCmd::Load)]
-        }
-        None => Vec::new(),
-    }
-}
-
-/// `w` or Enter on the file name: export into the folder shown (or the place under the
-/// cursor).
-fn write(m: &mut Model) -> Vec<Cmd> {
-    let lang = m.lang;
-    let Some(x) = &mut m.exchange else {
-        return Vec::new();
-    };
-    let Job::Export { unit, round } = &x.job else {
-        return Vec::new();
-    };
-    let Some(dir) = x.picker.target_dir().map(Path::to_path_buf) else {
-        m.notice = Some(Notice::warn(tr(
-            lang,
-            "先选择一个位置（如 U 盘）",
-            "Pick a place first (a USB stick, for example)",
-        )));
-        return Vec::new();
-    };
-    match check_name(x.name.value(), lang) {
-        Err(e) => {
-            x.editing_name = true;
-            m.notice = Some(Notice::error(e));
-            Vec::new()
-        }
-        Ok(name) => {
-            if name != x.name.value() {
-                x.name = Input::new(name.clone());
-            }
-            x.editing_name = false;
-            vec![Cmd::Exchange(ExchangeCmd::Export {
-                under: unit.code.clone(),
-                round: round.clone(),
-                dir,
-                name,
-                replace: false,
-            })]
-        }
-    }
-}
-
-pub fn on_paste(m: &mut Model, text: &str) {
-    if let Some(x) = &mut m.exchange
-        && typing(x)
-    {
-        paste_into(&mut x.name, text);
-    }
-}
-
-/// An answer of effects or of the worker.
-pub fn on_msg(m: &mut Model, msg: ExchangeMsg) -> Vec<Cmd> {
-    let lang = m.lang;
-    if let ExchangeMsg::Quit = msg {
-        m.quit = true;
-        return Vec::new();
-    }
-    let mut cmds = Vec::new();
-    if let ExchangeMsg::Imported(_) = &msg {
-        // The tree shows the new records, whatever happens to the screen.
-        cmds.push(Cmd::LoadStatuses {
-            round: m.round.clone(),
-        });
-    }
-    let Some(x) = &mut m.exchange else {
-        return cmds;
-    };
-    match msg {
-        ExchangeMsg::Places(places) => x.picker.set_places(places),
-        ExchangeMsg::Listed {
-            dir,
-            came_from,
-            result,
-        } => match result {
-            Ok(entries) => x.picker.set_listing(dir, entries, came_from.as_deref()),
-            Err(e) => {
-                let text = match lang {
-                    Lang::Zh => format!("无法打开 {}：{}", clean_path(&dir), e.text(lang)),
-                    Lang::En => format!("Cannot open {}: {}", clean_path(&dir), e.text(lang)),
+            ExchangeMsg::Exists { path, cmd } => {
+                // The folder is on the screen; the file name is what the question is about.
+                let question = match lang {
+                    Lang::Zh => format!(
+                        "已有同名文件，替换它？y 替换 / n 取消：{}",
+                        file_name(&path)
+                    ),
+                    Lang::En => format!("Replace the existing file? y / n: {}", file_name(&path)),
                 };
-                x.picker.set_error(dir, e.text(lang));
-                m.notice = Some(Notice::error(text));
+                o = Outcome::ask(question, Cmd::Exchange(cmd));
             }
-        },
-        ExchangeMsg::Exists { path, cmd } => {
-            // The folder is on the screen; the file name is what the question is about.
-            let question = match lang {
-                Lang::Zh => format!(
-                    "已有同名文件，替换它？y 替换 / n 取消：{}",
-                    file_name(&path)
-                ),
-                Lang::En => format!("Replace the existing file? y / n: {}", file_name(&path)),
-            };
-            m.confirm = Some(Confirm {
-                question,
-                cmd: Cmd::Exchange(cmd),
-            });
-        }
-        ExchangeMsg::Started(p) => {
-            x.stage = Stage::Running(p);
-            x.editing_name = false;
-            m.notice = None;
-        }
-        ExchangeMsg::Progress(p) => {
-            if let Stage::Running(old) = &mut x.stage {
-                *old = p;
+            ExchangeMsg::Started(p) => {
+                x.stage = Stage::Running(p);
+                x.editing_name = false;
+                o = Outcome::clear();
             }
-        }
-        ExchangeMsg::Exported(r) => {
-            m.notice = Some(match &r {
-                Ok(s) => Notice {
-                    kind: NoticeKind::Saved,
-                    text: match lang {
-                        Lang::Zh => format!("已导出并校验：{}", clean_path(&s.path)),
-                        Lang::En => format!("Exported and verified: {}", clean_path(&s.path)),
-                    },
-                },
-                Err(_) => Notice::error(tr(
-                    lang,
-                    "导出失败，没有写入文件",
-                    "The export failed; no file was written",
-                )),
-            });
-            x.stage = Stage::Exported(r);
-            x.scroll = 0;
-        }
-        ExchangeMsg::Imported(results) => {
-            let t = Totals::of(&results);
-            let text = match lang {
-                Lang::Zh => format!(
-                    "导入完成：导入 {}，已导入过 {}，拒绝 {}",
-                    t.imported, t.already, t.refused
-                ),
-                Lang::En => format!(
-                    "Import finished: {} imported, {} already imported, {} refused",
-                    t.imported, t.already, t.refused
-                ),
-            };
-            m.notice = Some(if t.refused > 0 {
-                Notice::warn(text)
-            } else {
-                Notice {
-                    kind: NoticeKind::Saved,
-                    text,
+            ExchangeMsg::Progress(p) => {
+                if let Stage::Running(old) = &mut x.stage {
+                    *old = p;
                 }
-            });
-            x.stage = Stage::Imported(results);
-            x.scroll = 0;
+            }
+            ExchangeMsg::Exported(r) => {
+                o = Outcome::say(match &r {
+                    Ok(s) => Notice {
+                        kind: NoticeKind::Saved,
+                        text: match lang {
+                            Lang::Zh => format!("已导出并校验：{}", clean_path(&s.path)),
+                            Lang::En => format!("Exported and verified: {}", clean_path(&s.path)),
+                        },
+                    },
+                    Err(_) => Notice::error(tr(
+                        lang,
+                        "导出失败，没有写入文件",
+                        "The export failed; no file was written",
+                    )),
+                });
+                x.stage = Stage::Exported(r);
+                x.scroll = 0;
+            }
+            ExchangeMsg::Imported(results) => {
+                let t = Totals::of(&results);
+                let text = match lang {
+                    Lang::Zh => format!(
+                        "导入完成：导入 {}，已导入过 {}，拒绝 {}",
+                        t.imported, t.already, t.refused
+                    ),
+                    Lang::En => format!(
+                        "Import finished: {} imported, {} already imported, {} refused",
+                        t.imported, t.already, t.refused
+                    ),
+                };
+                o = Outcome::say(if t.refused > 0 {
+                    Notice::warn(text)
+                } else {
+                    Notice {
+                        kind: NoticeKind::Saved,
+                        text,
+                    }
+                });
+                x.stage = Stage::Imported(results);
+                x.scroll = 0;
+            }
+            ExchangeMsg::Failed(e) => {
+                x.stage = Stage::Failed(e);
+                x.scroll = 0;
+            }
+            ExchangeMsg::Quit => {}
         }
-        ExchangeMsg::Failed(e) => {
-            x.stage = Stage::Failed(e);
-            x.scroll = 0;
-        }
-        ExchangeMsg::Quit => {}
+        o
     }
-    cmds
 }
 
 fn clean_path(p: &Path) -> String {

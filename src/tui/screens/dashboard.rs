@@ -3,44 +3,11 @@
 //! what the user picked (indicator, lower pane, sort, row) and the units drilled through.
 //! Pure data and a pure key handler; `effects` loads `DashboardData`.
 
-use super::keys::Action;
-use crate::report::dashboard::{Holdbacks, ranked_children};
-use crate::report::model::{IndicatorInfo, IndicatorValue, Report, UnitReport};
-use crate::store::DivisionRow;
-
-/// Everything the dashboard shows for one unit and round, loaded in one go.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DashboardData {
-    pub unit: DivisionRow,
-    pub round: String,
-    /// The unit first, then the units below it (villages for a township).
-    pub report: Report,
-    /// For every indicator with a target (in display order).
-    pub holdbacks: Vec<Holdbacks>,
-    /// In-scope villages without a counted record: (code, name).
-    pub unreported: Vec<(String, String)>,
-    /// The unit in every round that has records, oldest first.
-    pub trend: Vec<(String, UnitReport)>,
-}
-
-impl DashboardData {
-    /// The unit's own row of the report.
-    pub fn own(&self) -> Option<&UnitReport> {
-        self.report.units.iter().find(|u| u.code == self.unit.code)
-    }
-
-    pub fn indicators(&self) -> &[IndicatorInfo] {
-        &self.report.indicators
-    }
-
-    pub fn value(&self, id: &str) -> Option<&IndicatorValue> {
-        self.own().and_then(|u| u.indicator(id))
-    }
-
-    pub fn holdbacks_of(&self, id: &str) -> Option<&Holdbacks> {
-        self.holdbacks.iter().find(|h| h.indicator == id)
-    }
-}
+use crate::report::dashboard::ranked_children;
+use crate::report::model::UnitReport;
+use crate::tui::keys::Action;
+use crate::tui::shared::dashboard::DashboardData;
+use crate::tui::shared::{Cmd, Go, Outcome};
 
 /// The lower part of the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +28,7 @@ impl Pane {
             Pane::Unreported => ("未报", "Unreported"),
             Pane::Trend => ("趋势", "Trend"),
         };
-        super::text::tr(lang, zh, en)
+        crate::tui::text::tr(lang, zh, en)
     }
 }
 
@@ -175,17 +142,6 @@ pub struct Dashboard {
     pub parents: Vec<DashView>,
 }
 
-/// What a key on the dashboard asks the app to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Nothing,
-    /// Load the dashboard of this unit (a child: drill down).
-    Drill(String),
-    /// Leave the dashboard.
-    Close,
-    Quit,
-}
-
 impl Dashboard {
     pub fn new(data: Box<DashboardData>) -> Dashboard {
         Dashboard {
@@ -211,7 +167,8 @@ impl Dashboard {
         self.parents.push(parent);
     }
 
-    /// The pure key handler.
+    /// The pure key handler; `page` is the lower pane's share of the screen
+    /// (`layout::dashboard_page`).
     pub fn key(&mut self, action: Option<Action>, page: isize) -> Outcome {
         let v = &mut self.view;
         match action {
@@ -247,17 +204,24 @@ impl Dashboard {
                     .get(v.row)
                     .filter(|u| u.level != crate::register::Level::Village)
                     .map(|u| u.code.clone());
-                if let Some(c) = child {
-                    return Outcome::Drill(c);
+                if let Some(unit) = child {
+                    return Outcome::cmd(Cmd::LoadDashboard {
+                        unit,
+                        round: v.data.round.clone(),
+                    });
                 }
             }
             Some(Action::Back) => match self.parents.pop() {
                 Some(p) => self.view = p,
-                None => return Outcome::Close,
+                None => {
+                    return Outcome::go(Go::Close {
+                        reveal: Some(self.view.data.unit.code.clone()),
+                    });
+                }
             },
-            Some(Action::Quit) => return Outcome::Quit,
+            Some(Action::Quit) => return Outcome::quit(),
             _ => {}
         }
-        Outcome::Nothing
+        Outcome::none()
     }
 }

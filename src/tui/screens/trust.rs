@@ -1,78 +1,18 @@
-//! The trust screen's state and its part of `update`: this installation's own public key
+//! The trust screen: its state and its key handling: this installation's own public key
 //! and fingerprint (read aloud to whoever will import from it), the keys bundles are
 //! accepted from (each limited to a unit of the register), adding one (key, scope, name,
-//! then a fingerprint check) and removing one. Pure: `trust_effects` reads and writes
+//! then a fingerprint check) and removing one. Pure: `effects::trust` reads and writes
 //! the store and the key file.
 
-use super::app::{Cmd, Confirm, Model, Notice, NoticeKind, Screen};
-use super::home::Tree;
-use super::keys::{Action, Ctx};
-use super::text::{clean, tr};
 use crate::bundle::keys::{fingerprint, parse_public_key};
 use crate::forms::Lang;
+use crate::tui::keys::{Action, Ctx};
+use crate::tui::shared::tree::Tree;
+use crate::tui::shared::trust::{Prefill, TrustCmd, TrustData, TrustMsg, TrustedRow};
+use crate::tui::shared::{Cmd, Notice, NoticeKind, Outcome, input_request};
+use crate::tui::text::{clean, tr};
 use ratatui::crossterm::event::KeyEvent;
 use tui_input::{Input, InputRequest};
-
-/// This installation's key, as `ruralenv key show` prints it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnKey {
-    /// 64 lowercase hex characters.
-    pub public_hex: String,
-    pub fingerprint: String,
-}
-
-/// A key bundles are accepted from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustedRow {
-    pub public_key: String,
-    /// Empty when the stored key does not parse (it could not verify anything anyway).
-    pub fingerprint: String,
-    pub name: String,
-    /// 12-digit code of the unit the key may deliver villages of.
-    pub scope: String,
-    pub added_at: String,
-}
-
-/// Everything the trust screen shows, loaded in one go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustData {
-    /// The key, or why it could not be read (in the UI language).
-    pub own: Result<OwnKey, String>,
-    pub keys: Vec<TrustedRow>,
-}
-
-/// Answers of `trust_effects`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrustMsg {
-    Loaded(Box<TrustData>),
-    /// The key is trusted (after the `Loaded` that lists it).
-    Saved {
-        name: String,
-        fingerprint: String,
-    },
-    /// The key is no longer trusted (after the `Loaded` without it).
-    Removed {
-        name: String,
-    },
-    /// The store refused the key (nothing was saved); already in the UI language.
-    Refused(String),
-}
-
-/// Work for `trust_effects`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrustCmd {
-    Load,
-    /// Trust a key (checked by `check` first; checked again before it is written).
-    Add {
-        public_key: String,
-        scope: String,
-        name: String,
-    },
-    Remove {
-        public_key: String,
-        name: String,
-    },
-}
 
 /// The three inputs of the add form, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,15 +115,6 @@ pub struct Checked {
     pub name: String,
     /// The key is already trusted under this name and scope: saving replaces them.
     pub replaces: Option<(String, String)>,
-}
-
-/// What the add form starts with when the key comes from a refused bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prefill {
-    pub key: String,
-    /// What the bundle claims: the clerk checks it before saving.
-    pub scope: String,
-    pub name: String,
 }
 
 /// The add form.
@@ -344,170 +275,128 @@ pub fn check(add: &AddKey, tree: &Tree, data: &TrustData) -> Result<Checked, Vec
     }
 }
 
-/// `Msg::Trust`.
-pub fn on_msg(m: &mut Model, msg: TrustMsg) -> Vec<Cmd> {
-    match msg {
-        TrustMsg::Loaded(data) => {
-            match &mut m.trust {
-                Some(t) => {
-                    t.data = *data;
-                    t.cursor = t.cursor.min(t.data.keys.len().saturating_sub(1));
-                }
-                None => {
-                    m.trust = Some(TrustScreen {
-                        data: *data,
-                        cursor: 0,
-                        add: None,
-                    })
-                }
-            }
-            if m.screen != Screen::Trust {
-                m.notice = None;
-            }
-            m.screen = Screen::Trust;
-            if let (Some(p), Some(t)) = (m.trust_prefill.take(), &mut m.trust) {
-                t.add = Some(AddKey {
-                    key: Input::new(clean(&p.key)),
-                    scope: Input::new(clean(&p.scope)),
-                    name: Input::new(clean(&p.name)),
-                    ..AddKey::default()
-                });
-            }
-        }
-        TrustMsg::Saved { name, fingerprint } => {
-            if let Some(t) = &mut m.trust {
-                t.add = None;
-                if let Some(i) = t
-                    .data
-                    .keys
-                    .iter()
-                    .position(|k| k.fingerprint == fingerprint)
-                {
-                    t.cursor = i;
-                }
-            }
-            let text = match m.lang {
-                Lang::Zh => format!("已信任「{}」，指纹 {fingerprint}", clean(&name)),
-                Lang::En => format!(
-                    "Trusted \u{201c}{}\u{201d}, fingerprint {fingerprint}",
-                    clean(&name)
-                ),
-            };
-            m.notice = Some(Notice {
-                kind: NoticeKind::Saved,
-                text,
-            });
-        }
-        TrustMsg::Removed { name } => {
-            let text = match m.lang {
-                Lang::Zh => format!("已不再信任「{}」", clean(&name)),
-                Lang::En => format!("No longer trusted: \u{201c}{}\u{201d}", clean(&name)),
-            };
-            m.notice = Some(Notice {
-                kind: NoticeKind::Saved,
-                text,
-            });
-        }
-        TrustMsg::Refused(error) => {
-            if let Some(a) = m.trust.as_mut().and_then(|t| t.add.as_mut()) {
-                a.check = None;
-                a.refused = Some(error.clone());
-            }
-            m.notice = Some(Notice::error(format!(
-                "{}{}",
-                tr(m.lang, "未保存：", "Not saved: "),
-                clean(&error)
-            )));
+impl TrustScreen {
+    pub fn new(data: TrustData) -> TrustScreen {
+        TrustScreen {
+            data,
+            cursor: 0,
+            add: None,
         }
     }
-    // Saved and Removed come after the Loaded with the new list.
-    Vec::new()
-}
 
-/// A key on the trust screen.
-pub fn key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
-    let lang = m.lang;
-    let Some(t) = &mut m.trust else {
-        m.screen = Screen::Home;
-        return Vec::new();
-    };
-    if let Some(a) = &mut t.add {
-        if let Some(c) = &a.check {
-            // Comparing the fingerprint: only an explicit "y" saves.
-            match action {
-                Some(Action::Confirm) => {
-                    return vec![Cmd::Trust(TrustCmd::Add {
+    /// The list was read again.
+    pub fn reload(&mut self, data: TrustData) {
+        self.data = data;
+        self.cursor = self.cursor.min(self.data.keys.len().saturating_sub(1));
+    }
+
+    /// Open the add form filled in (from a bundle refused for an unknown key).
+    pub fn prefill(&mut self, p: Prefill) {
+        self.add = Some(AddKey {
+            key: Input::new(clean(&p.key)),
+            scope: Input::new(clean(&p.scope)),
+            name: Input::new(clean(&p.name)),
+            ..AddKey::default()
+        });
+    }
+
+    /// A key on the trust screen; `tree` is the register the scope is checked against.
+    pub fn key(
+        &mut self,
+        action: Option<Action>,
+        ev: &KeyEvent,
+        tree: &Tree,
+        lang: Lang,
+    ) -> Outcome {
+        let t = self;
+        if let Some(a) = &mut t.add {
+            if let Some(c) = &a.check {
+                // Comparing the fingerprint: only an explicit "y" saves.
+                return match action {
+                    Some(Action::Confirm) => Outcome::cmd(Cmd::Trust(TrustCmd::Add {
                         public_key: c.public_key.clone(),
                         scope: c.scope.clone(),
                         name: c.name.clone(),
-                    })];
+                    })),
+                    Some(Action::Cancel) => {
+                        a.check = None;
+                        Outcome::say(Notice::warn(tr(
+                            lang,
+                            "未保存。请与对方重新核对公钥",
+                            "Nothing saved. Check the public key with the sender again",
+                        )))
+                    }
+                    Some(Action::Quit) => Outcome::quit(),
+                    _ => Outcome::none(),
+                };
+            }
+            return match action {
+                Some(Action::Next) => {
+                    a.focus = (a.focus + 1) % 3;
+                    Outcome::none()
+                }
+                Some(Action::Prev) => {
+                    a.focus = (a.focus + 2) % 3;
+                    Outcome::none()
                 }
                 Some(Action::Cancel) => {
-                    a.check = None;
-                    m.notice = Some(Notice::warn(tr(
+                    t.add = None;
+                    Outcome::say(Notice::info(tr(
                         lang,
-                        "未保存。请与对方重新核对公钥",
-                        "Nothing saved. Check the public key with the sender again",
-                    )));
+                        "已取消，未保存",
+                        "Cancelled, nothing saved",
+                    )))
                 }
-                Some(Action::Quit) => return super::app::quit(m, false),
-                _ => {}
-            }
-            return Vec::new();
+                Some(Action::Confirm) => match check(a, tree, &t.data) {
+                    Ok(c) => {
+                        a.errors.clear();
+                        a.refused = None;
+                        a.check = Some(c);
+                        Outcome::clear()
+                    }
+                    Err(errors) => {
+                        let first = errors.first().map(|e| e.field().index()).unwrap_or(0);
+                        let n = errors.len();
+                        a.errors = errors;
+                        a.focus = first;
+                        Outcome::say(Notice::error(match lang {
+                            Lang::Zh => format!("有 {n} 处需要改正，未保存"),
+                            Lang::En => format!("{n} thing(s) to correct; nothing saved"),
+                        }))
+                    }
+                },
+                _ => {
+                    if let Some(req) = input_request(ev) {
+                        let f = a.focused();
+                        if a.input_mut(f).handle(req).is_some_and(|c| c.value) {
+                            a.edited(f);
+                        }
+                    }
+                    Outcome::none()
+                }
+            };
         }
         match action {
-            Some(Action::Next) => a.focus = (a.focus + 1) % 3,
-            Some(Action::Prev) => a.focus = (a.focus + 2) % 3,
-            Some(Action::Cancel) => {
-                t.add = None;
-                m.notice = Some(Notice::info(tr(
+            Some(Action::Up) => t.cursor = t.cursor.saturating_sub(1),
+            Some(Action::Down) => {
+                t.cursor = (t.cursor + 1).min(t.data.keys.len().saturating_sub(1))
+            }
+            Some(Action::AddKey) => {
+                t.add = Some(AddKey::default());
+                return Outcome::say(Notice::info(tr(
                     lang,
-                    "已取消，未保存",
-                    "Cancelled, nothing saved",
+                    "粘贴对方 key show 的第一行（公钥），填范围代码和名称，按 Enter 核对指纹",
+                    "Paste the sender's key (line 1 of `key show`), the scope, a name; then Enter",
                 )));
             }
-            Some(Action::Confirm) => match check(a, &m.home.tree, &t.data) {
-                Ok(c) => {
-                    a.errors.clear();
-                    a.refused = None;
-                    a.check = Some(c);
-                    m.notice = None;
-                }
-                Err(errors) => {
-                    let first = errors.first().map(|e| e.field().index()).unwrap_or(0);
-                    let n = errors.len();
-                    a.errors = errors;
-                    a.focus = first;
-                    m.notice = Some(Notice::error(match lang {
-                        Lang::Zh => format!("有 {n} 处需要改正，未保存"),
-                        Lang::En => format!("{n} thing(s) to correct; nothing saved"),
-                    }));
-                }
-            },
-            _ => {
-                if let Some(req) = super::app::input_request(ev) {
-                    let f = a.focused();
-                    if a.input_mut(f).handle(req).is_some_and(|c| c.value) {
-                        a.edited(f);
-                    }
-                }
-            }
-        }
-        return Vec::new();
-    }
-    match action {
-        Some(Action::Up) => t.cursor = t.cursor.saturating_sub(1),
-        Some(Action::Down) => t.cursor = (t.cursor + 1).min(t.data.keys.len().saturating_sub(1)),
-        Some(Action::AddKey) => {
-            t.add = Some(AddKey::default());
-            m.notice = Some(Notice::info(tr(
-                lang,
-                "粘贴对方 key show 的第一行（公钥），填范围代码和名称，按 Enter 核对指纹",
-                "Paste the sender's key (line 1 of `key show`), the scope, a name; then Enter",
-            )));
-        }
-        Some(Action::RemoveKey) => {
-            if let Some(k) = t.selected() {
+            Some(Action::RemoveKey) => {
+                let Some(k) = t.selected() else {
+                    return Outcome::say(Notice::info(tr(
+                        lang,
+                        "没有可移除的密钥",
+                        "No trusted key to remove",
+                    )));
+                };
                 let name = clean(&k.name);
                 let question = match lang {
                     Lang::Zh => format!(
@@ -519,50 +408,96 @@ pub fn key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
                         k.fingerprint
                     ),
                 };
-                m.confirm = Some(Confirm {
+                return Outcome::ask(
                     question,
-                    cmd: Cmd::Trust(TrustCmd::Remove {
+                    Cmd::Trust(TrustCmd::Remove {
                         public_key: k.public_key.clone(),
                         name: k.name.clone(),
                     }),
-                });
-            } else {
-                m.notice = Some(Notice::info(tr(
-                    lang,
-                    "没有可移除的密钥",
-                    "No trusted key to remove",
-                )));
+                );
             }
+            Some(Action::Back) => return Outcome::close(),
+            Some(Action::Quit) => return Outcome::quit(),
+            _ => {}
         }
-        Some(Action::Back) => {
-            m.trust = None;
-            m.screen = Screen::Home;
-        }
-        Some(Action::Quit) => return super::app::quit(m, false),
-        _ => {}
+        Outcome::none()
     }
-    Vec::new()
+
+    /// A paste goes into the focused input of the add form. Line breaks become nothing
+    /// in the key (it is often wrapped) and a blank elsewhere; control characters never
+    /// enter.
+    pub fn paste(&mut self, text: &str) {
+        let Some(a) = self.add.as_mut() else {
+            return;
+        };
+        if a.check.is_some() {
+            return;
+        }
+        let f = a.focused();
+        let input = a.input_mut(f);
+        for c in text.chars() {
+            let c = match c {
+                '\n' | '\r' | '\t' if f == AddField::Key => continue,
+                '\n' | '\r' | '\t' => ' ',
+                c if c.is_control() => continue,
+                c => c,
+            };
+            input.handle(InputRequest::InsertChar(c));
+        }
+        a.edited(f);
+    }
 }
 
-/// A paste goes into the focused input of the add form. Line breaks become nothing in
-/// the key (it is often wrapped) and a blank elsewhere; control characters never enter.
-pub fn paste(m: &mut Model, text: &str) {
-    let Some(a) = m.trust.as_mut().and_then(|t| t.add.as_mut()) else {
-        return;
-    };
-    if a.check.is_some() {
-        return;
+/// What effects said after trusting or untrusting a key, or refusing one (the reloaded
+/// list comes first, as `TrustMsg::Loaded`, which the router handles). The screen may
+/// be gone by then; the notice is shown anyway.
+pub fn answer(screen: Option<&mut TrustScreen>, msg: TrustMsg, lang: Lang) -> Outcome {
+    match msg {
+        TrustMsg::Loaded(_) => Outcome::none(),
+        TrustMsg::Saved { name, fingerprint } => {
+            if let Some(t) = screen {
+                t.add = None;
+                if let Some(i) = t
+                    .data
+                    .keys
+                    .iter()
+                    .position(|k| k.fingerprint == fingerprint)
+                {
+                    t.cursor = i;
+                }
+            }
+            let text = match lang {
+                Lang::Zh => format!("已信任「{}」，指纹 {fingerprint}", clean(&name)),
+                Lang::En => format!(
+                    "Trusted \u{201c}{}\u{201d}, fingerprint {fingerprint}",
+                    clean(&name)
+                ),
+            };
+            Outcome::say(Notice {
+                kind: NoticeKind::Saved,
+                text,
+            })
+        }
+        TrustMsg::Removed { name } => {
+            let text = match lang {
+                Lang::Zh => format!("已不再信任「{}」", clean(&name)),
+                Lang::En => format!("No longer trusted: \u{201c}{}\u{201d}", clean(&name)),
+            };
+            Outcome::say(Notice {
+                kind: NoticeKind::Saved,
+                text,
+            })
+        }
+        TrustMsg::Refused(error) => {
+            if let Some(a) = screen.and_then(|t| t.add.as_mut()) {
+                a.check = None;
+                a.refused = Some(error.clone());
+            }
+            Outcome::say(Notice::error(format!(
+                "{}{}",
+                tr(lang, "未保存：", "Not saved: "),
+                clean(&error)
+            )))
+        }
     }
-    let f = a.focused();
-    let input = a.input_mut(f);
-    for c in text.chars() {
-        let c = match c {
-            '\n' | '\r' | '\t' if f == AddField::Key => continue,
-            '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => continue,
-            c => c,
-        };
-        input.handle(InputRequest::InsertChar(c));
-    }
-    a.edited(f);
 }

@@ -1,0 +1,638 @@
+//! The one import path for spreadsheet rows, CSV and XLSX alike: header cells resolved to
+//! fields, cells parsed by `parse_input` (as the TUI parses what a person types), records
+//! computed and validated by the form as finalize does, villages checked against the
+//! register and its scope. Nothing is stored here: the caller stores all the records or,
+//! when any error was found, none.
+//!
+//! Memory stays bounded whatever the file: rows are taken one at a time, a village is
+//! kept only once and only when it is in the register, a village holds at most
+//! `MAX_GROUP_ROWS` rows of a group, and only the first `MAX_ERRORS_SHOWN` errors are kept
+//! (the rest are counted).
+
+use super::cells::{self, Cell, Column};
+use crate::forms::record::{RecordData, Row, parse_input};
+use crate::forms::schema::{Field, Form, Lang, Text};
+use crate::forms::value::{Value, sanitize_for_terminal};
+use crate::register::Level;
+use crate::store::Store;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Errors listed in full; beyond this they are counted ("and N more").
+pub const MAX_ERRORS_SHOWN: usize = 200;
+/// Rows of one repeat group (farms) for one village.
+pub const MAX_GROUP_ROWS: usize = 1000;
+
+/// A problem in one row: `where: village: field: reason`.
+#[derive(Debug, Clone)]
+pub struct RowError {
+    pub at: String,
+    pub village: String,
+    pub field: String,
+    pub reason: String,
+}
+
+/// The first `MAX_ERRORS_SHOWN` errors and how many there were.
+#[derive(Debug, Default)]
+pub struct Errors {
+    pub shown: Vec<RowError>,
+    pub total: usize,
+}
+
+impl Errors {
+    fn push(&mut self, e: RowError) {
+        self.total += 1;
+        if self.shown.len() < MAX_ERRORS_SHOWN {
+            self.shown.push(e);
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The list as printed: one line per error, text from the file escaped, then
+    /// "… and N more" when the list was cut.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .shown
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}: {}: {}: {}",
+                    sanitize_for_terminal(&e.at),
+                    sanitize_for_terminal(&e.village),
+                    sanitize_for_terminal(&e.field),
+                    sanitize_for_terminal(&e.reason)
+                )
+            })
+            .collect();
+        let more = self.total - self.shown.len();
+        if more > 0 {
+            out.push(match lang {
+                Lang::Zh => format!("……另有 {more} 个问题未列出（只列出前 {MAX_ERRORS_SHOWN} 个）"),
+                Lang::En => {
+                    format!("… and {more} more (only the first {MAX_ERRORS_SHOWN} are listed)")
+                }
+            });
+        }
+        out
+    }
+}
+
+/// The columns of a sheet, resolved from its header row.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    cols: Vec<Column>,
+    code: usize,
+}
+
+struct Pending {
+    at: String,
+    data: RecordData,
+    /// Calculated values given in the file: checked, never taken.
+    given: Vec<(String, Value)>,
+    /// Fields whose cell did not parse: reported once, not again as "required".
+    unparsed: BTreeSet<String>,
+    /// (group, row index) → where the row came from, what it said.
+    group_rows: HashMap<(String, usize), GroupRow>,
+}
+
+/// Where a group row came from, its calculated values and its cells that did not parse.
+struct GroupRow {
+    at: String,
+    given: Vec<(String, Value)>,
+    unparsed: BTreeSet<String>,
+}
+
+/// Rows of one import, validated as they come.
+pub struct Importer<'a> {
+    form: &'a Form,
+    store: &'a Store,
+    lang: Lang,
+    pub errors: Errors,
+    records: BTreeMap<String, Pending>,
+    /// Rows with a village code and no value at all (an unfilled template row).
+    pub skipped_empty: usize,
+    /// Where a blank-headed column first held a value was reported already.
+    blank_reported: bool,
+    /// Rows may be shorter than the header (a workbook leaves empty cells out).
+    pub sparse_rows: bool,
+}
+
+fn t(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+impl<'a> Importer<'a> {
+    pub fn new(form: &'a Form, store: &'a Store, lang: Lang) -> Importer<'a> {
+        Importer {
+            form,
+            store,
+            lang,
+            errors: Errors::default(),
+            records: BTreeMap::new(),
+            skipped_empty: 0,
+            blank_reported: false,
+            sparse_rows: false,
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn error(&mut self, at: &str, village: &str, field: &str, reason: String) {
+        self.errors.push(RowError {
+            at: at.to_string(),
+            village: village.to_string(),
+            field: field.to_string(),
+            reason,
+        });
+    }
+
+    /// An error of the file as a whole (not of a row).
+    pub fn file_error(&mut self, at: &str, reason: String) {
+        self.error(at, "-", "-", reason);
+    }
+
+    /// Resolve a header row against the village form (`group` None) or a repeat group.
+    /// Unknown and repeated columns are errors; None when the sheet cannot be read.
+    pub fn columns(&mut self, group: Option<&str>, at: &str, header: &[Cell]) -> Option<Columns> {
+        let form = self.form;
+        let fields: Vec<&Field> = match group {
+            None => form.fields.iter().collect(),
+            Some(g) => form.group(g)?.fields.iter().collect(),
+        };
+        let lang = self.lang;
+        let mut cols = Vec::with_capacity(header.len());
+        let mut seen: HashMap<Column, usize> = HashMap::new();
+        let mut ok = true;
+        for (i, cell) in header.iter().enumerate() {
+            let raw = match cell {
+                Cell::Text(s) => s.clone(),
+                Cell::Empty => String::new(),
+                other => format!("{other:?}"),
+            };
+            let c = cells::resolve_header(fields.iter().copied(), &raw);
+            match &c {
+                Column::Unknown(h) => {
+                    let owner = match group {
+                        None => format!("form '{}'", form.id),
+                        Some(g) => format!("repeat group '{g}'"),
+                    };
+                    let owner_zh = match group {
+                        None => format!("表单“{}”", form.id),
+                        Some(g) => format!("重复组“{g}”"),
+                    };
+                    self.error(
+                        at,
+                        "-",
+                        h,
+                        t(
+                            lang,
+                            format!("第 {} 列不是{owner_zh}的字段（表头可用字段名或中文标签）", i + 1),
+                            format!(
+                                "column {} is not a field of the {owner} (headers are field names or their labels)",
+                                i + 1
+                            ),
+                        ),
+                    );
+                    ok = false;
+                }
+                Column::VillageCode | Column::Field(_) => {
+                    if let Some(first) = seen.insert(c.clone(), i) {
+                        let name = match &c {
+                            Column::Field(n) => n.clone(),
+                            _ => "village_code".into(),
+                        };
+                        self.error(
+                            at,
+                            "-",
+                            &name,
+                            t(
+                                lang,
+                                format!(
+                                    "第 {} 列与第 {} 列是同一个字段；请删除其中一列",
+                                    i + 1,
+                                    first + 1
+                                ),
+                                format!(
+                                    "column {} repeats column {} (the same field); delete one of them",
+                                    i + 1,
+                                    first + 1
+                                ),
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+                Column::Info | Column::Blank => {}
+            }
+            cols.push(c);
+        }
+        let Some(code) = cols.iter().position(|c| *c == Column::VillageCode) else {
+            self.error(
+                at,
+                "-",
+                "village_code",
+                t(
+                    lang,
+                    "没有村代码列：表头需要 village_code（或“村代码”）".into(),
+                    "there is no village_code column (header village_code or 村代码)".into(),
+                ),
+            );
+            return None;
+        };
+        ok.then_some(Columns { cols, code })
+    }
+
+    /// Does this row name the village code column (a header row rather than data)?
+    pub fn names_village_code(&self, group: Option<&str>, cells: &[Cell]) -> bool {
+        let fields: Vec<&Field> = match group {
+            None => self.form.fields.iter().collect(),
+            Some(g) => match self.form.group(g) {
+                Some(gr) => gr.fields.iter().collect(),
+                None => return false,
+            },
+        };
+        cells.iter().any(|c| {
+            matches!(c, Cell::Text(t)
+                if cells::resolve_header(fields.iter().copied(), t) == Column::VillageCode)
+        })
+    }
+
+    /// Check the cells beyond the named columns: empty ones are ignored (Excel adds
+    /// them), a value is an error.
+    fn check_shape(&mut self, columns: &Columns, at: &str, village: &str, cells: &[Cell]) -> bool {
+        let lang = self.lang;
+        if cells
+            .iter()
+            .any(|c| matches!(c, Cell::Text(t) if t.contains(['\n', '\r'])))
+        {
+            self.error(at, village, "-", unterminated_quote().get(lang).to_string());
+            return false;
+        }
+        let needed = columns
+            .cols
+            .iter()
+            .rposition(|c| *c != Column::Blank)
+            .map_or(0, |i| i + 1);
+        if cells.len() < needed && !self.sparse_rows {
+            // CSV rows shorter than the header: a broken row. (Workbook rows are padded.)
+            self.error(
+                at,
+                village,
+                "-",
+                t(
+                    lang,
+                    format!(
+                        "这一行有 {} 个单元格，表头有 {} 个",
+                        cells.len(),
+                        columns.cols.len()
+                    ),
+                    format!(
+                        "the row has {} cells but the header has {}",
+                        cells.len(),
+                        columns.cols.len()
+                    ),
+                ),
+            );
+            return false;
+        }
+        for (i, cell) in cells.iter().enumerate() {
+            let blank_col = columns.cols.get(i).is_none_or(|c| *c == Column::Blank);
+            if blank_col && !cell.is_blank() && !self.blank_reported {
+                self.blank_reported = true;
+                self.error(
+                    at,
+                    village,
+                    "-",
+                    t(
+                        lang,
+                        format!("第 {} 列没有表头，却填了值；请补上表头或删除这一列", i + 1),
+                        format!(
+                            "column {} has a value but no header; add the header or delete the column",
+                            i + 1
+                        ),
+                    ),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    fn village_of(&mut self, columns: &Columns, at: &str, cells: &[Cell]) -> Option<String> {
+        let cell = cells.get(columns.code).cloned().unwrap_or(Cell::Empty);
+        match cells::village_code(&cell) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                let raw = match &cell {
+                    Cell::Text(s) => s.clone(),
+                    _ => String::new(),
+                };
+                let reason = m.get(self.lang).to_string();
+                self.error(at, &raw, "village_code", reason);
+                None
+            }
+        }
+    }
+
+    /// A village is importable when it is a village of the register inside the survey
+    /// scope.
+    fn check_village(&self, code: &str) -> Result<(), String> {
+        let lang = self.lang;
+        if !crate::register::is_code(code) {
+            return Err(t(
+                lang,
+                format!("“{code}”不是 12 位村代码"),
+                format!("'{code}' is not a 12-digit village code"),
+            ));
+        }
+        match self.store.division(code) {
+            Ok(Some(d)) if d.level == Level::Village && d.in_scope => Ok(()),
+            Ok(Some(d)) if d.level == Level::Village => Err(t(
+                lang,
+                format!(
+                    "{}（{code}）不在调查范围内（居委会等不在范围内的单位不接受数据）。\
+                     县里可在 forms/divisions/ 下的区划文件中修改 in_scope 列来调整范围，\
+                     再用 --forms 目录运行（见 README“Configuring a county”）",
+                    d.name
+                ),
+                format!(
+                    "{} ({code}) is out of the survey scope (residents' committees and other units \
+                     outside the scope take no records). A county changes the scope in the register \
+                     file under forms/divisions/ (column in_scope) and runs with --forms DIR \
+                     (README, \"Configuring a county\")",
+                    d.name
+                ),
+            )),
+            Ok(Some(d)) => Err(t(
+                lang,
+                format!("{} 是{}，不是村", d.name, d.level.as_str()),
+                format!("{} is a {}, not a village", d.name, d.level.as_str()),
+            )),
+            Ok(None) => Err(t(
+                lang,
+                "区划名录中没有这个代码".into(),
+                "not in the register".into(),
+            )),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// One row of the village sheet.
+    pub fn village_row(&mut self, columns: &Columns, at: &str, cells: &[Cell]) {
+        let Some(village) = self.village_of(columns, at, cells) else {
+            return;
+        };
+        if !self.check_shape(columns, at, &village, cells) {
+            return;
+        }
+        let has_values = cells
+            .iter()
+            .zip(&columns.cols)
+            .any(|(c, col)| matches!(col, Column::Field(_)) && !c.is_blank());
+        if !has_values {
+            if !village.is_empty() {
+                self.skipped_empty += 1;
+            }
+            return;
+        }
+        if let Err(reason) = self.check_village(&village) {
+            self.error(at, &village, "village_code", reason);
+            return;
+        }
+        if let Some(first) = self.records.get(&village) {
+            let first = first.at.clone();
+            let lang = self.lang;
+            self.error(
+                at,
+                &village,
+                "village_code",
+                t(
+                    lang,
+                    format!("这个村在文件中出现了两次（先在 {first}）"),
+                    format!("this village appears twice in the file (first at {first})"),
+                ),
+            );
+            return;
+        }
+        let form = self.form;
+        let mut p = Pending {
+            at: at.to_string(),
+            data: RecordData::default(),
+            given: Vec::new(),
+            unparsed: BTreeSet::new(),
+            group_rows: HashMap::new(),
+        };
+        for (cell, col) in cells.iter().zip(&columns.cols) {
+            let Column::Field(name) = col else { continue };
+            let Some(f) = form.field(name) else { continue };
+            match parse_cell(f, cell) {
+                Ok(v) if f.is_calculated() => {
+                    if !v.is_null() {
+                        p.given.push((name.clone(), v));
+                    }
+                }
+                Ok(v) => p.data.set(name, v),
+                Err(m) => {
+                    p.unparsed.insert(name.clone());
+                    let reason = m.get(self.lang).to_string();
+                    self.error(at, &village, name, reason);
+                }
+            }
+        }
+        self.records.insert(village, p);
+    }
+
+    /// One row of a repeat group's sheet; `main` names the village sheet for messages.
+    pub fn group_row(
+        &mut self,
+        group: &str,
+        columns: &Columns,
+        at: &str,
+        cells: &[Cell],
+        main: &str,
+    ) {
+        let Some(village) = self.village_of(columns, at, cells) else {
+            return;
+        };
+        if !self.check_shape(columns, at, &village, cells) {
+            return;
+        }
+        if cells.iter().all(Cell::is_blank) {
+            return;
+        }
+        let has_values = cells
+            .iter()
+            .zip(&columns.cols)
+            .any(|(c, col)| matches!(col, Column::Field(_)) && !c.is_blank());
+        if !has_values {
+            self.skipped_empty += 1;
+            return;
+        }
+        let lang = self.lang;
+        let form = self.form;
+        let Some(g) = form.group(group) else { return };
+        let Some(p) = self.records.get_mut(&village) else {
+            let reason = match self.check_village(&village) {
+                Err(r) => r,
+                Ok(()) => t(
+                    lang,
+                    format!("{main} 中没有这个村的行"),
+                    format!("no row for this village in {main}"),
+                ),
+            };
+            self.error(at, &village, "village_code", reason);
+            return;
+        };
+        let rows = p.data.groups.entry(group.to_string()).or_default();
+        if rows.len() >= MAX_GROUP_ROWS {
+            self.error(
+                at,
+                &village,
+                group,
+                t(
+                    lang,
+                    format!("一个村最多 {MAX_GROUP_ROWS} 行（见 docs/limits.md）"),
+                    format!("at most {MAX_GROUP_ROWS} rows per village (docs/limits.md)"),
+                ),
+            );
+            return;
+        }
+        let index = rows.len();
+        let mut row = Row {
+            id: format!("{:04}", index + 1),
+            values: BTreeMap::new(),
+        };
+        let mut given = Vec::new();
+        let mut unparsed = BTreeSet::new();
+        let mut errs = Vec::new();
+        for (cell, col) in cells.iter().zip(&columns.cols) {
+            let Column::Field(name) = col else { continue };
+            let Some(f) = g.fields.iter().find(|f| &f.name == name) else {
+                continue;
+            };
+            match parse_cell(f, cell) {
+                Ok(v) if v.is_null() => {}
+                Ok(v) if f.is_calculated() => given.push((name.clone(), v)),
+                Ok(v) => {
+                    row.values.insert(name.clone(), v);
+                }
+                Err(m) => {
+                    unparsed.insert(name.clone());
+                    errs.push((format!("{group}.{name}"), m.get(lang).to_string()));
+                }
+            }
+        }
+        rows.push(row);
+        p.group_rows.insert(
+            (group.to_string(), index),
+            GroupRow {
+                at: at.to_string(),
+                given,
+                unparsed,
+            },
+        );
+        for (field, reason) in errs {
+            self.error(at, &village, &field, reason);
+        }
+    }
+
+    /// Compute and validate every record as finalize does; the finished records, or the
+    /// errors.
+    pub fn finish(mut self) -> Result<(Vec<(String, RecordData)>, usize), Errors> {
+        let form = self.form;
+        let lang = self.lang;
+        let records = std::mem::take(&mut self.records);
+        let mut finals = Vec::with_capacity(records.len());
+        for (village, p) in records {
+            let fin = form.finalized_data(&p.data);
+            for (h, v) in &p.given {
+                let computed = fin.get(h);
+                if !same_value(computed, v) {
+                    self.error(&p.at, &village, h, calc_mismatch(lang, v, computed));
+                }
+            }
+            for ((g, i), row) in &p.group_rows {
+                let (at, given) = (&row.at, &row.given);
+                let computed_row = fin.rows(g).get(*i);
+                for (h, v) in given {
+                    let computed = computed_row
+                        .and_then(|r| r.values.get(h))
+                        .cloned()
+                        .unwrap_or_default();
+                    if !same_value(&computed, v) {
+                        self.error(
+                            at,
+                            &village,
+                            &format!("{g}.{h}"),
+                            calc_mismatch(lang, v, &computed),
+                        );
+                    }
+                }
+            }
+            for issue in form.validate(&fin) {
+                let (at, field, unparsed) = match &issue.path.group {
+                    Some((g, i)) => match p.group_rows.get(&(g.clone(), *i)) {
+                        Some(row) => (
+                            row.at.clone(),
+                            format!("{g}.{}", issue.path.field),
+                            row.unparsed.contains(&issue.path.field),
+                        ),
+                        None => (p.at.clone(), format!("{g}.{}", issue.path.field), false),
+                    },
+                    None => (
+                        p.at.clone(),
+                        issue.path.field.clone(),
+                        p.unparsed.contains(&issue.path.field),
+                    ),
+                };
+                // A cell that did not parse was reported already; its "required" would
+                // say the same thing twice.
+                if unparsed {
+                    continue;
+                }
+                self.error(&at, &village, &field, issue.message.get(lang).to_string());
+            }
+            if self.errors.is_empty() {
+                finals.push((village, fin));
+            }
+        }
+        if self.errors.is_empty() {
+            Ok((finals, self.skipped_empty))
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+fn parse_cell(f: &Field, cell: &Cell) -> Result<Value, Text> {
+    let input = cells::field_input(f, cell)?;
+    parse_input(f, &input)
+}
+
+fn unterminated_quote() -> Text {
+    Text::new(
+        "这一行有单元格跨了多行：可能少了一个右引号 \"（单元格中不能换行）",
+        "a cell of this row runs over a line break: a closing quote (\") is probably missing (cells cannot hold line breaks)",
+    )
+}
+
+fn calc_mismatch(lang: Lang, given: &Value, computed: &Value) -> String {
+    t(
+        lang,
+        format!("计算字段的值 {given} 与计算结果 {computed} 不一致"),
+        format!("the column says {given} but the form calculates {computed}"),
+    )
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+        _ => a == b,
+    }
+}

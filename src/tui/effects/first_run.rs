@@ -1,0 +1,62 @@
+//! The first-run screen's effect: demo data, made in a data directory of its own (never
+//! the one the user works in), marked as demo data before the first record goes in.
+
+use crate::forms::Lang;
+use crate::tui::effects::Effects;
+use crate::tui::text::tr;
+use std::path::{Path, PathBuf};
+
+use crate::tui::effects::demo::DemoHook;
+
+impl Effects {
+    /// Demo data into `dir`, which must be empty or hold demo data alone; this
+    /// installation's own directory is refused.
+    pub(crate) fn load_demo(
+        &mut self,
+        hook: DemoHook,
+        dir: &str,
+        under: &str,
+        round: &str,
+        lang: Lang,
+    ) -> Result<usize, String> {
+        let here = self.store.path().parent().map(Path::to_path_buf);
+        let there = PathBuf::from(dir);
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        if here.as_deref().is_some_and(|h| same(h, &there)) {
+            return Err(tr(
+                lang,
+                "演示数据不能放进正在使用的数据目录",
+                "Demo data cannot go into the data directory in use",
+            )
+            .to_string());
+        }
+        let run = || -> anyhow::Result<Result<usize, String>> {
+            let mut store = crate::context::open_store(&there, &self.forms)?;
+            if !store.is_demo()? && store.holds_data()? {
+                return Ok(Err(match lang {
+                    Lang::Zh => format!(
+                        "{} 里有真实调查数据，演示数据不能放进去（什么也没有改）",
+                        crate::tui::text::clean(dir)
+                    ),
+                    Lang::En => format!(
+                        "{} holds real survey data, so demo data cannot go into it (nothing was changed)",
+                        crate::tui::text::clean(dir)
+                    ),
+                }));
+            }
+            // Marked before the first record goes in: no demo record is ever unmarked.
+            store.mark_demo()?;
+            Ok(Ok(hook(&mut store, &self.forms, under, round)?))
+        };
+        match run() {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!("demo data into {dir}: {e:#}");
+                Err(format!("{}{e:#}", tr(lang, "出错了：", "Error: ")))
+            }
+        }
+    }
+}

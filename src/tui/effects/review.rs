@@ -1,0 +1,52 @@
+//! The review screen's effect: a township's finalized records for a round.
+
+use crate::register::Level;
+use crate::store::RecordStatus;
+use crate::tui::effects::Effects;
+use crate::tui::shared::{Msg, ReviewRow};
+
+impl Effects {
+    /// Finalized records of a township's villages, for review.
+    pub(crate) fn review_rows(&mut self, township: &str, round: &str) -> anyhow::Result<Msg> {
+        let form_id = self.forms.village_form().id.clone();
+        let t = self
+            .store
+            .division(township)?
+            .ok_or_else(|| anyhow::anyhow!("{township}: not in the register"))?;
+        let statuses = self.store.village_statuses(&form_id, round)?;
+        let villages = self
+            .store
+            .divisions_under(Some(&t), Some(Level::Village), false)?;
+        let mut rows = Vec::new();
+        for v in villages {
+            let st = statuses
+                .get(&v.code)
+                .copied()
+                .unwrap_or(RecordStatus::NotStarted);
+            if matches!(st, RecordStatus::NotStarted | RecordStatus::Draft) {
+                continue;
+            }
+            let recs = self.store.records_of(&form_id, &v.code, round)?;
+            let Some(r) = recs
+                .iter()
+                .find(|r| r.counts)
+                .or_else(|| recs.iter().find(|r| r.latest.is_some()))
+            else {
+                continue;
+            };
+            let Some((rev, _, _, at, by)) = r.latest.clone() else {
+                continue;
+            };
+            rows.push(ReviewRow {
+                village: v,
+                record_id: r.record_id.clone(),
+                rev,
+                status: st,
+                finalized_at: at,
+                finalized_by: by,
+                comment: r.return_comment.clone(),
+            });
+        }
+        Ok(Msg::ReviewLoaded { township: t, rows })
+    }
+}

@@ -1,0 +1,214 @@
+//! The history screen: a record's changes (who, when, field, old → new) beside its
+//! revisions, reviews (the comment wrapped, in full) and resolutions.
+
+use crate::forms::Lang;
+use crate::forms::record::FieldPath;
+use crate::store::{HistoryEvent, ReviewAction};
+use crate::tui::app::Model;
+use crate::tui::screens::history::Entry;
+use crate::tui::text::{clean, fit, short_time, show_raw, show_value, split_path, tr, wrap_to};
+use crate::tui::view::style::{bold, dim};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// A field of the audit trail as people read it: its label; a group row's field as
+/// "#2 label" (with the group's name where there is room).
+fn field_label(m: &Model, field: &str, wide: bool) -> String {
+    let Some(r) = &m.record else {
+        return clean(field);
+    };
+    if let Some((g, i, f)) = split_path(field) {
+        if wide {
+            return r.form.path_label(
+                &FieldPath {
+                    group: Some((g.to_string(), i)),
+                    field: f.to_string(),
+                },
+                m.lang,
+            );
+        }
+        let label = r
+            .form
+            .group_field(g, f)
+            .map(|x| x.label.get(m.lang).to_string())
+            .unwrap_or_else(|| clean(f));
+        return format!("#{} {label}", i + 1);
+    }
+    r.form
+        .field(field)
+        .map(|f| f.label.get(m.lang).to_string())
+        .unwrap_or_else(|| clean(field))
+}
+
+fn value_text(m: &Model, field: &str, v: &crate::forms::value::Value) -> String {
+    if v.is_null() {
+        return "—".into();
+    }
+    let form = m.record.as_ref().map(|r| &r.form);
+    let f = match split_path(field) {
+        Some((g, _, name)) => form.and_then(|x| x.group_field(g, name)),
+        None => form.and_then(|x| x.field(field)),
+    };
+    match f {
+        Some(f) => show_value(f, v, m.lang),
+        None => show_raw(v, m.lang),
+    }
+}
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+    let Some(h) = &m.history else { return };
+    let w = area.width as usize;
+    let name = m
+        .record
+        .as_ref()
+        .map(|r| format!("{} {}", clean(&r.village.name), r.village.code))
+        .unwrap_or_default();
+    let reviews = h
+        .entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Event(HistoryEvent::Reviewed(_))))
+        .count();
+    let title = match m.lang {
+        Lang::Zh => format!(
+            "修改记录 · {name} · {} 轮 · {} 项修改 · {reviews} 次审核",
+            clean(&m.round),
+            h.rows.len()
+        ),
+        Lang::En => format!(
+            "History · {name} · round {} · {} changes · {reviews} reviews",
+            clean(&m.round),
+            h.rows.len()
+        ),
+    };
+    let mut lines = vec![Line::styled(fit(&title, w), bold())];
+    let (rev_w, at_w, who_w) = (5, 17, if w >= 100 { 12 } else { 8 });
+    let field_w = ((w.saturating_sub(rev_w + at_w + who_w)) * 45 / 100).max(8);
+    let change_w = w.saturating_sub(rev_w + at_w + who_w + field_w);
+    lines.push(Line::styled(
+        format!(
+            "{}{}{}{}{}",
+            fit(tr(m.lang, "版本", "rev"), rev_w),
+            fit(tr(m.lang, "时间", "when"), at_w),
+            fit(tr(m.lang, "修改人", "who"), who_w),
+            fit(tr(m.lang, "字段", "field"), field_w),
+            fit(tr(m.lang, "原值 → 新值", "old → new"), change_w),
+        ),
+        bold().fg(Color::Cyan),
+    ));
+    if h.entries.is_empty() {
+        lines.push(Line::styled(
+            tr(
+                m.lang,
+                "  （还没有完成过的版本）",
+                "  (nothing finalized yet)",
+            ),
+            dim(),
+        ));
+    }
+    let body = (area.height as usize).saturating_sub(2);
+    let start = h.scroll.min(h.entries.len().saturating_sub(1));
+    let lead = |rev: u32, at: &str, who: &str| {
+        vec![
+            Span::raw(fit(&format!("{rev}"), rev_w)),
+            Span::styled(fit(&short_time(at), at_w), dim()),
+            Span::raw(format!("{} ", fit(&clean(who), who_w - 1))),
+        ]
+    };
+    let text_w = w.saturating_sub(rev_w + at_w + who_w);
+    let indent = " ".repeat(rev_w + at_w + who_w);
+    let mut shown = 0;
+    for entry in h.entries.iter().skip(start) {
+        if shown >= body {
+            break;
+        }
+        match entry {
+            Entry::Change(row) => {
+                let change = format!(
+                    "{} → {}",
+                    value_text(m, &row.field, &row.old),
+                    value_text(m, &row.field, &row.new)
+                );
+                let mut spans = lead(row.rev, &row.at, &row.who);
+                spans.push(Span::raw(format!(
+                    "{} ",
+                    fit(
+                        &field_label(m, &row.field, w >= 120),
+                        field_w.saturating_sub(1)
+                    )
+                )));
+                spans.push(Span::raw(fit(&change, change_w)));
+                lines.push(Line::from(spans));
+                shown += 1;
+            }
+            Entry::Event(e) => {
+                let (rev, at, who, text, style) = event_text(m, e);
+                // The whole text (a return's comment above all) is readable: it wraps.
+                for (k, part) in wrap_to(&text, text_w).into_iter().enumerate() {
+                    if shown >= body {
+                        break;
+                    }
+                    let mut spans = if k == 0 {
+                        lead(rev, at, who)
+                    } else {
+                        vec![Span::raw(indent.clone())]
+                    };
+                    spans.push(Span::styled(part, style));
+                    lines.push(Line::from(spans));
+                    shown += 1;
+                }
+            }
+        }
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+/// An event as one text: the revision, when, who, and what happened.
+fn event_text<'a>(m: &Model, e: &'a HistoryEvent) -> (u32, &'a str, &'a str, String, Style) {
+    match e {
+        HistoryEvent::Finalized {
+            rev,
+            who,
+            at,
+            changes,
+            ..
+        } => {
+            let text = match m.lang {
+                Lang::Zh => format!("■ 完成第 {rev} 版（{changes} 项修改）"),
+                Lang::En => format!("■ revision {rev} finalized ({changes} changes)"),
+            };
+            (*rev, at, who, text, bold().fg(Color::Green))
+        }
+        HistoryEvent::Reviewed(r) => match r.action {
+            ReviewAction::Approve => {
+                let mut text = tr(m.lang, "✓ 审核通过", "✓ approved").to_string();
+                if !r.comment.trim().is_empty() {
+                    text.push_str(tr(m.lang, "：", ": "));
+                    text.push_str(&clean(&r.comment));
+                }
+                (r.rev, &r.at, &r.who, text, bold().fg(Color::Cyan))
+            }
+            ReviewAction::Return => {
+                let text = format!(
+                    "{}{}",
+                    tr(m.lang, "↩ 退回：", "↩ returned: "),
+                    clean(&r.comment)
+                );
+                (r.rev, &r.at, &r.who, text, bold().fg(Color::Magenta))
+            }
+        },
+        HistoryEvent::Resolved(r) => {
+            let text = match (r.kind.as_str(), m.lang) {
+                ("fork", Lang::Zh) => format!("⚑ 处理分叉：以第 {} 版的这个版本为准", r.rev),
+                ("fork", Lang::En) => {
+                    format!("⚑ fork resolved: this version of revision {} counts", r.rev)
+                }
+                (_, Lang::Zh) => "⚑ 处理重复：以这条记录为准".to_string(),
+                (_, Lang::En) => "⚑ duplicates resolved: this record counts".to_string(),
+            };
+            (r.rev, &r.at, &r.who, text, bold().fg(Color::Yellow))
+        }
+    }
+}

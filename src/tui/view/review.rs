@@ -1,0 +1,86 @@
+//! The review screen: the finalized records of a township, approved or returned.
+
+use crate::forms::Lang;
+use crate::tui::app::Model;
+use crate::tui::text::{clean, fit, short_time, status_label, tr};
+use crate::tui::view::home::{status_style, window};
+use crate::tui::view::style::{bold, dim, selected};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+    let Some(rv) = &m.review else { return };
+    let w = area.width as usize;
+    let title = match m.lang {
+        Lang::Zh => format!(
+            "审核 · {} {} · {} 轮 · {} 条已完成记录",
+            clean(&rv.township.name),
+            rv.township.code,
+            clean(&m.round),
+            rv.rows.len()
+        ),
+        Lang::En => format!(
+            "Review · {} {} · round {} · {} finalized records",
+            clean(&rv.township.name),
+            rv.township.code,
+            clean(&m.round),
+            rv.rows.len()
+        ),
+    };
+    let mut lines = vec![Line::styled(fit(&title, w), bold())];
+    let code_w = if w >= 100 { 13 } else { 0 };
+    let (name_w, st_w, by_w, at_w) = (16, 11, if w >= 100 { 12 } else { 8 }, 17);
+    let comment_w = w.saturating_sub(2 + name_w + code_w + st_w + by_w + at_w);
+    lines.push(Line::styled(
+        format!(
+            "  {}{}{}{}{}{}",
+            fit(tr(m.lang, "村", "village"), name_w),
+            fit(tr(m.lang, "代码", "code"), code_w),
+            fit(tr(m.lang, "状态", "status"), st_w),
+            fit(tr(m.lang, "完成人", "by"), by_w),
+            fit(tr(m.lang, "完成时间", "finalized"), at_w),
+            fit(tr(m.lang, "退回意见", "return comment"), comment_w),
+        ),
+        bold().fg(Color::Cyan),
+    ));
+    if rv.rows.is_empty() {
+        lines.push(Line::styled(
+            tr(
+                m.lang,
+                "  （本乡镇本轮还没有已完成的记录）",
+                "  (no finalized records in this township for this round)",
+            ),
+            dim(),
+        ));
+    }
+    for i in window(
+        rv.rows.len(),
+        rv.cursor,
+        (area.height as usize).saturating_sub(2),
+    ) {
+        let row = &rv.rows[i];
+        let mut l = Line::from(vec![
+            Span::raw(if i == rv.cursor { "› " } else { "  " }),
+            Span::raw(format!("{} ", fit(&clean(&row.village.name), name_w - 1))),
+            Span::styled(fit(&row.village.code, code_w), dim()),
+            Span::styled(
+                fit(status_label(row.status, m.lang), st_w),
+                status_style(row.status),
+            ),
+            Span::raw(format!("{} ", fit(&clean(&row.finalized_by), by_w - 1))),
+            Span::styled(fit(&short_time(&row.finalized_at), at_w), dim()),
+            Span::styled(
+                fit(&clean(row.comment.as_deref().unwrap_or("")), comment_w),
+                Style::default().fg(Color::Magenta),
+            ),
+        ]);
+        if i == rv.cursor {
+            l = l.style(selected());
+        }
+        lines.push(l);
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
