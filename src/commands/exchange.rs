@@ -198,7 +198,7 @@ fn refusal(e: &ImportError, lang: Lang) -> String {
     let mut text = format!("{}：{}", termsafe::path(path), kind.zh());
     if let Some(command) = kind.trust_add_command() {
         text.push_str(&format!(
-            "。请先（打电话）与发送人核对指纹，然后运行：\n  {}",
+            "。请先打电话与发送人核对指纹，然后运行：\n  {}",
             termsafe::escape(&command)
         ));
     }
