@@ -59,6 +59,15 @@ pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// The person logged in to the computer (Linux `USER`/`LOGNAME`, Windows `USERNAME`), for
+/// the "who" of a change when no name was given.
+pub fn os_user() -> Option<String> {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.trim().is_empty())
+}
+
 /// The UI language: `--lang` if given (for this run only), else the one chosen in the TUI
 /// (its language key saves it), else zh.
 pub fn resolve_lang(store: &Store, flag: Option<Lang>) -> anyhow::Result<Lang> {

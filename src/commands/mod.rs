@@ -72,7 +72,7 @@ impl Env {
         if let Some(s) = store.setting("surveyor")? {
             return Ok(s);
         }
-        Ok(std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+        Ok(context::os_user().unwrap_or_else(|| "unknown".into()))
     }
 }
 

@@ -148,7 +148,7 @@ impl Effects {
     pub fn new(store: Store, forms: FormSet, who: Option<String>) -> Effects {
         let who = who
             .filter(|w| !w.trim().is_empty())
-            .or_else(|| std::env::var("USER").ok())
+            .or_else(crate::context::os_user)
             .unwrap_or_else(|| "unknown".into());
         Effects {
             store,
