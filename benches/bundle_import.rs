@@ -83,22 +83,33 @@ fn key_of(top: &str) -> InstallationKey {
 }
 
 /// CPU time (user + system) of the waited-for children so far, in seconds: the difference
-/// across one wait is that child's own CPU time.
+/// across one wait is that child's own CPU time. (Measured on unix only; NaN elsewhere.)
 fn children_cpu() -> f64 {
-    cpu_of(libc::RUSAGE_CHILDREN)
+    cpu_of(true)
 }
 
 /// CPU time (user + system) of this process so far, in seconds.
 fn own_cpu() -> f64 {
-    cpu_of(libc::RUSAGE_SELF)
+    cpu_of(false)
 }
 
-fn cpu_of(who: libc::c_int) -> f64 {
+#[cfg(unix)]
+fn cpu_of(children: bool) -> f64 {
+    let who = if children {
+        libc::RUSAGE_CHILDREN
+    } else {
+        libc::RUSAGE_SELF
+    };
     // SAFETY: getrusage only writes the struct it is given.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(who, &mut u) };
     let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
     t(u.ru_utime) + t(u.ru_stime)
+}
+
+#[cfg(not(unix))]
+fn cpu_of(_children: bool) -> f64 {
+    f64::NAN
 }
 
 /// Peak resident memory of this process so far, in KiB.

@@ -29,6 +29,11 @@ pub fn load_forms(dir: Option<&Path>) -> anyhow::Result<FormSet> {
 /// A database that cannot be written (a read-only data directory) is used as it is: the
 /// forms and register already recorded in it stand, and only commands that read work.
 pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
+    // A new data directory gets its signing key before its database: a key missing later
+    // is then a lost key, refused rather than silently replaced (`bundle::keys`).
+    if !data_dir.join(crate::store::DB_FILE).exists() {
+        crate::bundle::keys::InstallationKey::load_or_create(data_dir)?;
+    }
     let mut store = Store::open(data_dir)?;
     if store.is_read_only() {
         return Ok(store);

@@ -10,6 +10,7 @@ pub mod context;
 pub mod demo;
 pub mod forms;
 pub mod logfile;
+pub mod output;
 pub mod register;
 pub mod report;
 pub mod sheets;

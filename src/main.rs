@@ -28,6 +28,45 @@ fn init_logging(cli: &Cli) -> Option<tracing_appender::non_blocking::WorkerGuard
     Some(guard)
 }
 
+/// On Windows: the console shows and passes on UTF-8, so Chinese prints correctly in
+/// `cmd.exe` and PowerShell also when the output is piped or redirected (their default code
+/// page is 936 / GBK); the console's previous code pages come back when `main` returns.
+/// And a drive without a medium (an empty card reader) fails quietly instead of opening an
+/// error dialog. Elsewhere: nothing.
+#[cfg(windows)]
+fn windows_console() -> impl Drop {
+    use windows_sys::Win32::System::Console::{
+        GetConsoleCP, GetConsoleOutputCP, SetConsoleCP, SetConsoleOutputCP,
+    };
+    use windows_sys::Win32::System::Diagnostics::Debug::{
+        SEM_FAILCRITICALERRORS, SEM_NOOPENFILEERRORBOX, SetErrorMode,
+    };
+    const UTF8: u32 = 65001;
+    struct Restore(u32, u32);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            // SAFETY: plain calls with code pages read at start (0 when there was no
+            // console; then there is nothing to restore).
+            unsafe {
+                if self.0 != 0 {
+                    SetConsoleOutputCP(self.0);
+                }
+                if self.1 != 0 {
+                    SetConsoleCP(self.1);
+                }
+            }
+        }
+    }
+    // SAFETY: plain calls without pointers; they fail harmlessly without a console.
+    unsafe {
+        SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOOPENFILEERRORBOX);
+        let restore = Restore(GetConsoleOutputCP(), GetConsoleCP());
+        SetConsoleOutputCP(UTF8);
+        SetConsoleCP(UTF8);
+        restore
+    }
+}
+
 /// Output piped into `head` and closed early is not an error worth a message.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -37,6 +76,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn main() -> ExitCode {
+    #[cfg(windows)]
+    let _console = windows_console();
     // Like other command-line tools, end quietly when the reader of our output goes away
     // (`ruralenv divisions | head`) instead of failing on every later write.
     #[cfg(unix)]

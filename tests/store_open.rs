@@ -178,6 +178,19 @@ fn read_only_data_directory_still_reports_shows_and_prints_the_key() {
     let (key, _, code) = run(bin(&dir).args(["key", "show"]));
     assert_eq!(code, 0);
     chmod_all(t.path(), 0o444);
+    // The signing key stays private to its owner (a key others can read is refused), so
+    // the unprivileged user that reads the directory owns it.
+    let key_file = dir.join("installation.key");
+    if unsafe { libc::geteuid() } == 0 {
+        for e in fs::read_dir(&dir).unwrap() {
+            std::os::unix::fs::lchown(e.unwrap().path(), Some(65534), Some(65534)).unwrap();
+        }
+        std::os::unix::fs::lchown(&dir, Some(65534), Some(65534)).unwrap();
+    }
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&key_file, fs::Permissions::from_mode(0o400)).unwrap();
+    }
     let Some(_) = unprivileged(&dir) else {
         chmod_all(t.path(), 0o755);
         panic!("cannot run as an unprivileged user here (root without setpriv)");

@@ -210,6 +210,8 @@ pub fn export_bundle(
             total,
             progress: &mut *progress,
         };
+        // A killed export leaves its temporary file behind: gone with the next export.
+        crate::output::remove_stale_temporaries(request.out, std::time::SystemTime::now());
         let written = try_write_bundle(request.out, key, manifest, facts)?;
         progress(Progress { done: total, total });
         Ok(ExportSummary {

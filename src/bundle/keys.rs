@@ -3,8 +3,11 @@
 //!
 //! The key file is `installation.key` in the data directory: the 32-byte secret seed as 64
 //! lowercase hex characters and a newline. It is created once, atomically (temporary file,
-//! fsync, link into place), readable only by its owner on unix. A damaged key file is never
-//! replaced silently: a new key is a new identity that every importer must trust again.
+//! fsync, link into place), readable only by its owner on unix (on Windows the data
+//! directory under the user's profile is, by the profile's access list). It is created
+//! only together with a new data directory, before its database: a key that is missing
+//! later, damaged, or readable by other users is refused, never replaced silently, because
+//! a new key is a new identity that every importer must trust again.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -19,6 +22,9 @@ pub const KEY_FILE_NAME: &str = "installation.key";
 
 /// A key file larger than this cannot be ours; it is refused without reading it all.
 const MAX_KEY_FILE_BYTES: u64 = 1024;
+
+/// Set to `1` to create a new key on purpose where the data directory lost its key.
+pub const NEW_KEY_ENV: &str = "RURALENV_NEW_KEY";
 
 /// Problems with the installation key or with a public key someone typed in.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +42,25 @@ pub enum KeyError {
         path.display()
     )]
     Malformed { path: PathBuf, reason: String },
+    #[error(
+        "{}: the installation key is missing, but this data directory already has a \
+         database. ruralenv will not make a new key by itself: bundles signed with a new key \
+         are refused by everyone who trusted the old one. Restore installation.key from your \
+         backup of the data directory (copy it back to {}). Only if no backup exists: set \
+         {NEW_KEY_ENV}=1 and run `ruralenv key show` to create a new key, then give its \
+         fingerprint to everyone who imports your bundles",
+        path.display(),
+        path.display()
+    )]
+    Missing { path: PathBuf },
+    #[error(
+        "{}: the installation key can be read by other users of this computer (mode {mode:o}); \
+         anyone who copies it can sign bundles in this installation's name. Make it private \
+         with `chmod 600 {}` and try again",
+        path.display(),
+        path.display()
+    )]
+    Exposed { path: PathBuf, mode: u32 },
     #[error("cannot get random bytes from the operating system to create a key: {0}")]
     Random(getrandom::Error),
     #[error("not a public key: {0}")]
@@ -58,9 +83,16 @@ impl std::fmt::Debug for InstallationKey {
 }
 
 impl InstallationKey {
-    /// Loads `dir/installation.key`, or creates it (and `dir`) if it does not exist.
-    /// A key file that exists but is not a key is refused, never overwritten.
+    /// Loads `dir/installation.key`, or creates it (and `dir`) in a new data directory,
+    /// one without a database yet. A key file that is missing where a database exists
+    /// (unless [`NEW_KEY_ENV`] is `1`), that is not a key, or (unix) that other users can
+    /// read is refused, never overwritten.
     pub fn load_or_create(dir: &Path) -> Result<Self, KeyError> {
+        let on_purpose = std::env::var_os(NEW_KEY_ENV).is_some_and(|v| v == "1");
+        Self::load_or_create_with(dir, on_purpose)
+    }
+
+    fn load_or_create_with(dir: &Path, new_key_on_purpose: bool) -> Result<Self, KeyError> {
         let path = dir.join(KEY_FILE_NAME);
         match File::open(&path) {
             Ok(file) => return Self::read_key_file(&path, file),
@@ -72,6 +104,9 @@ impl InstallationKey {
                     source,
                 });
             }
+        }
+        if dir.join(crate::store::DB_FILE).exists() && !new_key_on_purpose {
+            return Err(KeyError::Missing { path });
         }
         fs::create_dir_all(dir).map_err(|source| KeyError::Io {
             path: dir.to_path_buf(),
@@ -133,6 +168,17 @@ impl InstallationKey {
             action: "read the installation key",
             source,
         };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = file.metadata().map_err(io_err)?.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(KeyError::Exposed {
+                    path: path.to_path_buf(),
+                    mode,
+                });
+            }
+        }
         let mut text = Vec::new();
         file.take(MAX_KEY_FILE_BYTES + 1)
             .read_to_end(&mut text)
@@ -333,6 +379,68 @@ mod tests {
     }
 
     #[test]
+    fn missing_installation_key_is_not_silently_regenerated_by_export() {
+        let dir = tempfile::tempdir().unwrap();
+        // A new data directory: the key is made before the database.
+        let first = InstallationKey::load_or_create(dir.path()).unwrap();
+        fs::write(dir.path().join(crate::store::DB_FILE), b"").unwrap();
+        let path = dir.path().join(KEY_FILE_NAME);
+        let backup = fs::read(&path).unwrap();
+        fs::remove_file(&path).unwrap();
+        // Later the key is gone: refused, nothing created, the way back explained.
+        let err = InstallationKey::load_or_create_with(dir.path(), false).unwrap_err();
+        assert!(matches!(err, KeyError::Missing { .. }), "{err}");
+        let text = err.to_string();
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        assert!(
+            text.contains("Restore installation.key from your backup"),
+            "{text}"
+        );
+        assert!(text.contains("RURALENV_NEW_KEY=1"), "{text}");
+        assert!(!path.exists(), "no new key was written");
+        // Restored from the backup: the same identity again.
+        fs::write(&path, &backup).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let again = InstallationKey::load_or_create_with(dir.path(), false).unwrap();
+        assert_eq!(again.public_hex(), first.public_hex());
+        // Asked for on purpose: a new one.
+        fs::remove_file(&path).unwrap();
+        let new = InstallationKey::load_or_create_with(dir.path(), true).unwrap();
+        assert_ne!(new.public_hex(), first.public_hex());
+        assert!(path.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_file_readable_by_others_is_refused_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let created = InstallationKey::load_or_create(dir.path()).unwrap();
+        let path = dir.path().join(KEY_FILE_NAME);
+        for mode in [0o644, 0o640, 0o604, 0o660, 0o606] {
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+            let err = InstallationKey::load_or_create(dir.path()).unwrap_err();
+            assert!(matches!(err, KeyError::Exposed { .. }), "{mode:o}: {err}");
+            let text = err.to_string();
+            assert!(
+                text.contains(&format!("chmod 600 {}", path.display())),
+                "{text}"
+            );
+            assert!(text.contains(&format!("mode {mode:o}")), "{text}");
+        }
+        // The fix works; owner-only modes are accepted.
+        for mode in [0o600, 0o400] {
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+            let key = InstallationKey::load_or_create(dir.path()).unwrap();
+            assert_eq!(key.public_hex(), created.public_hex());
+        }
+    }
+
+    #[test]
     fn damaged_key_file_is_refused_and_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(KEY_FILE_NAME);
@@ -345,6 +453,7 @@ mod tests {
             &[b'a'; 4096],
         ] {
             fs::write(&path, contents).unwrap();
+            make_private(&path);
             let err = InstallationKey::load_or_create(dir.path()).unwrap_err();
             assert!(matches!(err, KeyError::Malformed { .. }), "{err}");
             assert!(err.to_string().contains(&path.display().to_string()));
@@ -361,11 +470,23 @@ mod tests {
             format!("{}\r\n", hex::encode(seed)),
         )
         .unwrap();
+        make_private(&dir.path().join(KEY_FILE_NAME));
         let key = InstallationKey::load_or_create(dir.path()).unwrap();
         assert_eq!(
             key.public_hex(),
             InstallationKey::from_seed(seed).public_hex()
         );
+    }
+
+    /// A key file written by a test is private, as ruralenv writes it.
+    fn make_private(path: &Path) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        #[cfg(not(unix))]
+        let _ = path;
     }
 
     #[test]

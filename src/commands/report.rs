@@ -98,17 +98,8 @@ fn wrote(path: &Path, lang: crate::forms::Lang) {
     );
 }
 
-/// Write a file via a temporary sibling and a rename, so a failure leaves no half file.
+/// Write a file via a temporary sibling and a rename, so a failure leaves no half file
+/// (and a file another program holds open is reported as such): [`crate::output`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("{}: cannot write there", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot write: {}", path.display(), e.error))?;
-    Ok(())
+    Ok(crate::output::replace_file(path, bytes)?)
 }

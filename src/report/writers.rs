@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rust_xlsxwriter::{
     ColNum, Color, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet, XlsxError,
@@ -716,28 +716,9 @@ pub fn write_xlsx(report: &Report, lang: Lang, path: &Path) -> Result<(), XlsxEr
 }
 
 /// Write to a temporary file beside `path`, then rename over it, so that a failure never
-/// leaves half a workbook where the user expects one.
+/// leaves half a workbook where the user expects one ([`crate::output`]).
 fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let file_name = path.file_name().ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{} is not a file name", path.display()),
-        )
-    })?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp: PathBuf = path.with_file_name(tmp_name);
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    crate::output::replace_file(path, bytes)
 }
 
 fn write_summary_sheet(

@@ -9,8 +9,8 @@ use crate::forms::{FormSet, Lang};
 use crate::store::RecordStatus;
 use crate::tui::app::{Model, Screen, update};
 use crate::tui::effects::Effects;
-use crate::tui::effects::exchange::{list_dir, places};
-use crate::tui::picker::{Entry, PickMode, PickerRoots, Place, PlaceKind};
+use crate::tui::effects::exchange::places;
+use crate::tui::picker::{Entry, PickMode, PickerRoots, Place, PlaceKind, split_drives};
 use crate::tui::screens::exchange::{
     Exchange, Stage, check_name, outcome_lines, proposed_name, wrap, wrap_command,
 };
@@ -92,6 +92,7 @@ fn only_cwd(cwd: &Path) -> PickerRoots {
         removable: Vec::new(),
         home: None,
         cwd: Some(cwd.to_path_buf()),
+        ..PickerRoots::default()
     }
 }
 
@@ -146,6 +147,7 @@ fn places_list_removable_media_first_then_home_and_current() {
         home: Some(home.clone()),
         // The current folder is home: listed once.
         cwd: Some(home.clone()),
+        ..PickerRoots::default()
     };
     let got: Vec<(PlaceKind, PathBuf)> = places(&roots)
         .into_iter()
@@ -159,6 +161,57 @@ fn places_list_removable_media_first_then_home_and_current() {
             (PlaceKind::Removable, user_media.join("KINGSTON")),
             (PlaceKind::Removable, run_media.join("SANDISK")),
             (PlaceKind::Home, home.clone()),
+        ]
+    );
+}
+
+#[test]
+fn places_on_windows_offer_removable_drives_first_then_desktop_documents_and_drives() {
+    // Drive letters as GetLogicalDrives/GetDriveTypeW report them: A: (removable, empty
+    // card reader), C: fixed, D: CD, E: removable, F: network, Z: unknown kind.
+    let mask = 1 | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 25);
+    let (removable, other) = split_drives(mask, |root| match root {
+        "A:\\" | "E:\\" => 2,
+        "C:\\" => 3,
+        "D:\\" => 5,
+        "F:\\" => 4,
+        _ => 0,
+    });
+    assert_eq!(
+        removable,
+        vec![PathBuf::from("A:\\"), PathBuf::from("E:\\")]
+    );
+    assert_eq!(other, vec![PathBuf::from("C:\\"), PathBuf::from("F:\\")]);
+
+    // The places in that order, with folders standing in for the drives; a missing
+    // folder (the empty card reader, a Desktop that does not exist) is left out.
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let usb = mkdir(&r.join("E"));
+    let home = mkdir(&r.join("Users/zhang"));
+    let desktop = mkdir(&home.join("Desktop"));
+    let documents = mkdir(&home.join("Documents"));
+    let c = mkdir(&r.join("C"));
+    let roots = PickerRoots {
+        media: vec![r.join("A-empty"), usb.clone()],
+        folders: vec![desktop.clone(), documents.clone(), home.join("missing")],
+        home: Some(home.clone()),
+        cwd: Some(documents.clone()),
+        drives: vec![c.clone()],
+        ..PickerRoots::default()
+    };
+    let got: Vec<(PlaceKind, PathBuf)> = places(&roots)
+        .into_iter()
+        .map(|p| (p.kind, p.path))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (PlaceKind::Removable, usb),
+            (PlaceKind::Home, home),
+            (PlaceKind::Folder, desktop),
+            (PlaceKind::Folder, documents),
+            (PlaceKind::Drive, c),
         ]
     );
 }
@@ -179,6 +232,7 @@ fn the_picker_shows_folders_and_bundles_sorted_and_goes_up_and_down() {
         removable: vec![media.clone()],
         home: None,
         cwd: None,
+        ..PickerRoots::default()
     };
     let (mut m, mut fx) = start(data.path(), roots, Lang::Zh);
     send(&mut m, &mut fx, key(KeyCode::Char('i')));
@@ -272,16 +326,21 @@ fn an_unreadable_folder_says_why_and_the_picker_stays() {
         assert!(shot.contains("无法打开"), "{shot}");
     }
     // Without read permission (root reads everything, so only as another user).
-    if unsafe { libc::geteuid() } != 0 {
-        use std::os::unix::fs::PermissionsExt;
-        let locked = mkdir(&root.path().join("locked"));
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-        let e = list_dir(&locked).unwrap_err();
-        assert_eq!(e, crate::tui::shared::exchange::ListError::PermissionDenied);
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    #[cfg(unix)]
+    {
+        if unsafe { libc::geteuid() } != 0 {
+            use std::os::unix::fs::PermissionsExt;
+            let locked = mkdir(&root.path().join("locked"));
+            std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+            let e = crate::tui::effects::exchange::list_dir(&locked).unwrap_err();
+            assert_eq!(e, crate::tui::shared::exchange::ListError::PermissionDenied);
+            std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
     }
 }
 
+// Windows refuses such names (ERROR_INVALID_NAME), so they cannot come from its disks.
+#[cfg(unix)]
 #[test]
 fn file_names_with_control_characters_are_escaped() {
     let root = tempfile::tempdir().unwrap();
@@ -376,6 +435,7 @@ fn export_from_the_screen_writes_a_bundle_that_verifies() {
         removable: vec![media],
         home: None,
         cwd: Some(root.path().to_path_buf()),
+        ..PickerRoots::default()
     };
     let (mut m, mut fx) = start(data.path(), roots, Lang::Zh);
     m.home.reveal(TOWN);

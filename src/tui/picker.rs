@@ -11,15 +11,21 @@ use std::path::{Path, PathBuf};
 pub const BUNDLE_EXT: &str = "renv";
 
 /// Where the starting places come from. Injectable: tests use temporary folders instead
-/// of the real `/media`.
+/// of the real `/media` and drive letters.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PickerRoots {
     /// Folders whose sub-folders are removable media, in this order (`/media`,
     /// `/media/$USER`, `/run/media/$USER`). One of them inside another (`/media/$USER`)
     /// is a folder of media, not a medium.
     pub removable: Vec<PathBuf>,
+    /// Removable media themselves: on Windows the removable drives (`E:\`).
+    pub media: Vec<PathBuf>,
+    /// The user's Desktop and Documents folders.
+    pub folders: Vec<PathBuf>,
     pub home: Option<PathBuf>,
     pub cwd: Option<PathBuf>,
+    /// The other drives (Windows: fixed and network drives, `C:\`, `D:\`).
+    pub drives: Vec<PathBuf>,
 }
 
 impl PickerRoots {
@@ -29,27 +35,91 @@ impl PickerRoots {
             .or_else(|_| std::env::var("LOGNAME"))
             .ok()
             .filter(|u| !u.is_empty() && !u.contains('/'));
-        let mut removable = vec![PathBuf::from("/media")];
-        if let Some(u) = &user {
-            removable.push(Path::new("/media").join(u));
-            removable.push(Path::new("/run/media").join(u));
+        let mut removable = Vec::new();
+        if cfg!(unix) {
+            removable.push(PathBuf::from("/media"));
+            if let Some(u) = &user {
+                removable.push(Path::new("/media").join(u));
+                removable.push(Path::new("/run/media").join(u));
+            }
         }
+        let user_dirs = directories::UserDirs::new();
+        let folders = user_dirs
+            .iter()
+            .flat_map(|d| [d.desktop_dir(), d.document_dir()])
+            .flatten()
+            .map(Path::to_path_buf)
+            .collect();
+        let home = user_dirs
+            .as_ref()
+            .map(|d| d.home_dir().to_path_buf())
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+            .filter(|p| p.is_absolute());
+        let (media, drives) = drive_letters();
         PickerRoots {
             removable,
-            home: std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute()),
+            media,
+            folders,
+            home,
             cwd: std::env::current_dir().ok(),
+            drives,
         }
     }
+}
+
+/// The drive letters of this machine: removable drives, then the others.
+#[cfg(windows)]
+fn drive_letters() -> (Vec<PathBuf>, Vec<PathBuf>) {
+    use windows_sys::Win32::Storage::FileSystem::{GetDriveTypeW, GetLogicalDrives};
+    // SAFETY: no arguments; returns a bit mask of the drive letters in use.
+    let mask = unsafe { GetLogicalDrives() };
+    split_drives(mask, |root| {
+        let wide: Vec<u16> = root.encode_utf16().chain(std::iter::once(0)).collect();
+        // SAFETY: a NUL-terminated UTF-16 root path such as `C:\`.
+        unsafe { GetDriveTypeW(wide.as_ptr()) }
+    })
+}
+
+#[cfg(not(windows))]
+fn drive_letters() -> (Vec<PathBuf>, Vec<PathBuf>) {
+    (Vec::new(), Vec::new())
+}
+
+/// Windows drive types (`GetDriveTypeW`).
+const DRIVE_REMOVABLE: u32 = 2;
+const DRIVE_FIXED: u32 = 3;
+const DRIVE_REMOTE: u32 = 4;
+
+/// The drive roots in `mask` (bit 0 is `A:`), split into removable drives and fixed or
+/// network drives, each in letter order; CD drives, RAM disks and unknown kinds are left
+/// out. `kind` is `GetDriveTypeW` of a root such as `E:\`.
+pub fn split_drives(mask: u32, kind: impl Fn(&str) -> u32) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut removable = Vec::new();
+    let mut other = Vec::new();
+    for (bit, letter) in ('A'..='Z').enumerate() {
+        if mask & (1 << bit) == 0 {
+            continue;
+        }
+        let root = format!("{letter}:\\");
+        match kind(&root) {
+            DRIVE_REMOVABLE => removable.push(PathBuf::from(root)),
+            DRIVE_FIXED | DRIVE_REMOTE => other.push(PathBuf::from(root)),
+            _ => {}
+        }
+    }
+    (removable, other)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlaceKind {
     /// A USB stick or another removable medium.
     Removable,
+    /// The user's Desktop or Documents folder.
+    Folder,
     Home,
     Current,
+    /// A drive letter that is not removable (`C:\`).
+    Drive,
 }
 
 /// A starting place.

@@ -24,11 +24,20 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender, TryRecvError};
 
-/// The starting places: every folder in the removable-media folders (sorted within each),
-/// then the home folder, then the current one; a path appears once.
+/// The starting places: every folder in the removable-media folders (sorted within each)
+/// and the removable drives, then the home folder, the Desktop and Documents folders, the
+/// current folder, and the other drives; a path appears once, a missing one not at all.
 pub fn places(roots: &PickerRoots) -> Vec<Place> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
+    let mut add = |kind, path: &PathBuf| {
+        if seen.insert(path.clone()) {
+            out.push(Place {
+                kind,
+                path: path.clone(),
+            });
+        }
+    };
     for parent in &roots.removable {
         let Ok(read) = std::fs::read_dir(parent) else {
             continue;
@@ -45,34 +54,36 @@ pub fn places(roots: &PickerRoots) -> Vec<Place> {
             .filter(|p| p.is_dir())
             .collect();
         here.sort();
-        for path in here {
-            if seen.insert(path.clone()) {
-                out.push(Place {
-                    kind: PlaceKind::Removable,
-                    path,
-                });
-            }
+        for path in &here {
+            add(PlaceKind::Removable, path);
         }
     }
-    for (kind, path) in [
-        (PlaceKind::Home, &roots.home),
-        (PlaceKind::Current, &roots.cwd),
-    ] {
-        if let Some(p) = path
-            && seen.insert(p.clone())
-        {
-            out.push(Place {
-                kind,
-                path: p.clone(),
-            });
-        }
+    // A card reader without a card is a drive letter that cannot be opened: left out.
+    for path in roots.media.iter().filter(|p| p.is_dir()) {
+        add(PlaceKind::Removable, path);
+    }
+    if let Some(p) = &roots.home {
+        add(PlaceKind::Home, p);
+    }
+    for path in roots.folders.iter().filter(|p| p.is_dir()) {
+        add(PlaceKind::Folder, path);
+    }
+    if let Some(p) = &roots.cwd {
+        add(PlaceKind::Current, p);
+    }
+    for path in roots.drives.iter().filter(|p| p.is_dir()) {
+        add(PlaceKind::Drive, path);
     }
     out
 }
 
 /// Everything in a folder (the picker filters), or why it cannot be read.
 pub fn list_dir(dir: &Path) -> Result<Vec<Entry>, ListError> {
-    let read = std::fs::read_dir(dir).map_err(|e| list_error(&e))?;
+    let read = std::fs::read_dir(dir).map_err(|e| match std::fs::metadata(dir) {
+        // Windows (and Wine) do not all say "not a directory" of a file.
+        Ok(meta) if !meta.is_dir() => ListError::NotAFolder,
+        _ => list_error(&e),
+    })?;
     let tz = jiff::tz::TimeZone::system();
     let mut out = Vec::new();
     for e in read.flatten() {

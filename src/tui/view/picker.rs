@@ -16,8 +16,10 @@ use ratatui::widgets::Paragraph;
 pub fn place_label(kind: PlaceKind, lang: Lang) -> &'static str {
     match kind {
         PlaceKind::Removable => tr(lang, "移动存储", "USB"),
+        PlaceKind::Folder => tr(lang, "常用文件夹", "Folder"),
         PlaceKind::Home => tr(lang, "主目录", "Home"),
         PlaceKind::Current => tr(lang, "当前文件夹", "Current"),
+        PlaceKind::Drive => tr(lang, "本地磁盘", "Drive"),
     }
 }
 
