@@ -32,13 +32,31 @@ fn csv_two() -> String {
     )
 }
 
+/// In English (`--lang en`): most tests here assert the English messages.
 fn bin(dir: &Path) -> Command {
+    let mut c = bin_default(dir);
+    c.args(["--lang", "en"]);
+    c
+}
+
+/// Without `--lang`: the command line speaks Chinese.
+fn bin_default(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("ruralenv").unwrap();
     c.arg("--data-dir")
         .arg(dir)
         .env_remove("RURALENV_SURVEYOR")
         .env_remove("RURALENV_DATA_DIR");
     c
+}
+
+fn stderr_fails(c: &mut Command) -> String {
+    let out = c.assert().code(1).get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn stderr_ok(c: &mut Command) -> String {
+    let out = c.assert().success().get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
 }
 
 fn stdout(c: &mut Command) -> String {
@@ -373,4 +391,166 @@ fn export_errors_are_user_facing() {
         .assert()
         .code(1)
         .stderr(contains("missing.renv: cannot open it"));
+}
+
+/// `export`, `import` and `conflicts` speak Chinese without `--lang`, English with
+/// `--lang en` for that run only: the next plain run is Chinese again.
+#[test]
+fn exchange_commands_speak_chinese_by_default_and_english_with_lang_en() {
+    let t = tempfile::tempdir().unwrap();
+    let [s1, s2, township, ..] = paths(t.path());
+    survey(t.path(), &s1, "王建国", &csv_one(), None);
+    let overlap = format!(
+        "{HEADER}\n411003003204,2020-06-20,李秀英,210,700,yes,yes,yes,yes,yes,100,20,0,0,5,45,10,central,120,yes,100,60.5,\n"
+    );
+    survey(t.path(), &s2, "李秀英", &overlap, None);
+
+    let b1 = t.path().join("d1.renv");
+    let args = ["export", "--under", TOWNSHIP, "--round", "2020", "--out"];
+    let en = stdout(bin(&s1).args(args).arg(&b1));
+    assert!(en.contains("2 revision(s) of 2 village(s)"), "{en}");
+    assert!(en.contains("signed by this installation's key"), "{en}");
+    let zh = stdout(bin_default(&s1).args(args).arg(&b1));
+    assert!(zh.contains("d1.renv：2 个村的 2 个版本"), "{zh}");
+    assert!(zh.contains("已校验") && zh.contains("由本机密钥"), "{zh}");
+    assert!(!zh.contains("revision(s)"), "{zh}");
+    let b2 = t.path().join("d2.renv");
+    export(&s2, "李秀英", TOWNSHIP, &b2);
+
+    // A refusal: the file's name first, the reason in the run's language, and the command
+    // that would trust the key.
+    let (k1, fp1) = key_show(&s1);
+    let zh = stderr_fails(bin_default(&township).arg("import").arg(&b1));
+    assert!(zh.contains("d1.renv：签名密钥未被信任"), "{zh}");
+    assert!(zh.contains(&fp1), "{zh}");
+    assert!(
+        zh.contains(&format!("ruralenv trust add {k1} --scope {TOWNSHIP}")),
+        "{zh}"
+    );
+    assert!(zh.contains("数据包被拒绝"), "{zh}");
+    assert!(!zh.contains("nothing was imported"), "{zh}");
+    let en = stderr_fails(bin(&township).arg("import").arg(&b1));
+    assert!(en.contains("does not trust"), "{en}");
+    assert!(en.contains("the bundle was refused"), "{en}");
+
+    // Nothing to decide yet.
+    let zh = stdout(bin_default(&township).arg("conflicts"));
+    assert_eq!(zh.trim(), "没有等待决定的分叉或重复");
+    let en = stdout(bin(&township).arg("conflicts"));
+    assert_eq!(en.trim(), "no forks or duplicates await a decision");
+
+    trust(&township, &k1, TOWNSHIP, "王建国");
+    let (k2, _) = key_show(&s2);
+    trust(&township, &k2, TOWNSHIP, "李秀英");
+    let zh = stdout(bin_default(&township).arg("import").arg(&b1));
+    assert!(zh.contains("d1.renv：第 2020 轮，来自“王建国”"), "{zh}");
+    assert!(zh.contains("版本新增 2 个"), "{zh}");
+    let zh = stdout(bin_default(&township).arg("import").arg(&b1));
+    assert!(zh.contains("已经导入过"), "{zh}");
+    let en = stdout(bin(&township).arg("import").arg(&b1));
+    assert!(en.contains("already imported"), "{en}");
+    let zh = stdout(bin_default(&township).arg("import").arg(&b2));
+    assert!(zh.contains("重复 1 处"), "{zh}");
+    assert!(zh.contains("有分叉或重复等待决定"), "{zh}");
+
+    let zh = stdout(bin_default(&township).args(["conflicts", "--round", "2020"]));
+    assert!(zh.contains("411003003204 大罗庄村委会  轮次 2020"), "{zh}");
+    assert!(zh.contains("重复记录") && zh.contains("暂时计入"), "{zh}");
+    assert!(!zh.contains("duplicate records"), "{zh}");
+    let en = stdout(bin(&township).args(["conflicts", "--round", "2020"]));
+    assert!(
+        en.contains("duplicate records") && en.contains("counted for now"),
+        "{en}"
+    );
+    // `--lang en` was for that run only.
+    let again = stdout(bin_default(&township).args(["conflicts", "--round", "2020"]));
+    assert_eq!(again, zh);
+}
+
+/// `trust add|list|remove` in Chinese by default and in English with `--lang en`; the
+/// list's tab-separated columns and `key show`'s two bare lines are the same in both.
+#[test]
+fn trust_commands_speak_chinese_by_default_and_english_with_lang_en() {
+    let t = tempfile::tempdir().unwrap();
+    let sender = t.path().join("sender");
+    let county = t.path().join("county");
+    let zh_key = stdout(bin_default(&sender).args(["key", "show"]));
+    let en_key = stdout(bin(&sender).args(["key", "show"]));
+    assert_eq!(zh_key, en_key, "key show has no words to translate");
+    let (key, fp) = key_show(&sender);
+    assert_eq!(zh_key, format!("{key}\n{fp}\n"));
+
+    let zh = stderr_ok(bin_default(&county).args(["trust", "list"]));
+    assert!(zh.contains("还没有信任任何密钥"), "{zh}");
+    let en = stderr_ok(bin(&county).args(["trust", "list"]));
+    assert!(en.contains("no key is trusted yet"), "{en}");
+
+    let add = [
+        "trust",
+        "add",
+        &key,
+        "--scope",
+        TOWNSHIP,
+        "--name",
+        "王建国",
+    ];
+    let zh = stdout(bin_default(&county).args(add));
+    assert!(
+        zh.contains(&format!("已信任 {fp}（王建国），范围 {TOWNSHIP}")),
+        "{zh}"
+    );
+    let en = stdout(bin(&county).args(add));
+    assert!(
+        en.contains(&format!("trusted {fp} (王建国) for {TOWNSHIP}")),
+        "{en}"
+    );
+
+    let zh = stdout(bin_default(&county).args(["trust", "list"]));
+    let en = stdout(bin(&county).args(["trust", "list"]));
+    assert_eq!(zh, en, "the list is data, the same in both languages");
+    assert_eq!(
+        zh.trim_end().split('\t').collect::<Vec<_>>(),
+        [key.as_str(), fp.as_str(), TOWNSHIP, "王建国"]
+    );
+
+    let zh = stderr_fails(bin_default(&county).args(["trust", "remove", "xyz"]));
+    assert!(zh.contains("既不是公钥"), "{zh}");
+    let en = stderr_fails(bin(&county).args(["trust", "remove", "xyz"]));
+    assert!(en.contains("neither a public key"), "{en}");
+
+    let zh = stdout(bin_default(&county).args(["trust", "remove", &fp]));
+    assert_eq!(zh.trim(), format!("已移除 {key}"));
+    let zh = stderr_fails(bin_default(&county).args(["trust", "remove", &key]));
+    assert!(zh.contains("本机没有信任这个密钥"), "{zh}");
+    let en = stderr_fails(bin(&county).args(["trust", "remove", &key]));
+    assert!(en.contains("that key is not trusted here"), "{en}");
+    trust(&county, &key, TOWNSHIP, "王建国");
+    let en = stdout(bin(&county).args(["trust", "remove", &key]));
+    assert_eq!(en.trim(), format!("removed {key}"));
+}
+
+/// `report --out` says which file it wrote, in Chinese by default, in English with
+/// `--lang en`; the report on stdout or in the file is unchanged.
+#[test]
+fn report_out_speaks_chinese_by_default_and_english_with_lang_en() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    survey(t.path(), &dir, "王建国", &csv_one(), None);
+    let xlsx = t.path().join("r.xlsx");
+    let args = ["report", "--round", "2020", "--format", "xlsx", "--out"];
+    let zh = stderr_ok(bin_default(&dir).args(args).arg(&xlsx));
+    assert!(zh.contains("已写入") && zh.contains("r.xlsx"), "{zh}");
+    let en = stderr_ok(bin(&dir).args(args).arg(&xlsx));
+    assert!(en.contains("wrote") && en.contains("r.xlsx"), "{en}");
+
+    let json = t.path().join("r.json");
+    let args = ["report", "--round", "2020", "--format", "json", "--out"];
+    let zh = stderr_ok(bin_default(&dir).args(args).arg(&json));
+    assert!(zh.contains("已写入") && zh.contains("r.json"), "{zh}");
+    let written: Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(written["round"], "2020");
+
+    let zh =
+        stderr_fails(bin_default(&dir).args(["report", "--round", "2020", "--format", "xlsx"]));
+    assert!(zh.contains("--format xlsx 需要 --out FILE"), "{zh}");
 }

@@ -19,6 +19,14 @@ use anyhow::{Context as _, bail};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// One message in the run's language: the Chinese text or the English one.
+pub(crate) fn pick<T>(lang: crate::forms::Lang, zh: T, en: T) -> T {
+    match lang {
+        crate::forms::Lang::Zh => zh,
+        crate::forms::Lang::En => en,
+    }
+}
+
 /// Bad usage found after the command line was parsed (exit status 2), such as a round
 /// that is not a round of this survey.
 #[derive(Debug)]

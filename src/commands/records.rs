@@ -3,7 +3,7 @@
 //! through `sheets::import` (the form's own parsing and validation, as in the TUI) and is
 //! all or nothing.
 
-use super::{Env, division_arg};
+use super::{Env, division_arg, pick};
 use crate::cli::{CsvLabels, ListFormat};
 use crate::forms::record::RecordData;
 use crate::forms::value::{Value, sanitize_for_terminal};
@@ -39,13 +39,6 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
                 ),
             }
         }
-    }
-}
-
-fn pick(lang: Lang, zh: String, en: String) -> String {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
     }
 }
 
@@ -493,7 +486,7 @@ pub fn export_csv(
             if revisions.iter().any(|r| !r.data.groups.is_empty()) {
                 eprintln!(
                     "{}",
-                    pick(
+                    pick::<String>(
                         lang,
                         "注意：重复组（养殖场）的行只在用 --out FILE 时写出，放在它旁边".into(),
                         "note: repeat-group rows (farms) are written only with --out FILE, beside it".into()

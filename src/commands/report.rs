@@ -1,6 +1,6 @@
 //! `report`: the roll-up in four formats.
 
-use super::{Env, division_arg};
+use super::{Env, division_arg, pick};
 use crate::cli::{LevelArg, ReportFormat};
 use crate::report::rollup::{Depth, rollup};
 use crate::report::writers;
@@ -25,9 +25,11 @@ pub fn report(
         None => store.roots()?,
     };
     let Some((first, rest)) = tops.split_first() else {
-        bail!(
-            "the register is empty: load one with `ruralenv demo --register FILE` or put it under forms/divisions/"
-        );
+        bail!(pick(
+            lang,
+            "区划名录是空的：用 `ruralenv demo --register FILE` 载入一份，或放在 forms/divisions/ 下",
+            "the register is empty: load one with `ruralenv demo --register FILE` or put it under forms/divisions/",
+        ));
     };
     let depth = match level {
         Some(LevelArg::Village) => Depth::Villages,
@@ -48,11 +50,21 @@ pub fn report(
     match format {
         ReportFormat::Xlsx => {
             let Some(path) = out else {
-                bail!("--format xlsx needs --out FILE (a workbook cannot go to the terminal)");
+                bail!(pick(
+                    lang,
+                    "--format xlsx 需要 --out FILE（工作簿不能输出到终端）",
+                    "--format xlsx needs --out FILE (a workbook cannot go to the terminal)",
+                ));
             };
-            writers::write_xlsx(&report, lang, path)
-                .with_context(|| format!("{}: cannot write the workbook", path.display()))?;
-            eprintln!("wrote {}", crate::termsafe::path(path));
+            writers::write_xlsx(&report, lang, path).with_context(|| {
+                let shown = crate::termsafe::path(path);
+                pick(
+                    lang,
+                    format!("{shown}：无法写入工作簿"),
+                    format!("{shown}: cannot write the workbook"),
+                )
+            })?;
+            wrote(path, lang);
             Ok(())
         }
         _ => {
@@ -66,12 +78,24 @@ pub fn report(
                 _ => writers::write_table(&report, lang, &mut buf)?,
             }
             match out {
-                Some(path) => write_atomic(path, &buf)?,
+                Some(path) => {
+                    write_atomic(path, &buf)?;
+                    wrote(path, lang);
+                }
                 None => std::io::stdout().lock().write_all(&buf)?,
             }
             Ok(())
         }
     }
+}
+
+/// Says on stderr which file was written (stdout stays free for the report itself).
+fn wrote(path: &Path, lang: crate::forms::Lang) {
+    let shown = crate::termsafe::path(path);
+    eprintln!(
+        "{}",
+        pick(lang, format!("已写入 {shown}"), format!("wrote {shown}"))
+    );
 }
 
 /// Write a file via a temporary sibling and a rename, so a failure leaves no half file
