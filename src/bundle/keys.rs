@@ -20,6 +20,12 @@ use sha2::{Digest, Sha256};
 /// File name of the key inside the data directory.
 pub const KEY_FILE_NAME: &str = "installation.key";
 
+/// Beside the key: its public half, written when the key is made or first read. A data
+/// directory that has this file but lost its key had an identity that others trust; one
+/// without it never had a key (a new directory, or one of an older release that never
+/// exported), and gets one.
+pub const KEY_ID_FILE_NAME: &str = "installation.key.id";
+
 /// A key file larger than this cannot be ours; it is refused without reading it all.
 const MAX_KEY_FILE_BYTES: u64 = 1024;
 
@@ -43,8 +49,8 @@ pub enum KeyError {
     )]
     Malformed { path: PathBuf, reason: String },
     #[error(
-        "{}: the installation key is missing, but this data directory already has a \
-         database. ruralenv will not make a new key by itself: bundles signed with a new key \
+        "{}: the installation key is missing, but this data directory had one (see \
+         installation.key.id beside it). ruralenv will not make a new key by itself: bundles signed with a new key \
          are refused by everyone who trusted the old one. Restore installation.key from your \
          backup of the data directory (copy it back to {}). Only if no backup exists: set \
          {NEW_KEY_ENV}=1 and run `ruralenv key show` to create a new key, then give its \
@@ -94,8 +100,17 @@ impl InstallationKey {
 
     fn load_or_create_with(dir: &Path, new_key_on_purpose: bool) -> Result<Self, KeyError> {
         let path = dir.join(KEY_FILE_NAME);
+        let id_path = dir.join(KEY_ID_FILE_NAME);
         match File::open(&path) {
-            Ok(file) => return Self::read_key_file(&path, file),
+            Ok(file) => {
+                let key = Self::read_key_file(&path, file)?;
+                // Best effort (a read-only data directory still signs): remember that this
+                // directory has an identity, so that losing the key is noticed.
+                if !id_path.exists() {
+                    let _ = fs::write(&id_path, format!("{}\n", key.public_hex()));
+                }
+                return Ok(key);
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(source) => {
                 return Err(KeyError::Io {
@@ -105,7 +120,7 @@ impl InstallationKey {
                 });
             }
         }
-        if dir.join(crate::store::DB_FILE).exists() && !new_key_on_purpose {
+        if id_path.exists() && !new_key_on_purpose {
             return Err(KeyError::Missing { path });
         }
         fs::create_dir_all(dir).map_err(|source| KeyError::Io {
@@ -127,7 +142,10 @@ impl InstallationKey {
                 })?;
                 Self::read_key_file(&path, file)
             }
-            Created::Yes => Ok(created),
+            Created::Yes => {
+                let _ = fs::write(&id_path, format!("{}\n", created.public_hex()));
+                Ok(created)
+            }
         }
     }
 
@@ -357,12 +375,19 @@ mod tests {
             .verifying_key()
             .verify_strict(b"hello", &signature)
             .unwrap();
-        // Only the key file is left behind, no temporary files.
-        let names: Vec<_> = fs::read_dir(&data)
+        // Only the key file and its public half are left behind, no temporary files.
+        let mut names: Vec<_> = fs::read_dir(&data)
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from(KEY_FILE_NAME)]);
+        names.sort();
+        assert_eq!(
+            names,
+            vec![
+                std::ffi::OsString::from(KEY_FILE_NAME),
+                std::ffi::OsString::from(KEY_ID_FILE_NAME)
+            ]
+        );
     }
 
     #[cfg(unix)]
@@ -379,11 +404,32 @@ mod tests {
     }
 
     #[test]
+    fn a_data_directory_that_never_had_a_key_gets_one() {
+        // An older release made the key at the first export only: a surveyor who never
+        // exported has a database and no key, and must not be locked out.
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(crate::store::DB_FILE), b"").unwrap();
+        let key = InstallationKey::load_or_create_with(dir.path(), false).unwrap();
+        let id = fs::read_to_string(dir.path().join(KEY_ID_FILE_NAME)).unwrap();
+        assert_eq!(id.trim(), key.public_hex());
+        // An older directory with a key learns its identity when the key is read, so a
+        // later loss is noticed.
+        fs::remove_file(dir.path().join(KEY_ID_FILE_NAME)).unwrap();
+        let again = InstallationKey::load_or_create_with(dir.path(), false).unwrap();
+        assert_eq!(again.public_hex(), key.public_hex());
+        assert!(dir.path().join(KEY_ID_FILE_NAME).exists());
+        fs::remove_file(dir.path().join(KEY_FILE_NAME)).unwrap();
+        let err = InstallationKey::load_or_create_with(dir.path(), false).unwrap_err();
+        assert!(matches!(err, KeyError::Missing { .. }), "{err}");
+    }
+
+    #[test]
     fn missing_installation_key_is_not_silently_regenerated_by_export() {
         let dir = tempfile::tempdir().unwrap();
         // A new data directory: the key is made before the database.
         let first = InstallationKey::load_or_create(dir.path()).unwrap();
         fs::write(dir.path().join(crate::store::DB_FILE), b"").unwrap();
+        assert!(dir.path().join(KEY_ID_FILE_NAME).exists());
         let path = dir.path().join(KEY_FILE_NAME);
         let backup = fs::read(&path).unwrap();
         fs::remove_file(&path).unwrap();
