@@ -901,7 +901,7 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                     ]
                 }
                 PromptKind::Name => {
-                    if text.is_empty() || text.chars().any(char::is_control) {
+                    if text.is_empty() || text.chars().any(crate::termsafe::is_unsafe) {
                         m.notice(Notice::error(m.t(
                             "请输入姓名（记录在每项修改和审核旁）",
                             "Please type a name (it is recorded with every change and review)",

@@ -1058,3 +1058,18 @@ fn a_calculated_field_can_be_shown_but_not_typed_into() {
     typ(&mut m, "5");
     assert!(press(&mut m, KeyCode::Tab).is_empty());
 }
+
+#[test]
+fn bidi_and_zero_width_characters_never_enter_an_input() {
+    // The one terminal-safety rule (crate::termsafe) filters typing and pasting too: a
+    // right-to-left override or a zero-width space pasted into a name or a comment would
+    // reorder or hide what the clerk reads next to a fingerprint.
+    let mut input = tui_input::Input::default();
+    paste_into(
+        &mut input,
+        "王\u{202E}五\u{200B}\u{2066}村\u{2028}委\u{7}会",
+    );
+    assert_eq!(input.value(), "王五村委会");
+    let key = KeyEvent::new(KeyCode::Char('\u{202E}'), KeyModifiers::NONE);
+    assert!(input_request(&key).is_none());
+}

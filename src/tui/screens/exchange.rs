@@ -73,7 +73,7 @@ pub fn check_name(typed: &str, lang: Lang) -> Result<String, String> {
     if name.is_empty() {
         return Err(tr(lang, "请输入文件名", "Type a file name").into());
     }
-    if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+    if name.contains(['/', '\\']) || name.chars().any(crate::termsafe::is_unsafe) {
         return Err(tr(
             lang,
             "文件名不能含 / 或 \\；文件夹在上面的列表中选择",

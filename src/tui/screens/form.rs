@@ -624,7 +624,7 @@ impl Record {
             .chars()
             .filter_map(|c| match c {
                 '\n' | '\r' | '\t' => Some(' '),
-                c if c.is_control() => None,
+                c if crate::termsafe::is_unsafe(c) => None,
                 c => Some(c),
             })
             .collect();

@@ -439,7 +439,7 @@ impl TrustScreen {
             let c = match c {
                 '\n' | '\r' | '\t' if f == AddField::Key => continue,
                 '\n' | '\r' | '\t' => ' ',
-                c if c.is_control() => continue,
+                c if crate::termsafe::is_unsafe(c) => continue,
                 c => c,
             };
             input.handle(InputRequest::InsertChar(c));

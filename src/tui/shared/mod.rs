@@ -330,7 +330,9 @@ pub fn input_request(ev: &KeyEvent) -> Option<InputRequest> {
         KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
         KeyCode::Char('k') if ctrl => InputRequest::DeleteTillEnd,
         KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
-        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => InputRequest::InsertChar(c),
+        KeyCode::Char(c) if !ctrl && !alt && !crate::termsafe::is_unsafe(c) => {
+            InputRequest::InsertChar(c)
+        }
         KeyCode::Backspace => InputRequest::DeletePrevChar,
         KeyCode::Delete => InputRequest::DeleteNextChar,
         KeyCode::Left => InputRequest::GoToPrevChar,
@@ -346,7 +348,7 @@ pub fn paste_into(input: &mut Input, text: &str) {
     for c in text.chars() {
         let c = match c {
             '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => continue,
+            c if crate::termsafe::is_unsafe(c) => continue,
             c => c,
         };
         input.handle(InputRequest::InsertChar(c));
