@@ -180,10 +180,10 @@ fn mutate(rng: &mut Rng) -> (Vec<u8>, Vec<String>) {
             // One cell in GB18030 inside a UTF-8 file.
             let (gb, _, _) = encoding_rs::GB18030.encode("李秀英");
             let pos = text.find("李秀英").unwrap_or(text.len());
-            bytes.extend_from_slice(text[..pos].as_bytes());
+            bytes.extend_from_slice(&text.as_bytes()[..pos]);
             if pos < text.len() {
                 bytes.extend_from_slice(&gb);
-                bytes.extend_from_slice(text[pos + "李秀英".len()..].as_bytes());
+                bytes.extend_from_slice(&text.as_bytes()[pos + "李秀英".len()..]);
                 done.push("one GB18030 cell".into());
             }
         }
