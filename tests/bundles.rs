@@ -5,9 +5,9 @@ mod bundle_support;
 
 use bundle_support::*;
 use ruralenv::bundle::exchange::{ImportErrorKind, Progress, import_bundle_with_limits};
-use ruralenv::bundle::format::{BundleErrorKind, Limits, Manifest, open_bundle, write_bundle};
+use ruralenv::bundle::format::{BundleErrorKind, Limits, Manifest, open_bundle};
 use ruralenv::bundle::keys::{InstallationKey, fingerprint};
-use ruralenv::store::{ReviewAction, Revision};
+use ruralenv::store::ReviewAction;
 use serde_json::{Value, json};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -138,29 +138,6 @@ fn unknown_and_removed_keys_are_refused_with_the_command_to_trust() {
     source.export(TOWNSHIP_A, &next);
     let message = refused(&mut county, &next);
     assert!(message.contains("does not trust"), "{message}");
-}
-
-/// Reads a bundle's manifest and facts, lets `edit` change them, and signs the result
-/// with `key` as a new bundle at `out`.
-fn resign(
-    key: &InstallationKey,
-    original: &Path,
-    out: &Path,
-    edit: impl FnOnce(&mut Manifest, &mut Vec<Value>),
-) -> PathBuf {
-    let bundle = open_bundle(original, &Limits::default()).unwrap();
-    let mut manifest = bundle.manifest.clone();
-    manifest.bundle_id = ruralenv::store::new_id();
-    let mut facts: Vec<Value> = bundle.facts().map(|f| f.unwrap()).collect();
-    edit(&mut manifest, &mut facts);
-    write_bundle(out, key, manifest, facts).unwrap();
-    out.to_path_buf()
-}
-
-/// Recomputes a revision fact's hash after its content was edited.
-fn rehash(fact: &mut Value) {
-    let r: Revision = serde_json::from_value(fact["revision"].clone()).unwrap();
-    fact["hash"] = json!(r.hash());
 }
 
 fn first_revision(facts: &mut [Value]) -> &mut Value {

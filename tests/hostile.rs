@@ -8,10 +8,10 @@ use bundle_support::*;
 use ruralenv::bundle::exchange::{ImportErrorKind, import_bundle};
 use ruralenv::bundle::format::{Limits, Manifest, open_bundle, write_bundle};
 use ruralenv::bundle::keys::InstallationKey;
-use ruralenv::store::{FinalizeResult, MAX_REV, Revision};
+use ruralenv::store::{FinalizeResult, MAX_REV};
 use serde_json::{Value, json};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A county that trusts `key` for township A.
 fn county_trusting(key: &InstallationKey) -> Site {
@@ -36,27 +36,6 @@ fn refused(site: &mut Site, path: &Path) -> String {
         "the message does not name the file: {message}"
     );
     message
-}
-
-/// Re-signs `original`'s facts, edited, with `key` as a new bundle at `out`.
-fn resign(
-    key: &InstallationKey,
-    original: &Path,
-    out: &Path,
-    edit: impl FnOnce(&mut Manifest, &mut Vec<Value>),
-) -> PathBuf {
-    let bundle = open_bundle(original, &Limits::default()).unwrap();
-    let mut manifest = bundle.manifest.clone();
-    manifest.bundle_id = ruralenv::store::new_id();
-    let mut facts: Vec<Value> = bundle.facts().map(|f| f.unwrap()).collect();
-    edit(&mut manifest, &mut facts);
-    write_bundle(out, key, manifest, facts).unwrap();
-    out.to_path_buf()
-}
-
-fn rehash(fact: &mut Value) {
-    let r: Revision = serde_json::from_value(fact["revision"].clone()).unwrap();
-    fact["hash"] = json!(r.hash());
 }
 
 /// Leaves the reviews out, and says so in the manifest.

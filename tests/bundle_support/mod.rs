@@ -380,3 +380,27 @@ pub fn sample_bundle(seed: u8, dir: &Path) -> (Site, PathBuf) {
     site.export(TOWNSHIP_A, &path);
     (site, path)
 }
+
+/// Reads a bundle's manifest and facts, lets `edit` change them, and signs the result
+/// with `key` as a new bundle at `out` (what a trusted but faulty or hostile signer sends).
+pub fn resign(
+    key: &InstallationKey,
+    original: &Path,
+    out: &Path,
+    edit: impl FnOnce(&mut ruralenv::bundle::format::Manifest, &mut Vec<serde_json::Value>),
+) -> PathBuf {
+    use ruralenv::bundle::format::{Limits, open_bundle, write_bundle};
+    let bundle = open_bundle(original, &Limits::default()).unwrap();
+    let mut manifest = bundle.manifest.clone();
+    manifest.bundle_id = ruralenv::store::new_id();
+    let mut facts: Vec<serde_json::Value> = bundle.facts().map(|f| f.unwrap()).collect();
+    edit(&mut manifest, &mut facts);
+    write_bundle(out, key, manifest, facts).unwrap();
+    out.to_path_buf()
+}
+
+/// Recomputes a revision fact's hash after its content was edited.
+pub fn rehash(fact: &mut serde_json::Value) {
+    let r: Revision = serde_json::from_value(fact["revision"].clone()).unwrap();
+    fact["hash"] = serde_json::json!(r.hash());
+}
