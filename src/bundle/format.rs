@@ -159,6 +159,29 @@ impl VerifiedBundle {
             false,
         )
     }
+
+    /// The payload's lines, undecoded, for a reader that decodes each fact itself (the
+    /// importer parses revisions straight into their types). The same caps and line
+    /// checks as [`VerifiedBundle::facts`]; the JSON syntax of every line was checked when
+    /// the payload was verified.
+    pub fn fact_lines(&self) -> FactLines<'_> {
+        let mut facts = self.facts();
+        facts.raw = true;
+        FactLines(facts)
+    }
+}
+
+/// See [`VerifiedBundle::fact_lines`].
+pub struct FactLines<'a>(Facts<'a>);
+
+impl FactLines<'_> {
+    /// The next line, without its newline.
+    pub fn next_line(&mut self) -> Option<Result<&[u8], BundleError>> {
+        match self.0.next()? {
+            Ok(_) => Some(Ok(&self.0.raw_line)),
+            Err(e) => Some(Err(e)),
+        }
+    }
 }
 
 /// Something went wrong with a bundle file; `Display` names the file and says what, in
@@ -175,7 +198,7 @@ pub struct BundleError {
 }
 
 impl BundleError {
-    fn new(path: &Path, kind: BundleErrorKind) -> Self {
+    pub(crate) fn new(path: &Path, kind: BundleErrorKind) -> Self {
         BundleError {
             path: path.to_path_buf(),
             kind,
@@ -844,6 +867,10 @@ pub struct Facts<'a> {
     hasher: Option<Sha256>,
     /// Check each line's JSON syntax without building it (yields `Value::Null`).
     syntax_only: bool,
+    /// Keep each line's bytes in `raw_line` instead of parsing it (yields `Value::Null`):
+    /// for [`FactLines`], whose caller decodes the line itself.
+    raw: bool,
+    raw_line: Vec<u8>,
     stream_ended: bool,
     done: bool,
 }
@@ -865,6 +892,8 @@ impl<'a> Facts<'a> {
             total_out: 0,
             hasher: hash.then(Sha256::new),
             syntax_only: false,
+            raw: false,
+            raw_line: Vec::new(),
             stream_ended: false,
             done: false,
         }
@@ -941,6 +970,20 @@ fn parse_fact(
     line: &[u8],
     syntax_only: bool,
 ) -> Result<serde_json::Value, BundleErrorKind> {
+    check_line(fact, line)?;
+    let bad = |e: serde_json::Error| Kind::BadFact {
+        fact,
+        reason: e.to_string(),
+    };
+    if syntax_only {
+        serde_json::from_slice::<StrictJson>(line).map_err(bad)?;
+        return Ok(serde_json::Value::Null);
+    }
+    serde_json::from_slice(line).map_err(bad)
+}
+
+/// What every line must be before it is parsed: not empty, no carriage return.
+fn check_line(fact: u64, line: &[u8]) -> Result<(), BundleErrorKind> {
     if line.is_empty() {
         return Err(Kind::BadFact {
             fact,
@@ -957,15 +1000,7 @@ fn parse_fact(
                 .into(),
         });
     }
-    let bad = |e: serde_json::Error| Kind::BadFact {
-        fact,
-        reason: e.to_string(),
-    };
-    if syntax_only {
-        serde_json::from_slice::<StrictJson>(line).map_err(bad)?;
-        return Ok(serde_json::Value::Null);
-    }
-    serde_json::from_slice(line).map_err(bad)
+    Ok(())
 }
 
 /// Walks a JSON value without building it, and refuses an object that holds the same key
@@ -1069,7 +1104,14 @@ impl Iterator for Facts<'_> {
                 }
                 let start = self.out_pos;
                 self.out_pos += at + 1;
-                let parsed = if self.line.is_empty() {
+                let parsed = if self.raw {
+                    self.raw_line.clear();
+                    self.raw_line.extend_from_slice(&self.line);
+                    self.raw_line
+                        .extend_from_slice(&self.out[start..start + at]);
+                    self.line.clear();
+                    check_line(fact, &self.raw_line).map(|()| serde_json::Value::Null)
+                } else if self.line.is_empty() {
                     parse_fact(fact, &self.out[start..start + at], self.syntax_only)
                 } else {
                     self.line.extend_from_slice(&self.out[start..start + at]);

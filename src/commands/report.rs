@@ -18,13 +18,13 @@ pub fn report(
 ) -> anyhow::Result<()> {
     let store = env.open_store()?;
     let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
-    // Without --under: every top unit of the register (the city for a county's register;
-    // each province, in code order, for the national one), each with the units below it.
-    let tops = match under {
-        Some(c) => vec![division_arg(&store, c)?],
-        None => store.roots()?,
+    // Without --under: the register's top unit (the city for a county's register), or the
+    // whole country as one unit for a register with several roots (the national one).
+    let top = match under {
+        Some(c) => Some(division_arg(&store, c)?),
+        None => crate::report::rollup::default_top(&store)?,
     };
-    let Some((first, rest)) = tops.split_first() else {
+    let Some(top) = top else {
         bail!(pick(
             lang,
             "区划名录是空的：用 `ruralenv demo --register FILE` 载入一份，或放在 forms/divisions/ 下",
@@ -35,17 +35,10 @@ pub fn report(
         Some(LevelArg::Village) => Depth::Villages,
         _ => Depth::Townships,
     };
-    let part = |unit: &crate::store::DivisionRow| -> anyhow::Result<_> {
-        let mut part = rollup(&store, &env.forms, round, unit, depth)?;
-        if let Some(l) = level {
-            let l = l.level();
-            part.units.retain(|u| u.code == unit.code || u.level <= l);
-        }
-        Ok(part)
-    };
-    let mut report = part(first)?;
-    for unit in rest {
-        report.units.extend(part(unit)?.units);
+    let mut report = rollup(&store, &env.forms, round, &top, depth)?;
+    if let Some(l) = level {
+        let l = l.level();
+        report.units.retain(|u| u.code == top.code || u.level <= l);
     }
     match format {
         ReportFormat::Xlsx => {

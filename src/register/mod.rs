@@ -12,6 +12,10 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// The whole country: never in a register, only the top unit of a report over a
+    /// register with several roots (the national one's 31 provinces), code
+    /// `000000000000`, prefix empty.
+    Country,
     Province,
     City,
     County,
@@ -32,6 +36,7 @@ impl Level {
     }
     pub fn as_str(self) -> &'static str {
         match self {
+            Level::Country => "country",
             Level::Province => "province",
             Level::City => "city",
             Level::County => "county",
@@ -42,6 +47,7 @@ impl Level {
     /// Digits of the code that identify a unit of this level; its descendants share them.
     pub fn prefix_len(self) -> usize {
         match self {
+            Level::Country => 0,
             Level::Province => 2,
             Level::City => 4,
             Level::County => 6,

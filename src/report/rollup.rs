@@ -67,6 +67,28 @@ fn add(into: &mut Bucket, b: &Bucket) {
     }
 }
 
+/// Code of the whole-country unit (`Level::Country`): no register holds it.
+pub const COUNTRY_CODE: &str = "000000000000";
+
+/// The unit a report without `--under` is about: the register's only top unit (the city
+/// for a county's register, the province for a province's), or, when the register has
+/// several (the national one's 31 provinces), the whole country as one unit above them.
+/// None for an empty register.
+pub fn default_top(store: &Store) -> Result<Option<DivisionRow>, StoreError> {
+    let mut roots = store.roots()?;
+    Ok(match roots.len() {
+        0 => None,
+        1 => roots.pop(),
+        _ => Some(DivisionRow {
+            code: COUNTRY_CODE.to_string(),
+            name: "全国".to_string(),
+            parent: None,
+            level: Level::Country,
+            in_scope: false,
+        }),
+    })
+}
+
 /// Compute the report for `under` (the whole register's top unit when None).
 pub fn rollup(
     store: &Store,
@@ -86,7 +108,7 @@ pub fn rollup(
     let mut by_prefix: HashMap<String, Bucket> = HashMap::new();
     for key in keys {
         let b = &buckets[key];
-        for len in [2usize, 4, 6, 9, 12] {
+        for len in [0usize, 2, 4, 6, 9, 12] {
             if len > key.len() {
                 continue;
             }

@@ -36,11 +36,13 @@ impl Pick for Lang {
 /// Name of a level in `lang`; also the XLSX sheet name for that level.
 pub fn level_label(level: Level, lang: Lang) -> &'static str {
     match (level, lang) {
+        (Level::Country, Lang::Zh) => "全国",
         (Level::Province, Lang::Zh) => "省",
         (Level::City, Lang::Zh) => "市",
         (Level::County, Lang::Zh) => "县",
         (Level::Township, Lang::Zh) => "乡镇",
         (Level::Village, Lang::Zh) => "村",
+        (Level::Country, Lang::En) => "Country",
         (Level::Province, Lang::En) => "Province",
         (Level::City, Lang::En) => "City",
         (Level::County, Lang::En) => "County",

@@ -476,6 +476,26 @@ impl Store {
             .optional()?)
     }
 
+    /// Villages under a code prefix whose (form, round) holds several records that no
+    /// person has chosen between, in code order.
+    pub fn unresolved_duplicates_under(
+        &self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+    ) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT village_code FROM current
+             WHERE form_id = ?1 AND round = ?3 AND village_code >= ?2 AND village_code < ?2 || ':'
+               AND records > 1 AND resolved = 0
+             ORDER BY village_code",
+        )?;
+        let rows = stmt
+            .query_map(params![form_id, prefix, round], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Forks and duplicates no person has resolved, with their candidates, in (round,
     /// village, form) order. The candidates of a village are the latest revisions of each of
     /// its records (several per record when that record is forked).
