@@ -328,3 +328,87 @@ fn two_form_versions_roll_up_together() {
     assert_eq!(show(b)["records"][0]["form_version"], 3);
     assert_eq!(show(b)["records"][0]["values"]["farms"][0]["scale"], false);
 }
+
+/// A register with two roots (two provinces, as the national one has 31): `report`
+/// without `--under` reports the whole country as one unit first, with every province's
+/// units below it, and the country's figures are the provinces' added up.
+#[test]
+fn a_register_with_several_roots_reports_the_whole_country_as_one_unit() {
+    let t = tempfile::tempdir().unwrap();
+    let register = t.path().join("two-provinces.csv");
+    let mut rows = String::from("code,name,parent_code,level\n");
+    for (p, pname) in [("41", "河南省"), ("42", "湖北省")] {
+        rows.push_str(&format!("{p}0000000000,{pname},,province\n"));
+        rows.push_str(&format!("{p}0100000000,一市,{p}0000000000,city\n"));
+        rows.push_str(&format!("{p}0102000000,一县,{p}0100000000,county\n"));
+        for t in ["001", "002"] {
+            rows.push_str(&format!("{p}0102{t}000,{t}乡,{p}0102000000,township\n"));
+            for v in 200..206 {
+                rows.push_str(&format!("{p}0102{t}{v},{v}村,{p}0102{t}000,village\n"));
+            }
+        }
+    }
+    std::fs::write(&register, rows).unwrap();
+    let data = t.path().join("d");
+    for p in ["410000000000", "420000000000"] {
+        let mut c = bin(&data);
+        c.args(["demo", "--under", p, "--round", "2020"]);
+        if p.starts_with("41") {
+            c.arg("--register").arg(&register);
+        }
+        c.assert().success();
+    }
+    let report = |under: Option<&str>| -> Value {
+        let mut c = bin(&data);
+        c.args(["report", "--round", "2020", "--format", "json"]);
+        if let Some(u) = under {
+            c.args(["--under", u]);
+        }
+        serde_json::from_slice(&c.assert().success().get_output().stdout).unwrap()
+    };
+    let whole = report(None);
+    let units = whole["units"].as_array().unwrap();
+    let top = &units[0];
+    assert_eq!(top["code"], "000000000000");
+    assert_eq!(top["name"], "全国");
+    assert_eq!(top["level"], "country");
+    let henan = report(Some("410000000000"));
+    let hubei = report(Some("420000000000"));
+    // Below the country: each province's report, in code order, unit for unit.
+    let below: Vec<&Value> = henan["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(hubei["units"].as_array().unwrap())
+        .collect();
+    assert_eq!(units[1..].iter().collect::<Vec<_>>(), below);
+    let sum = |key: &str| {
+        henan["units"][0][key].as_u64().unwrap() + hubei["units"][0][key].as_u64().unwrap()
+    };
+    // (The built-in Xuchang register is loaded too, under 河南省.)
+    assert!(hubei["units"][0]["villages_in_scope"].as_u64().unwrap() == 12);
+    assert_eq!(top["villages_in_scope"].as_u64().unwrap(), sum("villages_in_scope"));
+    assert_eq!(top["villages_reported"].as_u64().unwrap(), sum("villages_reported"));
+    for i in top["indicators"].as_array().unwrap() {
+        let id = i["id"].as_str().unwrap();
+        let num = |r: &Value| ind(&r["units"][0], id)["numerator"].as_f64().unwrap();
+        let den = |r: &Value| ind(&r["units"][0], id)["denominator"].as_f64().unwrap();
+        assert!((i["numerator"].as_f64().unwrap() - (num(&henan) + num(&hubei))).abs() < 1e-6);
+        assert!((i["denominator"].as_f64().unwrap() - (den(&henan) + den(&hubei))).abs() < 1e-6);
+    }
+    // The table and the workbook carry the country too.
+    let table = bin(&data)
+        .args(["report", "--round", "2020"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(table).unwrap().contains("全国"));
+    let xlsx = t.path().join("r.xlsx");
+    bin(&data)
+        .args(["report", "--round", "2020", "--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+}
