@@ -50,7 +50,7 @@ pub enum Command {
         #[arg(long)]
         field: Option<String>,
     },
-    /// Check form and target files
+    /// Check form and target files; list the installed form versions
     Forms {
         #[command(subcommand)]
         command: FormsCommand,
@@ -137,6 +137,8 @@ pub enum Command {
 pub enum FormsCommand {
     /// Validate form and target files; exit 1 with file, line and field on error
     Check { dir: Option<PathBuf> },
+    /// Installed form versions and the one in use (`--forms DIR` installs them)
+    List,
 }
 
 #[derive(Debug, Subcommand)]
