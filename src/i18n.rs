@@ -42,6 +42,11 @@ pub fn pick<T>(lang: Lang, zh: T, en: T) -> T {
     }
 }
 
+/// Between the items of a list in a sentence.
+pub fn list_separator(lang: Lang) -> &'static str {
+    pick(lang, "、", ", ")
+}
+
 /// The name of an administrative level.
 pub fn level(lang: Lang, level: Level) -> &'static str {
     match level {
@@ -585,6 +590,406 @@ catalogue! {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// `--help`: (command path, or "path/option id"; zh; en). The root is "".
+const CLI_HELP: &[(&str, &str, &str)] = &[
+    (
+        "",
+        "离线的县级农村人居环境整治调查",
+        "Offline county-level rural living-environment surveys",
+    ),
+    (
+        "/data_dir",
+        "数据库和密钥所在的目录［默认：系统的数据目录］",
+        "Where the database and keys live [default: the platform data directory]",
+    ),
+    (
+        "/forms",
+        "县里定制的表单目录（表单、目标、阈值、区划）：检查后安装到数据目录，以后不带此项也使用",
+        "A customized forms directory (forms, targets, thresholds, divisions): checked, then installed into the data directory and used by later runs too",
+    ),
+    (
+        "/lang",
+        "界面和输出的语言，只对这一次运行有效（默认中文）",
+        "Language of the UI and of the output, for this run only (Chinese by default)",
+    ),
+    (
+        "/surveyor",
+        "调查员姓名（跳过首次运行时的提问）",
+        "The surveyor's name (skips the first-run question)",
+    ),
+    (
+        "edit",
+        "在界面中打开某村某轮的表单（可指定字段）",
+        "Open the TUI on a village's form for a round (at a field)",
+    ),
+    (
+        "edit/village_code",
+        "村的 12 位代码",
+        "The village's 12-digit code",
+    ),
+    ("edit/round", "轮次（如 2020）", "The round (e.g. 2020)"),
+    ("edit/field", "打开时所在的字段名", "The field to open at"),
+    (
+        "forms",
+        "检查表单文件；列出已安装的表单版本",
+        "Check form and target files; list the installed form versions",
+    ),
+    (
+        "forms check",
+        "检查表单和目标文件；有错时列出文件、行和字段并以状态 1 退出",
+        "Validate form and target files; exit 1 with file, line and field on error",
+    ),
+    (
+        "forms check/dir",
+        "表单目录（默认：内置表单）",
+        "The forms directory (default: the built-in forms)",
+    ),
+    (
+        "forms list",
+        "已安装的表单版本和正在使用的版本（--forms DIR 安装）",
+        "Installed form versions and the one in use (`--forms DIR` installs them)",
+    ),
+    (
+        "divisions",
+        "输出区划名录的“代码<TAB>名称”行",
+        "Print `code<TAB>name` lines of the division register",
+    ),
+    (
+        "divisions/under",
+        "只列这个单位之下的",
+        "Only the units under this one",
+    ),
+    ("divisions/level", "只列这一级", "Only this level"),
+    (
+        "divisions/in_scope",
+        "只列调查范围内的村",
+        "Only the villages in the survey scope",
+    ),
+    (
+        "records",
+        "批量导入、导出和查看记录",
+        "Bulk-load, export and show records",
+    ),
+    (
+        "records import-csv",
+        "从 CSV（UTF-8 或 GB18030）批量导入已定稿的记录",
+        "Bulk-load finalized records from CSV (UTF-8 or GB18030)",
+    ),
+    (
+        "records import-csv/file",
+        "村的 CSV 文件",
+        "The villages' CSV file",
+    ),
+    (
+        "records import-csv/round",
+        "轮次（如 2020）",
+        "The round (e.g. 2020)",
+    ),
+    (
+        "records import-csv/groups",
+        "重复组的行在单独的文件里，如 farms=farms.csv",
+        "A repeat group's rows from their own file, e.g. farms=farms.csv",
+    ),
+    (
+        "records export-csv",
+        "把当前记录写成 CSV（UTF-8 带 BOM）；重复组写在 --out 旁边",
+        "Write the current records as CSV (UTF-8 with BOM); groups go beside --out",
+    ),
+    (
+        "records export-csv/round",
+        "轮次（如 2020）",
+        "The round (e.g. 2020)",
+    ),
+    (
+        "records export-csv/under",
+        "只导出这个单位之下的村",
+        "Only the villages under this unit",
+    ),
+    (
+        "records export-csv/out",
+        "写到这个文件（默认：标准输出）",
+        "Write to this file (default: standard output)",
+    ),
+    (
+        "records export-csv/labels",
+        "表头和选项：names 为字段名和代码（默认，供脚本读取）；zh 为表单的中文标签，并加上村和乡镇名称",
+        "Headers and choices: names = field names and codes (the default, what scripts read); zh = the form's Chinese labels with village and township names",
+    ),
+    (
+        "records template",
+        "生成要填写的工作簿：“村”表（标签、字段名、调查范围内每村一行）、每个重复组一张表（养殖场）和“说明”",
+        "A workbook to fill: sheet 村 (labels, field names, one row per village in scope), a sheet per repeat group (养殖场), and 说明",
+    ),
+    (
+        "records template/under",
+        "这个单位之下调查范围内的村",
+        "The villages in scope under this unit",
+    ),
+    (
+        "records template/round",
+        "轮次（如 2020）",
+        "The round (e.g. 2020)",
+    ),
+    (
+        "records template/out",
+        "要写的工作簿（.xlsx）",
+        "The workbook to write (.xlsx)",
+    ),
+    (
+        "records import-xlsx",
+        "从按模板填写的工作簿批量导入已定稿的记录",
+        "Bulk-load finalized records from a workbook in the template's layout",
+    ),
+    (
+        "records import-xlsx/file",
+        "工作簿（.xlsx）",
+        "The workbook (.xlsx)",
+    ),
+    (
+        "records import-xlsx/round",
+        "轮次（如 2020）",
+        "The round (e.g. 2020)",
+    ),
+    (
+        "records export-xlsx",
+        "按模板格式写出当前记录",
+        "The template's layout filled with the current records",
+    ),
+    (
+        "records export-xlsx/round",
+        "轮次（如 2020）",
+        "The round (e.g. 2020)",
+    ),
+    (
+        "records export-xlsx/under",
+        "只导出这个单位之下的村",
+        "Only the villages under this unit",
+    ),
+    (
+        "records export-xlsx/out",
+        "要写的工作簿（.xlsx）",
+        "The workbook to write (.xlsx)",
+    ),
+    (
+        "records show",
+        "某村的当前记录，包括草稿",
+        "The current record(s) of a village, drafts included",
+    ),
+    (
+        "records show/village_code",
+        "村的 12 位代码",
+        "The village's 12-digit code",
+    ),
+    (
+        "records show/round",
+        "轮次（如 2020）",
+        "The round (e.g. 2020)",
+    ),
+    ("records show/format", "输出格式", "Output format"),
+    ("key", "本机的签名密钥", "This installation's signing key"),
+    (
+        "key show",
+        "第一行是公钥，第二行是它的指纹",
+        "Public key on the first line, then its fingerprint",
+    ),
+    (
+        "trust",
+        "接受哪些密钥签名的数据包",
+        "Keys whose bundles this installation accepts",
+    ),
+    (
+        "trust add",
+        "接受 KEY 签名的、CODE 之下各村的数据包",
+        "Accept bundles signed by KEY for villages under CODE",
+    ),
+    (
+        "trust add/key",
+        "公钥（64 个十六进制字符）或已信任密钥的指纹",
+        "A public key (64 hex characters) or a trusted key's fingerprint",
+    ),
+    (
+        "trust add/scope",
+        "这个密钥可以送来的区划范围",
+        "The division this key may deliver villages under",
+    ),
+    (
+        "trust add/name",
+        "发送人的名称（默认：范围单位的名称）",
+        "The sender's name (default: the scope unit's name)",
+    ),
+    (
+        "trust list",
+        "已信任的密钥：公钥、指纹、范围、名称",
+        "Trusted keys: public key, fingerprint, scope, name",
+    ),
+    ("trust remove", "不再信任这个密钥", "Stop trusting this key"),
+    (
+        "trust remove/key",
+        "公钥或指纹",
+        "A public key or a fingerprint",
+    ),
+    (
+        "export",
+        "把某单位之下的记录写成签名的数据包",
+        "Write a signed bundle of the records under a unit",
+    ),
+    (
+        "export/under",
+        "导出这个单位之下的记录",
+        "Export the records under this unit",
+    ),
+    ("export/round", "轮次（如 2020）", "The round (e.g. 2020)"),
+    ("export/out", "要写的数据包文件", "The bundle file to write"),
+    (
+        "import",
+        "校验并合并数据包；列出改变了什么",
+        "Verify and merge bundles; print what changed",
+    ),
+    ("import/files", "数据包文件", "Bundle files"),
+    (
+        "conflicts",
+        "等待人来决定的分叉和重复",
+        "Forks and duplicates awaiting a person",
+    ),
+    ("conflicts/round", "只列这一轮的", "Only this round"),
+    ("conflicts/format", "输出格式", "Output format"),
+    (
+        "report",
+        "按目标汇总一轮的数据",
+        "Roll the round up against the targets",
+    ),
+    ("report/round", "轮次（如 2020）", "The round (e.g. 2020)"),
+    (
+        "report/under",
+        "汇总这个单位（默认：名录的最高一级）",
+        "The unit to roll up (default: the register's top units)",
+    ),
+    ("report/format", "输出格式", "Output format"),
+    (
+        "report/out",
+        "写到这个文件（xlsx 必须给出）",
+        "Write to this file (required for xlsx)",
+    ),
+    (
+        "report/level",
+        "列到这一级为止（village 时连村也列出）",
+        "List units down to this level (villages too with `village`)",
+    ),
+    (
+        "review",
+        "审核通过或退回某村计入的记录（绑定所审核的版本）",
+        "Approve or return a village's counted record (bound to the revision judged)",
+    ),
+    (
+        "review approve",
+        "审核通过某村记录中计入的版本",
+        "Approve the counted revision of a village's record",
+    ),
+    (
+        "review approve/village_code",
+        "村的 12 位代码",
+        "The village's 12-digit code",
+    ),
+    (
+        "review approve/round",
+        "轮次（如 2020）",
+        "The round (e.g. 2020)",
+    ),
+    (
+        "review return",
+        "带意见退回给调查员；重新定稿前不计入汇总",
+        "Return it to the surveyor with a comment; it stops counting until finalized again",
+    ),
+    (
+        "review return/village_code",
+        "村的 12 位代码",
+        "The village's 12-digit code",
+    ),
+    (
+        "review return/round",
+        "轮次（如 2020）",
+        "The round (e.g. 2020)",
+    ),
+    (
+        "review return/comment",
+        "退回的原因（必填）",
+        "Why it is returned (required)",
+    ),
+    (
+        "demo",
+        "用逼真的合成记录填充数据目录",
+        "Fill the data dir with realistic synthetic records",
+    ),
+    (
+        "demo/under",
+        "为这个单位之下的村生成",
+        "Make records for the villages under this unit",
+    ),
+    ("demo/round", "轮次（如 2020）", "The round (e.g. 2020)"),
+    (
+        "demo/seed",
+        "随机种子：同一种子生成同样的数据",
+        "Random seed: the same seed makes the same data",
+    ),
+    (
+        "demo/register",
+        "另一份区划名录 CSV（如 henan-divisions.csv）",
+        "Another register CSV (e.g. henan-divisions.csv)",
+    ),
+];
+
+/// The `--help` text of a command (`"records show"`, the root is `""`) or of one of its
+/// options (`"records show/round"`).
+pub fn cli_help(lang: Lang, key: &str) -> Option<&'static str> {
+    CLI_HELP
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| pick(lang, *zh, *en))
+}
+
+catalogue! {
+    fn cli_long_about() {
+        zh: "离线的县级农村人居环境整治调查。\n不带命令运行时打开终端界面（默认中文，--lang en 为英文）。",
+        en: "Offline county-level rural living-environment surveys.\nRun with no command to open the terminal UI (Chinese by default, --lang en for English).",
+    }
+    fn cli_help_template() {
+        zh: "{{about-with-newline}}\n用法：{{usage}}\n\n{{all-args}}{{after-help}}",
+        en: "{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{{all-args}}{{after-help}}",
+    }
+    /// Before clap's own (English) text of a usage error.
+    fn cli_usage_error() {
+        zh: "ruralenv：命令行有误（下面是命令行解析器的英文说明；用法见 ruralenv --help）",
+        en: "",
+    }
+}
+
+pub fn cli_heading_options(lang: Lang) -> &'static str {
+    pick(lang, "选项", "Options")
+}
+pub fn cli_heading_arguments(lang: Lang) -> &'static str {
+    pick(lang, "参数", "Arguments")
+}
+pub fn cli_heading_commands(lang: Lang) -> &'static str {
+    pick(lang, "命令", "Commands")
+}
+pub fn cli_value_command(lang: Lang) -> &'static str {
+    pick(lang, "命令", "COMMAND")
+}
+pub fn cli_flag_help(lang: Lang) -> &'static str {
+    pick(lang, "显示帮助", "Print help")
+}
+pub fn cli_flag_version(lang: Lang) -> &'static str {
+    pick(lang, "显示版本", "Print version")
+}
+pub fn cli_help_subcommand(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "显示本帮助或某个命令的帮助",
+        "Print this message or the help of the given subcommand(s)",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,7 +1000,9 @@ mod tests {
             let m = not_a_division_code(lang, "9999");
             assert!(m.contains("9999"), "{m}");
             let m = imported(lang, "a.renv", "2020", "from x", 3, 1, 2, 4, 5, 6, 7, 8);
-            for part in ["a.renv", "2020", "from x", "3", "1", "2", "4", "5", "6", "7", "8"] {
+            for part in [
+                "a.renv", "2020", "from x", "3", "1", "2", "4", "5", "6", "7", "8",
+            ] {
                 assert!(m.contains(part), "{part} missing in {m}");
             }
         }

@@ -112,7 +112,15 @@ fn demo_refuses_an_unknown_unit_and_a_bad_round() {
         .code(1)
         .stderr(predicates::str::contains("区划名录里没有这个单位"));
     ruralenv(dir.path())
-        .args(["--lang", "en", "demo", "--under", "411023000000", "--round", "2020"])
+        .args([
+            "--lang",
+            "en",
+            "demo",
+            "--under",
+            "411023000000",
+            "--round",
+            "2020",
+        ])
         .assert()
         .code(1)
         .stderr(predicates::str::contains("no such unit"));

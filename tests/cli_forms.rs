@@ -242,7 +242,9 @@ fn import_sheep_farm(root: &Path, data: &Path, code: &str) -> serde_json::Value 
         .success();
     let out = stdout(
         bin(data)
-            .args(["records", "show", code, "--round", "2020", "--format", "json"])
+            .args([
+                "records", "show", code, "--round", "2020", "--format", "json",
+            ])
             .assert()
             .success(),
     );
@@ -346,7 +348,10 @@ fn invalid_forms_are_refused_and_nothing_is_installed() {
             .code(1),
     );
     assert!(err.contains("什么也没有安装"), "{err}");
-    assert!(err.contains("mini.toml:17: households: duplicate field name"), "{err}");
+    assert!(
+        err.contains("mini.toml:17: households: duplicate field name"),
+        "{err}"
+    );
     assert!(!data.join("forms").exists(), "nothing installed");
     let out = stdout(bin(&data).args(["forms", "list"]).assert().success());
     assert!(out.contains("* village@2  内置"), "{out}");

@@ -253,7 +253,15 @@ fn show_of_unknown_village_fails_clearly() {
             "411003003999：区划名录里没有这个单位",
         ));
     bin(t.path())
-        .args(["--lang", "en", "records", "show", "411003003999", "--round", "2020"])
+        .args([
+            "--lang",
+            "en",
+            "records",
+            "show",
+            "411003003999",
+            "--round",
+            "2020",
+        ])
         .assert()
         .code(1)
         .stderr(predicates::str::contains(

@@ -1,8 +1,8 @@
 //! `demo`: fill a data dir with realistic synthetic records (see `crate::demo`).
 
 use super::{Env, division_arg};
-use crate::i18n;
 use crate::forms::value::sanitize_for_terminal;
+use crate::i18n;
 use crate::register::Register;
 use anyhow::{Context as _, bail};
 use std::io::Read as _;
@@ -86,8 +86,7 @@ pub fn demo(
 fn read_register(path: &Path, lang: crate::forms::Lang) -> anyhow::Result<String> {
     let shown = crate::termsafe::path(path);
     if path.extension().is_some_and(|e| e == "gz") {
-        let file =
-            std::fs::File::open(path).with_context(|| i18n::cannot_read(lang, &shown))?;
+        let file = std::fs::File::open(path).with_context(|| i18n::cannot_read(lang, &shown))?;
         let mut text = String::new();
         flate2::read::GzDecoder::new(std::io::BufReader::new(file))
             .read_to_string(&mut text)

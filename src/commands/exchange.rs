@@ -2,7 +2,6 @@
 //! `bundle::exchange`; this prints what happened.
 
 use super::{Env, division_arg};
-use crate::i18n;
 use crate::bundle::exchange::{
     ExportError, ExportRequest, ImportError, ImportErrorKind, ImportSummary, export_bundle,
     import_bundles_each, is_valid_round,
@@ -11,6 +10,7 @@ use crate::bundle::keys::InstallationKey;
 use crate::cli::ListFormat;
 use crate::forms::Lang;
 use crate::forms::value::sanitize_for_terminal;
+use crate::i18n;
 use crate::termsafe;
 use anyhow::bail;
 use std::io::Write;
@@ -47,7 +47,16 @@ pub fn export(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Result
     );
     println!(
         "{}",
-        i18n::exported(lang, &path, villages, revisions, reviews, resolutions, &forms, bytes)
+        i18n::exported(
+            lang,
+            &path,
+            villages,
+            revisions,
+            reviews,
+            resolutions,
+            &forms,
+            bytes
+        )
     );
     println!("{}", i18n::signed_by(lang, fp));
     if summary.drafts_left_out > 0 {
@@ -75,9 +84,14 @@ fn export_error(e: ExportError, lang: Lang) -> anyhow::Error {
                 n => i18n::nothing_to_export_drafts(lang, &under, &name, &round, n),
             }
         }
-        // The bundle module words its own reasons; in Chinese through `zh()`.
-        ExportError::Bundle(b) if lang == Lang::Zh => {
-            i18n::file_problem(lang, &termsafe::path(&b.path), &b.kind.zh())
+        // The bundle module words its own reasons, in Chinese through `zh()`.
+        ExportError::Bundle(b) => {
+            let reason = i18n::pick(
+                lang,
+                b.kind.zh(),
+                termsafe::escape(&b.kind.to_string()).into(),
+            );
+            i18n::file_problem(lang, &termsafe::path(&b.path), &reason)
         }
         ExportError::Store(s) => i18n::export_store_error(lang, &s.to_string()),
         _ => return e.into(),

@@ -12,9 +12,9 @@ use crate::cli::{
     Cli, Command, FormsCommand, KeyCommand, RecordsCommand, ReviewCommand, TrustCommand,
 };
 use crate::context;
+use crate::forms::value::sanitize_for_terminal;
 use crate::forms::{FormSet, Lang};
 use crate::i18n;
-use crate::forms::value::sanitize_for_terminal;
 use crate::store::Store;
 use anyhow::{Context as _, bail};
 use std::io::Write;
@@ -56,9 +56,14 @@ impl Env {
 
     /// Check a `--round` against the survey's rounds (bad usage, exit 2, when it is not one).
     pub fn check_round(&self, round: &str) -> anyhow::Result<()> {
-        self.forms
-            .check_round(round)
-            .map_err(|e| UsageError(i18n::option_error(self.lang(), "--round", &e.message(self.lang()))).into())
+        self.forms.check_round(round).map_err(|e| {
+            UsageError(i18n::option_error(
+                self.lang(),
+                "--round",
+                &e.message(self.lang()),
+            ))
+            .into()
+        })
     }
 
     /// Who is acting: `--surveyor`, else the stored name, else the OS user.
@@ -308,7 +313,11 @@ fn forms_check(dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
     }
     writeln!(out, "{}", i18n::targets_ok(lang, set.targets.len()))?;
     for (name, _) in &set.registers {
-        writeln!(out, "{}", i18n::register_ok(lang, &sanitize_for_terminal(name)))?;
+        writeln!(
+            out,
+            "{}",
+            i18n::register_ok(lang, &sanitize_for_terminal(name))
+        )?;
     }
     Ok(())
 }
@@ -342,7 +351,11 @@ fn forms_list(env: &Env) -> anyhow::Result<()> {
     }
     for f in &FormSet::builtin().forms {
         let line = i18n::forms_list_builtin(lang, &f.key());
-        writeln!(out, "{} {line}", mark(in_use(&f.id, f.version, &Source::BuiltIn)))?;
+        writeln!(
+            out,
+            "{} {line}",
+            mark(in_use(&f.id, f.version, &Source::BuiltIn))
+        )?;
     }
     writeln!(out, "{}", i18n::forms_list_legend(lang))?;
     Ok(())
@@ -370,7 +383,9 @@ fn divisions(
     in_scope: bool,
 ) -> anyhow::Result<()> {
     let store = env.open_store()?;
-    let under = under.map(|c| division_arg(&store, c, env.lang())).transpose()?;
+    let under = under
+        .map(|c| division_arg(&store, c, env.lang()))
+        .transpose()?;
     let rows = store.divisions_under(under.as_ref(), level, in_scope)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for d in rows {

@@ -4,11 +4,11 @@
 //! all or nothing.
 
 use super::{Env, division_arg, pick};
-use crate::i18n;
 use crate::cli::{CsvLabels, ListFormat};
 use crate::forms::record::RecordData;
 use crate::forms::value::{Value, sanitize_for_terminal};
 use crate::forms::{Form, Lang};
+use crate::i18n;
 use crate::register::Level;
 use crate::sheets::cells::{Cell, INFO_COLUMNS, VILLAGE_CODE_LABEL, guard_formula};
 use crate::sheets::csv_in::CsvRows;
@@ -384,7 +384,7 @@ fn csv_cell(f: &crate::forms::Field, v: &Value, labels: CsvLabels) -> String {
             .iter()
             .map(|n| f.choice_label(n, Lang::Zh).unwrap_or(n))
             .collect::<Vec<_>>()
-            .join("、"),
+            .join(i18n::list_separator(Lang::Zh)),
         (Value::Text(t), _) => guard_formula(t),
         _ => v.to_plain(),
     }
@@ -568,7 +568,9 @@ pub fn template(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Resu
 pub fn export_xlsx(env: &Env, round: &str, under: Option<&str>, out: &Path) -> anyhow::Result<()> {
     let store = env.open_store()?;
     let lang = env.lang();
-    let unit = under.map(|c| division_arg(&store, c, env.lang())).transpose()?;
+    let unit = under
+        .map(|c| division_arg(&store, c, env.lang()))
+        .transpose()?;
     let prefix = unit
         .as_ref()
         .map(|u| u.prefix().to_string())

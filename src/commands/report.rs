@@ -1,8 +1,8 @@
 //! `report`: the roll-up in four formats.
 
 use super::{Env, division_arg};
-use crate::i18n;
 use crate::cli::{LevelArg, ReportFormat};
+use crate::i18n;
 use crate::report::rollup::{Depth, rollup};
 use crate::report::writers;
 use anyhow::{Context as _, bail};
@@ -49,9 +49,8 @@ pub fn report(
             let Some(path) = out else {
                 bail!(i18n::xlsx_needs_out(lang));
             };
-            writers::write_xlsx(&report, lang, path).with_context(|| {
-                i18n::cannot_write_workbook(lang, &crate::termsafe::path(path))
-            })?;
+            writers::write_xlsx(&report, lang, path)
+                .with_context(|| i18n::cannot_write_workbook(lang, &crate::termsafe::path(path)))?;
             wrote(path, lang);
             Ok(())
         }

@@ -5,9 +5,9 @@
 use super::{Env, UsageError, division_arg};
 use crate::forms::Lang;
 use crate::forms::value::sanitize_for_terminal as clean;
+use crate::i18n;
 use crate::register::Level;
 use crate::store::{HistoryEvent, ReviewAction, Store, StoreError};
-use crate::i18n;
 use anyhow::bail;
 
 /// Approve or return the counted record of a village for a round.
@@ -137,7 +137,14 @@ pub fn history_lines(store: &Store, record_id: &str, lang: Lang) -> anyhow::Resu
                     i18n::history_comment(lang, &clean(&r.comment))
                 };
                 let action = action_name(lang, r.action);
-                i18n::history_reviewed(lang, &clean(&r.at), r.rev, &action, &clean(&r.who), &comment)
+                i18n::history_reviewed(
+                    lang,
+                    &clean(&r.at),
+                    r.rev,
+                    &action,
+                    &clean(&r.who),
+                    &comment,
+                )
             }
             HistoryEvent::Resolved(s) => {
                 let (at, who) = (clean(&s.at), clean(&s.who));

@@ -1,10 +1,10 @@
 //! `key show` and `trust add|list|remove`.
 
 use super::{Env, division_arg};
-use crate::i18n;
 use crate::bundle::keys::{InstallationKey, fingerprint, parse_public_key};
 use crate::forms::Lang;
 use crate::forms::value::{has_control_chars, sanitize_for_terminal};
+use crate::i18n;
 use anyhow::bail;
 
 pub fn installation_key(env: &Env) -> anyhow::Result<InstallationKey> {

@@ -56,7 +56,10 @@ pub enum InstallError {
     /// Its manifest is unreadable.
     Manifest { path: PathBuf, reason: String },
     /// Writing the copy failed (nothing installed).
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl std::fmt::Display for InstallError {
@@ -173,7 +176,9 @@ pub fn install(data_dir: &Path, src: &Path) -> Result<Outcome, InstallError> {
         number,
         dir: root.join(format!("{number:04}")),
         source: source.display().to_string(),
-        installed_at: jiff::Zoned::now().strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        installed_at: jiff::Zoned::now()
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
         hash,
         forms: set
             .forms
@@ -296,7 +301,10 @@ mod tests {
     fn nothing_installed_means_the_built_in_forms() {
         let t = tempfile::tempdir().unwrap();
         let (set, used) = in_force(t.path()).unwrap();
-        assert_eq!(set.village_form().version, FormSet::builtin().village_form().version);
+        assert_eq!(
+            set.village_form().version,
+            FormSet::builtin().village_form().version
+        );
         assert_eq!(used[0].1, Source::BuiltIn);
         assert!(list(t.path()).unwrap().is_empty());
     }

@@ -90,7 +90,7 @@ impl RoundError {
         match &self.declared {
             None => crate::i18n::round_not_year(lang, &round),
             Some(list) => {
-                let list = list.join(crate::i18n::pick(lang, "、", ", "));
+                let list = list.join(crate::i18n::list_separator(lang));
                 let list = value::sanitize_for_terminal(&list);
                 crate::i18n::round_not_declared(lang, &round, &list)
             }

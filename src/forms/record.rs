@@ -177,7 +177,7 @@ pub fn parse_input(field: &Field, raw: &str) -> Result<Value, Text> {
 fn unknown_choice(field: &Field, s: &str) -> Text {
     let names: Vec<&str> = field.choices.iter().map(|c| c.name.as_str()).collect();
     let s = sanitize_for_terminal(s);
-    i18n::both(|l| i18n::value_not_a_choice(l, &s, &names.join(i18n::pick(l, "、", ", "))))
+    i18n::both(|l| i18n::value_not_a_choice(l, &s, &names.join(i18n::list_separator(l))))
 }
 
 /// Does a stored value fit a field's type? (Bundles and the store are checked with this.)
