@@ -23,6 +23,8 @@ macro_rules! catalogue {
     )*) => {
         $(
             $(#[$meta])*
+            // A message takes every value it shows as a named parameter, however many.
+            #[allow(clippy::too_many_arguments)]
             pub fn $name(lang: Lang, $($arg: $ty),*) -> String {
                 match lang {
                     Lang::Zh => format!($zh),
