@@ -116,7 +116,15 @@ pub fn parse_input(field: &Field, raw: &str) -> Result<Value, Text> {
     }
     match field.ty {
         FieldType::Integer => s.parse::<i64>().map(Value::Int).map_err(|_| {
-            i18n::both(|l| i18n::value_not_whole_number(l, &sanitize_for_terminal(s)))
+            let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+            let shown = sanitize_for_terminal(s);
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                // A whole number too large to hold: say so, not "not a whole number".
+                let max = super::value::format_decimal(field.max.unwrap_or(MAX_NUMBER));
+                i18n::both(|l| i18n::value_out_of_range(l, &shown, &max))
+            } else {
+                i18n::both(|l| i18n::value_not_whole_number(l, &shown))
+            }
         }),
         FieldType::Decimal => match s.parse::<f64>() {
             Ok(d) if d.is_finite() && !s.contains(['e', 'E']) && !s.starts_with(['+']) => {
@@ -543,6 +551,17 @@ mod tests {
             ],
         );
         d
+    }
+
+    #[test]
+    fn a_whole_number_too_large_to_hold_is_out_of_range_not_a_non_number() {
+        let set = crate::forms::FormSet::builtin();
+        let f = set.village_form().field("households").unwrap();
+        let e = parse_input(f, "99999999999999999999999").unwrap_err();
+        assert!(e.en.contains("out of range"), "{}", e.en);
+        assert!(e.zh.contains("超出范围"), "{}", e.zh);
+        let e = parse_input(f, "12a").unwrap_err();
+        assert!(e.en.contains("not a whole number"), "{}", e.en);
     }
 
     #[test]
