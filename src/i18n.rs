@@ -75,6 +75,15 @@ pub fn both(message: impl Fn(Lang) -> String) -> crate::forms::Text {
     crate::forms::Text::new(&message(Lang::Zh), &message(Lang::En))
 }
 
+/// A number of villages: "1 village", "2 villages", "2 个村".
+pub fn villages(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Zh, n) => format!("{n} 个村"),
+        (Lang::En, 1) => "1 village".to_string(),
+        (Lang::En, n) => format!("{n} villages"),
+    }
+}
+
 /// Yes or no, as `records show` prints a yes/no answer.
 pub fn yes_no(lang: Lang, b: bool) -> &'static str {
     match (lang, b) {
@@ -415,14 +424,15 @@ catalogue! {
         zh: "，重复组的行写入 {path}",
         en: ", rows of groups to {path}",
     }
-    /// `groups`: [`group_rows_to`] for each group file.
-    fn wrote_villages(n: impl Display, path: &str, groups: &str) {
-        zh: "已将 {n} 个村写入 {path}{groups}",
-        en: "wrote {n} villages to {path}{groups}",
+    /// `groups`: [`group_rows_to`] for each group file; `villages`: [`villages`].
+    fn wrote_villages(villages: &str, path: &str, groups: &str) {
+        zh: "已将 {villages}写入 {path}{groups}",
+        en: "wrote {villages} to {path}{groups}",
     }
-    fn wrote_workbook(path: &str, villages: impl Display, filled: impl Display) {
-        zh: "已写入 {path}：{villages} 个村，其中 {filled} 个有记录",
-        en: "wrote {path}: {villages} villages, {filled} with records",
+    /// `villages`: [`villages`].
+    fn wrote_workbook(path: &str, villages: &str, filled: impl Display) {
+        zh: "已写入 {path}：{villages}，其中 {filled} 个有记录",
+        en: "wrote {path}: {villages}, {filled} with records",
     }
     fn no_villages_in_scope(code: &str, name: &str) {
         zh: "{code}（{name}）下没有调查范围内的村",
@@ -1009,6 +1019,16 @@ mod tests {
             }
         }
         assert!(not_a_division_code(Lang::Zh, "9").contains("不是"));
+        assert_eq!(villages(Lang::En, 1), "1 village");
+        assert_eq!(villages(Lang::En, 2), "2 villages");
+        assert_eq!(
+            wrote_villages(Lang::En, &villages(Lang::En, 1), "a.csv", ""),
+            "wrote 1 village to a.csv"
+        );
+        assert_eq!(
+            wrote_villages(Lang::Zh, &villages(Lang::Zh, 1), "a.csv", ""),
+            "已将 1 个村写入 a.csv"
+        );
         assert!(not_a_division_code(Lang::En, "9").contains("is not"));
     }
 

@@ -497,8 +497,11 @@ pub fn export_csv(
                 .iter()
                 .map(|p| i18n::group_rows_to(lang, &shown(p)))
                 .collect();
-            let n = revisions.len();
-            eprintln!("{}", i18n::wrote_villages(lang, n, &shown(path), &groups));
+            let villages = i18n::villages(lang, revisions.len());
+            eprintln!(
+                "{}",
+                i18n::wrote_villages(lang, &villages, &shown(path), &groups)
+            );
         }
     }
     Ok(())
@@ -545,10 +548,10 @@ fn write_workbook(
     let bytes = workbook::records_workbook(form, round, rows)
         .map_err(|e| anyhow::anyhow!("{}: {e}", shown(out)))?;
     super::report::write_atomic(out, &bytes)?;
-    let villages = rows.len();
+    let villages = i18n::villages(lang, rows.len());
     eprintln!(
         "{}",
-        i18n::wrote_workbook(lang, &shown(out), villages, filled)
+        i18n::wrote_workbook(lang, &shown(out), &villages, filled)
     );
     Ok(())
 }
