@@ -228,6 +228,15 @@ impl Model {
         }
     }
 
+    /// Where the user is, for the notice: the screen and the village of the record.
+    fn place(&self) -> (Screen, Option<String>) {
+        let village = match self.screen {
+            Screen::Form | Screen::History => self.record.as_ref().map(|r| r.village.code.clone()),
+            _ => None,
+        };
+        (self.screen, village)
+    }
+
     fn notice(&mut self, n: Notice) {
         self.notice = Some(n);
     }
@@ -237,8 +246,18 @@ impl Model {
     }
 }
 
-/// The pure state transition.
+/// The pure state transition. A notice belongs to the screen (and record) that raised
+/// it: moving elsewhere without a new one leaves the message line empty.
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
+    let (place, said) = (m.place(), m.notice.clone());
+    let cmds = step(m, msg);
+    if m.place() != place && m.notice == said {
+        m.notice = None;
+    }
+    cmds
+}
+
+fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(ev) => {
             if ev.kind != KeyEventKind::Press {
@@ -585,7 +604,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         return quit(m, true);
     }
     if let Some(h) = &mut m.help {
-        let o = h.key(action);
+        let o = h.key(action, layout::body_rows(m.size));
         if let Some(Go::Close { .. }) = o.go {
             m.help = None;
             return Vec::new();
@@ -866,7 +885,9 @@ fn quit_question(lang: Lang, n: usize) -> Confirm {
 fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
     match action {
         Some(Action::Cancel) => {
+            // What the prompt refused goes with it.
             m.prompt = None;
+            m.notice = None;
             Vec::new()
         }
         Some(Action::Confirm) => {

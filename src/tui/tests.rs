@@ -574,6 +574,27 @@ fn q_is_text_in_a_text_field_and_ctrl_c_quits_saving_the_field() {
 }
 
 #[test]
+fn q_on_a_yes_no_field_saves_the_pick_and_asks_before_quitting() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "garbage_facilities");
+    press(&mut m, KeyCode::Char('y'));
+    let cmds = press(&mut m, KeyCode::Char('q'));
+    assert!(!m.quit, "q on a choice field must not quit at once");
+    assert_eq!(
+        commits(&cmds),
+        vec![("garbage_facilities".into(), Value::Bool(true))]
+    );
+    let c = m.confirm.clone().expect("quitting asks first");
+    assert_eq!(c.cmd, Cmd::Quit);
+    // n keeps filling in, on the same field.
+    press(&mut m, KeyCode::Char('n'));
+    assert!(m.confirm.is_none() && !m.quit);
+    assert_eq!(focused(&m), "garbage_facilities");
+    press(&mut m, KeyCode::Char('q'));
+    assert_eq!(press(&mut m, KeyCode::Char('y')), vec![Cmd::Quit]);
+}
+
+#[test]
 fn chinese_input_and_paste_are_text_and_control_characters_never_enter() {
     let mut m = form_model(opened(Some("r1"), false));
     tab_to(&mut m, "notes");
@@ -907,6 +928,40 @@ fn the_name_can_be_set_or_changed_from_home() {
                 && b.ctx == crate::tui::keys::Ctx::Home),
         "the key is in the table the footer and help read"
     );
+}
+
+#[test]
+fn notices_stay_with_the_screen_and_record_that_raised_them() {
+    // The read-only notice leaves with the record: not on home, not on another village.
+    let mut m = form_model(opened(Some("r1"), true));
+    assert!(m.notice.is_some(), "a finalized record says it is read-only");
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.screen, Screen::Home);
+    assert_eq!(m.notice, None);
+    update(&mut m, Msg::RecordOpened(Box::new(opened(Some("r1"), true))));
+    let mut other = opened(Some("r2"), false);
+    other.village.code = "411003003205".into();
+    update(&mut m, Msg::RecordOpened(Box::new(other)));
+    assert_eq!(m.notice, None, "another village's form starts clean");
+    // An old validation error is not shown on reopening.
+    tab_to(&mut m, "households");
+    typ(&mut m, "x");
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Error));
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.screen, Screen::Home);
+    update(&mut m, Msg::RecordOpened(Box::new(opened(Some("r2"), false))));
+    assert_eq!(m.notice, None);
+    // The empty-name refusal goes with the prompt it refused.
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Char('n'));
+    update(&mut m, ctrl('u'));
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Error));
+    press(&mut m, KeyCode::Esc);
+    assert!(m.prompt.is_none());
+    assert_eq!(m.notice, None);
 }
 
 #[test]

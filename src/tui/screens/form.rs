@@ -1123,6 +1123,27 @@ impl Record {
                 r.clear_choice();
                 Outcome::none()
             }
+            // On a yes/no or choice field `q` is easily a slip of the fingers: the
+            // answer picked is saved first, then quitting asks.
+            Some(Action::Quit) if r.focused_field().is_some() => {
+                let (cmds, _) = match r.leave_field(lang) {
+                    Ok(left) => left,
+                    Err(n) => return Outcome::say(n),
+                };
+                Outcome {
+                    cmds,
+                    ask: Some(Confirm {
+                        question: tr(
+                            lang,
+                            "退出 ruralenv？已填的答案都已保存。y 退出 / n 继续填写",
+                            "Quit ruralenv? Every answer given is saved. y quit / n keep filling in",
+                        )
+                        .to_string(),
+                        cmd: Cmd::Quit,
+                    }),
+                    ..Outcome::default()
+                }
+            }
             Some(Action::Quit) => Outcome::quit(),
             _ => {
                 if r.typing() {

@@ -200,23 +200,17 @@ fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
 }
 
 fn draw_footer(m: &Model, f: &mut Frame, area: Rect) {
-    let w = area.width as usize;
+    let key = Style::default()
+        .fg(Color::Cyan)
+        .add_modifier(Modifier::BOLD);
     let mut spans = Vec::new();
-    let mut used = 0;
-    for b in keys::footer(&m.contexts(), m.typing()) {
-        let hint = b.hint(m.lang);
-        let need = width(b.label) + 1 + width(hint) + 2;
-        if used + need > w {
-            break;
-        }
-        spans.push(Span::styled(
-            b.label,
-            Style::default()
-                .fg(Color::Cyan)
-                .add_modifier(Modifier::BOLD),
-        ));
-        spans.push(Span::raw(format!(" {hint}  ")));
-        used += need;
+    for (label, hint) in keys::footer_line(&m.contexts(), m.typing(), m.lang, area.width as usize)
+    {
+        spans.push(Span::styled(label, key));
+        spans.push(Span::raw(match hint {
+            Some(h) => format!(" {h}  "),
+            None => " ".to_string(),
+        }));
     }
     f.render_widget(
         Paragraph::new(Line::from(spans)).style(dim().fg(Color::Gray)),
