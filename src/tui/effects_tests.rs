@@ -8,7 +8,7 @@ use crate::tui::effects::Effects;
 use crate::tui::shared::{Cmd, Msg, NoticeKind};
 use crate::tui::tests::{ctrl, key};
 use crate::tui::{EditTarget, TuiOptions, prepare, pump};
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const VILLAGE: &str = "411003003204";
 
@@ -190,8 +190,13 @@ fn finalize_review_return_and_revise() {
     let r = m.record.as_ref().unwrap();
     assert!(!r.read_only);
     assert_eq!(r.shown.get("households"), &Value::Int(200));
-    for _ in 0..5 {
-        send(&mut m, &mut fx, key(KeyCode::Tab));
+    // The draft opens at its first unanswered field; households is above it.
+    for _ in 0..40 {
+        send(
+            &mut m,
+            &mut fx,
+            Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        );
         if m.record
             .as_ref()
             .and_then(|r| r.focused_key())

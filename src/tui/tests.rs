@@ -511,6 +511,51 @@ fn a_value_breaking_a_constraint_is_saved_and_its_message_shown() {
 }
 
 #[test]
+fn a_too_large_whole_number_names_the_maximum_and_is_said_once() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "households");
+    typ(&mut m, "99999999999999999999");
+    press(&mut m, KeyCode::Tab);
+    let n = m.notice.clone().expect("refused");
+    assert_eq!(n.kind, NoticeKind::Error);
+    assert!(n.text.contains("超过本项的上限 20000"), "{}", n.text);
+    assert!(!n.text.contains("不是整数"), "{}", n.text);
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert_eq!(
+        shot.matches("超过本项的上限").count(),
+        1,
+        "one message, not ⚠ and ✗:\n{shot}"
+    );
+    update(&mut m, ctrl('u'));
+    typ(&mut m, "-99999999999999999999");
+    press(&mut m, KeyCode::Tab);
+    assert!(m.notice.as_ref().unwrap().text.contains("下限 -20000"));
+}
+
+#[test]
+fn a_draft_reopens_at_its_first_unanswered_field_as_the_revision_it_will_become() {
+    let mut o = opened(Some("r1"), false);
+    o.data.set("households", Value::Int(120));
+    o.data.set("population", Value::Int(400));
+    o.rev = Some(1);
+    let m = form_model(o);
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(focused(&m), "garbage_facilities");
+    assert!(r.data.get("garbage_facilities").is_null());
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert!(shot.contains("第2版"), "a draft after revision 1 is 第2版:\n{shot}");
+    assert!(!shot.contains("第1版"), "{shot}");
+    // A finalized record is the revision it is, and starts at the top.
+    let m = form_model(opened(Some("r1"), true));
+    assert_eq!(focused(&m), "survey_date");
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert!(shot.contains("第1版"), "{shot}");
+    // A new record starts at the top too (its date and surveyor are to be checked).
+    let m = form_model(opened(None, false));
+    assert_eq!(focused(&m), "survey_date");
+}
+
+#[test]
 fn relevance_and_calculations_follow_the_typing() {
     let mut m = form_model(opened(Some("r1"), false));
     let visible = |m: &Model, f: &str| {

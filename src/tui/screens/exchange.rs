@@ -16,7 +16,7 @@ use crate::tui::shared::exchange::{
 use crate::tui::shared::trust::Prefill;
 use crate::tui::shared::{Cmd, Go, Notice, NoticeKind, Outcome};
 use crate::tui::shared::{input_request, paste_into};
-use crate::tui::text::{clean, tr, width};
+use crate::tui::text::{clean, count, tr, width};
 use ratatui::crossterm::event::KeyEvent;
 use std::path::Path;
 use tui_input::Input;
@@ -628,8 +628,11 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
                             s.villages, s.revisions, s.reviews, s.resolutions
                         ),
                         Lang::En => format!(
-                            "{} revision(s) of {} village(s) · {} review(s) · {} resolution(s)",
-                            s.revisions, s.villages, s.reviews, s.resolutions
+                            "{} of {} · {} · {}",
+                            count(s.revisions, "revision"),
+                            count(s.villages, "village"),
+                            count(s.reviews, "review"),
+                            count(s.resolutions, "resolution")
                         ),
                     },
                 ),
@@ -796,16 +799,15 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
                         s.resolutions_new
                     ),
                     Lang::En => format!(
-                        "  {} village(s): {} new · {} updated · {} unchanged · {} fork(s) · \
-                         {} duplicate(s) · {} review(s) · {} resolution(s)",
-                        s.villages,
+                        "  {}: {} new · {} updated · {} unchanged · {} · {} · {} · {}",
+                        count(s.villages, "village"),
                         s.revisions_new,
                         s.revisions_updated,
                         s.revisions_unchanged,
-                        s.forks,
-                        s.duplicates,
-                        s.reviews_new,
-                        s.resolutions_new
+                        count(s.forks, "fork"),
+                        count(s.duplicates, "duplicate"),
+                        count(s.reviews_new, "review"),
+                        count(s.resolutions_new, "resolution")
                     ),
                 };
                 l.add(Tone::Plain, &counts, "  ");

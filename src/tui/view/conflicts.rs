@@ -45,9 +45,10 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect) {
             c.list.len()
         ),
         Lang::En => format!(
-            "Conflicts · round {} · {} village(s) await a choice of the version that counts",
+            "Conflicts · round {} · {} {} a choice of the version that counts",
             clean(&c.round),
-            c.list.len()
+            crate::tui::text::count(c.list.len(), "village"),
+            if c.list.len() == 1 { "awaits" } else { "await" }
         ),
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold())];

@@ -6,7 +6,7 @@ use crate::forms::value::Value;
 use crate::forms::{Field, FieldType, Lang};
 use crate::tui::app::Model;
 use crate::tui::screens::form::{FieldKey, Item, Record, is_text_like};
-use crate::tui::text::{clean, fit, show_value, status_label, tr, truncate};
+use crate::tui::text::{clean, count, fit, show_value, status_label, tr, truncate};
 use crate::tui::view::home::{status_style, window};
 use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
@@ -80,7 +80,13 @@ fn draw_header(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
         Span::raw(format!("· {} · ", clean(&r.round))),
         Span::styled(status_label(r.status, m.lang), status_style(r.status)),
     ];
-    if let Some(rev) = r.rev {
+    // A draft is the revision it will become when finalized.
+    let rev = match r.rev {
+        Some(rev) if r.read_only => Some(rev),
+        Some(rev) => Some(rev + 1),
+        None => None,
+    };
+    if let Some(rev) = rev {
         spans.push(Span::raw(match m.lang {
             Lang::Zh => format!(" 第{rev}版"),
             Lang::En => format!(" rev {rev}"),
@@ -138,7 +144,7 @@ fn draw_list(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
                 let n = r.data.rows(g).len();
                 let text = match m.lang {
                     Lang::Zh => format!("{gl}（{n} 行）"),
-                    Lang::En => format!("{gl} ({n} rows)"),
+                    Lang::En => format!("{gl} ({})", count(n, "row")),
                 };
                 let mut l = Line::from(vec![
                     Span::raw(if focused { "› " } else { "  " }),
@@ -297,7 +303,13 @@ fn draw_detail(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
             r.check(&key)
         }
     });
-    if let Some(t) = msg {
+    // Said once: not under the field when the message line says it already.
+    let said = |t: &crate::forms::Text| {
+        m.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains(t.get(m.lang)))
+    };
+    if let Some(t) = msg.filter(|t| !said(t)) {
         f.render_widget(
             Paragraph::new(truncate(&format!("⚠ {}", t.get(m.lang)), w))
                 .style(Style::default().fg(Color::Red)),
@@ -357,7 +369,7 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
     let rows = r.data.rows(g);
     let title = match m.lang {
         Lang::Zh => format!("─ {}（{} 行）", group.label.get(m.lang), rows.len()),
-        Lang::En => format!("─ {} ({} rows)", group.label.get(m.lang), rows.len()),
+        Lang::En => format!("─ {} ({})", group.label.get(m.lang), count(rows.len(), "row")),
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold().fg(Color::Cyan))];
     let cols = group.fields.len().max(1);
@@ -419,8 +431,8 @@ fn draw_issues(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
             iss.list.len()
         ),
         Lang::En => format!(
-            "─ Cannot finalize: {} problem(s) (Enter goes to the field)",
-            iss.list.len()
+            "─ Cannot finalize: {} (Enter goes to the field)",
+            count(iss.list.len(), "problem")
         ),
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold().fg(Color::Yellow))];

@@ -72,7 +72,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 if h.query.is_empty() {
                     String::new()
                 } else {
-                    format!(" · search '{}': {} villages", clean(&h.query), h.matches())
+                    format!(
+                        " · search '{}': {}",
+                        clean(&h.query),
+                        crate::tui::text::count(h.matches(), "village")
+                    )
                 }
             ),
         };
