@@ -98,6 +98,9 @@ pub struct Start {
 impl Model {
     pub fn new(s: Startup, start: Option<Start>) -> (Model, Vec<Cmd>) {
         let mut home = Home::new(s.tree, s.statuses, s.counted);
+        if let Some(code) = &s.home_unit {
+            home.reveal(code);
+        }
         let mut cmds = Vec::new();
         let mut open = None;
         if let Some(st) = &start {
@@ -467,7 +470,7 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Exchange(ExchangeMsg::Quit) => {
             m.quit = true;
-            Vec::new()
+            farewell(m).into_iter().collect()
         }
         Msg::Exchange(msg) => {
             let mut cmds = Vec::new();
@@ -499,7 +502,7 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Quit => {
             m.quit = true;
-            Vec::new()
+            farewell(m).into_iter().collect()
         }
         Msg::DemoLoaded { dir, result } => {
             match &mut m.first_run {
@@ -773,7 +776,7 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
 fn open_exchange(m: &mut Model, unit: Option<DivisionRow>) -> Vec<Cmd> {
     let (job, mode, name) = match unit {
         Some(unit) => {
-            let name = proposed_name(&unit.code, &m.round, &m.today);
+            let name = proposed_name(&unit.code, &m.round, m.surveyor.as_deref(), &m.today);
             let round = m.round.clone();
             (Job::Export { unit, round }, PickMode::Folder, name)
         }
@@ -864,7 +867,17 @@ pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
         return cmds;
     }
     m.quit = true;
+    cmds.extend(farewell(m));
     cmds
+}
+
+/// What is kept for the next run when this one ends: where home's cursor is.
+fn farewell(m: &Model) -> Option<Cmd> {
+    let i = m.home.selected()?;
+    Some(Cmd::SaveSetting {
+        key: crate::tui::shared::HOME_UNIT.into(),
+        value: m.home.tree.units[i].code.clone(),
+    })
 }
 
 /// "N answers are still waiting for the database: quit and lose them?"

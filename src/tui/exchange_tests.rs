@@ -359,10 +359,26 @@ fn file_names_with_control_characters_are_escaped() {
 #[test]
 fn file_names_are_checked_and_proposed() {
     assert_eq!(
-        proposed_name(TOWN, "2020", "2020-06-15"),
+        proposed_name(TOWN, "2020", None, "2020-06-15"),
         "411003003000-2020-2020-06-15.renv"
     );
-    assert_eq!(proposed_name(TOWN, "a/b c", "d"), "411003003000-abc-d.renv");
+    assert_eq!(
+        proposed_name(TOWN, "a/b c", None, "d"),
+        "411003003000-abc-d.renv"
+    );
+    // Two surveyors' bundles of one unit get two names; nothing unsafe gets in.
+    assert_eq!(
+        proposed_name(TOWN, "2020", Some("张三"), "2020-06-15"),
+        "411003003000-2020-张三-2020-06-15.renv"
+    );
+    assert_ne!(
+        proposed_name(TOWN, "2020", Some("张三"), "d"),
+        proposed_name(TOWN, "2020", Some("李四"), "d")
+    );
+    assert_eq!(
+        proposed_name(TOWN, "2020", Some("a/b\u{1b}.c d"), "d"),
+        "411003003000-2020-abcd-d.renv"
+    );
     assert_eq!(check_name(" x ", Lang::En).unwrap(), "x.renv");
     assert_eq!(check_name("x.RENV", Lang::En).unwrap(), "x.RENV");
     for bad in ["", "  ", "a/b", "..", ".x", "a\x1bb"] {
@@ -442,7 +458,7 @@ fn export_from_the_screen_writes_a_bundle_that_verifies() {
     send(&mut m, &mut fx, key_char('x'));
     let x = exchange(&m);
     assert_eq!(x.picker.mode, PickMode::Folder);
-    let expected = proposed_name(TOWN, "2020", &m.today);
+    let expected = proposed_name(TOWN, "2020", m.surveyor.as_deref(), &m.today);
     assert_eq!(x.name.value(), expected);
     // The USB stick comes first; `w` writes there.
     assert_eq!(x.picker.target_dir(), Some(usb.as_path()));

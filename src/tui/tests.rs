@@ -31,6 +31,7 @@ pub(super) fn startup(tree: Tree, lang: Lang) -> Startup {
         demo: false,
         role: None,
         today: "2020-06-15".into(),
+        home_unit: None,
     }
 }
 
@@ -1007,6 +1008,33 @@ fn notices_stay_with_the_screen_and_record_that_raised_them() {
     press(&mut m, KeyCode::Esc);
     assert!(m.prompt.is_none());
     assert_eq!(m.notice, None);
+}
+
+#[test]
+fn home_keeps_its_cursor_between_runs() {
+    let mut m = model();
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Down);
+    let at = m.home.selected().map(|i| m.home.tree.units[i].code.clone());
+    let cmds = press(&mut m, KeyCode::Char('q'));
+    assert!(m.quit);
+    let saved = cmds.iter().find_map(|c| match c {
+        Cmd::SaveSetting { key, value } if key == HOME_UNIT => Some(value.clone()),
+        _ => None,
+    });
+    assert_eq!(saved, at);
+    assert!(saved.is_some());
+    // The next run starts there.
+    let mut s = startup(small_tree(), Lang::Zh);
+    s.home_unit = saved.clone();
+    let (m2, _) = Model::new(s, None);
+    let now = m2.home.selected().map(|i| m2.home.tree.units[i].code.clone());
+    assert_eq!(now, saved);
+    // A unit no longer in the register is no harm: the cursor stays at the top.
+    let mut s = startup(small_tree(), Lang::Zh);
+    s.home_unit = Some("999999999999".into());
+    let (m3, _) = Model::new(s, None);
+    assert_eq!(m3.home.cursor, 0);
 }
 
 #[test]

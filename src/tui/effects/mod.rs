@@ -85,6 +85,7 @@ pub fn startup(
             .map(|p| p.display().to_string()),
         demo,
         today: today(),
+        home_unit: store.setting(crate::tui::shared::HOME_UNIT)?,
     })
 }
 

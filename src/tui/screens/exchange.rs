@@ -59,12 +59,24 @@ impl Exchange {
 }
 
 /// `{unit-code}-{round}-{date}.renv`, with only file-name-safe characters.
-pub fn proposed_name(code: &str, round: &str, today: &str) -> String {
+/// The export's default file name: unit, round, who exports (so two surveyors' bundles
+/// of one unit on one stick do not replace each other) and the day.
+pub fn proposed_name(code: &str, round: &str, who: Option<&str>, today: &str) -> String {
     let safe: String = round
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
         .collect();
-    format!("{code}-{safe}-{today}.{BUNDLE_EXT}")
+    let who: String = who
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_alphanumeric() && !crate::termsafe::is_unsafe(*c))
+        .take(16)
+        .collect();
+    if who.is_empty() {
+        format!("{code}-{safe}-{today}.{BUNDLE_EXT}")
+    } else {
+        format!("{code}-{safe}-{who}-{today}.{BUNDLE_EXT}")
+    }
 }
 
 /// A file name as typed, checked; `.renv` is added when missing.

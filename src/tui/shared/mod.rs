@@ -62,6 +62,9 @@ impl Role {
     }
 }
 
+/// The setting that keeps home's cursor between runs.
+pub const HOME_UNIT: &str = "home_unit";
+
 /// What the effects know at start, gathered in one go (the first frame waits for it).
 #[derive(Debug, Clone)]
 pub struct Startup {
@@ -88,6 +91,8 @@ pub struct Startup {
     pub demo: bool,
     /// Today's date (YYYY-MM-DD), for messages and defaults.
     pub today: String,
+    /// The unit home's cursor was on when the last run ended (setting `home_unit`).
+    pub home_unit: Option<String>,
 }
 
 /// One change of the audit trail, as the history screen lists it.
