@@ -85,6 +85,8 @@ pub struct Model {
     /// Answers waiting for the database (another program holds its write lock); they are
     /// retried in the background and quitting asks first while any wait.
     pub saves_waiting: usize,
+    /// The folder the file pickers were in last: they open there again.
+    pub picker_dir: Option<std::path::PathBuf>,
 }
 
 /// Where `edit VILLAGE --round R --field F` starts.
@@ -148,6 +150,7 @@ impl Model {
             quit: false,
             forced: false,
             saves_waiting: 0,
+            picker_dir: s.picker_dir.map(std::path::PathBuf::from),
         };
         if m.first_run.is_some() {
             m.pending_open = open;
@@ -470,7 +473,7 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Exchange(ExchangeMsg::Quit) => {
             m.quit = true;
-            farewell(m).into_iter().collect()
+            farewell(m)
         }
         Msg::Exchange(msg) => {
             let mut cmds = Vec::new();
@@ -502,7 +505,7 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Quit => {
             m.quit = true;
-            farewell(m).into_iter().collect()
+            farewell(m)
         }
         Msg::DemoLoaded { dir, result } => {
             match &mut m.first_run {
@@ -785,7 +788,13 @@ fn open_exchange(m: &mut Model, unit: Option<DivisionRow>) -> Vec<Cmd> {
     m.exchange = Some(Exchange::new(job, mode, name, m.round.clone()));
     m.screen = Screen::Exchange;
     m.notice = None;
-    vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)]
+    let mut cmds = vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)];
+    cmds.extend(
+        m.picker_dir
+            .clone()
+            .map(|d| Cmd::Exchange(ExchangeCmd::Resume(d))),
+    );
+    cmds
 }
 
 /// Leave the current screen: a record goes back to the review list it was opened from
@@ -828,6 +837,7 @@ fn close(m: &mut Model, reveal: Option<String>) -> Vec<Cmd> {
             Screen::Home
         }
         Screen::Exchange => {
+            cmds.extend(remember_folder(m));
             m.exchange = None;
             Screen::Home
         }
@@ -871,12 +881,29 @@ pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
     cmds
 }
 
-/// What is kept for the next run when this one ends: where home's cursor is.
-fn farewell(m: &Model) -> Option<Cmd> {
-    let i = m.home.selected()?;
+/// What is kept for the next run when this one ends: where home's cursor is, and the
+/// folder of a picker still open.
+fn farewell(m: &mut Model) -> Vec<Cmd> {
+    let mut cmds: Vec<Cmd> = remember_folder(m).into_iter().collect();
+    if let Some(i) = m.home.selected() {
+        cmds.push(Cmd::SaveSetting {
+            key: crate::tui::shared::HOME_UNIT.into(),
+            value: m.home.tree.units[i].code.clone(),
+        });
+    }
+    cmds
+}
+
+/// The folder the export or import screen shows: the pickers open there next time.
+fn remember_folder(m: &mut Model) -> Option<Cmd> {
+    let dir = m.exchange.as_ref()?.picker.dir.clone()?;
+    if m.picker_dir.as_ref() == Some(&dir) {
+        return None;
+    }
+    m.picker_dir = Some(dir.clone());
     Some(Cmd::SaveSetting {
-        key: crate::tui::shared::HOME_UNIT.into(),
-        value: m.home.tree.units[i].code.clone(),
+        key: crate::tui::shared::PICKER_DIR.into(),
+        value: dir.to_string_lossy().into_owned(),
     })
 }
 

@@ -296,6 +296,50 @@ fn the_picker_shows_folders_and_bundles_sorted_and_goes_up_and_down() {
 }
 
 #[test]
+fn the_pickers_open_in_the_last_folder_this_run_and_the_next() {
+    let root = tempfile::tempdir().unwrap();
+    let media = mkdir(&root.path().join("media"));
+    let usb = mkdir(&media.join("USB"));
+    let inner = mkdir(&usb.join("township"));
+    touch(&inner.join("a.renv"), 10);
+    let data = tempfile::tempdir().unwrap();
+    let roots = || PickerRoots {
+        removable: vec![media.clone()],
+        home: None,
+        cwd: None,
+        ..PickerRoots::default()
+    };
+    let (mut m, mut fx) = start(data.path(), roots(), Lang::Zh);
+    send(&mut m, &mut fx, key(KeyCode::Char('i')));
+    assert_eq!(exchange(&m).picker.dir, None, "the first time: the places");
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(inner.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    assert_eq!(m.screen, Screen::Home);
+    // Import again, or export: the same folder.
+    send(&mut m, &mut fx, key(KeyCode::Char('i')));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(inner.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key(KeyCode::Char('q')));
+    assert!(m.quit);
+    drop(fx);
+    // The next run too.
+    let (mut m, mut fx) = start(data.path(), roots(), Lang::Zh);
+    send(&mut m, &mut fx, key(KeyCode::Char('i')));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(inner.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key(KeyCode::Char('q')));
+    drop(fx);
+    // A folder that is gone (the stick was pulled): the places, and nothing to read.
+    std::fs::remove_dir_all(&usb).unwrap();
+    let (mut m, mut fx) = start(data.path(), roots(), Lang::Zh);
+    send(&mut m, &mut fx, key(KeyCode::Char('i')));
+    assert_eq!(exchange(&m).picker.dir, None);
+    assert_eq!(m.notice, None, "{:?}", m.notice);
+}
+
+#[test]
 fn an_unreadable_folder_says_why_and_the_picker_stays() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("a-file");
@@ -588,10 +632,18 @@ fn setup(trust: bool) -> Setup {
     }
 }
 
+/// Open the import screen in the bundles folder: from the places the first time, at once
+/// after that (the picker remembers its folder).
+fn open_bundles(m: &mut Model, fx: &mut Effects) {
+    send(m, fx, key_char('i'));
+    if exchange(m).picker.dir.is_none() {
+        send(m, fx, key(KeyCode::Enter));
+    }
+}
+
 /// Open the import screen in the bundles folder and mark both files.
 fn mark_both(m: &mut Model, fx: &mut Effects) {
-    send(m, fx, key_char('i'));
-    send(m, fx, key(KeyCode::Enter));
+    open_bundles(m, fx);
     send(m, fx, key_char(' '));
     send(m, fx, key_char(' '));
     assert_eq!(exchange(m).picker.marked.len(), 2);
@@ -600,8 +652,7 @@ fn mark_both(m: &mut Model, fx: &mut Effects) {
 /// Open the import screen, enter the bundles folder, move to a file with `to` (Down: the
 /// second, End: the last) and import it alone (Enter with nothing marked), to the end.
 fn import_one(m: &mut Model, fx: &mut Effects, to: KeyCode) -> Vec<FileResult> {
-    send(m, fx, key_char('i'));
-    send(m, fx, key(KeyCode::Enter));
+    open_bundles(m, fx);
     send(m, fx, key(to));
     send(m, fx, key(KeyCode::Enter));
     finish(m, fx);

@@ -32,6 +32,7 @@ pub(super) fn startup(tree: Tree, lang: Lang) -> Startup {
         role: None,
         today: "2020-06-15".into(),
         home_unit: None,
+        picker_dir: None,
     }
 }
 

@@ -233,6 +233,14 @@ impl Effects {
                 dir,
                 came_from,
             },
+            ExchangeCmd::Resume(dir) => match list_dir(&dir) {
+                Ok(entries) => ExchangeMsg::Listed {
+                    result: Ok(entries),
+                    dir,
+                    came_from: None,
+                },
+                Err(_) => return Vec::new(),
+            },
             ExchangeCmd::Quit => ExchangeMsg::Quit,
             _ if self.job_running() => {
                 return vec![Msg::Notice(Notice::warn(tr(

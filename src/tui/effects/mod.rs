@@ -86,6 +86,7 @@ pub fn startup(
         demo,
         today: today(),
         home_unit: store.setting(crate::tui::shared::HOME_UNIT)?,
+        picker_dir: store.setting(crate::tui::shared::PICKER_DIR)?,
     })
 }
 

@@ -12,6 +12,9 @@ use std::path::PathBuf;
 pub enum ExchangeCmd {
     /// Find the starting places (removable media, home, current folder).
     LoadPlaces,
+    /// Open the folder the picker was in last (this run or the one before), when it is
+    /// still there; nothing is said when it is not (the starting places stay).
+    Resume(PathBuf),
     /// Read a folder.
     List {
         dir: PathBuf,
