@@ -484,6 +484,17 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 });
             }
             let lang = m.lang;
+            if let ExchangeMsg::Started(_) = &msg
+                && m.exchange.is_none()
+            {
+                // An import asked for from elsewhere (the trust screen, after trusting the
+                // key of a refused bundle): its progress and summary are the import screen's.
+                let mut x = Exchange::new(Job::Import, PickMode::Files, String::new(), m.round.clone());
+                x.picker.dir = m.picker_dir.clone();
+                m.exchange = Some(x);
+                m.trust = None;
+                m.screen = Screen::Exchange;
+            }
             if let Some(x) = &mut m.exchange {
                 let o = x.answer(msg, lang);
                 cmds.extend(apply(m, o));

@@ -828,13 +828,21 @@ fn t_on_a_refused_bundle_trusts_its_key_after_the_fingerprint_check() {
     let trusted = store.trusted_keys().unwrap();
     assert_eq!(trusted.len(), 1);
     assert_eq!(trusted[0].scope, OTHER_TOWN);
-    // The same file now imports.
-    send(&mut m, &mut fx, key(KeyCode::Esc));
-    let results = import_one(&mut m, &mut fx, KeyCode::Down);
+    // Importing the same file again is offered at once; y imports it.
+    let q = m.confirm.as_ref().expect("import again?").question.clone();
+    assert!(q.contains("b-town.renv") && q.contains("重新导入"), "{q}");
+    send(&mut m, &mut fx, key_char('y'));
+    assert_eq!(m.screen, Screen::Exchange);
+    finish(&mut m, &mut fx);
+    let Stage::Imported(results) = &exchange(&m).stage else {
+        panic!("{:?}", exchange(&m).stage);
+    };
+    assert_eq!(results[0].path, s.paths[1]);
     assert!(
         matches!(&results[0].outcome, FileOutcome::Imported(sum) if sum.revisions_new == s.exported[1].revisions),
         "{results:?}"
     );
+    assert!(m.home.statuses.len() > 0, "home shows what came in");
 }
 
 /// A damaged file (a copy cut short on a USB stick) is refused in the user's language.

@@ -238,6 +238,7 @@ impl Exchange {
                 key: key.clone(),
                 scope: claimed_scope.clone(),
                 name: claimed_name.clone(),
+                bundle: Some(r.path.clone()),
             }),
             _ => None,
         });
