@@ -758,7 +758,7 @@ fn small_terminals_do_not_break_the_screens() {
         compare_model(Lang::En),
     ];
     for m in &screens {
-        for (w, h) in [(20, 5), (40, 10), (60, 16), (79, 23)] {
+        for (w, h) in [(20, 5), (40, 10), (50, 12), (60, 16), (79, 23)] {
             let shot = render(m, w, h);
             assert_eq!(shot.lines().count(), h as usize);
             // What a user would notice (the line count alone is the backend's doing): the
@@ -770,6 +770,8 @@ fn small_terminals_do_not_break_the_screens() {
             if h >= 10 {
                 assert!(!footer.is_empty(), "{w}x{h}: no key hints:\n{shot}");
             }
+            // The way back is always on the footer.
+            assert!(footer.contains("Esc"), "{w}x{h}: no Esc:\n{shot}");
         }
     }
 }
