@@ -798,6 +798,38 @@ fn an_unknown_key_is_refused_with_its_fingerprint_and_nothing_changes() {
     assert!(shot.lines().any(|l| l.starts_with(&key_line)), "{shot}");
 }
 
+/// Before anything is imported, the list says who signed the file under the cursor,
+/// for which unit and round, what it holds, and whether that key is trusted here.
+#[test]
+fn the_import_list_says_who_sent_a_bundle_and_what_it_holds() {
+    let s = setup(false);
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::En);
+    open_bundles(&mut m, &mut fx);
+    send(&mut m, &mut fx, key(KeyCode::Down));
+    let Some(Ok(a)) = exchange(&m).about_current().cloned() else {
+        panic!("{:?}", exchange(&m).about);
+    };
+    assert_eq!(a.exporter_scope, OTHER_TOWN);
+    assert_eq!(a.round, "2020");
+    assert_eq!(a.revisions, s.exported[1].revisions);
+    assert_eq!(a.fingerprint, s.keys[1].fingerprint());
+    assert_eq!(a.trusted_as, None);
+    let shot = render(&m, 80, 24);
+    assert!(shot.contains(&format!("scope {OTHER_TOWN}")), "{shot}");
+    assert!(shot.contains("key not trusted"), "{shot}");
+    // Nothing was imported by looking.
+    assert!(m.home.statuses.is_empty());
+    // A file that is not a sound bundle says so, before importing.
+    std::fs::write(s.bundles.join("c-bad.renv"), vec![7u8; 4096]).unwrap();
+    send(&mut m, &mut fx, key(KeyCode::F(5)));
+    send(&mut m, &mut fx, key(KeyCode::End));
+    assert!(
+        matches!(exchange(&m).about_current(), Some(Err(_))),
+        "{:?}",
+        exchange(&m).about
+    );
+}
+
 /// From the refusal, `t` opens the trust form filled in with the refused key and what the
 /// bundle claims; the fingerprint check comes next, and after `y` the same file imports.
 #[test]

@@ -11,14 +11,14 @@ use crate::store::DivisionRow;
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::picker::{BUNDLE_EXT, PickMode, Picker, PickerOutcome, human_size};
 use crate::tui::shared::exchange::{
-    ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, Refusal,
+    BundleAbout, ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, Refusal,
 };
 use crate::tui::shared::trust::Prefill;
 use crate::tui::shared::{Cmd, Go, Notice, NoticeKind, Outcome};
 use crate::tui::shared::{input_request, paste_into};
 use crate::tui::text::{clean, count, tr, width};
 use ratatui::crossterm::event::KeyEvent;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tui_input::Input;
 
 /// Export what, or import.
@@ -50,6 +50,8 @@ pub struct Exchange {
     pub scroll: usize,
     /// The round home shows (imports may bring others).
     pub round: String,
+    /// What the bundle under the cursor says about itself (import list).
+    pub about: Option<(PathBuf, Result<BundleAbout, String>)>,
 }
 
 impl Exchange {
@@ -123,7 +125,30 @@ impl Exchange {
             stage: Stage::Picking,
             scroll: 0,
             round,
+            about: None,
         }
+    }
+
+    /// On the import list, reading what the bundle under the cursor claims (once per
+    /// file; files over 64 MiB are left to the import itself).
+    fn peek(&self) -> Option<Cmd> {
+        if self.job != Job::Import || self.stage != Stage::Picking {
+            return None;
+        }
+        let e = self.picker.current().filter(|e| e.is_bundle())?;
+        if e.size > 64 << 20 || self.about.as_ref().is_some_and(|(p, _)| *p == e.path) {
+            return None;
+        }
+        Some(Cmd::Exchange(ExchangeCmd::Peek(e.path.clone())))
+    }
+
+    /// What the bundle under the cursor says, when it was read.
+    pub fn about_current(&self) -> Option<&Result<BundleAbout, String>> {
+        let e = self.picker.current()?;
+        self.about
+            .as_ref()
+            .filter(|(p, _)| *p == e.path)
+            .map(|(_, a)| a)
     }
 
     /// The parts of the key table in force on these screens.
@@ -147,6 +172,19 @@ impl Exchange {
     /// A key. `body` is the number of rows of the screen's body and `w` its width (as
     /// drawn: `layout::body_rows`), for scrolling by a page.
     pub fn key(
+        &mut self,
+        action: Option<Action>,
+        ev: &KeyEvent,
+        lang: Lang,
+        body: usize,
+        w: usize,
+    ) -> Outcome {
+        let mut o = self.key_inner(action, ev, lang, body, w);
+        o.cmds.extend(self.peek());
+        o
+    }
+
+    fn key_inner(
         &mut self,
         action: Option<Action>,
         ev: &KeyEvent,
@@ -302,7 +340,10 @@ impl Exchange {
                 came_from,
                 result,
             } => match result {
-                Ok(entries) => x.picker.set_listing(dir, entries, came_from.as_deref()),
+                Ok(entries) => {
+                    x.picker.set_listing(dir, entries, came_from.as_deref());
+                    o.cmds.extend(x.peek());
+                }
                 Err(e) => {
                     let text = match lang {
                         Lang::Zh => format!("无法打开 {}：{}", clean_path(&dir), e.text(lang)),
@@ -312,6 +353,7 @@ impl Exchange {
                     o = Outcome::say(Notice::error(text));
                 }
             },
+            ExchangeMsg::Peeked { path, about } => x.about = Some((path, about)),
             ExchangeMsg::Exists { path, cmd } => {
                 // The folder is on the screen; the file name is what the question is about.
                 let question = match lang {
