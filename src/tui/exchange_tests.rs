@@ -1042,9 +1042,12 @@ fn import_picker(lang: Lang) -> Model {
 
 fn check(name: &str, make: impl Fn(Lang) -> Model) {
     for lang in [Lang::Zh, Lang::En] {
-        let shot = render(&make(lang), 80, 24);
-        assert!(!shot.contains('\x1b'));
-        insta::assert_snapshot!(format!("{name}_{}_80x24", lang.code()), shot);
+        let m = make(lang);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let shot = render(&m, w, h);
+            assert!(!shot.contains('\x1b'));
+            insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", lang.code()), shot);
+        }
     }
 }
 

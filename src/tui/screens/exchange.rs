@@ -734,8 +734,10 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
                         s.drafts_left_out
                     ),
                     Lang::En => format!(
-                        "Note: {} draft(s) are not finalized and were not exported.",
-                        s.drafts_left_out
+                        "Note: {} {} not finalized and {} not exported.",
+                        count(s.drafts_left_out, "draft"),
+                        if s.drafts_left_out == 1 { "is" } else { "are" },
+                        if s.drafts_left_out == 1 { "was" } else { "were" }
                     ),
                 };
                 l.add(Tone::Warn, &t, "");
@@ -770,7 +772,7 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
                     unit.code,
                     clean(&round),
                     if *drafts > 0 {
-                        format!(" ({drafts} draft(s) must be finalized first)")
+                        format!(" ({} must be finalized first)", count(*drafts, "draft"))
                     } else {
                         String::new()
                     }
@@ -794,8 +796,8 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
             t.refused
         ),
         Lang::En => format!(
-            "Import finished: {} file(s) · {} imported · {} already imported · {} refused",
-            results.len(),
+            "Import finished: {} · {} imported · {} already imported · {} refused",
+            count(results.len(), "file"),
             t.imported,
             t.already,
             t.refused
@@ -808,8 +810,12 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
             t.new, t.updated, t.unchanged, t.forks, t.duplicates
         ),
         Lang::En => format!(
-            "Revisions: {} new · {} updated · {} unchanged · {} fork(s) · {} duplicate(s)",
-            t.new, t.updated, t.unchanged, t.forks, t.duplicates
+            "Revisions: {} new · {} updated · {} unchanged · {} · {}",
+            t.new,
+            t.updated,
+            t.unchanged,
+            count(t.forks, "fork"),
+            count(t.duplicates, "duplicate")
         ),
     };
     l.add(Tone::Plain, &sums, "");

@@ -366,7 +366,10 @@ impl TrustScreen {
                         a.focus = first;
                         Outcome::say(Notice::error(match lang {
                             Lang::Zh => format!("有 {n} 处需要改正，未保存"),
-                            Lang::En => format!("{n} thing(s) to correct; nothing saved"),
+                            Lang::En => format!(
+                                "{} to correct; nothing saved",
+                                crate::tui::text::count(n, "thing")
+                            ),
                         }))
                     }
                 },

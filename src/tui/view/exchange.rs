@@ -83,7 +83,10 @@ fn draw_picking(m: &Model, x: &Exchange, f: &mut Frame, area: Rect) {
                 (Lang::Zh, 0) => "导入数据包 · 空格选中文件，Enter 导入".to_string(),
                 (Lang::Zh, n) => format!("导入数据包 · 已选 {n} 个文件，Enter 导入"),
                 (Lang::En, 0) => "Import bundles · Space marks files, Enter imports".to_string(),
-                (Lang::En, n) => format!("Import bundles · {n} file(s) marked, Enter imports"),
+                (Lang::En, n) => format!(
+                    "Import bundles · {} marked, Enter imports",
+                    crate::tui::text::count(n, "file")
+                ),
             };
             f.render_widget(Paragraph::new(fit(&title, w)).style(bold()), row(area, 0));
             f.render_widget(Paragraph::new(fit(&location(p, lang), w)), row(area, 1));
