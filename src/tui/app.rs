@@ -295,12 +295,15 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.record = Some(Record::new(*o));
             m.screen = Screen::Form;
             m.history = None;
-            if let Some(c) = returned {
-                m.notice(Notice::warn(format!(
-                    "{}{}",
-                    m.t("审核退回意见：", "Returned by the reviewer: "),
-                    clean(&c)
-                )));
+            if returned.is_some() {
+                // The comment itself is above the form, in full: said once.
+                m.notice(Notice::warn(
+                    m.t(
+                        "审核已退回此记录，意见见上方",
+                        "The reviewer returned this record: the comment is above",
+                    )
+                    .to_string(),
+                ));
             } else if read_only {
                 m.notice(Notice::info(m.t(
                     "此记录已完成，只读。按 e 修改（将生成新版本）。",

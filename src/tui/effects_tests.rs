@@ -185,7 +185,10 @@ fn finalize_review_return_and_revise() {
     );
     // The surveyor opens it: the comment shows; e starts a new revision.
     send(&mut m, &mut fx, key(KeyCode::Enter));
-    assert!(m.notice.as_ref().unwrap().text.contains("户数与台账不符"));
+    assert_eq!(
+        m.record.as_ref().unwrap().return_comment.as_deref(),
+        Some("户数与台账不符")
+    );
     send(&mut m, &mut fx, key(KeyCode::Char('e')));
     let r = m.record.as_ref().unwrap();
     assert!(!r.read_only);

@@ -802,7 +802,10 @@ fn a_returned_record_shows_the_comment_when_opened() {
     o.return_comment = Some("户数与台账不符".into());
     let m = form_model(o);
     let n = m.notice.clone().unwrap();
-    assert!(n.text.contains("户数与台账不符"), "{}", n.text);
+    assert_eq!(n.kind, NoticeKind::Warn);
+    // The comment is shown once, in full, above the form.
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert_eq!(shot.matches("户数与台账不符").count(), 1, "{shot}");
 }
 
 #[test]
