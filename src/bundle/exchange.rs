@@ -1353,28 +1353,24 @@ impl Pass<'_> {
                 ),
             ));
         }
-        // `current` and the township roll-up, recomputed by set-based statements over the
-        // touched townships (see `recompute_prefixes`): the same rows as recomputing every
-        // touched village, for a fraction of the queries.
-        let mut townships: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
-        for (form_id, village, round) in &self.touched {
-            townships
-                .entry((form_id.as_str(), round.as_str()))
-                .or_default()
-                .insert(&village[..9]);
-        }
-        for ((form_id, round), townships) in &townships {
-            for prefix in recompute_prefixes(townships) {
-                store
-                    .recompute_current_under(form_id, round, prefix)
-                    .map_err(|e| self.store_err(e))?;
-                store
-                    .rebuild_township_rollup(form_id, round, prefix)
-                    .map_err(|e| self.store_err(e))?;
-            }
+        // Per township, with one set-based statement each: the same `current` rows as
+        // recomputing every touched village, for a fraction of the queries. (One statement
+        // per city for a province's bundle was measured: no faster, and its sorts spill.)
+        let townships: BTreeSet<(&str, &str, &str)> = self
+            .touched
+            .iter()
+            .map(|(form_id, village, round)| (form_id.as_str(), round.as_str(), &village[..9]))
+            .collect();
+        for (form_id, round, township) in townships {
+            store
+                .recompute_current_under(form_id, round, township)
+                .map_err(|e| self.store_err(e))?;
+            store
+                .rebuild_township_rollup(form_id, round, township)
+                .map_err(|e| self.store_err(e))?;
         }
         // Villages of this bundle now holding several records no person chose between:
-        // one range query per form and township set instead of one lookup per village.
+        // one range query per township instead of one lookup per village.
         let mut delivered: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for (form_id, village) in &self.villages {
             delivered
@@ -1384,7 +1380,7 @@ impl Pass<'_> {
         }
         for (form_id, villages) in &delivered {
             let townships: BTreeSet<&str> = villages.iter().map(|v| &v[..9]).collect();
-            for prefix in recompute_prefixes(&townships) {
+            for prefix in townships {
                 let open = store
                     .unresolved_duplicates_under(form_id, &self.manifest.round, prefix)
                     .map_err(|e| self.store_err(e))?;
@@ -1444,38 +1440,6 @@ fn revision_has_unsafe_text(hash: &str, r: &crate::store::Revision) -> bool {
             .changes
             .iter()
             .any(|c| bad(&c.field) || value(&c.old) || value(&c.new))
-}
-
-/// The code prefixes to recompute `current` and the township roll-up under, for a set of
-/// touched townships (9-digit prefixes): per city (4 digits), each touched township on its
-/// own while they are few, and when a bundle touches many of one city's (a province's
-/// bundle), their longest common prefix, so that one set-based statement covers them
-/// instead of one per township. Recomputing a village that did not change gives the rows
-/// it already had, so a wider prefix costs time (at most one city), never a figure.
-fn recompute_prefixes<'a>(townships: &BTreeSet<&'a str>) -> Vec<&'a str> {
-    /// From how many touched townships of one city a statement over their common prefix
-    /// is cheaper than one per township.
-    const MANY: usize = 32;
-    let mut out = Vec::new();
-    let mut rest: Vec<&'a str> = townships.iter().copied().collect();
-    while let Some(first) = rest.first().copied() {
-        let city = &first[..first.len().min(4)];
-        let n = rest.iter().take_while(|t| t.starts_with(city)).count();
-        let group: Vec<&'a str> = rest.drain(..n).collect();
-        if group.len() < MANY {
-            out.extend(group);
-            continue;
-        }
-        // In code order, the common prefix of the first and last is that of all of them.
-        let last = group[group.len() - 1];
-        let common = first
-            .bytes()
-            .zip(last.bytes())
-            .take_while(|(a, b)| a == b)
-            .count();
-        out.push(&first[..common]);
-    }
-    out
 }
 
 /// The village a raw fact is about, for messages: its own `village_code`, or that of the
