@@ -52,6 +52,7 @@ pub fn list_separator(lang: Lang) -> &'static str {
 /// The name of an administrative level.
 pub fn level(lang: Lang, level: Level) -> &'static str {
     match level {
+        Level::Country => pick(lang, "全国", "country"),
         Level::Province => pick(lang, "省", "province"),
         Level::City => pick(lang, "市", "city"),
         Level::County => pick(lang, "县（区、市）", "county"),
