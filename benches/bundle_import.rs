@@ -344,7 +344,10 @@ fn floor(work: &Path, i: usize) -> (f64, f64, u64) {
     }
     let mut setup = String::from("PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n");
     let mut imports = String::from(".mode csv\n");
-    for (table, file) in [("villages", "villages.csv"), ("farms", "villages.farms.csv")] {
+    for (table, file) in [
+        ("villages", "villages.csv"),
+        ("farms", "villages.farms.csv"),
+    ] {
         let path = work.join(file);
         let cols: Vec<String> = header(&path)
             .iter()

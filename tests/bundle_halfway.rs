@@ -13,7 +13,9 @@ use serde_json::{Value, json};
 /// The roll-up tables of the canonical dump: what every report of the round reads.
 fn township_tables(site: &Site) -> String {
     let dump = site.state();
-    let start = dump.find("[township_sums]").expect("township_sums in the dump");
+    let start = dump
+        .find("[township_sums]")
+        .expect("township_sums in the dump");
     dump[start..].to_string()
 }
 
@@ -85,20 +87,27 @@ fn an_import_refused_half_way_leaves_the_township_sums_and_reports_as_before() {
     // Revision 2 with one bad value in a village of township B: by then every village of
     // A and the first ones of B were stored in the import's savepoint.
     let bad_village = villages_b()[3].clone();
-    let bad = resign(&source.key, &second, &t.path().join("bad.renv"), |_, facts| {
-        let mut before_bad = 0;
-        let f = facts
-            .iter_mut()
-            .filter(|f| f["kind"] == "revision")
-            .inspect(|_| before_bad += 1)
-            .find(|f| f["revision"]["village_code"] == json!(bad_village))
-            .unwrap();
-        // A negative number of households: the form refuses it.
-        f["revision"]["data"]["values"]["households"] = json!(-5);
-        rehash(f);
-        assert!(before_bad > villages_a().len(), "the bad fact comes late");
-    });
-    let err = county.import(&bad).expect_err("the bad bundle was accepted");
+    let bad = resign(
+        &source.key,
+        &second,
+        &t.path().join("bad.renv"),
+        |_, facts| {
+            let mut before_bad = 0;
+            let f = facts
+                .iter_mut()
+                .filter(|f| f["kind"] == "revision")
+                .inspect(|_| before_bad += 1)
+                .find(|f| f["revision"]["village_code"] == json!(bad_village))
+                .unwrap();
+            // A negative number of households: the form refuses it.
+            f["revision"]["data"]["values"]["households"] = json!(-5);
+            rehash(f);
+            assert!(before_bad > villages_a().len(), "the bad fact comes late");
+        },
+    );
+    let err = county
+        .import(&bad)
+        .expect_err("the bad bundle was accepted");
     assert!(err.to_string().contains(&bad_village), "{err}");
     assert_eq!(township_tables(&county), sums_before);
     assert_eq!(figures(&county), figures_before);

@@ -387,8 +387,14 @@ fn a_register_with_several_roots_reports_the_whole_country_as_one_unit() {
     };
     // (The built-in Xuchang register is loaded too, under 河南省.)
     assert!(hubei["units"][0]["villages_in_scope"].as_u64().unwrap() == 12);
-    assert_eq!(top["villages_in_scope"].as_u64().unwrap(), sum("villages_in_scope"));
-    assert_eq!(top["villages_reported"].as_u64().unwrap(), sum("villages_reported"));
+    assert_eq!(
+        top["villages_in_scope"].as_u64().unwrap(),
+        sum("villages_in_scope")
+    );
+    assert_eq!(
+        top["villages_reported"].as_u64().unwrap(),
+        sum("villages_reported")
+    );
     for i in top["indicators"].as_array().unwrap() {
         let id = i["id"].as_str().unwrap();
         let num = |r: &Value| ind(&r["units"][0], id)["numerator"].as_f64().unwrap();

@@ -1432,12 +1432,11 @@ fn revision_has_unsafe_text(hash: &str, r: &crate::store::Revision) -> bool {
         || r.data.values.iter().any(|(k, v)| bad(k) || value(v))
         || r.data.groups.iter().any(|(g, rows)| {
             bad(g)
-                || rows.iter().any(|row| {
-                    bad(&row.id) || row.values.iter().any(|(k, v)| bad(k) || value(v))
-                })
+                || rows
+                    .iter()
+                    .any(|row| bad(&row.id) || row.values.iter().any(|(k, v)| bad(k) || value(v)))
         })
-        || r
-            .changes
+        || r.changes
             .iter()
             .any(|c| bad(&c.field) || value(&c.old) || value(&c.new))
 }
