@@ -1415,7 +1415,7 @@ struct RevisionLine {
 /// terminal-safety rule refuses? The same strings `facts::control_char_path` walks.
 fn revision_has_unsafe_text(hash: &str, r: &crate::store::Revision) -> bool {
     use crate::forms::value::Value;
-    use crate::termsafe::has_unsafe as bad;
+    let bad = crate::termsafe::has_unsafe;
     let value = |v: &Value| match v {
         Value::Text(s) => bad(s),
         Value::Choices(c) => c.iter().any(|s| bad(s)),
