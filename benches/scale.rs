@@ -147,6 +147,9 @@ fn scale(name: &str, register: Option<&Path>, sqlite3: Option<&Path>) -> String 
             BIN,
             "--data-dir",
             &data_arg,
+            // English, so that the counts below are found in its summary line.
+            "--lang",
+            "en",
             "demo",
             "--under",
             u,
