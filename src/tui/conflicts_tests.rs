@@ -353,7 +353,12 @@ fn scrolling_is_bounded_and_d_shows_only_differences() {
     let last = open(&m).rows(Lang::Zh).last().unwrap().label.clone();
     let shot = render(&m, 80, 24);
     let lines: Vec<&str> = shot.lines().collect();
-    assert!(lines[lines.len() - 4..].iter().any(|l| l.contains(last.as_str())), "{shot}");
+    assert!(
+        lines[lines.len() - 4..]
+            .iter()
+            .any(|l| l.contains(last.as_str())),
+        "{shot}"
+    );
     assert!(lines[8].trim_end_matches('|').trim().len() > 0, "{shot}");
     press(&mut m, KeyCode::PageUp);
     assert!(open(&m).scroll < all - 1);
