@@ -359,7 +359,7 @@ fn scrolling_is_bounded_and_d_shows_only_differences() {
             .any(|l| l.contains(last.as_str())),
         "{shot}"
     );
-    assert!(lines[8].trim_end_matches('|').trim().len() > 0, "{shot}");
+    assert!(!lines[8].trim_end_matches('|').trim().is_empty(), "{shot}");
     press(&mut m, KeyCode::PageUp);
     assert!(open(&m).scroll < all - 1);
     press(&mut m, KeyCode::Char('d'));
