@@ -74,29 +74,6 @@ fn check_contributions(r: &Revision, contributions: &[(String, f64, f64)]) -> Re
     Ok(())
 }
 
-/// `INSERT INTO contributions … VALUES (…), (…)` for `n` rows of six parameters.
-fn contributions_insert(n: usize) -> String {
-    let mut sql = String::from(
-        "INSERT INTO contributions(record_id, rev, hash, indicator, num, den) VALUES ",
-    );
-    for i in 0..n {
-        let b = i * 6;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
-            b + 1,
-            b + 2,
-            b + 3,
-            b + 4,
-            b + 5,
-            b + 6
-        ));
-    }
-    sql
-}
-
 impl Store {
     /// In-scope villages under a code prefix.
     pub fn count_villages_in_scope(&self, prefix: &str) -> Result<u64> {
@@ -264,24 +241,11 @@ impl Store {
         {
             let contributions = form.contributions(&r.data);
             check_contributions(r, &contributions)?;
-            // One statement for all of a revision's indicators (a form has a handful):
-            // one execution instead of one per row.
-            // Chunks keep the parameters far below SQLite's limit for any form.
-            for chunk in contributions.chunks(64) {
-                let mut stmt = self
-                    .conn
-                    .prepare_cached(&contributions_insert(chunk.len()))?;
-                let mut i = 1;
-                for (id, num, den) in chunk {
-                    stmt.raw_bind_parameter(i, &r.record_id)?;
-                    stmt.raw_bind_parameter(i + 1, r.rev)?;
-                    stmt.raw_bind_parameter(i + 2, hash)?;
-                    stmt.raw_bind_parameter(i + 3, id)?;
-                    stmt.raw_bind_parameter(i + 4, num)?;
-                    stmt.raw_bind_parameter(i + 5, den)?;
-                    i += 6;
-                }
-                stmt.raw_execute()?;
+            let mut stmt = self.conn.prepare_cached(
+                "INSERT INTO contributions(record_id, rev, hash, indicator, num, den) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (id, num, den) in contributions {
+                stmt.execute(params![r.record_id, r.rev, hash, id, num, den])?;
             }
         }
         if !r.changes.is_empty() {
