@@ -43,20 +43,53 @@ pub fn holdbacks(
     indicator: &str,
     shortfall: f64,
 ) -> Result<Holdbacks, StoreError> {
-    let form = forms.village_form();
-    let names: HashMap<String, String> = store
+    let names = village_names(store, unit)?;
+    let unreported = store.unreported_villages(&forms.village_form().id, round, unit.prefix())?;
+    holdbacks_with(
+        store,
+        forms,
+        round,
+        unit,
+        indicator,
+        shortfall,
+        &names,
+        &unreported,
+    )
+}
+
+/// The names of the in-scope villages under `unit`, by code (read once for every
+/// indicator of a dashboard).
+pub fn village_names(
+    store: &Store,
+    unit: &DivisionRow,
+) -> Result<HashMap<String, String>, StoreError> {
+    Ok(store
         .divisions_under(Some(unit), Some(Level::Village), true)?
         .into_iter()
         .map(|d| (d.code, d.name))
-        .collect();
+        .collect())
+}
+
+/// `holdbacks` with the village names and the unreported villages already read.
+#[allow(clippy::too_many_arguments)]
+pub fn holdbacks_with(
+    store: &Store,
+    forms: &FormSet,
+    round: &str,
+    unit: &DivisionRow,
+    indicator: &str,
+    shortfall: f64,
+    names: &HashMap<String, String>,
+    unreported: &[(String, String)],
+) -> Result<Holdbacks, StoreError> {
+    let form = forms.village_form();
     let kind = form.indicator(indicator).map(|i| i.kind);
     let mut villages: Vec<Holdback> = match kind {
-        Some(IndicatorKind::Coverage) => store
-            .unreported_villages(&form.id, round, unit.prefix())?
-            .into_iter()
+        Some(IndicatorKind::Coverage) => unreported
+            .iter()
             .map(|(code, name)| Holdback {
-                code,
-                name,
+                code: code.clone(),
+                name: name.clone(),
                 numerator: 0.0,
                 denominator: 1.0,
                 gain: 1.0,

@@ -1,52 +1,240 @@
 //! The dashboard's effect: roll up a unit's round with what holds each indicator back,
-//! the unreported villages and the trend.
+//! the unreported villages and the trend. At province scale this takes a while, so
+//! `LoadDashboard` runs on a worker thread with its own connection: the screen says
+//! "computing" and answers keys until `DashboardLoaded` arrives (`poll_dashboard`).
 
+use crate::forms::FormSet;
 use crate::register::Level;
 use crate::report::dashboard;
 use crate::report::rollup::{Depth, rollup};
+use crate::store::Store;
 use crate::tui::effects::Effects;
-use crate::tui::shared::dashboard::DashboardData;
+use crate::tui::effects::exchange::WORKER_PREFIX;
+use crate::tui::effects::worker::DashboardJob;
+use crate::tui::shared::Msg;
+use crate::tui::shared::dashboard::{DashboardData, townships_of};
+use std::sync::mpsc::{self, TryRecvError};
 
-impl Effects {
-    /// A unit's dashboard: the roll-up (villages below a township, else townships), what
-    /// holds back every indicator with a shortfall, the unreported villages and the trend.
-    pub fn dashboard(&self, unit: &str, round: &str) -> anyhow::Result<DashboardData> {
-        let d = self
-            .store
-            .division(unit)?
-            .ok_or_else(|| anyhow::anyhow!("{unit}: not in the register"))?;
-        let depth = if d.level >= Level::Township {
-            Depth::Villages
-        } else {
-            Depth::Townships
-        };
-        let report = rollup(&self.store, &self.forms, round, &d, depth)?;
-        let mut holdbacks = Vec::new();
-        if let Some(own) = report.units.first() {
-            for v in &own.indicators {
-                if let Some(short) = v.shortfall {
-                    holdbacks.push(dashboard::holdbacks(
-                        &self.store,
-                        &self.forms,
-                        round,
-                        &d,
-                        &v.id,
-                        short,
-                    )?);
-                }
+/// A unit's dashboard: the roll-up (villages below a township, else townships), what
+/// holds back every indicator with a shortfall, the unreported villages and the trend.
+pub fn load(
+    store: &Store,
+    forms: &FormSet,
+    unit: &str,
+    round: &str,
+) -> anyhow::Result<DashboardData> {
+    let d = store
+        .division(unit)?
+        .ok_or_else(|| anyhow::anyhow!("{unit}: not in the register"))?;
+    let depth = if d.level >= Level::Township {
+        Depth::Villages
+    } else {
+        Depth::Townships
+    };
+    // The roll-up reads the township tables above a township (as `report` does).
+    let report = rollup(store, forms, round, &d, depth)?;
+    let unreported = store.unreported_villages(&forms.village_form().id, round, d.prefix())?;
+    let mut holdbacks = Vec::new();
+    if let Some(own) = report.units.first() {
+        let shortfalls: Vec<(String, f64)> = own
+            .indicators
+            .iter()
+            .filter_map(|v| v.shortfall.map(|s| (v.id.clone(), s)))
+            .collect();
+        if !shortfalls.is_empty() {
+            let names = dashboard::village_names(store, &d)?;
+            for (id, short) in shortfalls {
+                holdbacks.push(dashboard::holdbacks_with(
+                    store,
+                    forms,
+                    round,
+                    &d,
+                    &id,
+                    short,
+                    &names,
+                    &unreported,
+                )?);
             }
         }
-        let unreported =
-            self.store
-                .unreported_villages(&self.forms.village_form().id, round, d.prefix())?;
-        let trend = dashboard::trend(&self.store, &self.forms, &d)?;
-        Ok(DashboardData {
-            unit: d,
+    }
+    let trend = dashboard::trend(store, forms, &d)?;
+    let townships = townships_of(&report, &d);
+    Ok(DashboardData {
+        unit: d,
+        round: round.to_string(),
+        report,
+        holdbacks,
+        unreported,
+        trend,
+        townships,
+    })
+}
+
+impl Effects {
+    /// A unit's dashboard, computed here (tests and benchmarks; the UI uses
+    /// `start_dashboard`).
+    pub fn dashboard(&self, unit: &str, round: &str) -> anyhow::Result<DashboardData> {
+        load(&self.store, &self.forms, unit, round)
+    }
+
+    /// Start computing a dashboard on a worker thread with its own connection; a load
+    /// still running is abandoned (its answer is dropped). Answers `DashboardLoading`.
+    pub(crate) fn start_dashboard(&mut self, unit: String, round: String) -> Vec<Msg> {
+        let data_dir = self
+            .store
+            .path()
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let forms = self.forms.clone();
+        let (tx, rx) = mpsc::channel();
+        let (u, r) = (unit.clone(), round.clone());
+        let spawned = std::thread::Builder::new()
+            .name(format!("{WORKER_PREFIX}dashboard"))
+            .spawn(move || {
+                let result = Store::open(&data_dir)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|store| load(&store, &forms, &u, &r));
+                let msg = match result {
+                    Ok(d) => Msg::DashboardLoaded(Box::new(d)),
+                    Err(e) => Msg::DashboardFailed {
+                        unit: u,
+                        round: r,
+                        error: format!("{e:#}"),
+                    },
+                };
+                // The UI may have quit meanwhile: nobody needs the answer.
+                let _ = tx.send(msg);
+            });
+        match spawned {
+            Ok(_) => {
+                self.dashboard_job = Some(DashboardJob {
+                    rx,
+                    unit: unit.clone(),
+                    round: round.clone(),
+                });
+                vec![Msg::DashboardLoading { unit, round }]
+            }
+            Err(e) => vec![Msg::DashboardFailed {
+                unit,
+                round,
+                error: e.to_string(),
+            }],
+        }
+    }
+
+    /// The dashboard's answer if it is ready (never blocks).
+    pub fn poll_dashboard(&mut self) -> Vec<Msg> {
+        let Some(job) = &self.dashboard_job else {
+            return Vec::new();
+        };
+        match job.rx.try_recv() {
+            Ok(m) => {
+                self.dashboard_job = None;
+                vec![m]
+            }
+            Err(TryRecvError::Empty) => Vec::new(),
+            Err(TryRecvError::Disconnected) => {
+                // The worker panicked (logged by `tui::run`'s hook).
+                let job = self.dashboard_job.take();
+                job.map(|j| Msg::DashboardFailed {
+                    unit: j.unit,
+                    round: j.round,
+                    error: "internal error while computing (see the log)".into(),
+                })
+                .into_iter()
+                .collect()
+            }
+        }
+    }
+
+    /// Wait for the dashboard being computed (tests, benchmarks).
+    pub fn wait_dashboard(&mut self) -> Vec<Msg> {
+        let Some(job) = self.dashboard_job.take() else {
+            return Vec::new();
+        };
+        match job.rx.recv() {
+            Ok(m) => vec![m],
+            Err(_) => vec![Msg::DashboardFailed {
+                unit: job.unit,
+                round: job.round,
+                error: "internal error while computing (see the log)".into(),
+            }],
+        }
+    }
+
+    /// Is a dashboard being computed?
+    pub fn dashboard_running(&self) -> bool {
+        self.dashboard_job.is_some()
+    }
+}
+
+impl Effects {
+    /// A village's record of a round as it counts, read-only (Enter on a dashboard row),
+    /// or a notice that there is none to show.
+    pub(crate) fn view_record(
+        &mut self,
+        village: &str,
+        round: &str,
+        lang: crate::forms::Lang,
+    ) -> anyhow::Result<Msg> {
+        use crate::tui::shared::Notice;
+        use crate::tui::shared::record::Opened;
+        let form_id = self.forms.village_form().id.clone();
+        let d = self
+            .store
+            .division(village)?
+            .ok_or_else(|| anyhow::anyhow!("{village}: no such village in the register"))?;
+        let recs = self.store.records_of(&form_id, village, round)?;
+        let counted = recs.iter().find(|r| r.counts && r.latest.is_some());
+        let Some(r) = counted else {
+            let draft = recs.iter().any(|r| r.has_draft || r.latest.is_some());
+            return Ok(Msg::Notice(Notice::info(no_record_text(
+                lang, &d.name, &d.code, round, draft,
+            ))));
+        };
+        let rev = self
+            .store
+            .current_revision(&r.record_id)?
+            .ok_or_else(|| anyhow::anyhow!("record {} has no revision", r.record_id))?;
+        let form = self.store.form_version(&form_id, rev.form_version)?;
+        Ok(Msg::RecordOpened(Box::new(Opened {
+            village: d,
             round: round.to_string(),
-            report,
-            holdbacks,
-            unreported,
-            trend,
-        })
+            record_id: Some(r.record_id.clone()),
+            form,
+            data: rev.data,
+            read_only: true,
+            status: r.status,
+            rev: Some(rev.rev),
+            return_comment: None,
+            field: None,
+        })))
+    }
+}
+
+/// "蒋东村委会（411003003205）在 2020 轮没有计入的记录" and why.
+fn no_record_text(
+    lang: crate::forms::Lang,
+    name: &str,
+    code: &str,
+    round: &str,
+    draft: bool,
+) -> String {
+    use crate::tui::text::clean;
+    let (name, code, round) = (clean(name), clean(code), clean(round));
+    match (lang, draft) {
+        (crate::forms::Lang::Zh, false) => {
+            format!("{name}（{code}）在 {round} 轮还没有记录")
+        }
+        (crate::forms::Lang::Zh, true) => {
+            format!("{name}（{code}）在 {round} 轮的记录尚未完成或被退回，还不计入")
+        }
+        (crate::forms::Lang::En, false) => {
+            format!("{name} ({code}) has no record for round {round} yet")
+        }
+        (crate::forms::Lang::En, true) => format!(
+            "{name} ({code}): the record for round {round} is not finalized or was returned, so it does not count yet"
+        ),
     }
 }
