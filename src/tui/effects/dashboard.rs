@@ -7,7 +7,9 @@ use crate::forms::FormSet;
 use crate::register::Level;
 use crate::report::dashboard;
 use crate::report::rollup::{Depth, rollup};
-use crate::store::Store;
+use crate::report::model::{Report, UnitReport};
+use crate::store::{DivisionRow, Store, VillageFacts};
+use std::path::Path;
 use crate::tui::effects::Effects;
 use crate::tui::effects::exchange::WORKER_PREFIX;
 use crate::tui::effects::worker::DashboardJob;
@@ -15,51 +17,50 @@ use crate::tui::shared::Msg;
 use crate::tui::shared::dashboard::{DashboardData, townships_of};
 use std::sync::mpsc::{self, TryRecvError};
 
-/// A unit's dashboard: the roll-up (villages below a township, else townships), what
-/// holds back every indicator with a shortfall, the unreported villages and the trend.
-pub fn load(
+/// What reads the township roll-up tables (as `report` does): the unit's roll-up
+/// (villages below a township, else townships) and its trend over the rounds.
+fn rollups(
     store: &Store,
     forms: &FormSet,
-    unit: &str,
+    d: &DivisionRow,
     round: &str,
-) -> anyhow::Result<DashboardData> {
-    let d = store
-        .division(unit)?
-        .ok_or_else(|| anyhow::anyhow!("{unit}: not in the register"))?;
+) -> anyhow::Result<(Report, Vec<(String, UnitReport)>)> {
     let depth = if d.level >= Level::Township {
         Depth::Villages
     } else {
         Depth::Townships
     };
-    // The roll-up reads the township tables above a township (as `report` does).
-    let report = rollup(store, forms, round, &d, depth)?;
-    let unreported = store.unreported_villages(&forms.village_form().id, round, d.prefix())?;
-    let mut holdbacks = Vec::new();
-    if let Some(own) = report.units.first() {
-        let shortfalls: Vec<(String, f64)> = own
-            .indicators
-            .iter()
-            .filter_map(|v| v.shortfall.map(|s| (v.id.clone(), s)))
-            .collect();
-        if !shortfalls.is_empty() {
-            let names = dashboard::village_names(store, &d)?;
-            for (id, short) in shortfalls {
-                holdbacks.push(dashboard::holdbacks_with(
-                    store,
-                    forms,
-                    round,
-                    &d,
-                    &id,
-                    short,
-                    &names,
-                    &unreported,
-                )?);
-            }
-        }
-    }
-    let trend = dashboard::trend(store, forms, &d)?;
+    let report = rollup(store, forms, round, d, depth)?;
+    let own = report.units.first().filter(|u| u.code == d.code);
+    let trend = dashboard::trend_with(store, forms, d, own.map(|u| (round, u)))?;
+    Ok((report, trend))
+}
+
+/// The dashboard from its parts: what holds back every indicator with a shortfall and
+/// the unreported villages come from the villages' facts (one pass over the villages).
+fn assemble(
+    forms: &FormSet,
+    d: DivisionRow,
+    round: &str,
+    (report, trend): (Report, Vec<(String, UnitReport)>),
+    facts: Vec<VillageFacts>,
+) -> DashboardData {
+    let unreported = dashboard::unreported(&facts);
+    let holdbacks = report
+        .units
+        .first()
+        .map(|own| {
+            own.indicators
+                .iter()
+                .filter_map(|v| {
+                    v.shortfall
+                        .map(|s| dashboard::holdbacks_from(&facts, forms, &v.id, s))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let townships = townships_of(&report, &d);
-    Ok(DashboardData {
+    DashboardData {
         unit: d,
         round: round.to_string(),
         report,
@@ -67,6 +68,51 @@ pub fn load(
         unreported,
         trend,
         townships,
+    }
+}
+
+fn division(store: &Store, unit: &str) -> anyhow::Result<DivisionRow> {
+    store
+        .division(unit)?
+        .ok_or_else(|| anyhow::anyhow!("{unit}: not in the register"))
+}
+
+/// A unit's dashboard on one connection.
+pub fn load(
+    store: &Store,
+    forms: &FormSet,
+    unit: &str,
+    round: &str,
+) -> anyhow::Result<DashboardData> {
+    let d = division(store, unit)?;
+    let parts = rollups(store, forms, &d, round)?;
+    let facts = store.village_facts(&forms.village_form().id, round, d.prefix())?;
+    Ok(assemble(forms, d, round, parts, facts))
+}
+
+/// A unit's dashboard as the worker computes it: the pass over the villages on one
+/// connection while the roll-ups run on another (two cores: Henan's 42,700 villages
+/// open in well under a second, see `benches/tui.rs`).
+pub fn load_in(
+    data_dir: &Path,
+    forms: &FormSet,
+    unit: &str,
+    round: &str,
+) -> anyhow::Result<DashboardData> {
+    let store = Store::open(data_dir)?;
+    let d = division(&store, unit)?;
+    std::thread::scope(|s| {
+        let other = std::thread::Builder::new()
+            .name(format!("{WORKER_PREFIX}dashboard-rollups"))
+            .spawn_scoped(s, || -> anyhow::Result<_> {
+                let store = Store::open(data_dir)?;
+                rollups(&store, forms, &d, round)
+            })?;
+        let facts = store.village_facts(&forms.village_form().id, round, d.prefix());
+        let parts = other
+            .join()
+            .map_err(|_| anyhow::anyhow!("internal error while computing (see the log)"))??;
+        Ok(assemble(forms, d.clone(), round, parts, facts?))
     })
 }
 
@@ -92,9 +138,7 @@ impl Effects {
         let spawned = std::thread::Builder::new()
             .name(format!("{WORKER_PREFIX}dashboard"))
             .spawn(move || {
-                let result = Store::open(&data_dir)
-                    .map_err(anyhow::Error::from)
-                    .and_then(|store| load(&store, &forms, &u, &r));
+                let result = load_in(&data_dir, &forms, &u, &r);
                 let msg = match result {
                     Ok(d) => Msg::DashboardLoaded(Box::new(d)),
                     Err(e) => Msg::DashboardFailed {
