@@ -4,8 +4,8 @@
 //! - key press to frame: update + effects + draw, on the form (typing, and leaving a
 //!   field, which commits it with fsync) and on the home tree.
 //!
-//! - the dashboard: `d` → "computing" frame, and the load on its worker (its own
-//!   connection, as in the TUI) beside `ruralenv report --format json` for the same unit
+//! - the dashboard: `d` → "computing" frame, the figures drawn and then the village
+//!   lists drawn (the worker's two steps, its own connection, as in the TUI) beside `ruralenv report --format json` for the same unit
 //!   and round, on Xuchang and, with `RURALENV_BENCH_DASHBOARD_DIR=DIR` (a data directory
 //!   filled by `ruralenv demo --under 410000000000 --register henan-divisions.csv` for
 //!   2019–2021), on Henan (`RURALENV_BENCH_DASHBOARD_UNIT`, default 410000000000).
@@ -194,8 +194,7 @@ fn main() {
     );
     dashboard_section(dir.path(), "411000000000", "xuchang");
     if let Some(d) = std::env::var_os("RURALENV_BENCH_DASHBOARD_DIR") {
-        let unit =
-            std::env::var("RURALENV_BENCH_DASHBOARD_UNIT").unwrap_or("410000000000".into());
+        let unit = std::env::var("RURALENV_BENCH_DASHBOARD_UNIT").unwrap_or("410000000000".into());
         dashboard_section(Path::new(&d), &unit, "given data directory");
     }
     if std::env::args().any(|a| a == "dashboard") {
@@ -290,6 +289,7 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
     const RUNS: usize = 5;
     let forms = FormSet::builtin();
     let mut loads = Vec::new();
+    let mut lists = Vec::new();
     let mut frames = Vec::new();
     let mut reports = Vec::new();
     let out = tempfile::tempdir().expect("tempdir");
@@ -317,14 +317,26 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
         );
         term.draw(|f| view::draw(&m, f)).expect("draw");
         frames.push(t0.elapsed());
-        // The load itself, until the dashboard is drawn.
-        let done = fx.wait_dashboard();
-        pump(&mut m, &mut fx, done, Vec::new());
+        // The figures (township roll-up tables), until the dashboard is drawn.
+        let first = fx.wait_dashboard_step().expect("figures");
+        pump(&mut m, &mut fx, vec![first], Vec::new());
         term.draw(|f| view::draw(&m, f)).expect("draw");
         loads.push(t0.elapsed());
         assert!(
             m.dashboard.as_ref().is_some_and(|d| d.view.is_some()),
             "the dashboard did not load"
+        );
+        // Then the village lists (holds back, unreported): one pass over the villages.
+        let rest = fx.wait_dashboard();
+        pump(&mut m, &mut fx, rest, Vec::new());
+        term.draw(|f| view::draw(&m, f)).expect("draw");
+        lists.push(t0.elapsed());
+        assert!(
+            m.dashboard
+                .as_ref()
+                .and_then(|d| d.view.as_ref())
+                .is_some_and(|v| !v.data.villages_pending),
+            "the village lists did not load"
         );
         // The report command, same unit and round.
         let file = out.path().join("report.json");
@@ -332,7 +344,9 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_ruralenv"))
             .arg("--data-dir")
             .arg(dir)
-            .args(["report", "--round", "2020", "--under", unit, "--format", "json"])
+            .args([
+                "report", "--round", "2020", "--under", unit, "--format", "json",
+            ])
             .arg("--out")
             .arg(&file)
             .stdout(std::process::Stdio::null())
@@ -344,6 +358,10 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
     }
     println!("dashboard of {unit}, round 2020 ({what}):");
     show("  d → frame saying \"computing\"", &stats(frames));
-    show("  d → dashboard drawn (worker load)", &stats(loads));
+    show("  d → dashboard drawn (figures, worker)", &stats(loads));
+    show(
+        "  d → village lists drawn (holds back, unreported)",
+        &stats(lists),
+    );
     show("  `report --format json` (process)", &stats(reports));
 }

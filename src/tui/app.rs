@@ -456,6 +456,17 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        Msg::DashboardVillages {
+            unit,
+            round,
+            holdbacks,
+            unreported,
+        } => {
+            if let Some(d) = &mut m.dashboard {
+                d.villages(&unit, &round, holdbacks, unreported);
+            }
+            Vec::new()
+        }
         Msg::DashboardFailed { unit, round, error } => {
             if let Some(d) = &mut m.dashboard
                 && d.failed(&unit, &round)

@@ -150,6 +150,7 @@ fn county_data() -> Box<DashboardData> {
         round: "2020".into(),
         report,
         townships,
+        villages_pending: false,
         holdbacks,
         unreported: vec![
             ("411003001203".into(), "石寨村委会".into()),
@@ -181,6 +182,7 @@ fn township_data() -> Box<DashboardData> {
         unreported: Vec::new(),
         trend: Vec::new(),
         townships: [(code.to_string(), "邓庄街道".to_string())].into(),
+        villages_pending: false,
     })
 }
 
@@ -434,6 +436,36 @@ fn keys_are_answered_while_the_dashboard_loads() {
     assert_eq!(v(&m).data.unit.code, COUNTY, "dropped after Esc");
     assert_eq!(m.screen, Screen::Dashboard);
 
+    // Figures first, village lists later: the lists say they are being computed.
+    let mut m = model();
+    let mut data = county_data();
+    let (holdbacks, unreported) = (data.holdbacks.clone(), data.unreported.clone());
+    data.holdbacks.clear();
+    data.unreported.clear();
+    data.villages_pending = true;
+    loaded(&mut m, data);
+    press(&mut m, KeyCode::Char('2'));
+    press(&mut m, KeyCode::Tab);
+    assert!(render(&m, 80, 24).contains("正在逐村计算"));
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    update(
+        &mut m,
+        Msg::DashboardVillages {
+            unit: COUNTY.into(),
+            round: "2020".into(),
+            holdbacks,
+            unreported,
+        },
+    );
+    assert!(!v(&m).data.villages_pending);
+    assert_eq!(
+        press(&mut m, KeyCode::Enter),
+        vec![Cmd::ViewRecord {
+            village: "411003003205".into(),
+            round: "2020".into()
+        }]
+    );
+
     // A failure of the first load goes home with the reason.
     let mut m = model();
     update(
@@ -577,10 +609,31 @@ mod store {
             matches!(msgs.as_slice(), [Msg::DashboardLoading { .. }]),
             "computed on a worker: {msgs:?}"
         );
+        // The worker answers twice: the figures, then the village lists; applied to
+        // the screen they give what one connection computes at once.
         let msgs = fx.wait_dashboard();
-        let [Msg::DashboardLoaded(d)] = msgs.as_slice() else {
+        let [Msg::DashboardLoaded(first), Msg::DashboardVillages { .. }] = msgs.as_slice() else {
             panic!("{msgs:?}");
         };
+        assert!(first.villages_pending && first.unreported.is_empty());
+        let (mut m, _) = Model::new(
+            startup(crate::tui::screens::home::tests::small_tree(), Lang::Zh),
+            None,
+        );
+        update(
+            &mut m,
+            Msg::DashboardLoading {
+                unit: "411003003000".into(),
+                round: "2020".into(),
+            },
+        );
+        for msg in msgs {
+            update(&mut m, msg);
+        }
+        let mut d = v(&m).data.clone();
+        let whole = fx.dashboard("411003003000", "2020").unwrap();
+        d.report.generated_at = whole.report.generated_at.clone();
+        assert_eq!(*d, whole);
         let own = d.own().unwrap();
         assert_eq!((own.villages_reported, own.villages_in_scope), (3, 15));
         assert_eq!(d.unreported.len(), 12);
@@ -588,12 +641,8 @@ mod store {
         assert_eq!(t.needed, Some(1));
         assert_eq!(t.villages[0].name, "蒋东村委会");
         assert_eq!(d.trend.len(), 1);
+        assert_eq!(d.township_of("411003003204"), "邓庄街道");
         // The township's children are its villages in scope.
-        let (mut m, _) = Model::new(
-            startup(crate::tui::screens::home::tests::small_tree(), Lang::Zh),
-            None,
-        );
-        loaded(&mut m, d.clone());
         let v = &v(&m);
         assert_eq!(v.children().len(), 15);
         assert!(v.children().iter().all(|u| u.level == Level::Village));
@@ -608,7 +657,7 @@ mod store {
         );
         assert_eq!(msgs.len(), 1);
         let msgs = fx.wait_dashboard();
-        let [Msg::DashboardLoaded(d)] = msgs.as_slice() else {
+        let [Msg::DashboardLoaded(d), _] = msgs.as_slice() else {
             panic!("{msgs:?}");
         };
         assert!(d.report.units.iter().all(|u| u.level <= Level::Township));

@@ -1,21 +1,23 @@
 //! The dashboard's effect: roll up a unit's round with what holds each indicator back,
-//! the unreported villages and the trend. At province scale this takes a while, so
-//! `LoadDashboard` runs on a worker thread with its own connection: the screen says
-//! "computing" and answers keys until `DashboardLoaded` arrives (`poll_dashboard`).
+//! the unreported villages and the trend. `LoadDashboard` runs on a worker thread with
+//! its own connection, in two steps: the figures from the township roll-up tables (as
+//! `report` reads them: under a second at Henan scale), `DashboardLoaded`, then the pass
+//! over every village for the holds-back and unreported lists, `DashboardVillages`.
+//! Meanwhile the screen says "computing" and answers keys (`poll_dashboard`).
 
 use crate::forms::FormSet;
 use crate::register::Level;
 use crate::report::dashboard;
-use crate::report::rollup::{Depth, rollup};
 use crate::report::model::{Report, UnitReport};
+use crate::report::rollup::{Depth, rollup};
 use crate::store::{DivisionRow, Store, VillageFacts};
-use std::path::Path;
 use crate::tui::effects::Effects;
 use crate::tui::effects::exchange::WORKER_PREFIX;
 use crate::tui::effects::worker::DashboardJob;
 use crate::tui::shared::Msg;
 use crate::tui::shared::dashboard::{DashboardData, townships_of};
-use std::sync::mpsc::{self, TryRecvError};
+use std::path::Path;
+use std::sync::mpsc::{self, Sender, TryRecvError};
 
 /// What reads the township roll-up tables (as `report` does): the unit's roll-up
 /// (villages below a township, else townships) and its trend over the rounds.
@@ -68,6 +70,7 @@ fn assemble(
         unreported,
         trend,
         townships,
+        villages_pending: false,
     }
 }
 
@@ -90,30 +93,57 @@ pub fn load(
     Ok(assemble(forms, d, round, parts, facts))
 }
 
-/// A unit's dashboard as the worker computes it: the pass over the villages on one
-/// connection while the roll-ups run on another (two cores: Henan's 42,700 villages
-/// open in well under a second, see `benches/tui.rs`).
-pub fn load_in(
-    data_dir: &Path,
-    forms: &FormSet,
-    unit: &str,
-    round: &str,
-) -> anyhow::Result<DashboardData> {
-    let store = Store::open(data_dir)?;
-    let d = division(&store, unit)?;
-    std::thread::scope(|s| {
-        let other = std::thread::Builder::new()
-            .name(format!("{WORKER_PREFIX}dashboard-rollups"))
-            .spawn_scoped(s, || -> anyhow::Result<_> {
-                let store = Store::open(data_dir)?;
-                rollups(&store, forms, &d, round)
-            })?;
-        let facts = store.village_facts(&forms.village_form().id, round, d.prefix());
-        let parts = other
-            .join()
-            .map_err(|_| anyhow::anyhow!("internal error while computing (see the log)"))??;
-        Ok(assemble(forms, d.clone(), round, parts, facts?))
-    })
+/// The worker: the figures first (`DashboardLoaded` with the village lists pending),
+/// then the village lists (`DashboardVillages`), or `DashboardFailed`.
+fn work(data_dir: &Path, forms: &FormSet, unit: &str, round: &str, tx: &Sender<Msg>) {
+    let failed = |e: anyhow::Error| Msg::DashboardFailed {
+        unit: unit.to_string(),
+        round: round.to_string(),
+        error: format!("{e:#}"),
+    };
+    let first = Store::open(data_dir)
+        .map_err(anyhow::Error::from)
+        .and_then(|store| {
+            let d = division(&store, unit)?;
+            let parts = rollups(&store, forms, &d, round)?;
+            let mut data = assemble(forms, d, round, parts, Vec::new());
+            data.villages_pending = true;
+            Ok((store, data))
+        });
+    let (store, data) = match first {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = tx.send(failed(e));
+            return;
+        }
+    };
+    let shortfalls: Vec<(String, f64)> = data
+        .own()
+        .map(|u| {
+            u.indicators
+                .iter()
+                .filter_map(|v| v.shortfall.map(|s| (v.id.clone(), s)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let prefix = data.unit.prefix().to_string();
+    // The UI may have quit or moved on meanwhile: nobody needs the answer then.
+    if tx.send(Msg::DashboardLoaded(Box::new(data))).is_err() {
+        return;
+    }
+    let msg = match store.village_facts(&forms.village_form().id, round, &prefix) {
+        Ok(facts) => Msg::DashboardVillages {
+            unit: unit.to_string(),
+            round: round.to_string(),
+            holdbacks: shortfalls
+                .iter()
+                .map(|(id, s)| dashboard::holdbacks_from(&facts, forms, id, *s))
+                .collect(),
+            unreported: dashboard::unreported(&facts),
+        },
+        Err(e) => failed(e.into()),
+    };
+    let _ = tx.send(msg);
 }
 
 impl Effects {
@@ -137,25 +167,16 @@ impl Effects {
         let (u, r) = (unit.clone(), round.clone());
         let spawned = std::thread::Builder::new()
             .name(format!("{WORKER_PREFIX}dashboard"))
-            .spawn(move || {
-                let result = load_in(&data_dir, &forms, &u, &r);
-                let msg = match result {
-                    Ok(d) => Msg::DashboardLoaded(Box::new(d)),
-                    Err(e) => Msg::DashboardFailed {
-                        unit: u,
-                        round: r,
-                        error: format!("{e:#}"),
-                    },
-                };
-                // The UI may have quit meanwhile: nobody needs the answer.
-                let _ = tx.send(msg);
-            });
+            .spawn(move || work(&data_dir, &forms, &u, &r, &tx));
         match spawned {
             Ok(_) => {
-                self.dashboard_job = Some(DashboardJob {
+                // Earlier loads go on: their answers are dropped unless still wanted
+                // (`Dashboard::loaded`), and a parent's village lists still arrive.
+                self.dashboard_jobs.push(DashboardJob {
                     rx,
                     unit: unit.clone(),
                     round: round.clone(),
+                    done: false,
                 });
                 vec![Msg::DashboardLoading { unit, round }]
             }
@@ -167,49 +188,76 @@ impl Effects {
         }
     }
 
-    /// The dashboard's answer if it is ready (never blocks).
+    /// The dashboard workers' answers so far (never blocks).
     pub fn poll_dashboard(&mut self) -> Vec<Msg> {
-        let Some(job) = &self.dashboard_job else {
-            return Vec::new();
-        };
-        match job.rx.try_recv() {
-            Ok(m) => {
-                self.dashboard_job = None;
-                vec![m]
+        let mut out = Vec::new();
+        self.dashboard_jobs.retain_mut(|job| {
+            loop {
+                match job.rx.try_recv() {
+                    Ok(m) => {
+                        job.done |= matches!(
+                            m,
+                            Msg::DashboardVillages { .. } | Msg::DashboardFailed { .. }
+                        );
+                        out.push(m);
+                    }
+                    Err(TryRecvError::Empty) => return true,
+                    Err(TryRecvError::Disconnected) => {
+                        if !job.done {
+                            // The worker panicked (logged by `tui::run`'s hook).
+                            out.push(Msg::DashboardFailed {
+                                unit: job.unit.clone(),
+                                round: job.round.clone(),
+                                error: "internal error while computing (see the log)".into(),
+                            });
+                        }
+                        return false;
+                    }
+                }
             }
-            Err(TryRecvError::Empty) => Vec::new(),
-            Err(TryRecvError::Disconnected) => {
-                // The worker panicked (logged by `tui::run`'s hook).
-                let job = self.dashboard_job.take();
-                job.map(|j| Msg::DashboardFailed {
-                    unit: j.unit,
-                    round: j.round,
-                    error: "internal error while computing (see the log)".into(),
-                })
-                .into_iter()
-                .collect()
-            }
-        }
+        });
+        out
     }
 
-    /// Wait for the dashboard being computed (tests, benchmarks).
+    /// Every answer of the dashboard workers, waiting for them to end (tests,
+    /// benchmarks).
     pub fn wait_dashboard(&mut self) -> Vec<Msg> {
-        let Some(job) = self.dashboard_job.take() else {
-            return Vec::new();
-        };
+        let mut out = Vec::new();
+        for job in std::mem::take(&mut self.dashboard_jobs) {
+            let mut done = false;
+            while let Ok(m) = job.rx.recv() {
+                done |= matches!(
+                    m,
+                    Msg::DashboardVillages { .. } | Msg::DashboardFailed { .. }
+                );
+                out.push(m);
+            }
+            if !done {
+                out.push(Msg::DashboardFailed {
+                    unit: job.unit,
+                    round: job.round,
+                    error: "internal error while computing (see the log)".into(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The next answer of the first dashboard worker, waiting for it (benchmarks).
+    pub fn wait_dashboard_step(&mut self) -> Option<Msg> {
+        let job = self.dashboard_jobs.first_mut()?;
         match job.rx.recv() {
-            Ok(m) => vec![m],
-            Err(_) => vec![Msg::DashboardFailed {
-                unit: job.unit,
-                round: job.round,
-                error: "internal error while computing (see the log)".into(),
-            }],
+            Ok(m) => Some(m),
+            Err(_) => {
+                self.dashboard_jobs.remove(0);
+                None
+            }
         }
     }
 
     /// Is a dashboard being computed?
     pub fn dashboard_running(&self) -> bool {
-        self.dashboard_job.is_some()
+        !self.dashboard_jobs.is_empty()
     }
 }
 

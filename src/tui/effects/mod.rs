@@ -98,8 +98,8 @@ pub struct Effects {
     today: String,
     /// Places of the file picker and the export or import running on a worker.
     pub exchange: worker::ExchangeFx,
-    /// The dashboard being computed on a worker, if any.
-    pub(crate) dashboard_job: Option<worker::DashboardJob>,
+    /// The dashboards being computed on workers.
+    pub(crate) dashboard_jobs: Vec<worker::DashboardJob>,
     /// Field commits that met a locked database, oldest first: retried in the background
     /// (`background`), never dropped while the program runs.
     waiting: std::collections::VecDeque<Commit>,
@@ -159,7 +159,7 @@ impl Effects {
             created: HashMap::new(),
             today: today(),
             exchange: worker::ExchangeFx::default(),
-            dashboard_job: None,
+            dashboard_jobs: Vec::new(),
             waiting: std::collections::VecDeque::new(),
         }
     }

@@ -33,4 +33,6 @@ pub(crate) struct DashboardJob {
     pub(crate) rx: Receiver<crate::tui::shared::Msg>,
     pub(crate) unit: String,
     pub(crate) round: String,
+    /// Its last answer (the village lists, or a failure) came.
+    pub(crate) done: bool,
 }

@@ -261,6 +261,31 @@ impl Dashboard {
         true
     }
 
+    /// The village lists of a unit shown (or drilled through) arrived.
+    pub fn villages(
+        &mut self,
+        unit: &str,
+        round: &str,
+        holdbacks: Vec<crate::report::dashboard::Holdbacks>,
+        unreported: Vec<(String, String)>,
+    ) -> bool {
+        let view = self
+            .view
+            .iter_mut()
+            .chain(self.parents.iter_mut())
+            .find(|v| v.data.villages_pending && v.data.unit.code == unit && v.data.round == round);
+        match view {
+            Some(v) => {
+                v.data.holdbacks = holdbacks;
+                v.data.unreported = unreported;
+                v.data.villages_pending = false;
+                v.row = v.row.min(v.rows().saturating_sub(1));
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A load failed: is it the one under way? (Then it is over.)
     pub fn failed(&mut self, unit: &str, round: &str) -> bool {
         let wanted = self
@@ -270,7 +295,15 @@ impl Dashboard {
         if wanted {
             self.loading = None;
         }
-        wanted
+        // Or the village lists of a unit shown: they stay empty, said by the notice.
+        let mut lists = false;
+        for v in self.view.iter_mut().chain(self.parents.iter_mut()) {
+            if v.data.villages_pending && v.data.unit.code == unit && v.data.round == round {
+                v.data.villages_pending = false;
+                lists = true;
+            }
+        }
+        wanted || lists
     }
 
     /// A child's data arrived: show it, keeping the picked indicator, order and pane.

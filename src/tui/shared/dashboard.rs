@@ -21,6 +21,9 @@ pub struct DashboardData {
     /// Township code (12 digits) → name, for every township under the unit (or the unit
     /// itself when it is one): the rows of villages say where a village is.
     pub townships: BTreeMap<String, String>,
+    /// The holds-back and unreported lists are still being computed (they need a pass
+    /// over every village; the figures come from the township roll-up tables).
+    pub villages_pending: bool,
 }
 
 /// A row of the unreported pane: a township with how many of its villages have not

@@ -175,6 +175,13 @@ pub enum Msg {
         unit: String,
         round: String,
     },
+    /// The village lists of a dashboard loaded with them pending.
+    DashboardVillages {
+        unit: String,
+        round: String,
+        holdbacks: Vec<crate::report::dashboard::Holdbacks>,
+        unreported: Vec<(String, String)>,
+    },
     /// Computing a dashboard failed.
     DashboardFailed {
         unit: String,

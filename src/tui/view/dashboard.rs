@@ -123,6 +123,14 @@ mod words {
         }
     }
 
+    pub fn computing_villages(lang: Lang) -> &'static str {
+        crate::tui::text::tr(
+            lang,
+            " 正在逐村计算短板村和未报村…",
+            " Computing the villages' lists…",
+        )
+    }
+
     pub fn computing_short(lang: Lang) -> &'static str {
         crate::tui::text::tr(lang, " · 正在计算…", " · computing…")
     }
@@ -241,7 +249,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         ),
     };
     let mut title_spans = vec![Span::styled(title.clone(), bold())];
-    if d.loading.is_some() {
+    if d.loading.is_some() || data.villages_pending {
         title_spans.push(Span::styled(
             words::computing_short(lang),
             Style::default().fg(Color::Yellow),
@@ -333,7 +341,15 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     for (n, p) in Pane::ALL.iter().enumerate() {
         let mut text = format!("{} {}", n + 1, p.title(lang));
         match p {
-            Pane::Unreported => text.push_str(&format!(" ({})", data.unreported.len())),
+            // Before the list arrives, from the roll-up.
+            Pane::Unreported => text.push_str(&format!(
+                " ({})",
+                if data.villages_pending {
+                    scope.saturating_sub(reported) as usize
+                } else {
+                    data.unreported.len()
+                }
+            )),
             Pane::Holdbacks => {
                 if let Some(hb) = v.indicator_id().and_then(|id| data.holdbacks_of(id))
                     && let Some(n) = hb.needed
@@ -360,6 +376,14 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
 
     let room = h.saturating_sub(lines.len());
     let top = lines.len() as u16;
+    if data.villages_pending && matches!(v.pane, Pane::Holdbacks | Pane::Unreported) {
+        lines.push(Line::styled(
+            fit(words::computing_villages(lang), w),
+            Style::default().fg(Color::Yellow),
+        ));
+        f.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     let pane = match v.pane {
         Pane::Units => units_pane(v, lang, w, room),
         Pane::Holdbacks => holdbacks_pane(v, lang, w, room),
