@@ -6,6 +6,7 @@ pub mod cells;
 pub mod csv_in;
 pub mod import;
 pub mod workbook;
+pub mod zipguard;
 
 use cells::Cell;
 use import::Importer;
