@@ -446,6 +446,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 _ => {
                     m.dashboard = Some(Dashboard::loading(unit, round));
                     m.screen = Screen::Dashboard;
+                    m.notice = None;
                 }
             }
             Vec::new()

@@ -382,6 +382,16 @@ fn enter_on_a_village_opens_its_record_read_only_and_esc_comes_back() {
             round: "2020".into()
         }]
     );
+    // The effect's answer when there is no record is a notice; moving on clears it.
+    update(
+        &mut m,
+        Msg::Notice(crate::tui::shared::Notice::info(
+            "石寨村委会（411003001203）在 2020 轮还没有记录",
+        )),
+    );
+    assert!(render(&m, 80, 24).contains("还没有记录"));
+    press(&mut m, KeyCode::Down);
+    assert!(m.notice.is_none());
 }
 
 #[test]

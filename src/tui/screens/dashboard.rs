@@ -342,6 +342,25 @@ impl Dashboard {
         let Some(v) = &mut self.view else {
             return Outcome::none();
         };
+        // A notice (a record not found, the round set before) is about what was under
+        // the cursor: moving on clears it.
+        let moved = matches!(
+            action,
+            Some(
+                Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::NextPane
+                    | Action::PrevPane
+                    | Action::PaneUnits
+                    | Action::PaneHoldbacks
+                    | Action::PaneUnreported
+                    | Action::PaneTrend
+                    | Action::SwitchFocus
+                    | Action::Sort
+            )
+        );
         match action {
             Some(Action::Up) => v.move_by(-1),
             Some(Action::Down) => v.move_by(1),
@@ -409,6 +428,10 @@ impl Dashboard {
             },
             _ => {}
         }
-        Outcome::none()
+        if moved {
+            Outcome::clear()
+        } else {
+            Outcome::none()
+        }
     }
 }

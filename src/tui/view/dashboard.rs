@@ -277,7 +277,14 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let head = format!(
         "  {} {} {} {}",
         fit(tr(lang, "指标", "Indicator"), c.label),
-        fit(tr(lang, "现状 │目标", "value │target"), c.bar),
+        fit(
+            if c.bar >= 14 {
+                tr(lang, "现状 │目标", "value │target")
+            } else {
+                tr(lang, "│目标", "│target")
+            },
+            c.bar
+        ),
         fit_right(tr(lang, "现状", "value"), 6),
         fit_right(tr(lang, "目标", "target"), 6),
     );
@@ -456,8 +463,19 @@ fn units_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'stat
         tr(lang, "  差距", "  shortfall"),
     );
     lines.push(Line::styled(fit(&cols_head, w), dim()));
-    let foot = if v.focus == Focus::Rows { 2 } else { 0 };
-    let height = room.saturating_sub(lines.len() + foot);
+    let det = children.get(v.row).map_or(Vec::new(), |u| {
+        let what = if u.level == crate::register::Level::Village {
+            words::open_hint(lang)
+        } else {
+            tr(lang, "Enter 下钻", "Enter: drill down")
+        };
+        detail(
+            v,
+            format!(" {} · {} · {what}", clean(&u.name), clean(&u.code)),
+            w,
+        )
+    });
+    let height = room.saturating_sub(lines.len() + det.len());
     for i in window(children.len(), v.row, height) {
         let u = children[i];
         let val = sort_info.and_then(|s| u.indicator(&s.id));
@@ -484,18 +502,7 @@ fn units_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'stat
             ),
         ]));
     }
-    if let Some(u) = children.get(v.row) {
-        let what = if u.level == crate::register::Level::Village {
-            words::open_hint(lang)
-        } else {
-            tr(lang, "Enter 下钻", "Enter: drill down")
-        };
-        lines.extend(detail(
-            v,
-            format!(" {} · {} · {what}", clean(&u.name), clean(&u.code)),
-            w,
-        ));
-    }
+    lines.extend(det);
     lines
 }
 
@@ -559,8 +566,24 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'
         fit_right(tr(lang, "累计", "cumulative"), 10),
     );
     lines.push(Line::styled(fit(&cols_head, w), dim()));
-    let foot = if v.focus == Focus::Rows { 2 } else { 0 };
-    let height = room.saturating_sub(lines.len() + foot);
+    let det = hb.villages.get(v.row).map_or(Vec::new(), |h| {
+        let gain = match lang {
+            Lang::Zh => format!("可增加 {} {unit}", amount(h.gain)),
+            Lang::En => format!("gain {} {unit}", amount(h.gain)),
+        };
+        detail(
+            v,
+            format!(
+                " {} · {} · {} · {gain} · {}",
+                clean(&h.name),
+                clean(data.township_of(&h.code)),
+                clean(&h.code),
+                words::open_hint(lang)
+            ),
+            w,
+        )
+    });
+    let height = room.saturating_sub(lines.len() + det.len());
     let mut cum = vec![0.0; hb.villages.len()];
     let mut acc = 0.0;
     for (i, h) in hb.villages.iter().enumerate() {
@@ -590,23 +613,7 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'
         );
         lines.push(Line::styled(fit(&text, w), style));
     }
-    if let Some(h) = hb.villages.get(v.row) {
-        let gain = match lang {
-            Lang::Zh => format!("可增加 {} {unit}", amount(h.gain)),
-            Lang::En => format!("gain {} {unit}", amount(h.gain)),
-        };
-        lines.extend(detail(
-            v,
-            format!(
-                " {} · {} · {} · {gain} · {}",
-                clean(&h.name),
-                clean(data.township_of(&h.code)),
-                clean(&h.code),
-                words::open_hint(lang)
-            ),
-            w,
-        ));
-    }
+    lines.extend(det);
     lines
 }
 
@@ -624,8 +631,24 @@ fn unreported_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<
     let mut lines = vec![Line::styled(fit(&head, w), bold())];
     let rows = data.unreported_rows();
     let name_w = col(data.unreported.iter().map(|(_, n)| n.as_str()), 6, w / 2);
-    let foot = if v.focus == Focus::Rows { 2 } else { 0 };
-    let height = room.saturating_sub(lines.len() + foot);
+    let det = match rows.get(v.row) {
+        Some(UnreportedRow::Village(k)) => {
+            let (code, name) = &data.unreported[*k];
+            detail(
+                v,
+                format!(
+                    " {} · {} · {} · {}",
+                    clean(name),
+                    clean(data.township_of(code)),
+                    clean(code),
+                    words::open_hint(lang)
+                ),
+                w,
+            )
+        }
+        _ => Vec::new(),
+    };
+    let height = room.saturating_sub(lines.len() + det.len());
     for i in window(rows.len(), v.row, height) {
         let (text, style) = match &rows[i] {
             UnreportedRow::Township { code, count } => (
@@ -647,20 +670,7 @@ fn unreported_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<
         };
         lines.push(Line::styled(fit(&text, w), style));
     }
-    if let Some(UnreportedRow::Village(k)) = rows.get(v.row) {
-        let (code, name) = &data.unreported[*k];
-        lines.extend(detail(
-            v,
-            format!(
-                " {} · {} · {} · {}",
-                clean(name),
-                clean(data.township_of(code)),
-                clean(code),
-                words::open_hint(lang)
-            ),
-            w,
-        ));
-    }
+    lines.extend(det);
     lines
 }
 
