@@ -248,14 +248,16 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             pct(coverage)
         ),
     };
-    let mut title_spans = vec![Span::styled(title.clone(), bold())];
+    // The path of a deep drill-down wraps rather than running off the edge.
+    let mut title = title;
     if d.loading.is_some() || data.villages_pending {
-        title_spans.push(Span::styled(
-            words::computing_short(lang),
-            Style::default().fg(Color::Yellow),
-        ));
+        title.push_str(words::computing_short(lang));
     }
-    lines.push(Line::from(title_spans));
+    lines.extend(
+        crate::tui::text::wrap_to(&title, w)
+            .into_iter()
+            .map(|l| Line::styled(l, bold())),
+    );
 
     // The indicators, one line each, sized to their texts.
     let infos = data.indicators();
@@ -471,7 +473,20 @@ fn units_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'stat
         };
         detail(
             v,
-            format!(" {} · {} · {what}", clean(&u.name), clean(&u.code)),
+            {
+                let val = sort_info.and_then(|s| u.indicator(&s.id));
+                let short = match (val, sort_info) {
+                    (Some(x), Some(info)) => shortfall_text(x, info, lang),
+                    _ => String::new(),
+                };
+                format!(
+                    " {} · {} · {} {} · {what}",
+                    clean(&u.name),
+                    clean(&u.code),
+                    pct(val.and_then(|x| x.value)),
+                    short
+                )
+            },
             w,
         )
     });
