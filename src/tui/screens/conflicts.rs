@@ -237,7 +237,7 @@ pub fn compare(l: &Version, r: &Version, lang: Lang) -> Vec<CompareRow> {
         let (lr, rr) = (l.data.rows(name), r.data.rows(name));
         let count = |n: usize| match lang {
             Lang::Zh => format!("{n} 行"),
-            Lang::En => format!("{n} row(s)"),
+            Lang::En => crate::tui::text::count(n, "row"),
         };
         rows.push(CompareRow {
             label: lg

@@ -177,7 +177,10 @@ fn event_text<'a>(m: &Model, e: &'a HistoryEvent) -> (u32, &'a str, &'a str, Str
         } => {
             let text = match m.lang {
                 Lang::Zh => format!("■ 完成第 {rev} 版（{changes} 项修改）"),
-                Lang::En => format!("■ revision {rev} finalized ({changes} changes)"),
+                Lang::En => format!(
+                    "■ revision {rev} finalized ({})",
+                    crate::tui::text::count(*changes, "change")
+                ),
             };
             (*rev, at, who, text, bold().fg(Color::Green))
         }
