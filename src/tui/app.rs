@@ -532,7 +532,8 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             {
                 // An import asked for from elsewhere (the trust screen, after trusting the
                 // key of a refused bundle): its progress and summary are the import screen's.
-                let mut x = Exchange::new(Job::Import, PickMode::Files, String::new(), m.round.clone());
+                let mut x =
+                    Exchange::new(Job::Import, PickMode::Files, String::new(), m.round.clone());
                 x.picker.dir = m.picker_dir.clone();
                 m.exchange = Some(x);
                 m.trust = None;

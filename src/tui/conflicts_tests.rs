@@ -347,8 +347,19 @@ fn scrolling_is_bounded_and_d_shows_only_differences() {
     for _ in 0..200 {
         press(&mut m, KeyCode::Down);
     }
-    // The last page is full: the last row at the bottom, not alone at the top.
-    assert_eq!(open(&m).scroll, all - 15);
+    // Scrolling stops (rows of two lines make a page between 7 and 15 rows) and the
+    // last page is full: the last row at the bottom, not alone at the top.
+    assert_eq!(open(&m).scroll, all - 7);
+    let last = open(&m).rows(Lang::Zh).last().unwrap().label.clone();
+    let shot = render(&m, 80, 24);
+    let lines: Vec<&str> = shot.lines().collect();
+    assert!(
+        lines[lines.len() - 4..]
+            .iter()
+            .any(|l| l.contains(last.as_str())),
+        "{shot}"
+    );
+    assert!(!lines[8].trim_end_matches('|').trim().is_empty(), "{shot}");
     press(&mut m, KeyCode::PageUp);
     assert!(open(&m).scroll < all - 1);
     press(&mut m, KeyCode::Char('d'));

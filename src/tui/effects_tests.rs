@@ -543,7 +543,7 @@ fn the_survey_date_starts_as_today_only_in_this_years_round() {
 /// waits, the screen says so, typing goes on, `q` asks; when the lock goes, every value
 /// is on disk, in order.
 #[test]
-fn a_locked_database_never_loses_a_typed_value() {
+fn lost_input_a_locked_database_never_loses_a_typed_value() {
     let dir = tempfile::tempdir().unwrap();
     let (mut m, mut fx) = start(dir.path(), Some("households"));
     fx.store
@@ -595,7 +595,7 @@ fn a_locked_database_never_loses_a_typed_value() {
 /// The first answer of a new record meets the lock: the record and the answer are made
 /// when it goes; a finalize meanwhile is held back, not done without them.
 #[test]
-fn a_new_record_waits_for_the_lock_too_and_finalize_waits_for_the_answers() {
+fn lost_input_a_new_record_waits_for_the_lock_too_and_finalize_waits_for_the_answers() {
     let dir = tempfile::tempdir().unwrap();
     let (mut m, mut fx) = start(dir.path(), Some("households"));
     fx.store

@@ -874,7 +874,7 @@ fn t_on_a_refused_bundle_trusts_its_key_after_the_fingerprint_check() {
         matches!(&results[0].outcome, FileOutcome::Imported(sum) if sum.revisions_new == s.exported[1].revisions),
         "{results:?}"
     );
-    assert!(m.home.statuses.len() > 0, "home shows what came in");
+    assert!(!m.home.statuses.is_empty(), "home shows what came in");
 }
 
 /// A damaged file (a copy cut short on a USB stick) is refused in the user's language.

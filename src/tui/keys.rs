@@ -549,7 +549,10 @@ fn fit_footer(
             .map(|(n, &i)| if n < k { full(rows[i]) } else { bare(rows[i]) })
             .sum()
     };
-    let k = (0..=others.len()).rev().find(|&k| cost(k) <= left).unwrap_or(0);
+    let k = (0..=others.len())
+        .rev()
+        .find(|&k| cost(k) <= left)
+        .unwrap_or(0);
     for (n, &i) in others.iter().enumerate() {
         let need = if n < k { full(rows[i]) } else { bare(rows[i]) };
         if need <= left {
@@ -620,7 +623,10 @@ mod tests {
             let line = footer_line(&[Ctx::Home, Ctx::Global], false, lang, w);
             let labels: Vec<&str> = line.iter().map(|(l, _)| *l).collect();
             for k in ["d", "x", "i", "t", "c", "?"] {
-                assert!(labels.contains(&k), "{lang:?} {w}: {k} missing in {labels:?}");
+                assert!(
+                    labels.contains(&k),
+                    "{lang:?} {w}: {k} missing in {labels:?}"
+                );
             }
             let used: usize = line
                 .iter()

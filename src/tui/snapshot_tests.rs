@@ -591,7 +591,10 @@ fn long_texts_are_readable_to_their_end() {
             vec![crate::forms::record::Row {
                 id: "a".into(),
                 values: [
-                    ("farm_name".to_string(), Value::Text("许昌市建安区兴旺生态养殖专业合作社".into())),
+                    (
+                        "farm_name".to_string(),
+                        Value::Text("许昌市建安区兴旺生态养殖专业合作社".into()),
+                    ),
                     ("species".to_string(), Value::Text("1".into())),
                 ]
                 .into_iter()

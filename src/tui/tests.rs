@@ -545,7 +545,10 @@ fn a_draft_reopens_at_its_first_unanswered_field_as_the_revision_it_will_become(
     assert_eq!(focused(&m), "garbage_facilities");
     assert!(r.data.get("garbage_facilities").is_null());
     let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
-    assert!(shot.contains("第2版"), "a draft after revision 1 is 第2版:\n{shot}");
+    assert!(
+        shot.contains("第2版"),
+        "a draft after revision 1 is 第2版:\n{shot}"
+    );
     assert!(!shot.contains("第1版"), "{shot}");
     // A finalized record is the revision it is, and starts at the top.
     let m = form_model(opened(Some("r1"), true));
@@ -984,11 +987,17 @@ fn the_name_can_be_set_or_changed_from_home() {
 fn notices_stay_with_the_screen_and_record_that_raised_them() {
     // The read-only notice leaves with the record: not on home, not on another village.
     let mut m = form_model(opened(Some("r1"), true));
-    assert!(m.notice.is_some(), "a finalized record says it is read-only");
+    assert!(
+        m.notice.is_some(),
+        "a finalized record says it is read-only"
+    );
     press(&mut m, KeyCode::Esc);
     assert_eq!(m.screen, Screen::Home);
     assert_eq!(m.notice, None);
-    update(&mut m, Msg::RecordOpened(Box::new(opened(Some("r1"), true))));
+    update(
+        &mut m,
+        Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
+    );
     let mut other = opened(Some("r2"), false);
     other.village.code = "411003003205".into();
     update(&mut m, Msg::RecordOpened(Box::new(other)));
@@ -1001,7 +1010,10 @@ fn notices_stay_with_the_screen_and_record_that_raised_them() {
     press(&mut m, KeyCode::Esc);
     press(&mut m, KeyCode::Esc);
     assert_eq!(m.screen, Screen::Home);
-    update(&mut m, Msg::RecordOpened(Box::new(opened(Some("r2"), false))));
+    update(
+        &mut m,
+        Msg::RecordOpened(Box::new(opened(Some("r2"), false))),
+    );
     assert_eq!(m.notice, None);
     // The empty-name refusal goes with the prompt it refused.
     press(&mut m, KeyCode::Esc);
@@ -1032,7 +1044,10 @@ fn home_keeps_its_cursor_between_runs() {
     let mut s = startup(small_tree(), Lang::Zh);
     s.home_unit = saved.clone();
     let (m2, _) = Model::new(s, None);
-    let now = m2.home.selected().map(|i| m2.home.tree.units[i].code.clone());
+    let now = m2
+        .home
+        .selected()
+        .map(|i| m2.home.tree.units[i].code.clone());
     assert_eq!(now, saved);
     // A unit no longer in the register is no harm: the cursor stays at the top.
     let mut s = startup(small_tree(), Lang::Zh);

@@ -570,6 +570,9 @@ fn the_trust_list_keeps_its_footer_small_and_shows_the_key_in_full() {
         let shot = render(&m, 80, 24);
         let k = &m.trust.as_ref().unwrap().data.keys[0];
         assert!(shot.contains(&k.public_key), "{shot}");
-        assert!(shot.contains(&k.name.replace('\u{1b}', "\\u{1b}")), "{shot}");
+        assert!(
+            shot.contains(&k.name.replace('\u{1b}', "\\u{1b}")),
+            "{shot}"
+        );
     }
 }

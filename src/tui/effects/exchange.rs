@@ -15,9 +15,8 @@ use crate::tui::effects::Effects;
 use crate::tui::effects::worker::Worker;
 use crate::tui::picker::{Entry, PickerRoots, Place, PlaceKind};
 use crate::tui::shared::exchange::{
-    BundleAbout,
-    ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, ListError,
-    Refusal,
+    BundleAbout, ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress,
+    ListError, Refusal,
 };
 use crate::tui::shared::{Msg, Notice};
 use crate::tui::text::tr;
@@ -233,7 +232,12 @@ impl Effects {
         let limits = crate::bundle::format::Limits::default();
         let b = crate::bundle::format::open_signed(path, &limits).map_err(|e| {
             tracing::info!("peek {}: {e}", path.display());
-            tr(lang, "无法读取：不是完好的数据包", "Cannot be read: not a sound bundle").to_string()
+            tr(
+                lang,
+                "无法读取：不是完好的数据包",
+                "Cannot be read: not a sound bundle",
+            )
+            .to_string()
         })?;
         let hex = hex::encode(b.signer);
         let trusted_as = self

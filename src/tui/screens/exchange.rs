@@ -11,7 +11,8 @@ use crate::store::DivisionRow;
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::picker::{BUNDLE_EXT, PickMode, Picker, PickerOutcome, human_size};
 use crate::tui::shared::exchange::{
-    BundleAbout, ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, Refusal,
+    BundleAbout, ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress,
+    Refusal,
 };
 use crate::tui::shared::trust::Prefill;
 use crate::tui::shared::{Cmd, Go, Notice, NoticeKind, Outcome};
@@ -737,7 +738,11 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
                         "Note: {} {} not finalized and {} not exported.",
                         count(s.drafts_left_out, "draft"),
                         if s.drafts_left_out == 1 { "is" } else { "are" },
-                        if s.drafts_left_out == 1 { "was" } else { "were" }
+                        if s.drafts_left_out == 1 {
+                            "was"
+                        } else {
+                            "were"
+                        }
                     ),
                 };
                 l.add(Tone::Warn, &t, "");

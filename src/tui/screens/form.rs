@@ -104,7 +104,10 @@ pub struct Record {
 fn too_large(f: &Field, input: &Input) -> Option<Text> {
     let s = input.value().trim();
     let digits = s.strip_prefix('-').unwrap_or(s);
-    if f.ty != FieldType::Integer || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if f.ty != FieldType::Integer
+        || digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let max = f.max.map_or(i64::MAX as f64, |m| m.min(i64::MAX as f64));
@@ -413,7 +416,8 @@ impl Record {
             return Ok(v.clone());
         }
         if is_text_like(f) {
-            parse_input(f, self.editor.input.value()).map_err(|e| too_large(f, &self.editor.input).unwrap_or(e))
+            parse_input(f, self.editor.input.value())
+                .map_err(|e| too_large(f, &self.editor.input).unwrap_or(e))
         } else {
             Ok(self.value(&key).clone())
         }

@@ -91,11 +91,7 @@ mod tests {
             })
             .collect();
         // `↓/j` is not listed under `↑↓/jk` again.
-        assert!(
-            !shown
-                .iter()
-                .any(|b| b.ctx == Ctx::Home && b.label == "↓/j")
-        );
+        assert!(!shown.iter().any(|b| b.ctx == Ctx::Home && b.label == "↓/j"));
         for label in ["↑↓/jk", "/", "r", "Enter", "L"] {
             assert!(
                 shown.iter().any(|b| b.ctx == Ctx::Home && b.label == label),

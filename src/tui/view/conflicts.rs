@@ -8,7 +8,7 @@ use crate::tui::app::Model;
 use crate::tui::screens::conflicts::{Compare, Side, short_hash, short_id, village_name};
 use crate::tui::shared::conflicts::Question;
 use crate::tui::text::short_time;
-use crate::tui::text::{clean, fit, tr, width};
+use crate::tui::text::{clean, fit, tr, width, wrap_to};
 use crate::tui::view::home::window;
 use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
@@ -289,8 +289,33 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     ));
 
     let body = (area.height as usize).saturating_sub(lines.len() + 1);
-    let start = o.scroll.min(rows.len().saturating_sub(body));
-    let end = (start + body).min(rows.len());
+    // A row whose label or values are longer than their columns goes on over more lines
+    // (read in full); the window is counted in lines, and its end fills the page.
+    let height = |r: &crate::tui::screens::conflicts::CompareRow| {
+        if r.heading {
+            1
+        } else {
+            wrap_to(&r.label, c.label)
+                .len()
+                .max(wrap_to(&r.left, c.left).len())
+                .max(wrap_to(&r.right, c.right).len())
+                .clamp(1, 2)
+        }
+    };
+    let heights: Vec<usize> = rows.iter().map(height).collect();
+    let mut last_start = rows.len();
+    let mut tail = 0;
+    while last_start > 0 && tail + heights[last_start - 1] <= body {
+        last_start -= 1;
+        tail += heights[last_start];
+    }
+    let start = o.scroll.min(last_start);
+    let mut end = start;
+    let mut used = 0;
+    while end < rows.len() && used + heights[end] <= body {
+        used += heights[end];
+        end += 1;
+    }
     let differing = if o.diff_only {
         rows.iter().filter(|r| !r.heading).count()
     } else {
@@ -337,16 +362,34 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
         } else {
             ("", Style::default())
         };
-        lines.push(
-            Line::from(row_line(
-                &c,
-                mark,
-                &row.label,
-                Span::raw(fit(&row.left, c.left)),
-                Span::raw(fit(&row.right, c.right)),
-            ))
-            .style(style),
+        let n = height(row);
+        let cut = |s: &str, w: usize| {
+            let mut parts = wrap_to(s, w);
+            if parts.len() > n {
+                let rest = parts[n - 1..].join("");
+                parts.truncate(n - 1);
+                parts.push(rest);
+            }
+            parts
+        };
+        let (label, left, right) = (
+            cut(&row.label, c.label),
+            cut(&row.left, c.left),
+            cut(&row.right, c.right),
         );
+        let part = |v: &[String], k: usize| v.get(k).cloned().unwrap_or_default();
+        for k in 0..n {
+            lines.push(
+                Line::from(row_line(
+                    &c,
+                    if k == 0 { mark } else { "" },
+                    &part(&label, k),
+                    Span::raw(fit(&part(&left, k), c.left)),
+                    Span::raw(fit(&part(&right, k), c.right)),
+                ))
+                .style(style),
+            );
+        }
     }
     if rows.is_empty() && o.diff_only {
         lines.push(Line::styled(

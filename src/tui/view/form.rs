@@ -408,7 +408,11 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
     let rows = r.data.rows(g);
     let title = match m.lang {
         Lang::Zh => format!("─ {}（{} 行）", group.label.get(m.lang), rows.len()),
-        Lang::En => format!("─ {} ({})", group.label.get(m.lang), count(rows.len(), "row")),
+        Lang::En => format!(
+            "─ {} ({})",
+            group.label.get(m.lang),
+            count(rows.len(), "row")
+        ),
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold().fg(Color::Cyan))];
     let widths = column_widths(

@@ -214,8 +214,7 @@ fn draw_footer(m: &Model, f: &mut Frame, area: Rect) {
         .fg(Color::Cyan)
         .add_modifier(Modifier::BOLD);
     let mut spans = Vec::new();
-    for (label, hint) in keys::footer_line(&m.contexts(), m.typing(), m.lang, area.width as usize)
-    {
+    for (label, hint) in keys::footer_line(&m.contexts(), m.typing(), m.lang, area.width as usize) {
         spans.push(Span::styled(label, key));
         spans.push(Span::raw(match hint {
             Some(h) => format!(" {h}  "),

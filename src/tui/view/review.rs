@@ -63,7 +63,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         .and_then(|r| r.comment.as_deref())
         .filter(|c| crate::tui::text::width(c) > comment_w)
         .map(|c| {
-            let text = format!("{}{}", tr(m.lang, "退回意见：", "Return comment: "), clean(c));
+            let text = format!(
+                "{}{}",
+                tr(m.lang, "退回意见：", "Return comment: "),
+                clean(c)
+            );
             crate::tui::text::wrap_to(&text, w)
         })
         .unwrap_or_default();

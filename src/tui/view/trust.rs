@@ -231,14 +231,21 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect, t: &TrustScreen) {
 }
 
 /// A trusted key in full: name, scope, fingerprint, public key, when it was added.
-fn key_detail(m: &Model, k: &crate::tui::shared::trust::TrustedRow, w: usize) -> Vec<Line<'static>> {
+fn key_detail(
+    m: &Model,
+    k: &crate::tui::shared::trust::TrustedRow,
+    w: usize,
+) -> Vec<Line<'static>> {
     let lang = m.lang;
     let scope_name = scope_unit(&m.home.tree, &k.scope)
         .map(|u| clean(&u.name))
         .unwrap_or_else(|| tr(lang, "（名册中没有）", "(not in register)").to_string());
     let rows = [
         (tr(lang, "名称", "Name"), clean(&k.name)),
-        (tr(lang, "范围", "Scope"), format!("{} {scope_name}", clean(&k.scope))),
+        (
+            tr(lang, "范围", "Scope"),
+            format!("{} {scope_name}", clean(&k.scope)),
+        ),
         (tr(lang, "指纹", "Fingerprint"), clean(&k.fingerprint)),
         (tr(lang, "公钥", "Public key"), clean(&k.public_key)),
         (tr(lang, "添加", "Added"), clean(&k.added_at)),
