@@ -16,14 +16,25 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 /// The forms in force for a data directory: `--forms DIR` is first checked and installed
-/// into it (refused with every mistake listed, nothing installed, when invalid); then, with
-/// or without the flag, the newest version of each form among the built-in and installed
-/// ones (`forms::install`).
+/// into it ([`install_forms`]); then, with or without the flag, the newest version of each
+/// form among the built-in and installed ones (`forms::install`).
 pub fn load_forms(data_dir: &Path, install: Option<&Path>, lang: Lang) -> anyhow::Result<FormSet> {
-    let fail = |e: install::InstallError| anyhow::anyhow!(i18n::install_error(lang, &e));
-    if let Some(dir) = install
-        && let install::Outcome::Installed(item) = install::install(data_dir, dir).map_err(fail)?
-    {
+    install_forms(data_dir, install, lang)?;
+    install::in_force(data_dir)
+        .map(|(set, _)| set)
+        .map_err(|e| anyhow::anyhow!(i18n::install_error(lang, &e)))
+}
+
+/// `--forms DIR`: check DIR and install it into the data directory, saying so on stderr
+/// when something new was installed. Invalid forms are refused with every mistake listed,
+/// and nothing is installed.
+pub fn install_forms(data_dir: &Path, install: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
+    let Some(dir) = install else {
+        return Ok(());
+    };
+    let outcome = install::install(data_dir, dir)
+        .map_err(|e| anyhow::anyhow!(i18n::install_error(lang, &e)))?;
+    if let install::Outcome::Installed(item) = outcome {
         let forms: Vec<String> = item
             .forms
             .iter()
@@ -39,7 +50,7 @@ pub fn load_forms(data_dir: &Path, install: Option<&Path>, lang: Lang) -> anyhow
             )
         );
     }
-    Ok(install::in_force(data_dir).map_err(fail)?.0)
+    Ok(())
 }
 
 /// Open the store, record the form versions in force, and load the register on first

@@ -75,6 +75,19 @@ pub fn both(message: impl Fn(Lang) -> String) -> crate::forms::Text {
     crate::forms::Text::new(&message(Lang::Zh), &message(Lang::En))
 }
 
+/// A record's status as people read it (the TUI's `tui::text::status_label` moves here).
+pub fn record_status(lang: Lang, s: crate::store::RecordStatus) -> &'static str {
+    use crate::store::RecordStatus as S;
+    match s {
+        S::NotStarted => pick(lang, "未开始", "not started"),
+        S::Draft => pick(lang, "草稿", "draft"),
+        S::Finalized => pick(lang, "已完成", "finalized"),
+        S::Approved => pick(lang, "已通过", "approved"),
+        S::Returned => pick(lang, "已退回", "returned"),
+        S::Conflict => pick(lang, "有冲突", "conflict"),
+    }
+}
+
 /// A number of villages: "1 village", "2 villages", "2 个村".
 pub fn villages(lang: Lang, n: usize) -> String {
     match (lang, n) {

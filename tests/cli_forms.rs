@@ -357,3 +357,32 @@ fn invalid_forms_are_refused_and_nothing_is_installed() {
     assert!(out.contains("* village@2  内置"), "{out}");
     assert!(!out.contains("安装，"), "{out}");
 }
+
+#[test]
+fn a_broken_installed_copy_is_listed_and_refused_loudly() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let v3 = forms_v3(t.path());
+    bin(&data)
+        .arg("--forms")
+        .arg(&v3)
+        .args(["forms", "list"])
+        .assert()
+        .success();
+    // Someone edits the installed copy by hand and breaks it.
+    std::fs::write(data.join("forms/0001/village.toml"), "[form\n").unwrap();
+    let a = bin(&data).args(["forms", "list"]).assert().code(1);
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(out.contains("village@3  第 1 次安装"), "{out}");
+    assert!(!out.contains("* village"), "nothing is in use: {out}");
+    assert!(err.contains("不能再载入"), "{err}");
+    // Other commands refuse too, rather than fall back to other forms.
+    let err = stderr(
+        bin(&data)
+            .args(["report", "--round", "2020"])
+            .assert()
+            .code(1),
+    );
+    assert!(err.contains("不能再载入"), "{err}");
+}

@@ -92,6 +92,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         .data_dir
         .clone()
         .unwrap_or_else(context::default_data_dir);
+    if let Some(Command::Forms {
+        command: FormsCommand::List,
+    }) = &cli.command
+    {
+        // Lists also what no longer loads, so it does not need the forms in force.
+        context::install_forms(&data_dir, cli.global.forms.as_deref(), lang)?;
+        return forms_list(&data_dir, lang);
+    }
     let forms = context::load_forms(&data_dir, cli.global.forms.as_deref(), lang)?;
     let env = Env {
         data_dir,
@@ -162,12 +170,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 }),
             })
         }
-        Some(Command::Forms {
-            command: FormsCommand::List,
-        }) => forms_list(&env),
-        Some(Command::Forms {
-            command: FormsCommand::Check { .. },
-        }) => unreachable!("handled above"),
+        Some(Command::Forms { .. }) => unreachable!("handled above"),
         Some(Command::Divisions {
             under,
             level,
@@ -324,18 +327,21 @@ fn forms_check(dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
 
 /// `forms list`: every form version built in or installed, newest install first, the ones
 /// in use marked with `*`.
-fn forms_list(env: &Env) -> anyhow::Result<()> {
+fn forms_list(data_dir: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
     use crate::forms::install::{self, Source};
-    let lang = env.lang();
     let fail = |e: install::InstallError| anyhow::anyhow!(i18n::install_error(lang, &e));
-    let (_, used) = install::in_force(&env.data_dir).map_err(fail)?;
+    // A copy that no longer loads is still listed (nothing marked in use), then reported.
+    let (used, broken) = match install::in_force(data_dir) {
+        Ok((_, used)) => (used, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
     let in_use = |id: &str, version: u32, source: &Source| {
         used.iter()
             .any(|(v, s)| v.id == id && v.version == version && s == source)
     };
     let mark = |b: bool| if b { "*" } else { " " };
     let mut out = std::io::stdout().lock();
-    for item in install::list(&env.data_dir).map_err(fail)?.iter().rev() {
+    for item in install::list(data_dir).map_err(fail)?.iter().rev() {
         for f in &item.forms {
             let key = sanitize_for_terminal(&format!("{}@{}", f.id, f.version));
             let line = i18n::forms_list_installed(
@@ -358,7 +364,10 @@ fn forms_list(env: &Env) -> anyhow::Result<()> {
         )?;
     }
     writeln!(out, "{}", i18n::forms_list_legend(lang))?;
-    Ok(())
+    match broken {
+        Some(e) => Err(fail(e)),
+        None => Ok(()),
+    }
 }
 
 /// Resolve a `--under CODE` to a division, with a helpful error in `lang`.

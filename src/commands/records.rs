@@ -720,7 +720,7 @@ pub fn show(env: &Env, village: &str, round: &str, format: ListFormat) -> anyhow
                     &name,
                     &round,
                     &id,
-                    r.status.as_str(),
+                    i18n::record_status(lang, r.status),
                     &latest,
                 );
                 writeln!(out, "{heading}")?;
