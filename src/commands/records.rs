@@ -173,7 +173,10 @@ fn run_import(
             feed(&mut imp).map_err(Failure::Other)?;
             imp.finish()?
         };
+        // `current` of every touched township with one set-based statement each (the same
+        // rows as recomputing village by village), then its roll-up, once.
         for township in &tally.townships {
+            s.recompute_current_under(&form.id, round, township)?;
             s.rebuild_township_rollup(&form.id, round, township)?;
         }
         s.resume_rollup()?;
@@ -289,7 +292,8 @@ pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
 }
 
 /// Store one imported village: a new record, a new revision of the counted record when
-/// the values differ, or nothing when they are the same.
+/// the values differ, or nothing when they are the same. A village comes once per import
+/// (a second row is refused), so what counts for it is read before this import changed it.
 fn merge_record(
     store: &mut Store,
     form: &Form,
@@ -357,7 +361,8 @@ fn merge_record(
         data: data.clone(),
         changes,
     };
-    store.merge_revision(&revision, form)
+    // `current` is recomputed per township when the file has been read (`run_import`).
+    store.merge_revision_deferred(&revision, form)
 }
 
 /// The revision after `rev`, or None at the end of the numbers (never a wrap to 0).
