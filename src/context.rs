@@ -1,7 +1,8 @@
 //! What every command needs: where the data lives, the forms in force, the UI language,
 //! and the store opened with the forms and register recorded in it.
 
-use crate::forms::{FormSet, Lang};
+use crate::forms::{FormSet, Lang, install};
+use crate::i18n;
 use crate::register::Register;
 use crate::store::Store;
 use anyhow::Context as _;
@@ -14,13 +15,42 @@ pub fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("ruralenv-data"))
 }
 
-/// Forms from `--forms DIR`, or the built-in ones.
-pub fn load_forms(dir: Option<&Path>) -> anyhow::Result<FormSet> {
-    match dir {
-        None => Ok(FormSet::builtin()),
-        Some(d) => FormSet::load_dir(d)
-            .map_err(|e| anyhow::anyhow!("the forms in {} have errors:\n{e}", d.display())),
+/// The forms in force for a data directory: `--forms DIR` is first checked and installed
+/// into it ([`install_forms`]); then, with or without the flag, the newest version of each
+/// form among the built-in and installed ones (`forms::install`).
+pub fn load_forms(data_dir: &Path, install: Option<&Path>, lang: Lang) -> anyhow::Result<FormSet> {
+    install_forms(data_dir, install, lang)?;
+    install::in_force(data_dir)
+        .map(|(set, _)| set)
+        .map_err(|e| anyhow::anyhow!(i18n::install_error(lang, &e)))
+}
+
+/// `--forms DIR`: check DIR and install it into the data directory, saying so on stderr
+/// when something new was installed. Invalid forms are refused with every mistake listed,
+/// and nothing is installed.
+pub fn install_forms(data_dir: &Path, install: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
+    let Some(dir) = install else {
+        return Ok(());
+    };
+    let outcome = install::install(data_dir, dir)
+        .map_err(|e| anyhow::anyhow!(i18n::install_error(lang, &e)))?;
+    if let install::Outcome::Installed(item) = outcome {
+        let forms: Vec<String> = item
+            .forms
+            .iter()
+            .map(|f| format!("{}@{}", f.id, f.version))
+            .collect();
+        eprintln!(
+            "{}",
+            i18n::forms_installed(
+                lang,
+                item.number,
+                &crate::termsafe::path(dir),
+                &crate::termsafe::escape(&forms.join(", "))
+            )
+        );
     }
+    Ok(())
 }
 
 /// Open the store, record the form versions in force, and load the register on first
@@ -29,6 +59,11 @@ pub fn load_forms(dir: Option<&Path>) -> anyhow::Result<FormSet> {
 /// A database that cannot be written (a read-only data directory) is used as it is: the
 /// forms and register already recorded in it stand, and only commands that read work.
 pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
+    open_store_in(data_dir, forms, Lang::default())
+}
+
+/// [`open_store`] with its own messages in `lang`.
+pub fn open_store_in(data_dir: &Path, forms: &FormSet, lang: Lang) -> anyhow::Result<Store> {
     // A new data directory gets its signing key before its database: a key missing later
     // is then a lost key, refused rather than silently replaced (`bundle::keys`).
     if !data_dir.join(crate::store::DB_FILE).exists() {
@@ -41,7 +76,7 @@ pub fn open_store(data_dir: &Path, forms: &FormSet) -> anyhow::Result<Store> {
     for f in &forms.forms {
         store
             .ensure_form(f)
-            .with_context(|| format!("forms from {}", forms.origin))?;
+            .with_context(|| i18n::forms_from(lang, &crate::termsafe::escape(&forms.origin)))?;
     }
     // The rounds in force travel with the store, for imports to check bundles against.
     let rounds = serde_json::to_string(&forms.rounds)?;

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod context;
 pub mod demo;
 pub mod forms;
+pub mod i18n;
 pub mod logfile;
 pub mod output;
 pub mod register;

@@ -112,7 +112,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn log_is_rotated_under_its_cap_and_keeps_one_old_file() {
+    fn disk_log_is_rotated_under_its_cap_and_keeps_one_old_file() {
         let t = tempfile::tempdir().unwrap();
         let mut log = CappedLog::with_cap(t.path(), 1000).unwrap();
         for i in 0..100 {
@@ -140,7 +140,7 @@ mod tests {
     }
 
     #[test]
-    fn log_that_cannot_be_opened_is_no_log_not_a_panic() {
+    fn panics_log_that_cannot_be_opened_is_no_log_not_a_panic() {
         let t = tempfile::tempdir().unwrap();
         // ruralenv.log is a folder.
         std::fs::create_dir(t.path().join(LOG_FILE)).unwrap();
@@ -153,7 +153,7 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn a_full_disk_costs_the_log_not_the_writer() {
+    fn disk_a_full_disk_costs_the_log_not_the_writer() {
         // /dev/full answers every write with ENOSPC.
         let mut log = CappedLog {
             path: PathBuf::from("/dev/full"),

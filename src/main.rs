@@ -1,7 +1,7 @@
 //! `ruralenv`: parse the command line, set up file logging, dispatch, map errors to exit
 //! codes (0 success, 1 a user-facing error on stderr, 2 bad usage).
 
-use clap::Parser;
+use clap::FromArgMatches;
 use ruralenv::cli::Cli;
 use std::process::ExitCode;
 
@@ -85,9 +85,20 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = match Cli::try_parse() {
+    // The language is read before parsing so that `--help` and usage errors speak it.
+    let lang = ruralenv::cli::lang_in_args(std::env::args_os());
+    let parsed = ruralenv::cli::command(lang)
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
+            if e.use_stderr() {
+                let lead = ruralenv::i18n::cli_usage_error(lang);
+                if !lead.is_empty() {
+                    eprintln!("{lead}");
+                }
+            }
             let _ = e.print();
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }

@@ -110,6 +110,19 @@ fn demo_refuses_an_unknown_unit_and_a_bad_round() {
         .args(["demo", "--under", "411023000000", "--round", "2020"])
         .assert()
         .code(1)
+        .stderr(predicates::str::contains("区划名录里没有这个单位"));
+    ruralenv(dir.path())
+        .args([
+            "--lang",
+            "en",
+            "demo",
+            "--under",
+            "411023000000",
+            "--round",
+            "2020",
+        ])
+        .assert()
+        .code(1)
         .stderr(predicates::str::contains("no such unit"));
     // 颍川街道 holds only residents' committees: nothing to make, and the directory is not
     // marked as a demo directory (real bundles may still go into it).
@@ -117,7 +130,7 @@ fn demo_refuses_an_unknown_unit_and_a_bad_round() {
         .args(["demo", "--under", "411081001000", "--round", "2020"])
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("no villages in scope"));
+        .stderr(predicates::str::contains("下面没有调查范围内的村"));
     let out = ruralenv(dir.path())
         .args([
             "report",

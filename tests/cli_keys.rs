@@ -43,7 +43,7 @@ fn key_line(dir: &Path) -> String {
 }
 
 #[test]
-fn missing_installation_key_is_not_silently_regenerated_by_export() {
+fn keys_and_files_missing_installation_key_is_not_silently_regenerated_by_export() {
     let t = tempfile::tempdir().unwrap();
     let data = t.path().join("data");
     demo(&data);
@@ -92,7 +92,7 @@ fn missing_installation_key_is_not_silently_regenerated_by_export() {
 
 #[cfg(unix)]
 #[test]
-fn key_file_readable_by_others_is_refused_with_the_fix() {
+fn keys_and_files_key_file_readable_by_others_is_refused_with_the_fix() {
     use std::os::unix::fs::PermissionsExt;
     let t = tempfile::tempdir().unwrap();
     let data = t.path().join("data");
@@ -112,7 +112,7 @@ fn key_file_readable_by_others_is_refused_with_the_fix() {
 }
 
 #[test]
-fn killed_export_leaves_no_tmp_file_forever() {
+fn keys_and_files_killed_export_leaves_no_tmp_file_forever() {
     let t = tempfile::tempdir().unwrap();
     let data = t.path().join("data");
     demo(&data);

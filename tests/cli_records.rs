@@ -250,6 +250,21 @@ fn show_of_unknown_village_fails_clearly() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains(
+            "411003003999：区划名录里没有这个单位",
+        ));
+    bin(t.path())
+        .args([
+            "--lang",
+            "en",
+            "records",
+            "show",
+            "411003003999",
+            "--round",
+            "2020",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
             "411003003999: no such unit in the register",
         ));
 }

@@ -248,7 +248,7 @@ fn lax_facts_finalized_at_and_review_times_are_validated() {
 }
 
 #[test]
-fn bundle_id_reused_by_another_trusted_key_does_not_block_the_genuine_bundle() {
+fn lax_facts_bundle_id_reused_by_another_trusted_key_does_not_block_the_genuine_bundle() {
     let t = tempfile::tempdir().unwrap();
     let (source, path) = sample_bundle(16, t.path());
     let genuine = open_bundle(&path, &Limits::default()).unwrap().manifest;
@@ -283,7 +283,7 @@ fn bundle_id_reused_by_another_trusted_key_does_not_block_the_genuine_bundle() {
 }
 
 #[test]
-fn untrusted_signers_bundle_is_refused_before_anything_is_decompressed() {
+fn lax_facts_untrusted_signers_bundle_is_refused_before_anything_is_decompressed() {
     let t = tempfile::tempdir().unwrap();
     let (source, path) = sample_bundle(18, t.path());
     let stranger = InstallationKey::from_seed([19; 32]);

@@ -41,7 +41,7 @@ fn tables(db: &Path) -> Vec<String> {
 }
 
 #[test]
-fn store_open_refuses_another_programs_sqlite_file_with_application_id_0() {
+fn keys_and_files_another_programs_sqlite_file_with_application_id_0_is_refused() {
     let t = tempfile::tempdir().unwrap();
     let db = t.path().join(DB_FILE);
     {
@@ -84,7 +84,7 @@ fn store_open_accepts_its_own_file_whose_first_open_was_interrupted() {
 }
 
 #[test]
-fn store_open_malformed_database_names_its_path() {
+fn messages_a_malformed_database_names_its_path() {
     let t = tempfile::tempdir().unwrap();
     let db = t.path().join(DB_FILE);
     fs::write(&db, vec![b'x'; 8192]).unwrap();
@@ -102,7 +102,7 @@ fn store_open_malformed_database_names_its_path() {
 }
 
 #[test]
-fn store_database_is_locked_is_said_once_in_plain_words() {
+fn messages_database_is_locked_is_said_once_in_plain_words() {
     let t = tempfile::tempdir().unwrap();
     drop(ruralenv::context::open_store(t.path(), &ruralenv::forms::FormSet::builtin()).unwrap());
     // Another process holds the database exclusively (as a long import would hold the
@@ -168,7 +168,7 @@ fn chmod_all(dir: &Path, mode: u32) {
 /// read-only data directory should still allow report, records show, key show".
 #[cfg(unix)]
 #[test]
-fn read_only_data_directory_still_reports_shows_and_prints_the_key() {
+fn panics_read_only_data_directory_still_reports_shows_and_prints_the_key() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("data");
     bin(&dir)
@@ -226,7 +226,7 @@ fn read_only_data_directory_still_reports_shows_and_prints_the_key() {
 }
 
 #[test]
-fn log_file_that_cannot_be_opened_does_not_stop_a_command() {
+fn panics_log_file_that_cannot_be_opened_does_not_stop_a_command() {
     let t = tempfile::tempdir().unwrap();
     // ruralenv.log is a folder.
     fs::create_dir_all(t.path().join("logs").join("ruralenv.log")).unwrap();
@@ -244,7 +244,7 @@ fn log_file_that_cannot_be_opened_does_not_stop_a_command() {
 #[cfg(target_os = "linux")]
 #[test]
 #[ignore = "needs root to mount a tmpfs; run by hand with --ignored"]
-fn full_disk_at_open_says_the_disk_is_full() {
+fn messages_full_disk_at_open_says_the_disk_is_full() {
     let t = tempfile::tempdir().unwrap();
     let mnt = t.path().join("small");
     fs::create_dir(&mnt).unwrap();

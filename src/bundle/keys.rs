@@ -424,7 +424,7 @@ mod tests {
     }
 
     #[test]
-    fn missing_installation_key_is_not_silently_regenerated_by_export() {
+    fn keys_and_files_missing_installation_key_is_not_silently_regenerated_by_export() {
         let dir = tempfile::tempdir().unwrap();
         // A new data directory: the key is made before the database.
         let first = InstallationKey::load_or_create(dir.path()).unwrap();
@@ -462,7 +462,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn key_file_readable_by_others_is_refused_with_the_fix() {
+    fn keys_and_files_key_file_readable_by_others_is_refused_with_the_fix() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let created = InstallationKey::load_or_create(dir.path()).unwrap();

@@ -2,6 +2,7 @@
 
 use super::{Env, division_arg};
 use crate::forms::value::sanitize_for_terminal;
+use crate::i18n;
 use crate::register::Register;
 use anyhow::{Context as _, bail};
 use std::io::Read as _;
@@ -16,50 +17,29 @@ pub fn demo(
     register: Option<&Path>,
 ) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     if !store.is_demo()? && store.holds_data()? {
-        bail!(
-            "{}",
-            match lang {
-                crate::forms::Lang::Zh =>
-                    "这个数据目录里有真实调查数据，演示数据不能放进来（什么也没有改）。请用一个空目录：ruralenv --data-dir 演示目录 demo …",
-                crate::forms::Lang::En =>
-                    "this data directory holds real survey data, so demo data cannot go into it (nothing was changed). Use an empty directory: ruralenv --data-dir DEMO_DIR demo …",
-            }
-        );
+        bail!(i18n::demo_into_real_data(lang));
     }
     if let Some(path) = register {
         let started = Instant::now();
-        let text = read_register(path)?;
+        let text = read_register(path, lang)?;
         let reg = Register::parse(&path.display().to_string(), &text)
             .map_err(|e| anyhow::anyhow!("{}", sanitize_for_terminal(&e.to_string())))?;
         drop(text);
         let n = store.load_register(&reg)?;
-        eprintln!(
-            "{}",
-            match env.lang() {
-                crate::forms::Lang::Zh => format!(
-                    "已从 {} 载入 {n} 个区划（{:.1} 秒）",
-                    path.display(),
-                    started.elapsed().as_secs_f64()
-                ),
-                crate::forms::Lang::En => format!(
-                    "loaded {n} divisions from {} ({:.1} s)",
-                    path.display(),
-                    started.elapsed().as_secs_f64()
-                ),
-            }
-        );
+        let shown = crate::termsafe::path(path);
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("{}", i18n::divisions_loaded(lang, n, &shown, secs));
     }
-    let unit = division_arg(&store, under)?;
+    let unit = division_arg(&store, under, env.lang())?;
     let form = env.forms.village_form().clone();
     if !store.any_village_in_scope(unit.prefix())? {
-        bail!(
-            "{} {}: no villages in scope under it (see `ruralenv divisions --under {} --level village --in-scope`)",
-            unit.code,
-            sanitize_for_terminal(&unit.name),
-            unit.code
-        );
+        bail!(i18n::no_villages_in_scope_demo(
+            lang,
+            &unit.code,
+            &sanitize_for_terminal(&unit.name)
+        ));
     }
     // Marked before the first record goes in, so that no demo record is ever unmarked.
     store.mark_demo()?;
@@ -69,68 +49,50 @@ pub fn demo(
         crate::demo::generate(&mut store, &form, &unit, round, seed, &mut |done, total| {
             // Progress for long runs only, on stderr, about every tenth.
             if total >= 20_000 && done as f64 >= next_note * total as f64 {
-                match lang {
-                    crate::forms::Lang::Zh => eprintln!("… {done} / {total} 个村"),
-                    crate::forms::Lang::En => eprintln!("… {done} of {total} villages"),
-                }
+                eprintln!("{}", i18n::demo_progress(lang, done, total));
                 next_note += 0.1;
             }
         })?;
     let name = sanitize_for_terminal(&unit.name);
     let s = &summary;
     let secs = started.elapsed().as_secs_f64();
-    let line = match lang {
-        crate::forms::Lang::Zh => format!(
-            "演示数据（不是真实调查）{round} 轮，种子 {seed}，{} {name}：调查范围内 {} 个村，已报 {}，未报 {}；\
-             {} 条记录（重复 {}），{} 个养殖场；新增 {}，未变 {}{}（{secs:.1} 秒）",
-            unit.code,
-            s.villages_in_scope,
-            s.villages_reported,
-            s.unreported,
-            s.records,
-            s.duplicates,
-            s.farms,
-            s.new,
-            s.unchanged,
-            if s.other > 0 {
-                format!("，另有 {} 条（上次生成后改动过的记录）", s.other)
-            } else {
-                String::new()
-            },
-        ),
-        crate::forms::Lang::En => format!(
-            "demo round {round}, seed {seed}, under {} {name}: {} villages in scope, {} reported, {} left unreported; {} records ({} duplicates), {} farms; {} new, {} unchanged{} ({secs:.1} s)",
-            unit.code,
-            s.villages_in_scope,
-            s.villages_reported,
-            s.unreported,
-            s.records,
-            s.duplicates,
-            s.farms,
-            s.new,
-            s.unchanged,
-            if s.other > 0 {
-                format!(", {} other (records changed since an earlier run)", s.other)
-            } else {
-                String::new()
-            },
-        ),
+    let other = if s.other > 0 {
+        i18n::demo_other(lang, s.other)
+    } else {
+        String::new()
     };
+    let line = i18n::demo_done(
+        lang,
+        round,
+        seed,
+        &unit.code,
+        &name,
+        s.villages_in_scope,
+        s.villages_reported,
+        s.unreported,
+        s.records,
+        s.duplicates,
+        s.farms,
+        s.new,
+        s.unchanged,
+        &other,
+        secs,
+    );
     println!("{line}");
     Ok(())
 }
 
 /// A register CSV as text: plain (UTF-8 or GB18030) or gzip-compressed (`.gz`).
-fn read_register(path: &Path) -> anyhow::Result<String> {
+fn read_register(path: &Path, lang: crate::forms::Lang) -> anyhow::Result<String> {
+    let shown = crate::termsafe::path(path);
     if path.extension().is_some_and(|e| e == "gz") {
-        let file = std::fs::File::open(path)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let file = std::fs::File::open(path).with_context(|| i18n::cannot_read(lang, &shown))?;
         let mut text = String::new();
         flate2::read::GzDecoder::new(std::io::BufReader::new(file))
             .read_to_string(&mut text)
-            .with_context(|| format!("{}: not a gzip-compressed UTF-8 CSV", path.display()))?;
+            .with_context(|| i18n::not_gzip_csv(lang, &shown))?;
         Ok(text)
     } else {
-        super::records::read_text(path)
+        super::records::read_text(path, lang)
     }
 }

@@ -1,7 +1,7 @@
 //! `export`, `import` and `conflicts`: the command-line side of bundles. The work is in
 //! `bundle::exchange`; this prints what happened.
 
-use super::{Env, division_arg, pick};
+use super::{Env, division_arg};
 use crate::bundle::exchange::{
     ExportError, ExportRequest, ImportError, ImportErrorKind, ImportSummary, export_bundle,
     import_bundles_each, is_valid_round,
@@ -10,6 +10,7 @@ use crate::bundle::keys::InstallationKey;
 use crate::cli::ListFormat;
 use crate::forms::Lang;
 use crate::forms::value::sanitize_for_terminal;
+use crate::i18n;
 use crate::termsafe;
 use anyhow::bail;
 use std::io::Write;
@@ -18,15 +19,11 @@ use std::path::{Path, PathBuf};
 pub fn export(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Result<()> {
     if !is_valid_round(round) {
         let round = sanitize_for_terminal(round);
-        bail!(pick(
-            env.lang(),
-            format!("--round '{round}'：只能用字母、数字、'-' 或 '_'，例如 2020"),
-            format!("--round '{round}': use letters, digits, '-' or '_', e.g. 2020"),
-        ));
+        bail!(i18n::round_characters(env.lang(), &round));
     }
     let store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
-    let unit = division_arg(&store, under)?;
+    let lang = env.lang();
+    let unit = division_arg(&store, under, env.lang())?;
     let who = env.who(&store)?;
     let key = InstallationKey::load_or_create(&env.data_dir)?;
     let request = ExportRequest {
@@ -50,53 +47,29 @@ pub fn export(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Result
     );
     println!(
         "{}",
-        pick(
+        i18n::exported(
             lang,
-            format!(
-                "{path}：{villages} 个村的 {revisions} 个版本，{reviews} 条审核，\
-                 {resolutions} 条裁决，表单 {forms}；{bytes} 字节，已校验"
-            ),
-            format!(
-                "{path}: {revisions} revision(s) of {villages} village(s), {reviews} review(s), \
-                 {resolutions} resolution(s), form(s) {forms}; {bytes} bytes, verified"
-            ),
+            &path,
+            villages,
+            revisions,
+            reviews,
+            resolutions,
+            &forms,
+            bytes
         )
     );
-    println!(
-        "{}",
-        pick(
-            lang,
-            format!("由本机密钥 {fp} 签名（接收方用 `ruralenv trust add` 核对）"),
-            format!(
-                "signed by this installation's key {fp} (the receiver checks it with \
-                 `ruralenv trust add`)"
-            ),
-        )
-    );
+    println!("{}", i18n::signed_by(lang, fp));
     if summary.drafts_left_out > 0 {
         let n = summary.drafts_left_out;
         let under = termsafe::escape(&summary.under);
         let name = sanitize_for_terminal(&summary.under_name);
-        eprintln!(
-            "{}",
-            pick(
-                lang,
-                format!("注意：{under} {name} 下有 {n} 份草稿尚未定稿，没有导出"),
-                format!(
-                    "note: {n} draft(s) under {under} {name} are not finalized and were not \
-                     exported"
-                ),
-            )
-        );
+        eprintln!("{}", i18n::drafts_left_out(lang, n, &under, &name));
     }
     Ok(())
 }
 
 /// An export refused, in the run's language (the file's name first where there is one).
 fn export_error(e: ExportError, lang: Lang) -> anyhow::Error {
-    if lang == Lang::En {
-        return e.into();
-    }
     let text = match &e {
         ExportError::Nothing {
             under,
@@ -104,20 +77,23 @@ fn export_error(e: ExportError, lang: Lang) -> anyhow::Error {
             round,
             drafts,
         } => {
-            let drafts = if *drafts == 0 {
-                String::new()
-            } else {
-                format!("（那里有 {drafts} 份草稿须先定稿）")
-            };
-            format!(
-                "没有可导出的内容：{} {} 下没有第 {} 轮已定稿的记录{drafts}；没有写出文件",
-                termsafe::escape(under),
-                sanitize_for_terminal(name),
-                sanitize_for_terminal(round)
-            )
+            let (under, name) = (termsafe::escape(under), sanitize_for_terminal(name));
+            let round = sanitize_for_terminal(round);
+            match *drafts {
+                0 => i18n::nothing_to_export(lang, &under, &name, &round),
+                n => i18n::nothing_to_export_drafts(lang, &under, &name, &round, n),
+            }
         }
-        ExportError::Bundle(b) => format!("{}：{}", termsafe::path(&b.path), b.kind.zh()),
-        ExportError::Store(s) => format!("读取数据库以导出时出错：{s}"),
+        // The bundle module words its own reasons, in Chinese through `zh()`.
+        ExportError::Bundle(b) => {
+            let reason = i18n::pick(
+                lang,
+                b.kind.zh(),
+                termsafe::escape(&b.kind.to_string()).into(),
+            );
+            i18n::file_problem(lang, &termsafe::path(&b.path), &reason)
+        }
+        ExportError::Store(s) => i18n::export_store_error(lang, &s.to_string()),
         _ => return e.into(),
     };
     anyhow::anyhow!(text)
@@ -127,7 +103,7 @@ fn export_error(e: ExportError, lang: Lang) -> anyhow::Error {
 /// at the end if any file was refused.
 pub fn import(env: &Env, files: &[PathBuf]) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     let mut refused = 0usize;
     let mut conflicts = false;
     import_bundles_each(
@@ -146,33 +122,14 @@ pub fn import(env: &Env, files: &[PathBuf]) -> anyhow::Result<()> {
         },
     );
     if conflicts {
-        println!(
-            "{}",
-            pick(
-                lang,
-                "有分叉或重复等待决定：见 `ruralenv conflicts`",
-                "forks and duplicates await a decision: see `ruralenv conflicts`",
-            )
-        );
+        println!("{}", i18n::conflicts_await(lang));
     }
     let total = files.len();
     match refused {
         0 => Ok(()),
-        n if n == total && n == 1 => bail!(pick(
-            lang,
-            "数据包被拒绝".to_string(),
-            "the bundle was refused".to_string()
-        )),
-        n if n == total => bail!(pick(
-            lang,
-            format!("{n} 个文件全部被拒绝"),
-            format!("all {n} files were refused"),
-        )),
-        n => bail!(pick(
-            lang,
-            format!("{total} 个文件中有 {n} 个被拒绝；其余已导入"),
-            format!("{n} of {total} files were refused; the others were imported"),
-        )),
+        n if n == total && n == 1 => bail!(i18n::bundle_refused(lang)),
+        n if n == total => bail!(i18n::all_files_refused(lang, n)),
+        n => bail!(i18n::some_files_refused(lang, n, total)),
     }
 }
 
@@ -195,12 +152,9 @@ fn refusal(e: &ImportError, lang: Lang) -> String {
     let Some(path) = path.filter(|_| lang == Lang::Zh) else {
         return sanitize_keep_lines(&e.to_string());
     };
-    let mut text = format!("{}：{}", termsafe::path(path), kind.zh());
+    let mut text = i18n::file_problem(lang, &termsafe::path(path), &kind.zh());
     if let Some(command) = kind.trust_add_command() {
-        text.push_str(&format!(
-            "。请先打电话与发送人核对指纹，然后运行：\n  {}",
-            termsafe::escape(&command)
-        ));
+        text.push_str(&i18n::trust_hint(lang, &termsafe::escape(&command)));
     }
     text
 }
@@ -215,55 +169,35 @@ pub fn describe(s: &ImportSummary, lang: Lang) -> String {
     let name = sanitize_for_terminal(&s.trusted_name);
     let fp = &s.fingerprint;
     let scope = termsafe::escape(&s.trusted_scope);
-    let from = pick(
-        lang,
-        format!("来自“{name}”（密钥 {fp}，信任范围 {scope}）"),
-        format!("from \"{name}\" (key {fp}, trusted for {scope})"),
-    );
+    let from = i18n::bundle_from(lang, &name, fp, &scope);
     if s.already_imported {
         let id = termsafe::escape(&s.bundle_id);
-        return pick(
-            lang,
-            format!("{path}：已经导入过（数据包 {id}），{from}；没有任何变化"),
-            format!("{path}: already imported (bundle {id}) {from}; nothing changed"),
-        );
+        return i18n::already_imported(lang, &path, &id, &from);
     }
     let round = sanitize_for_terminal(&s.round);
-    let (new, updated, unchanged, villages) = (
+    let mut line = i18n::imported(
+        lang,
+        &path,
+        &round,
+        &from,
+        s.villages,
         s.revisions_new,
         s.revisions_updated,
         s.revisions_unchanged,
-        s.villages,
-    );
-    let (forks, dups, reviews, resolutions) =
-        (s.forks, s.duplicates, s.reviews_new, s.resolutions_new);
-    let mut line = pick(
-        lang,
-        format!(
-            "{path}：第 {round} 轮，{from}：{villages} 个村的版本新增 {new} 个、更新 {updated} 个、\
-             未变 {unchanged} 个；分叉 {forks} 处、重复 {dups} 处；新增审核 {reviews} 条、\
-             新增裁决 {resolutions} 条"
-        ),
-        format!(
-            "{path}: round {round} {from}: {new} new, {updated} updated, {unchanged} unchanged \
-             revision(s) of {villages} village(s); {forks} fork(s), {dups} duplicate(s); \
-             {reviews} new review(s), {resolutions} new resolution(s)"
-        ),
+        s.forks,
+        s.duplicates,
+        s.reviews_new,
+        s.resolutions_new,
     );
     if s.forms_new > 0 {
-        let n = s.forms_new;
-        line.push_str(&pick(
-            lang,
-            format!("；新增表单版本 {n} 个"),
-            format!("; {n} new form version(s)"),
-        ));
+        line.push_str(&i18n::new_form_versions(lang, s.forms_new));
     }
     line
 }
 
 pub fn conflicts(env: &Env, round: Option<&str>, format: ListFormat) -> anyhow::Result<()> {
     let store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     let list = store.conflict_details(round)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
@@ -280,15 +214,7 @@ pub fn conflicts(env: &Env, round: Option<&str>, format: ListFormat) -> anyhow::
         }
         ListFormat::Table => {
             if list.is_empty() {
-                writeln!(
-                    out,
-                    "{}",
-                    pick(
-                        lang,
-                        "没有等待决定的分叉或重复",
-                        "no forks or duplicates await a decision"
-                    )
-                )?;
+                writeln!(out, "{}", i18n::no_conflicts(lang))?;
             }
             for c in &list {
                 let name = store
@@ -296,9 +222,9 @@ pub fn conflicts(env: &Env, round: Option<&str>, format: ListFormat) -> anyhow::
                     .map(|d| d.name)
                     .unwrap_or_default();
                 let what = match (c.duplicate, c.fork) {
-                    (true, true) => pick(lang, "重复记录，且有分叉", "duplicate records, forked"),
-                    (true, false) => pick(lang, "重复记录", "duplicate records"),
-                    _ => pick(lang, "版本分叉", "forked revision"),
+                    (true, true) => i18n::conflict_duplicate_forked(lang),
+                    (true, false) => i18n::conflict_duplicate(lang),
+                    _ => i18n::conflict_fork(lang),
                 };
                 let code = termsafe::escape(&c.village_code);
                 let name = sanitize_for_terminal(&name);
@@ -307,11 +233,7 @@ pub fn conflicts(env: &Env, round: Option<&str>, format: ListFormat) -> anyhow::
                 writeln!(
                     out,
                     "{}",
-                    pick(
-                        lang,
-                        format!("{code} {name}  轮次 {round}  表单 {form}：{what}"),
-                        format!("{code} {name}  round {round}  form {form}: {what}"),
-                    )
+                    i18n::conflict_line(lang, &code, &name, &round, &form, &what)
                 )?;
                 for k in &c.candidates {
                     let mark = if k.counted { "*" } else { " " };
@@ -323,29 +245,16 @@ pub fn conflicts(env: &Env, round: Option<&str>, format: ListFormat) -> anyhow::
                     writeln!(
                         out,
                         "{}",
-                        pick(
-                            lang,
-                            format!(
-                                "  {mark} 记录 {id} 第 {rev} 版 哈希 {hash} 定稿于 {at}，由 {by}"
-                            ),
-                            format!(
-                                "  {mark} record {id} rev {rev} hash {hash} finalized {at} by {by}"
-                            ),
-                        )
+                        i18n::conflict_candidate(lang, mark, &id, rev, &hash, &at, &by)
                     )?;
                 }
             }
             if !list.is_empty() {
-                writeln!(
-                    out,
-                    "{}",
-                    pick(
-                        lang,
-                        "* = 暂时计入的那份（最近定稿的；由人在界面的冲突屏幕里决定）",
-                        "* = counted for now (the latest finalized; a person decides in the TUI's \
-                         conflicts screen)"
-                    )
-                )?;
+                let key = i18n::key(
+                    crate::tui::keys::Ctx::Home,
+                    crate::tui::keys::Action::Conflicts,
+                );
+                writeln!(out, "{}", i18n::conflicts_legend(lang, key))?;
             }
         }
     }

@@ -12,20 +12,17 @@ use crate::cli::{
     Cli, Command, FormsCommand, KeyCommand, RecordsCommand, ReviewCommand, TrustCommand,
 };
 use crate::context;
-use crate::forms::FormSet;
 use crate::forms::value::sanitize_for_terminal;
+use crate::forms::{FormSet, Lang};
+use crate::i18n;
 use crate::store::Store;
 use anyhow::{Context as _, bail};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// One message in the run's language: the Chinese text or the English one.
-pub(crate) fn pick<T>(lang: crate::forms::Lang, zh: T, en: T) -> T {
-    match lang {
-        crate::forms::Lang::Zh => zh,
-        crate::forms::Lang::En => en,
-    }
-}
+/// Kept for the import functions of `records` (being rewritten elsewhere); new code
+/// calls `i18n` messages.
+pub(crate) use crate::i18n::pick;
 
 /// Bad usage found after the command line was parsed (exit status 2), such as a round
 /// that is not a round of this survey.
@@ -50,7 +47,7 @@ pub struct Env {
 
 impl Env {
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        context::open_store(&self.data_dir, &self.forms)
+        context::open_store_in(&self.data_dir, &self.forms, self.lang())
     }
     /// The language of this run's messages: `--lang`, else Chinese.
     pub fn lang(&self) -> crate::forms::Lang {
@@ -59,9 +56,14 @@ impl Env {
 
     /// Check a `--round` against the survey's rounds (bad usage, exit 2, when it is not one).
     pub fn check_round(&self, round: &str) -> anyhow::Result<()> {
-        self.forms
-            .check_round(round)
-            .map_err(|e| UsageError(format!("--round: {}", e.message(self.lang()))).into())
+        self.forms.check_round(round).map_err(|e| {
+            UsageError(i18n::option_error(
+                self.lang(),
+                "--round",
+                &e.message(self.lang()),
+            ))
+            .into()
+        })
     }
 
     /// Who is acting: `--surveyor`, else the stored name, else the OS user.
@@ -77,27 +79,38 @@ impl Env {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let lang_flag = cli.global.lang.map(|l| l.lang());
+    let lang = lang_flag.unwrap_or_default();
     if let Some(Command::Forms {
         command: FormsCommand::Check { dir },
     }) = &cli.command
     {
-        return forms_check(dir.as_ref().or(cli.global.forms.as_ref()));
+        return forms_check(dir.as_ref().or(cli.global.forms.as_ref()), lang);
     }
-    let forms = context::load_forms(cli.global.forms.as_deref())?;
+    let data_dir = cli
+        .global
+        .data_dir
+        .clone()
+        .unwrap_or_else(context::default_data_dir);
+    if let Some(Command::Forms {
+        command: FormsCommand::List,
+    }) = &cli.command
+    {
+        // Lists also what no longer loads, so it does not need the forms in force.
+        context::install_forms(&data_dir, cli.global.forms.as_deref(), lang)?;
+        return forms_list(&data_dir, lang);
+    }
+    let forms = context::load_forms(&data_dir, cli.global.forms.as_deref(), lang)?;
     let env = Env {
-        data_dir: cli
-            .global
-            .data_dir
-            .clone()
-            .unwrap_or_else(context::default_data_dir),
+        data_dir,
         forms,
-        lang_flag: cli.global.lang.map(|l| l.lang()),
+        lang_flag,
         surveyor: cli.global.surveyor.clone().filter(|s| !s.trim().is_empty()),
     };
     if let Some(s) = &env.surveyor
         && crate::forms::value::has_control_chars(s)
     {
-        bail!("--surveyor: the name contains control characters");
+        bail!(i18n::surveyor_control_chars(lang));
     }
     if let Some(round) = cli.command.as_ref().and_then(command_round) {
         env.check_round(round)?;
@@ -116,17 +129,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             field,
         }) => {
             let store = env.open_store()?;
+            let code = sanitize_for_terminal(&village_code);
             let Some(d) = store.division(&village_code)? else {
-                bail!(
-                    "{village_code}: no such village in the register (see `ruralenv divisions --level village`)"
-                );
+                bail!(i18n::no_such_village(lang, &code));
             };
             if d.level != crate::register::Level::Village {
-                bail!(
-                    "{village_code} ({}) is a {}, not a village",
-                    d.name,
-                    d.level.as_str()
-                );
+                bail!(i18n::not_a_village(
+                    lang,
+                    &code,
+                    &sanitize_for_terminal(&d.name),
+                    i18n::level(lang, d.level)
+                ));
             }
             if !d.in_scope {
                 bail!(
@@ -137,7 +150,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(f) = &field {
                 let form = env.forms.village_form();
                 if form.field(f).is_none() {
-                    bail!("--field {f}: the form '{}' has no such field", form.id);
+                    bail!(i18n::no_such_field(
+                        lang,
+                        &sanitize_for_terminal(f),
+                        &sanitize_for_terminal(&form.id)
+                    ));
                 }
             }
             drop(store);
@@ -274,7 +291,7 @@ fn command_round(c: &Command) -> Option<&str> {
     }
 }
 
-fn forms_check(dir: Option<&PathBuf>) -> anyhow::Result<()> {
+fn forms_check(dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
     let set = match dir {
         Some(d) => match FormSet::load_dir(d) {
             Ok(s) => s,
@@ -282,7 +299,11 @@ fn forms_check(dir: Option<&PathBuf>) -> anyhow::Result<()> {
                 for e in &errors.0 {
                     eprintln!("{}", sanitize_for_terminal(&e.to_string()));
                 }
-                bail!("{} error(s) in {}", errors.0.len(), d.display());
+                bail!(i18n::forms_error_count(
+                    lang,
+                    errors.0.len(),
+                    &crate::termsafe::path(d)
+                ));
             }
         },
         None => FormSet::builtin(),
@@ -290,31 +311,78 @@ fn forms_check(dir: Option<&PathBuf>) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     for f in &set.forms {
         let n: usize = f.fields.len() + f.groups.iter().map(|g| g.fields.len()).sum::<usize>();
+        let key = sanitize_for_terminal(&f.key());
+        writeln!(out, "{}", i18n::form_ok(lang, &key, n, f.indicators.len()))?;
+    }
+    writeln!(out, "{}", i18n::targets_ok(lang, set.targets.len()))?;
+    for (name, _) in &set.registers {
         writeln!(
             out,
-            "ok: form {} ({n} fields, {} indicators)",
-            f.key(),
-            f.indicators.len()
+            "{}",
+            i18n::register_ok(lang, &sanitize_for_terminal(name))
         )?;
-    }
-    writeln!(out, "ok: {} targets", set.targets.len())?;
-    for (name, _) in &set.registers {
-        writeln!(out, "ok: register {name}")?;
     }
     Ok(())
 }
 
-/// Resolve a `--under CODE` to a division, with a helpful error.
-pub fn division_arg(store: &Store, code: &str) -> anyhow::Result<crate::store::DivisionRow> {
+/// `forms list`: every form version built in or installed, newest install first, the ones
+/// in use marked with `*`.
+fn forms_list(data_dir: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
+    use crate::forms::install::{self, Source};
+    let fail = |e: install::InstallError| anyhow::anyhow!(i18n::install_error(lang, &e));
+    // A copy that no longer loads is still listed (nothing marked in use), then reported.
+    let (used, broken) = match install::in_force(data_dir) {
+        Ok((_, used)) => (used, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let in_use = |id: &str, version: u32, source: &Source| {
+        used.iter()
+            .any(|(v, s)| v.id == id && v.version == version && s == source)
+    };
+    let mark = |b: bool| if b { "*" } else { " " };
+    let mut out = std::io::stdout().lock();
+    for item in install::list(data_dir).map_err(fail)?.iter().rev() {
+        for f in &item.forms {
+            let key = sanitize_for_terminal(&format!("{}@{}", f.id, f.version));
+            let line = i18n::forms_list_installed(
+                lang,
+                &key,
+                item.number,
+                &sanitize_for_terminal(&item.installed_at),
+                &sanitize_for_terminal(&item.source),
+            );
+            let used = in_use(&f.id, f.version, &Source::Installed(item.number));
+            writeln!(out, "{} {line}", mark(used))?;
+        }
+    }
+    for f in &FormSet::builtin().forms {
+        let line = i18n::forms_list_builtin(lang, &f.key());
+        writeln!(
+            out,
+            "{} {line}",
+            mark(in_use(&f.id, f.version, &Source::BuiltIn))
+        )?;
+    }
+    writeln!(out, "{}", i18n::forms_list_legend(lang))?;
+    match broken {
+        Some(e) => Err(fail(e)),
+        None => Ok(()),
+    }
+}
+
+/// Resolve a `--under CODE` to a division, with a helpful error in `lang`.
+pub fn division_arg(
+    store: &Store,
+    code: &str,
+    lang: Lang,
+) -> anyhow::Result<crate::store::DivisionRow> {
+    let shown = sanitize_for_terminal(code);
     if !crate::register::is_code(code) {
-        bail!(
-            "'{}' is not a 12-digit division code (e.g. 411000000000 for 许昌市)",
-            sanitize_for_terminal(code)
-        );
+        bail!(i18n::not_a_division_code(lang, &shown));
     }
     store
         .division(code)?
-        .with_context(|| format!("{code}: no such unit in the register (see `ruralenv divisions`)"))
+        .with_context(|| i18n::no_such_unit(lang, &shown))
 }
 
 fn divisions(
@@ -324,7 +392,9 @@ fn divisions(
     in_scope: bool,
 ) -> anyhow::Result<()> {
     let store = env.open_store()?;
-    let under = under.map(|c| division_arg(&store, c)).transpose()?;
+    let under = under
+        .map(|c| division_arg(&store, c, env.lang()))
+        .transpose()?;
     let rows = store.divisions_under(under.as_ref(), level, in_scope)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for d in rows {

@@ -8,6 +8,7 @@ use crate::cli::{CsvLabels, ListFormat};
 use crate::forms::record::RecordData;
 use crate::forms::value::{Value, sanitize_for_terminal};
 use crate::forms::{Form, Lang};
+use crate::i18n;
 use crate::register::Level;
 use crate::sheets::cells::{Cell, INFO_COLUMNS, VILLAGE_CODE_LABEL, guard_formula};
 use crate::sheets::csv_in::CsvRows;
@@ -21,10 +22,10 @@ use std::path::{Path, PathBuf};
 
 /// Read a whole text file (a register for `demo --register`): a regular file, UTF-8 (BOM
 /// accepted) or GB18030 as saved by Excel on Chinese Windows.
-pub fn read_text(path: &Path) -> anyhow::Result<String> {
+pub fn read_text(path: &Path, lang: Lang) -> anyhow::Result<String> {
     use std::io::Read as _;
     let mut file = crate::sheets::csv_in::open_regular(path, crate::sheets::csv_in::MAX_CSV_BYTES)
-        .map_err(|(_, en)| anyhow::anyhow!(en))?;
+        .map_err(|(zh, en)| anyhow::anyhow!(crate::i18n::pick(lang, zh, en)))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -33,10 +34,7 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
         Err(_) => {
             match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
                 Some(text) => Ok(text.into_owned()),
-                None => bail!(
-                    "{}: the file is neither UTF-8 nor GB18030 text; save it from Excel as \"CSV UTF-8\"",
-                    shown(path)
-                ),
+                None => bail!(crate::i18n::not_utf8_or_gb18030(lang, &shown(path))),
             }
         }
     }
@@ -417,7 +415,7 @@ impl<'s> Names<'s> {
 /// `--labels zh`; text that a spreadsheet would run as a formula is guarded.
 fn csv_cell(f: &crate::forms::Field, v: &Value, labels: CsvLabels) -> String {
     match (v, labels) {
-        (Value::Bool(b), CsvLabels::Zh) => if *b { "是" } else { "否" }.to_string(),
+        (Value::Bool(b), CsvLabels::Zh) => i18n::yes_no(Lang::Zh, *b).to_string(),
         (Value::Text(t), CsvLabels::Zh) if !f.choices.is_empty() => {
             f.choice_label(t, Lang::Zh).unwrap_or(t).to_string()
         }
@@ -425,7 +423,7 @@ fn csv_cell(f: &crate::forms::Field, v: &Value, labels: CsvLabels) -> String {
             .iter()
             .map(|n| f.choice_label(n, Lang::Zh).unwrap_or(n))
             .collect::<Vec<_>>()
-            .join("、"),
+            .join(i18n::list_separator(Lang::Zh)),
         (Value::Text(t), _) => guard_formula(t),
         _ => v.to_plain(),
     }
@@ -439,9 +437,9 @@ pub fn export_csv(
     labels: CsvLabels,
 ) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     let prefix = match under {
-        Some(c) => division_arg(&store, c)?.prefix().to_string(),
+        Some(c) => division_arg(&store, c, env.lang())?.prefix().to_string(),
         None => String::new(),
     };
     let form_id = env.forms.village_form().id.clone();
@@ -523,14 +521,7 @@ pub fn export_csv(
         None => {
             std::io::stdout().lock().write_all(&main_bytes)?;
             if revisions.iter().any(|r| !r.data.groups.is_empty()) {
-                eprintln!(
-                    "{}",
-                    pick::<String>(
-                        lang,
-                        "注意：重复组（养殖场）的行只在用 --out FILE 时写出，放在它旁边".into(),
-                        "note: repeat-group rows (farms) are written only with --out FILE, beside it".into()
-                    )
-                );
+                eprintln!("{}", i18n::groups_need_out(lang));
             }
         }
         Some(path) => {
@@ -543,25 +534,12 @@ pub fn export_csv(
             super::report::write_atomic(path, &main_bytes)?;
             let groups: String = written
                 .iter()
-                .map(|p| {
-                    pick(
-                        lang,
-                        format!("，重复组的行写入 {}", shown(p)),
-                        format!(", rows of groups to {}", shown(p)),
-                    )
-                })
+                .map(|p| i18n::group_rows_to(lang, &shown(p)))
                 .collect();
+            let villages = i18n::villages(lang, revisions.len());
             eprintln!(
                 "{}",
-                pick(
-                    lang,
-                    format!("已将 {} 个村写入 {}{groups}", revisions.len(), shown(path)),
-                    format!(
-                        "wrote {} villages to {}{groups}",
-                        revisions.len(),
-                        shown(path)
-                    ),
-                )
+                i18n::wrote_villages(lang, &villages, &shown(path), &groups)
             );
         }
     }
@@ -609,50 +587,32 @@ fn write_workbook(
     let bytes = workbook::records_workbook(form, round, rows)
         .map_err(|e| anyhow::anyhow!("{}: {e}", shown(out)))?;
     super::report::write_atomic(out, &bytes)?;
+    let villages = i18n::villages(lang, rows.len());
     eprintln!(
         "{}",
-        pick(
-            lang,
-            format!(
-                "已写入 {}：{} 个村，其中 {filled} 个有记录",
-                shown(out),
-                rows.len()
-            ),
-            format!(
-                "wrote {}: {} villages, {filled} with records",
-                shown(out),
-                rows.len()
-            ),
-        )
+        i18n::wrote_workbook(lang, &shown(out), &villages, filled)
     );
     Ok(())
 }
 
 pub fn template(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Result<()> {
     let store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
-    let unit = division_arg(&store, under)?;
+    let lang = env.lang();
+    let unit = division_arg(&store, under, env.lang())?;
     let rows = scope_rows(&store, Some(&unit))?;
     if rows.is_empty() {
-        bail!(pick(
-            lang,
-            format!(
-                "{under}（{}）下没有调查范围内的村",
-                sanitize_for_terminal(&unit.name)
-            ),
-            format!(
-                "{under} ({}) has no villages in the survey scope",
-                sanitize_for_terminal(&unit.name)
-            ),
-        ));
+        let name = sanitize_for_terminal(&unit.name);
+        bail!(i18n::no_villages_in_scope(lang, &unit.code, &name));
     }
     write_workbook(env, round, &rows, out, lang, 0)
 }
 
 pub fn export_xlsx(env: &Env, round: &str, under: Option<&str>, out: &Path) -> anyhow::Result<()> {
     let store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
-    let unit = under.map(|c| division_arg(&store, c)).transpose()?;
+    let lang = env.lang();
+    let unit = under
+        .map(|c| division_arg(&store, c, env.lang()))
+        .transpose()?;
     let prefix = unit
         .as_ref()
         .map(|u| u.prefix().to_string())
@@ -722,8 +682,8 @@ fn data_json(form: &Form, data: &RecordData) -> serde_json::Value {
 
 pub fn show(env: &Env, village: &str, round: &str, format: ListFormat) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
-    let d = division_arg(&store, village)?;
+    let lang = env.lang();
+    let d = division_arg(&store, village, env.lang())?;
     let form_id = env.forms.village_form().id.clone();
     let mut records = Vec::new();
     for r in store.records_of(&form_id, village, round)? {
@@ -779,33 +739,33 @@ pub fn show(env: &Env, village: &str, round: &str, format: ListFormat) -> anyhow
             let round = sanitize_for_terminal(round);
             let mut out = std::io::stdout().lock();
             if records.is_empty() {
-                writeln!(
-                    out,
-                    "{} {}: no records for round {round}",
-                    d.code,
-                    sanitize_for_terminal(&d.name)
-                )?;
+                let name = sanitize_for_terminal(&d.name);
+                writeln!(out, "{}", i18n::no_records(lang, &d.code, &name, &round))?;
             }
             for (r, form, data, _) in &records {
-                writeln!(
-                    out,
-                    "{} {}  round {round}  record {}  {}{}",
-                    d.code,
-                    sanitize_for_terminal(&d.name),
-                    r.record_id,
-                    r.status.as_str(),
-                    r.latest
-                        .as_ref()
-                        .map(|l| format!(
-                            "  rev {} by {} at {}",
-                            l.0,
-                            sanitize_for_terminal(&l.4),
-                            l.3
-                        ))
-                        .unwrap_or_default()
-                )?;
+                let latest = r
+                    .latest
+                    .as_ref()
+                    .map(|l| {
+                        let by = sanitize_for_terminal(&l.4);
+                        i18n::record_latest(lang, l.0, &by, &sanitize_for_terminal(&l.3))
+                    })
+                    .unwrap_or_default();
+                let name = sanitize_for_terminal(&d.name);
+                let id = sanitize_for_terminal(&r.record_id);
+                let heading = i18n::record_heading(
+                    lang,
+                    &d.code,
+                    &name,
+                    &round,
+                    &id,
+                    i18n::record_status(lang, r.status),
+                    &latest,
+                );
+                writeln!(out, "{heading}")?;
                 if let Some(c) = &r.return_comment {
-                    writeln!(out, "  returned: {}", sanitize_for_terminal(c))?;
+                    let c = sanitize_for_terminal(c);
+                    writeln!(out, "{}", i18n::record_returned(lang, &c))?;
                 }
                 for line in super::review::history_lines(&store, &r.record_id, lang)? {
                     writeln!(out, "  {line}")?;
@@ -814,10 +774,7 @@ pub fn show(env: &Env, village: &str, round: &str, format: ListFormat) -> anyhow
                     let v = data.get(&f.name);
                     let shown = match (f.choice_label(&v.to_plain(), lang), v) {
                         (Some(l), _) => l.to_string(),
-                        (None, Value::Bool(b)) => match lang {
-                            Lang::Zh => if *b { "是" } else { "否" }.to_string(),
-                            Lang::En => v.to_plain(),
-                        },
+                        (None, Value::Bool(b)) => i18n::yes_no(lang, *b).to_string(),
                         _ => v.to_plain(),
                     };
                     writeln!(

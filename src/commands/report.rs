@@ -1,7 +1,8 @@
 //! `report`: the roll-up in four formats.
 
-use super::{Env, division_arg, pick};
+use super::{Env, division_arg};
 use crate::cli::{LevelArg, ReportFormat};
+use crate::i18n;
 use crate::report::rollup::{Depth, rollup};
 use crate::report::writers;
 use anyhow::{Context as _, bail};
@@ -17,19 +18,15 @@ pub fn report(
     level: Option<LevelArg>,
 ) -> anyhow::Result<()> {
     let store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     // Without --under: every top unit of the register (the city for a county's register;
     // each province, in code order, for the national one), each with the units below it.
     let tops = match under {
-        Some(c) => vec![division_arg(&store, c)?],
+        Some(c) => vec![division_arg(&store, c, env.lang())?],
         None => store.roots()?,
     };
     let Some((first, rest)) = tops.split_first() else {
-        bail!(pick(
-            lang,
-            "区划名录是空的：用 `ruralenv demo --register FILE` 载入一份，或放在 forms/divisions/ 下",
-            "the register is empty: load one with `ruralenv demo --register FILE` or put it under forms/divisions/",
-        ));
+        bail!(i18n::register_empty(lang));
     };
     let depth = match level {
         Some(LevelArg::Village) => Depth::Villages,
@@ -50,20 +47,10 @@ pub fn report(
     match format {
         ReportFormat::Xlsx => {
             let Some(path) = out else {
-                bail!(pick(
-                    lang,
-                    "--format xlsx 需要 --out FILE（工作簿不能输出到终端）",
-                    "--format xlsx needs --out FILE (a workbook cannot go to the terminal)",
-                ));
+                bail!(i18n::xlsx_needs_out(lang));
             };
-            writers::write_xlsx(&report, lang, path).with_context(|| {
-                let shown = crate::termsafe::path(path);
-                pick(
-                    lang,
-                    format!("{shown}：无法写入工作簿"),
-                    format!("{shown}: cannot write the workbook"),
-                )
-            })?;
+            writers::write_xlsx(&report, lang, path)
+                .with_context(|| i18n::cannot_write_workbook(lang, &crate::termsafe::path(path)))?;
             wrote(path, lang);
             Ok(())
         }
@@ -91,11 +78,7 @@ pub fn report(
 
 /// Says on stderr which file was written (stdout stays free for the report itself).
 fn wrote(path: &Path, lang: crate::forms::Lang) {
-    let shown = crate::termsafe::path(path);
-    eprintln!(
-        "{}",
-        pick(lang, format!("已写入 {shown}"), format!("wrote {shown}"))
-    );
+    eprintln!("{}", i18n::wrote(lang, &crate::termsafe::path(path)));
 }
 
 /// Write a file via a temporary sibling and a rename, so a failure leaves no half file

@@ -1,9 +1,10 @@
 //! `key show` and `trust add|list|remove`.
 
-use super::{Env, division_arg, pick};
+use super::{Env, division_arg};
 use crate::bundle::keys::{InstallationKey, fingerprint, parse_public_key};
 use crate::forms::Lang;
 use crate::forms::value::{has_control_chars, sanitize_for_terminal};
+use crate::i18n;
 use anyhow::bail;
 
 pub fn installation_key(env: &Env) -> anyhow::Result<InstallationKey> {
@@ -14,6 +15,8 @@ pub fn key_show(env: &Env) -> anyhow::Result<()> {
     let key = installation_key(env)?;
     println!("{}", key.public_hex());
     println!("{}", key.fingerprint());
+    // What the two lines are, for a person; scripts read stdout alone.
+    eprintln!("{}", i18n::key_show_legend(env.lang()));
     Ok(())
 }
 
@@ -36,41 +39,20 @@ fn resolve_key(env: &Env, text: &str, lang: Lang) -> anyhow::Result<String> {
             }
         }
         let text = sanitize_for_terminal(text);
-        bail!(pick(
-            lang,
-            format!(
-                "没有哪个已信任的密钥的指纹是 {text}。新密钥要用完整的公钥添加（发送人机器上 \
-                 `ruralenv key show` 的第一行）"
-            ),
-            format!(
-                "no trusted key has the fingerprint {text}. A new key must be added by its full \
-                 public key (the first line of `ruralenv key show` on the sender's machine)"
-            ),
-        ));
+        bail!(i18n::unknown_fingerprint(lang, &text));
     }
     let text = sanitize_for_terminal(text);
-    bail!(pick(
-        lang,
-        format!("'{text}' 既不是公钥（64 个十六进制字符），也不是指纹（25 位数字）"),
-        format!(
-            "'{text}' is neither a public key (64 hex characters) nor a fingerprint (25 digits)"
-        ),
-    ))
+    bail!(i18n::not_a_key(lang, &text))
 }
 
 pub fn add(env: &Env, key: &str, scope: &str, name: Option<&str>) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     let public = resolve_key(env, key, lang)?;
-    let unit = division_arg(&store, scope)?;
+    let unit = division_arg(&store, scope, env.lang())?;
     let name = name.unwrap_or(&unit.name);
     if has_control_chars(name) {
-        bail!(pick(
-            lang,
-            "--name 含有控制字符或看不见的格式字符（例如从右到左的覆盖符）；请不带这些字符重新输入名称",
-            "--name contains control or invisible formatting characters (such as a \
-             right-to-left override); type the name again without them",
-        ));
+        bail!(i18n::trust_name_control_chars(lang));
     }
     store.trust_key(&public, name, &unit.code)?;
     let bytes = parse_public_key(&public)?;
@@ -78,31 +60,17 @@ pub fn add(env: &Env, key: &str, scope: &str, name: Option<&str>) -> anyhow::Res
     let name = sanitize_for_terminal(name);
     let code = &unit.code;
     let unit_name = sanitize_for_terminal(&unit.name);
-    println!(
-        "{}",
-        pick(
-            lang,
-            format!("已信任 {fp}（{name}），范围 {code} {unit_name}"),
-            format!("trusted {fp} ({name}) for {code} {unit_name}"),
-        )
-    );
+    println!("{}", i18n::trusted(lang, &fp, &name, code, &unit_name));
     Ok(())
 }
 
 pub fn list(env: &Env) -> anyhow::Result<()> {
     let store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     let keys = store.trusted_keys()?;
     if keys.is_empty() {
         // On stderr: the list itself (stdout) stays one key per line, tab-separated.
-        eprintln!(
-            "{}",
-            pick(
-                lang,
-                "还没有信任任何密钥（用 `ruralenv trust add` 添加）",
-                "no key is trusted yet (add one with `ruralenv trust add`)",
-            )
-        );
+        eprintln!("{}", i18n::no_trusted_keys(lang));
     }
     for k in keys {
         let fp = parse_public_key(&k.public_key)
@@ -121,22 +89,11 @@ pub fn list(env: &Env) -> anyhow::Result<()> {
 
 pub fn remove(env: &Env, key: &str) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     let public = resolve_key(env, key, lang)?;
     if !store.untrust_key(&public)? {
-        bail!(pick(
-            lang,
-            "本机没有信任这个密钥（见 `ruralenv trust list`）",
-            "that key is not trusted here (see `ruralenv trust list`)",
-        ));
+        bail!(i18n::key_not_trusted(lang));
     }
-    println!(
-        "{}",
-        pick(
-            lang,
-            format!("已移除 {public}"),
-            format!("removed {public}")
-        )
-    );
+    println!("{}", i18n::key_removed(lang, &public));
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! binary; `--forms DIR` points at a customized copy. See `docs/forms.md`.
 
 pub mod expr;
+pub mod install;
 pub mod record;
 pub mod schema;
 pub mod value;
@@ -86,21 +87,13 @@ impl RoundError {
     /// The message in the UI language; the round is shown escaped.
     pub fn message(&self, lang: Lang) -> String {
         let round = value::sanitize_for_terminal(&self.round);
-        match (&self.declared, lang) {
-            (None, Lang::Zh) => {
-                format!("轮次“{round}”无效：轮次是 2000 至 2099 之间的四位年份，例如 2020")
+        match &self.declared {
+            None => crate::i18n::round_not_year(lang, &round),
+            Some(list) => {
+                let list = list.join(crate::i18n::list_separator(lang));
+                let list = value::sanitize_for_terminal(&list);
+                crate::i18n::round_not_declared(lang, &round, &list)
             }
-            (None, Lang::En) => format!(
-                "round '{round}' is not valid: a round is a four-digit year from 2000 to 2099, e.g. 2020"
-            ),
-            (Some(list), Lang::Zh) => format!(
-                "轮次“{round}”无效：本县表单规定的轮次为 {}",
-                list.join("、")
-            ),
-            (Some(list), Lang::En) => format!(
-                "round '{round}' is not valid: the county's forms declare the rounds {}",
-                list.join(", ")
-            ),
         }
     }
 }
@@ -172,54 +165,59 @@ impl FormSet {
 
     /// Load a forms directory from disk.
     pub fn load_dir(dir: &Path) -> Result<FormSet, FormErrors> {
-        let mut files = Vec::new();
-        let read = |p: &Path| -> Result<String, FormErrors> {
-            std::fs::read_to_string(p).map_err(|e| {
-                FormErrors(vec![FormError {
-                    file: p.display().to_string(),
-                    line: 0,
-                    field: "-".into(),
-                    reason: format!("cannot read: {e}"),
-                }])
-            })
-        };
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            FormErrors(vec![FormError {
-                file: dir.display().to_string(),
-                line: 0,
-                field: "-".into(),
-                reason: format!("cannot read the forms directory: {e}"),
-            }])
-        })?;
-        let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-        paths.sort();
-        for p in paths {
-            if p.extension().is_some_and(|x| x == "toml") {
-                files.push((p.display().to_string(), read(&p)?));
-            }
-        }
-        let div = dir.join("divisions");
-        if div.is_dir() {
-            let mut regs: Vec<_> = std::fs::read_dir(&div)
-                .map_err(|e| {
-                    FormErrors(vec![FormError {
-                        file: div.display().to_string(),
-                        line: 0,
-                        field: "-".into(),
-                        reason: format!("cannot read: {e}"),
-                    }])
-                })?
-                .filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-                .collect();
-            regs.sort();
-            for p in regs {
-                files.push((p.display().to_string(), read(&p)?));
-            }
-        }
+        let files = dir_files(dir, true)?;
         load_files(&files, &dir.display().to_string())
     }
+
+    /// Load a forms directory without its division register (an older installed copy
+    /// whose forms are kept for their versions only).
+    pub fn load_dir_forms_only(dir: &Path) -> Result<FormSet, FormErrors> {
+        let files = dir_files(dir, false)?;
+        load_files(&files, &dir.display().to_string())
+    }
+}
+
+/// The files of a forms directory: `*.toml`, then `divisions/*.csv` when asked for, each as
+/// (path, text), in name order.
+pub fn dir_files(dir: &Path, registers: bool) -> Result<Vec<(String, String)>, FormErrors> {
+    let unreadable = |p: &Path, e: std::io::Error| {
+        FormErrors(vec![FormError {
+            file: p.display().to_string(),
+            line: 0,
+            field: "-".into(),
+            reason: format!("cannot read: {e}"),
+        }])
+    };
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| unreadable(p, e));
+    let list = |d: &Path, ext: &str| -> Result<Vec<std::path::PathBuf>, FormErrors> {
+        let mut paths: Vec<_> = std::fs::read_dir(d)
+            .map_err(|e| unreadable(d, e))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == ext))
+            .collect();
+        paths.sort();
+        Ok(paths)
+    };
+    if let Err(e) = std::fs::read_dir(dir) {
+        return Err(FormErrors(vec![FormError {
+            file: dir.display().to_string(),
+            line: 0,
+            field: "-".into(),
+            reason: format!("cannot read the forms directory: {e}"),
+        }]));
+    }
+    let mut files = Vec::new();
+    for p in list(dir, "toml")? {
+        files.push((p.display().to_string(), read(&p)?));
+    }
+    let div = dir.join("divisions");
+    if registers && div.is_dir() {
+        for p in list(&div, "csv")? {
+            files.push((p.display().to_string(), read(&p)?));
+        }
+    }
+    Ok(files)
 }
 
 fn builtin_files() -> Vec<(String, String)> {

@@ -6,7 +6,8 @@ use super::expr::{self, Data, EvalCtx};
 use super::schema::{
     Field, FieldType, Form, IndicatorKind, Lang, MAX_GROUP_ROWS, MAX_NUMBER, Text,
 };
-use super::value::{Value, has_control_chars};
+use super::value::{Value, has_control_chars, sanitize_for_terminal};
+use crate::i18n;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -111,41 +112,43 @@ pub fn parse_input(field: &Field, raw: &str) -> Result<Value, Text> {
         return Ok(Value::Null);
     }
     if has_control_chars(s) {
-        return Err(Text::new(
-            "含有控制字符，请删除后重新输入",
-            "contains control characters; remove them",
-        ));
+        return Err(i18n::both(i18n::value_control_chars));
     }
     match field.ty {
         FieldType::Integer => s.parse::<i64>().map(Value::Int).map_err(|_| {
-            Text::new(
-                &format!("“{s}”不是整数，请输入如 120 的数字"),
-                &format!("'{s}' is not a whole number; type digits such as 120"),
-            )
+            let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+            let shown = sanitize_for_terminal(s);
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                // A whole number too large to hold: say so, not "not a whole number".
+                let max = super::value::format_decimal(field.max.unwrap_or(MAX_NUMBER));
+                i18n::both(|l| i18n::value_out_of_range(l, &shown, &max))
+            } else {
+                i18n::both(|l| i18n::value_not_whole_number(l, &shown))
+            }
         }),
         FieldType::Decimal => match s.parse::<f64>() {
             Ok(d) if d.is_finite() && !s.contains(['e', 'E']) && !s.starts_with(['+']) => {
                 Ok(Value::Dec(d))
             }
-            _ => Err(Text::new(
-                &format!("“{s}”不是数字，小数请用点号，如 12.5"),
-                &format!("'{s}' is not a number; use a dot for decimals, e.g. 12.5"),
-            )),
+            _ => Err(i18n::both(|l| {
+                i18n::value_not_number(l, &sanitize_for_terminal(s))
+            })),
         },
         FieldType::YesNo => match s.to_lowercase().as_str() {
-            "yes" | "y" | "1" | "true" | "是" => Ok(Value::Bool(true)),
-            "no" | "n" | "0" | "false" | "否" => Ok(Value::Bool(false)),
-            _ => Err(Text::new(
-                &format!("“{s}”不是 是/否"),
-                &format!("'{s}' is not yes or no"),
-            )),
+            // The Chinese answers are input words, not messages: the catalogue's yes/no.
+            "yes" | "y" | "1" | "true" => Ok(Value::Bool(true)),
+            "no" | "n" | "0" | "false" => Ok(Value::Bool(false)),
+            t if t == i18n::yes_no(Lang::Zh, true) => Ok(Value::Bool(true)),
+            t if t == i18n::yes_no(Lang::Zh, false) => Ok(Value::Bool(false)),
+            _ => Err(i18n::both(|l| {
+                i18n::value_not_yes_no(l, &sanitize_for_terminal(s))
+            })),
         },
         FieldType::Date => match s.parse::<jiff::civil::Date>() {
             Ok(d) if s.len() == 10 => Ok(Value::Text(d.to_string())),
-            _ => Err(Text::new(
-                &format!("“{s}”不是日期，请按 年-月-日 输入，如 2020-06-15"),
-                &format!("'{s}' is not a date; use YYYY-MM-DD, e.g. 2020-06-15"),
-            )),
+            _ => Err(i18n::both(|l| {
+                i18n::value_not_date(l, &sanitize_for_terminal(s))
+            })),
         },
         FieldType::Text => Ok(Value::Text(s.to_string())),
         FieldType::SelectOne => {
@@ -181,10 +184,8 @@ pub fn parse_input(field: &Field, raw: &str) -> Result<Value, Text> {
 
 fn unknown_choice(field: &Field, s: &str) -> Text {
     let names: Vec<&str> = field.choices.iter().map(|c| c.name.as_str()).collect();
-    Text::new(
-        &format!("“{s}”不是可选项，可选：{}", names.join("、")),
-        &format!("'{s}' is not a choice; choose one of: {}", names.join(", ")),
-    )
+    let s = sanitize_for_terminal(s);
+    i18n::both(|l| i18n::value_not_a_choice(l, &s, &names.join(i18n::list_separator(l))))
 }
 
 /// Does a stored value fit a field's type? (Bundles and the store are checked with this.)
@@ -215,16 +216,14 @@ pub fn value_problem(field: &Field, value: &Value) -> Option<Text> {
         && !within_max(field, x)
     {
         let max = super::value::format_decimal(max);
-        return Some(Text::new(
-            &format!("“{value}”超出范围：应在 -{max} 到 {max} 之间"),
-            &format!("{value} is out of range: it must be between -{max} and {max}"),
-        ));
+        let value = sanitize_for_terminal(&value.to_string());
+        return Some(i18n::both(|l| i18n::value_out_of_range(l, &value, &max)));
     }
     if !value_fits(field, value) {
-        return Some(Text::new(
-            &format!("值“{}”不符合类型 {}", value, field.ty.name()),
-            &format!("value '{}' does not fit type {}", value, field.ty.name()),
-        ));
+        let value = sanitize_for_terminal(&value.to_string());
+        return Some(i18n::both(|l| {
+            i18n::value_wrong_type(l, &value, field.ty.name())
+        }));
     }
     None
 }
@@ -336,7 +335,7 @@ impl Form {
                 field
                     .constraint_message
                     .clone()
-                    .unwrap_or_else(|| Text::new("不满足约束条件", "does not meet the constraint")),
+                    .unwrap_or_else(|| i18n::both(i18n::constraint_not_met)),
             );
         }
         None
@@ -346,7 +345,7 @@ impl Form {
     /// constraint failures, in form order. Expects calculations to be computed.
     pub fn validate(&self, data: &RecordData) -> Vec<Issue> {
         let mut issues = Vec::new();
-        let required_msg = || Text::new("必填项，请填写", "required: please answer");
+        let required_msg = || i18n::both(i18n::required);
         for section in &self.sections {
             for item in &section.items {
                 match item {
@@ -376,10 +375,7 @@ impl Form {
                         if data.rows(g).len() > MAX_GROUP_ROWS {
                             issues.push(Issue {
                                 path: FieldPath::top(g),
-                                message: Text::new(
-                                    &format!("最多 {MAX_GROUP_ROWS} 行"),
-                                    &format!("at most {MAX_GROUP_ROWS} rows"),
-                                ),
+                                message: i18n::both(|l| i18n::at_most_rows(l, MAX_GROUP_ROWS)),
                             });
                             continue;
                         }
@@ -490,10 +486,7 @@ impl Form {
                     .group_field(g, &path.field)
                     .map(|f| f.label.get(lang).to_string())
                     .unwrap_or_else(|| path.field.clone());
-                match lang {
-                    Lang::Zh => format!("{gl} 第{}行 · {fl}", i + 1),
-                    Lang::En => format!("{gl} row {} · {fl}", i + 1),
-                }
+                i18n::group_row_field(lang, &gl, i + 1, &fl)
             }
         }
     }
@@ -558,6 +551,17 @@ mod tests {
             ],
         );
         d
+    }
+
+    #[test]
+    fn a_whole_number_too_large_to_hold_is_out_of_range_not_a_non_number() {
+        let set = crate::forms::FormSet::builtin();
+        let f = set.village_form().field("households").unwrap();
+        let e = parse_input(f, "99999999999999999999999").unwrap_err();
+        assert!(e.en.contains("out of range"), "{}", e.en);
+        assert!(e.zh.contains("超出范围"), "{}", e.zh);
+        let e = parse_input(f, "12a").unwrap_err();
+        assert!(e.en.contains("not a whole number"), "{}", e.en);
     }
 
     #[test]

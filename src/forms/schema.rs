@@ -556,7 +556,7 @@ fn load_form_with(
     if sections.is_empty() {
         sections.push(Section {
             id: default_section.clone(),
-            label: Text::new("表单", "Form"),
+            label: crate::i18n::both(crate::i18n::default_section),
             items: Vec::new(),
         });
     }

@@ -9,6 +9,7 @@ pub mod csv_in;
 pub mod import;
 pub mod stage;
 pub mod workbook;
+pub mod zipguard;
 
 use cells::Cell;
 use import::Importer;

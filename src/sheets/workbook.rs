@@ -621,6 +621,21 @@ pub fn read_records_workbook(
         })
     })?;
     let shown = crate::forms::value::sanitize_for_terminal(&path.display().to_string());
+    let mut file = file;
+    let inflated = super::zipguard::check(&mut file, &shown).and_then(|()| {
+        std::io::Seek::rewind(&mut file).map_err(|e| {
+            (
+                format!("{shown}: 无法读取：{e}"),
+                format!("{shown}: cannot be read: {e}"),
+            )
+        })
+    });
+    if let Err((zh, en)) = inflated {
+        anyhow::bail!(match lang {
+            crate::forms::Lang::Zh => zh,
+            crate::forms::Lang::En => en,
+        });
+    }
     let mut book: calamine::Xlsx<_> = calamine::Reader::new(std::io::BufReader::new(file))
         .map_err(|e| match lang {
             crate::forms::Lang::Zh => anyhow::anyhow!(

@@ -85,6 +85,8 @@ pub struct Model {
     /// Answers waiting for the database (another program holds its write lock); they are
     /// retried in the background and quitting asks first while any wait.
     pub saves_waiting: usize,
+    /// The folder the file pickers were in last: they open there again.
+    pub picker_dir: Option<std::path::PathBuf>,
 }
 
 /// Where `edit VILLAGE --round R --field F` starts.
@@ -98,6 +100,9 @@ pub struct Start {
 impl Model {
     pub fn new(s: Startup, start: Option<Start>) -> (Model, Vec<Cmd>) {
         let mut home = Home::new(s.tree, s.statuses, s.counted);
+        if let Some(code) = &s.home_unit {
+            home.reveal(code);
+        }
         let mut cmds = Vec::new();
         let mut open = None;
         if let Some(st) = &start {
@@ -145,6 +150,7 @@ impl Model {
             quit: false,
             forced: false,
             saves_waiting: 0,
+            picker_dir: s.picker_dir.map(std::path::PathBuf::from),
         };
         if m.first_run.is_some() {
             m.pending_open = open;
@@ -228,6 +234,15 @@ impl Model {
         }
     }
 
+    /// Where the user is, for the notice: the screen and the village of the record.
+    fn place(&self) -> (Screen, Option<String>) {
+        let village = match self.screen {
+            Screen::Form | Screen::History => self.record.as_ref().map(|r| r.village.code.clone()),
+            _ => None,
+        };
+        (self.screen, village)
+    }
+
     fn notice(&mut self, n: Notice) {
         self.notice = Some(n);
     }
@@ -237,8 +252,18 @@ impl Model {
     }
 }
 
-/// The pure state transition.
+/// The pure state transition. A notice belongs to the screen (and record) that raised
+/// it: moving elsewhere without a new one leaves the message line empty.
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
+    let (place, said) = (m.place(), m.notice.clone());
+    let cmds = step(m, msg);
+    if m.place() != place && m.notice == said {
+        m.notice = None;
+    }
+    cmds
+}
+
+fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(ev) => {
             if ev.kind != KeyEventKind::Press {
@@ -270,12 +295,15 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.record = Some(Record::new(*o));
             m.screen = Screen::Form;
             m.history = None;
-            if let Some(c) = returned {
-                m.notice(Notice::warn(format!(
-                    "{}{}",
-                    m.t("审核退回意见：", "Returned by the reviewer: "),
-                    clean(&c)
-                )));
+            if returned.is_some() {
+                // The comment itself is above the form, in full: said once.
+                m.notice(Notice::warn(
+                    m.t(
+                        "审核已退回此记录，意见见上方",
+                        "The reviewer returned this record: the comment is above",
+                    )
+                    .to_string(),
+                ));
             } else if read_only {
                 m.notice(Notice::info(m.t(
                     "此记录已完成，只读。按 e 修改（将生成新版本）。",
@@ -448,7 +476,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Exchange(ExchangeMsg::Quit) => {
             m.quit = true;
-            Vec::new()
+            farewell(m)
         }
         Msg::Exchange(msg) => {
             let mut cmds = Vec::new();
@@ -459,6 +487,18 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 });
             }
             let lang = m.lang;
+            if let ExchangeMsg::Started(_) = &msg
+                && m.exchange.is_none()
+            {
+                // An import asked for from elsewhere (the trust screen, after trusting the
+                // key of a refused bundle): its progress and summary are the import screen's.
+                let mut x =
+                    Exchange::new(Job::Import, PickMode::Files, String::new(), m.round.clone());
+                x.picker.dir = m.picker_dir.clone();
+                m.exchange = Some(x);
+                m.trust = None;
+                m.screen = Screen::Exchange;
+            }
             if let Some(x) = &mut m.exchange {
                 let o = x.answer(msg, lang);
                 cmds.extend(apply(m, o));
@@ -480,7 +520,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Quit => {
             m.quit = true;
-            Vec::new()
+            farewell(m)
         }
         Msg::DemoLoaded { dir, result } => {
             match &mut m.first_run {
@@ -585,7 +625,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         return quit(m, true);
     }
     if let Some(h) = &mut m.help {
-        let o = h.key(action);
+        let o = h.key(action, layout::body_rows(m.size));
         if let Some(Go::Close { .. }) = o.go {
             m.help = None;
             return Vec::new();
@@ -754,7 +794,7 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
 fn open_exchange(m: &mut Model, unit: Option<DivisionRow>) -> Vec<Cmd> {
     let (job, mode, name) = match unit {
         Some(unit) => {
-            let name = proposed_name(&unit.code, &m.round, &m.today);
+            let name = proposed_name(&unit.code, &m.round, m.surveyor.as_deref(), &m.today);
             let round = m.round.clone();
             (Job::Export { unit, round }, PickMode::Folder, name)
         }
@@ -763,7 +803,13 @@ fn open_exchange(m: &mut Model, unit: Option<DivisionRow>) -> Vec<Cmd> {
     m.exchange = Some(Exchange::new(job, mode, name, m.round.clone()));
     m.screen = Screen::Exchange;
     m.notice = None;
-    vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)]
+    let mut cmds = vec![Cmd::Exchange(ExchangeCmd::LoadPlaces)];
+    cmds.extend(
+        m.picker_dir
+            .clone()
+            .map(|d| Cmd::Exchange(ExchangeCmd::Resume(d))),
+    );
+    cmds
 }
 
 /// Leave the current screen: a record goes back to the review list it was opened from
@@ -806,6 +852,7 @@ fn close(m: &mut Model, reveal: Option<String>) -> Vec<Cmd> {
             Screen::Home
         }
         Screen::Exchange => {
+            cmds.extend(remember_folder(m));
             m.exchange = None;
             Screen::Home
         }
@@ -845,7 +892,34 @@ pub(super) fn quit(m: &mut Model, force: bool) -> Vec<Cmd> {
         return cmds;
     }
     m.quit = true;
+    cmds.extend(farewell(m));
     cmds
+}
+
+/// What is kept for the next run when this one ends: where home's cursor is, and the
+/// folder of a picker still open.
+fn farewell(m: &mut Model) -> Vec<Cmd> {
+    let mut cmds: Vec<Cmd> = remember_folder(m).into_iter().collect();
+    if let Some(i) = m.home.selected() {
+        cmds.push(Cmd::SaveSetting {
+            key: crate::tui::shared::HOME_UNIT.into(),
+            value: m.home.tree.units[i].code.clone(),
+        });
+    }
+    cmds
+}
+
+/// The folder the export or import screen shows: the pickers open there next time.
+fn remember_folder(m: &mut Model) -> Option<Cmd> {
+    let dir = m.exchange.as_ref()?.picker.dir.clone()?;
+    if m.picker_dir.as_ref() == Some(&dir) {
+        return None;
+    }
+    m.picker_dir = Some(dir.clone());
+    Some(Cmd::SaveSetting {
+        key: crate::tui::shared::PICKER_DIR.into(),
+        value: dir.to_string_lossy().into_owned(),
+    })
 }
 
 /// "N answers are still waiting for the database: quit and lose them?"
@@ -866,7 +940,9 @@ fn quit_question(lang: Lang, n: usize) -> Confirm {
 fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> {
     match action {
         Some(Action::Cancel) => {
+            // What the prompt refused goes with it.
             m.prompt = None;
+            m.notice = None;
             Vec::new()
         }
         Some(Action::Confirm) => {

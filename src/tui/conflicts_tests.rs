@@ -347,8 +347,19 @@ fn scrolling_is_bounded_and_d_shows_only_differences() {
     for _ in 0..200 {
         press(&mut m, KeyCode::Down);
     }
-    // The last page is full: the last row at the bottom, not alone at the top.
-    assert_eq!(open(&m).scroll, all - 15);
+    // Scrolling stops (rows of two lines make a page between 7 and 15 rows) and the
+    // last page is full: the last row at the bottom, not alone at the top.
+    assert_eq!(open(&m).scroll, all - 7);
+    let last = open(&m).rows(Lang::Zh).last().unwrap().label.clone();
+    let shot = render(&m, 80, 24);
+    let lines: Vec<&str> = shot.lines().collect();
+    assert!(
+        lines[lines.len() - 4..]
+            .iter()
+            .any(|l| l.contains(last.as_str())),
+        "{shot}"
+    );
+    assert!(!lines[8].trim_end_matches('|').trim().is_empty(), "{shot}");
     press(&mut m, KeyCode::PageUp);
     assert!(open(&m).scroll < all - 1);
     press(&mut m, KeyCode::Char('d'));
@@ -411,7 +422,7 @@ fn comparison_marks_exactly_the_fields_that_differ() {
     let rows = compare(a, c, Lang::En);
     assert!(
         rows.iter()
-            .any(|r| r.differs && r.left == "1 row(s)" && r.right == "2 row(s)")
+            .any(|r| r.differs && r.left == "1 row" && r.right == "2 rows")
     );
     assert!(rows.iter().any(|r| r.differs
         && r.label.starts_with("#2 ")
@@ -758,7 +769,7 @@ fn small_terminals_do_not_break_the_screens() {
         compare_model(Lang::En),
     ];
     for m in &screens {
-        for (w, h) in [(20, 5), (40, 10), (60, 16), (79, 23)] {
+        for (w, h) in [(20, 5), (40, 10), (50, 12), (60, 16), (79, 23)] {
             let shot = render(m, w, h);
             assert_eq!(shot.lines().count(), h as usize);
             // What a user would notice (the line count alone is the backend's doing): the
@@ -770,6 +781,8 @@ fn small_terminals_do_not_break_the_screens() {
             if h >= 10 {
                 assert!(!footer.is_empty(), "{w}x{h}: no key hints:\n{shot}");
             }
+            // The way back is always on the footer.
+            assert!(footer.contains("Esc"), "{w}x{h}: no Esc:\n{shot}");
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::tui::effects::Effects;
 use crate::tui::shared::{Cmd, Msg, NoticeKind};
 use crate::tui::tests::{ctrl, key};
 use crate::tui::{EditTarget, TuiOptions, prepare, pump};
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const VILLAGE: &str = "411003003204";
 
@@ -185,13 +185,21 @@ fn finalize_review_return_and_revise() {
     );
     // The surveyor opens it: the comment shows; e starts a new revision.
     send(&mut m, &mut fx, key(KeyCode::Enter));
-    assert!(m.notice.as_ref().unwrap().text.contains("户数与台账不符"));
+    assert_eq!(
+        m.record.as_ref().unwrap().return_comment.as_deref(),
+        Some("户数与台账不符")
+    );
     send(&mut m, &mut fx, key(KeyCode::Char('e')));
     let r = m.record.as_ref().unwrap();
     assert!(!r.read_only);
     assert_eq!(r.shown.get("households"), &Value::Int(200));
-    for _ in 0..5 {
-        send(&mut m, &mut fx, key(KeyCode::Tab));
+    // The draft opens at its first unanswered field; households is above it.
+    for _ in 0..40 {
+        send(
+            &mut m,
+            &mut fx,
+            Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        );
         if m.record
             .as_ref()
             .and_then(|r| r.focused_key())
@@ -531,7 +539,7 @@ fn the_survey_date_starts_as_today_only_in_this_years_round() {
 /// waits, the screen says so, typing goes on, `q` asks; when the lock goes, every value
 /// is on disk, in order.
 #[test]
-fn a_locked_database_never_loses_a_typed_value() {
+fn lost_input_a_locked_database_never_loses_a_typed_value() {
     let dir = tempfile::tempdir().unwrap();
     let (mut m, mut fx) = start(dir.path(), Some("households"));
     fx.store
@@ -583,7 +591,7 @@ fn a_locked_database_never_loses_a_typed_value() {
 /// The first answer of a new record meets the lock: the record and the answer are made
 /// when it goes; a finalize meanwhile is held back, not done without them.
 #[test]
-fn a_new_record_waits_for_the_lock_too_and_finalize_waits_for_the_answers() {
+fn lost_input_a_new_record_waits_for_the_lock_too_and_finalize_waits_for_the_answers() {
     let dir = tempfile::tempdir().unwrap();
     let (mut m, mut fx) = start(dir.path(), Some("households"));
     fx.store

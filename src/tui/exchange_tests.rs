@@ -296,6 +296,50 @@ fn the_picker_shows_folders_and_bundles_sorted_and_goes_up_and_down() {
 }
 
 #[test]
+fn the_pickers_open_in_the_last_folder_this_run_and_the_next() {
+    let root = tempfile::tempdir().unwrap();
+    let media = mkdir(&root.path().join("media"));
+    let usb = mkdir(&media.join("USB"));
+    let inner = mkdir(&usb.join("township"));
+    touch(&inner.join("a.renv"), 10);
+    let data = tempfile::tempdir().unwrap();
+    let roots = || PickerRoots {
+        removable: vec![media.clone()],
+        home: None,
+        cwd: None,
+        ..PickerRoots::default()
+    };
+    let (mut m, mut fx) = start(data.path(), roots(), Lang::Zh);
+    send(&mut m, &mut fx, key(KeyCode::Char('i')));
+    assert_eq!(exchange(&m).picker.dir, None, "the first time: the places");
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(inner.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    assert_eq!(m.screen, Screen::Home);
+    // Import again, or export: the same folder.
+    send(&mut m, &mut fx, key(KeyCode::Char('i')));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(inner.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key(KeyCode::Char('q')));
+    assert!(m.quit);
+    drop(fx);
+    // The next run too.
+    let (mut m, mut fx) = start(data.path(), roots(), Lang::Zh);
+    send(&mut m, &mut fx, key(KeyCode::Char('i')));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(inner.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key(KeyCode::Char('q')));
+    drop(fx);
+    // A folder that is gone (the stick was pulled): the places, and nothing to read.
+    std::fs::remove_dir_all(&usb).unwrap();
+    let (mut m, mut fx) = start(data.path(), roots(), Lang::Zh);
+    send(&mut m, &mut fx, key(KeyCode::Char('i')));
+    assert_eq!(exchange(&m).picker.dir, None);
+    assert_eq!(m.notice, None, "{:?}", m.notice);
+}
+
+#[test]
 fn an_unreadable_folder_says_why_and_the_picker_stays() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("a-file");
@@ -359,10 +403,26 @@ fn file_names_with_control_characters_are_escaped() {
 #[test]
 fn file_names_are_checked_and_proposed() {
     assert_eq!(
-        proposed_name(TOWN, "2020", "2020-06-15"),
+        proposed_name(TOWN, "2020", None, "2020-06-15"),
         "411003003000-2020-2020-06-15.renv"
     );
-    assert_eq!(proposed_name(TOWN, "a/b c", "d"), "411003003000-abc-d.renv");
+    assert_eq!(
+        proposed_name(TOWN, "a/b c", None, "d"),
+        "411003003000-abc-d.renv"
+    );
+    // Two surveyors' bundles of one unit get two names; nothing unsafe gets in.
+    assert_eq!(
+        proposed_name(TOWN, "2020", Some("张三"), "2020-06-15"),
+        "411003003000-2020-张三-2020-06-15.renv"
+    );
+    assert_ne!(
+        proposed_name(TOWN, "2020", Some("张三"), "d"),
+        proposed_name(TOWN, "2020", Some("李四"), "d")
+    );
+    assert_eq!(
+        proposed_name(TOWN, "2020", Some("a/b\u{1b}.c d"), "d"),
+        "411003003000-2020-abcd-d.renv"
+    );
     assert_eq!(check_name(" x ", Lang::En).unwrap(), "x.renv");
     assert_eq!(check_name("x.RENV", Lang::En).unwrap(), "x.RENV");
     for bad in ["", "  ", "a/b", "..", ".x", "a\x1bb"] {
@@ -442,7 +502,7 @@ fn export_from_the_screen_writes_a_bundle_that_verifies() {
     send(&mut m, &mut fx, key_char('x'));
     let x = exchange(&m);
     assert_eq!(x.picker.mode, PickMode::Folder);
-    let expected = proposed_name(TOWN, "2020", &m.today);
+    let expected = proposed_name(TOWN, "2020", m.surveyor.as_deref(), &m.today);
     assert_eq!(x.name.value(), expected);
     // The USB stick comes first; `w` writes there.
     assert_eq!(x.picker.target_dir(), Some(usb.as_path()));
@@ -572,10 +632,18 @@ fn setup(trust: bool) -> Setup {
     }
 }
 
+/// Open the import screen in the bundles folder: from the places the first time, at once
+/// after that (the picker remembers its folder).
+fn open_bundles(m: &mut Model, fx: &mut Effects) {
+    send(m, fx, key_char('i'));
+    if exchange(m).picker.dir.is_none() {
+        send(m, fx, key(KeyCode::Enter));
+    }
+}
+
 /// Open the import screen in the bundles folder and mark both files.
 fn mark_both(m: &mut Model, fx: &mut Effects) {
-    send(m, fx, key_char('i'));
-    send(m, fx, key(KeyCode::Enter));
+    open_bundles(m, fx);
     send(m, fx, key_char(' '));
     send(m, fx, key_char(' '));
     assert_eq!(exchange(m).picker.marked.len(), 2);
@@ -584,8 +652,7 @@ fn mark_both(m: &mut Model, fx: &mut Effects) {
 /// Open the import screen, enter the bundles folder, move to a file with `to` (Down: the
 /// second, End: the last) and import it alone (Enter with nothing marked), to the end.
 fn import_one(m: &mut Model, fx: &mut Effects, to: KeyCode) -> Vec<FileResult> {
-    send(m, fx, key_char('i'));
-    send(m, fx, key(KeyCode::Enter));
+    open_bundles(m, fx);
     send(m, fx, key(to));
     send(m, fx, key(KeyCode::Enter));
     finish(m, fx);
@@ -731,6 +798,38 @@ fn an_unknown_key_is_refused_with_its_fingerprint_and_nothing_changes() {
     assert!(shot.lines().any(|l| l.starts_with(&key_line)), "{shot}");
 }
 
+/// Before anything is imported, the list says who signed the file under the cursor,
+/// for which unit and round, what it holds, and whether that key is trusted here.
+#[test]
+fn the_import_list_says_who_sent_a_bundle_and_what_it_holds() {
+    let s = setup(false);
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::En);
+    open_bundles(&mut m, &mut fx);
+    send(&mut m, &mut fx, key(KeyCode::Down));
+    let Some(Ok(a)) = exchange(&m).about_current().cloned() else {
+        panic!("{:?}", exchange(&m).about);
+    };
+    assert_eq!(a.exporter_scope, OTHER_TOWN);
+    assert_eq!(a.round, "2020");
+    assert_eq!(a.revisions, s.exported[1].revisions);
+    assert_eq!(a.fingerprint, s.keys[1].fingerprint());
+    assert_eq!(a.trusted_as, None);
+    let shot = render(&m, 80, 24);
+    assert!(shot.contains(&format!("scope {OTHER_TOWN}")), "{shot}");
+    assert!(shot.contains("key not trusted"), "{shot}");
+    // Nothing was imported by looking.
+    assert!(m.home.statuses.is_empty());
+    // A file that is not a sound bundle says so, before importing.
+    std::fs::write(s.bundles.join("c-bad.renv"), vec![7u8; 4096]).unwrap();
+    send(&mut m, &mut fx, key(KeyCode::F(5)));
+    send(&mut m, &mut fx, key(KeyCode::End));
+    assert!(
+        matches!(exchange(&m).about_current(), Some(Err(_))),
+        "{:?}",
+        exchange(&m).about
+    );
+}
+
 /// From the refusal, `t` opens the trust form filled in with the refused key and what the
 /// bundle claims; the fingerprint check comes next, and after `y` the same file imports.
 #[test]
@@ -761,13 +860,21 @@ fn t_on_a_refused_bundle_trusts_its_key_after_the_fingerprint_check() {
     let trusted = store.trusted_keys().unwrap();
     assert_eq!(trusted.len(), 1);
     assert_eq!(trusted[0].scope, OTHER_TOWN);
-    // The same file now imports.
-    send(&mut m, &mut fx, key(KeyCode::Esc));
-    let results = import_one(&mut m, &mut fx, KeyCode::Down);
+    // Importing the same file again is offered at once; y imports it.
+    let q = m.confirm.as_ref().expect("import again?").question.clone();
+    assert!(q.contains("b-town.renv") && q.contains("重新导入"), "{q}");
+    send(&mut m, &mut fx, key_char('y'));
+    assert_eq!(m.screen, Screen::Exchange);
+    finish(&mut m, &mut fx);
+    let Stage::Imported(results) = &exchange(&m).stage else {
+        panic!("{:?}", exchange(&m).stage);
+    };
+    assert_eq!(results[0].path, s.paths[1]);
     assert!(
         matches!(&results[0].outcome, FileOutcome::Imported(sum) if sum.revisions_new == s.exported[1].revisions),
         "{results:?}"
     );
+    assert!(!m.home.statuses.is_empty(), "home shows what came in");
 }
 
 /// A damaged file (a copy cut short on a USB stick) is refused in the user's language.
@@ -935,9 +1042,12 @@ fn import_picker(lang: Lang) -> Model {
 
 fn check(name: &str, make: impl Fn(Lang) -> Model) {
     for lang in [Lang::Zh, Lang::En] {
-        let shot = render(&make(lang), 80, 24);
-        assert!(!shot.contains('\x1b'));
-        insta::assert_snapshot!(format!("{name}_{}_80x24", lang.code()), shot);
+        let m = make(lang);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let shot = render(&m, w, h);
+            assert!(!shot.contains('\x1b'));
+            insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", lang.code()), shot);
+        }
     }
 }
 

@@ -253,15 +253,15 @@ use KeyCode::*;
 #[rustfmt::skip]
 pub static TABLE: &[Binding] = &[
     // Home
-    b!(Home, [k(Enter)], "Enter", Open, "打开/展开", "open/fold", footer = true, typing = false),
-    b!(Home, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
+    b!(Home, [k(Enter)], "Enter", Open, "打开/展开", "open (or fold a unit)", footer = true, typing = false),
+    b!(Home, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = false, typing = false),
     b!(Home, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
     b!(Home, [ch('/')], "/", Search, "搜索", "search", footer = true, typing = false),
     b!(Home, [ch('r')], "r", Round, "轮次", "round", footer = true, typing = false),
-    b!(Home, [ch('d')], "d", Dashboard, "指标看板", "dashboard", footer = false, typing = false),
-    b!(Home, [ch('v')], "v", Review, "审核本乡镇", "review township", footer = true, typing = false),
-    b!(Home, [ch('x')], "x", Export, "导出数据包（光标所在单位）", "export a bundle (unit under the cursor)", footer = false, typing = false),
-    b!(Home, [ch('i')], "i", Import, "导入数据包（U 盘等）", "import bundles (USB stick…)", footer = false, typing = false),
+    b!(Home, [ch('d')], "d", Dashboard, "指标看板", "dashboard", footer = true, typing = false),
+    b!(Home, [ch('v')], "v", Review, "审核（本乡镇）", "review (township)", footer = true, typing = false),
+    b!(Home, [ch('x')], "x", Export, "导出数据包（光标所在单位）", "export a bundle (unit under the cursor)", footer = true, typing = false),
+    b!(Home, [ch('i')], "i", Import, "导入数据包（U 盘等）", "import bundles (USB stick…)", footer = true, typing = false),
     b!(Home, [k(Right), ch('l')], "→/l", Expand, "展开", "expand", footer = false, typing = false),
     b!(Home, [k(Left), ch('h')], "←/h", Collapse, "收起/上级", "collapse/parent", footer = false, typing = false),
     b!(Home, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
@@ -270,9 +270,9 @@ pub static TABLE: &[Binding] = &[
     b!(Home, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
     b!(Home, [ch('L')], "L", Language, "中文/English", "English/中文", footer = false, typing = false),
     b!(Home, [k(Esc)], "Esc", Back, "清除搜索", "clear search", footer = false, typing = false),
-    b!(Home, [ch('t')], "t", Trust, "信任的密钥（本机指纹）", "trusted keys (own fingerprint)", footer = false, typing = false),
+    b!(Home, [ch('t')], "t", Trust, "信任的密钥（本机指纹）", "trusted keys (own fingerprint)", footer = true, typing = false),
     b!(Home, [ch('n')], "n", Name, "我的姓名（记录在修改和审核旁）", "my name (recorded with changes and reviews)", footer = false, typing = false),
-    b!(Home, [ch('c')], "c", Conflicts, "处理冲突（分叉与重复）", "resolve conflicts", footer = false, typing = false),
+    b!(Home, [ch('c')], "c", Conflicts, "处理冲突（分叉与重复）", "resolve conflicts", footer = true, typing = false),
     // Search (typing)
     b!(Search, [k(Enter)], "Enter", Confirm, "结束搜索", "done", footer = true, typing = true),
     b!(Search, [k(Esc)], "Esc", Cancel, "清除搜索", "clear", footer = true, typing = true),
@@ -354,7 +354,7 @@ pub static TABLE: &[Binding] = &[
     b!(Conflicts, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
     b!(Conflicts, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
     b!(Conflicts, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
-    b!(Compare, [k(Left), ch('h')], "←→", SideLeft, "选左/右", "left/right", footer = true, typing = false),
+    b!(Compare, [k(Left), ch('h')], "←→/hl", SideLeft, "选左/右", "left/right", footer = true, typing = false),
     b!(Compare, [k(Right), ch('l')], "→/l", SideRight, "选右侧", "right side", footer = false, typing = false),
     b!(Compare, [k(Tab)], "Tab", NextVersion, "换右侧版本", "other version", footer = true, typing = false),
     b!(Compare, [Key(BackTab, KeyModifiers::SHIFT)], "Shift-Tab", PrevVersion, "上一个版本", "previous version", footer = false, typing = false),
@@ -406,6 +406,10 @@ pub static TABLE: &[Binding] = &[
     // Help
     b!(Help, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
     b!(Help, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
+    b!(Help, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
+    b!(Help, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    b!(Help, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
+    b!(Help, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
     b!(Help, [k(Esc), ch('?'), k(F(1))], "Esc", Back, "关闭帮助", "close help", footer = true, typing = false),
     // First run
     b!(FirstRun, [k(Enter)], "Enter", Confirm, "确定/继续", "OK/continue", footer = true, typing = true),
@@ -475,6 +479,88 @@ pub fn footer(contexts: &[Ctx], typing: bool) -> Vec<&'static Binding> {
     out
 }
 
+/// The footer's text of a hint: the help's, without what it says in brackets.
+pub fn footer_hint(b: &Binding, lang: Lang) -> &'static str {
+    let h = b.hint(lang);
+    let cut = [h.find('（'), h.find(" (")].into_iter().flatten().min();
+    cut.map_or(h, |i| &h[..i])
+}
+
+/// Is this the way out of where the user is, or help? The footer always keeps it.
+fn way_out(a: Action) -> bool {
+    matches!(a, Action::Back | Action::Cancel | Action::Help)
+}
+
+/// The footer of `w` columns: each hint as (key label, text), or with no text when the
+/// line is short of room; the way out (Esc) and help (?) are kept first, then hints in table
+/// order while they fit whole, then the keys of the rest alone.
+pub fn footer_line(
+    contexts: &[Ctx],
+    typing: bool,
+    lang: Lang,
+    w: usize,
+) -> Vec<(&'static str, Option<&'static str>)> {
+    let rows = footer(contexts, typing);
+    // The help's words when every hint fits whole with them, else the short ones.
+    let long = fit_footer(&rows, w, |b| b.hint(lang));
+    if long.iter().all(|s| *s == Some(true)) {
+        return rows.iter().map(|b| (b.label, Some(b.hint(lang)))).collect();
+    }
+    let short = fit_footer(&rows, w, |b| footer_hint(b, lang));
+    rows.iter()
+        .zip(short)
+        .filter_map(|(b, s)| s.map(|whole| (b.label, whole.then(|| footer_hint(b, lang)))))
+        .collect()
+}
+
+/// Which rows the footer shows (`Some(true)` whole, `Some(false)` the key alone).
+fn fit_footer(
+    rows: &[&'static Binding],
+    w: usize,
+    hint: impl Fn(&Binding) -> &'static str,
+) -> Vec<Option<bool>> {
+    use unicode_width::UnicodeWidthStr;
+    let full = |b: &Binding| b.label.width() + 1 + hint(b).width() + 2;
+    let bare = |b: &Binding| b.label.width() + 1;
+    // The last hint needs no gap after it.
+    let mut left = w + 2;
+    let mut shown: Vec<Option<bool>> = vec![None; rows.len()];
+    for (i, b) in rows.iter().enumerate() {
+        if way_out(b.action) {
+            if full(b) <= left {
+                left -= full(b);
+                shown[i] = Some(true);
+            } else if bare(b) <= left {
+                left -= bare(b);
+                shown[i] = Some(false);
+            }
+        }
+    }
+    // As many hints whole as leave room for the keys of the rest.
+    let others: Vec<usize> = (0..rows.len())
+        .filter(|&i| shown[i].is_none() && !way_out(rows[i].action))
+        .collect();
+    let cost = |k: usize| -> usize {
+        others
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| if n < k { full(rows[i]) } else { bare(rows[i]) })
+            .sum()
+    };
+    let k = (0..=others.len())
+        .rev()
+        .find(|&k| cost(k) <= left)
+        .unwrap_or(0);
+    for (n, &i) in others.iter().enumerate() {
+        let need = if n < k { full(rows[i]) } else { bare(rows[i]) };
+        if need <= left {
+            left -= need;
+            shown[i] = Some(n < k);
+        }
+    }
+    shown
+}
+
 /// Every context, in the order the help screen lists them.
 pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Global,
@@ -527,6 +613,35 @@ mod tests {
             resolve(&[Ctx::Form, Ctx::Global], &c, true),
             Some(Action::ForceQuit)
         );
+    }
+
+    #[test]
+    fn the_footer_keeps_the_way_out_and_names_every_key_of_home() {
+        for (lang, w) in [(Lang::En, 80), (Lang::Zh, 80), (Lang::En, 120)] {
+            let line = footer_line(&[Ctx::Home, Ctx::Global], false, lang, w);
+            let labels: Vec<&str> = line.iter().map(|(l, _)| *l).collect();
+            for k in ["d", "x", "i", "t", "c", "?"] {
+                assert!(
+                    labels.contains(&k),
+                    "{lang:?} {w}: {k} missing in {labels:?}"
+                );
+            }
+            let used: usize = line
+                .iter()
+                .map(|(l, h)| {
+                    unicode_width::UnicodeWidthStr::width(*l)
+                        + h.map_or(1, |h| 1 + unicode_width::UnicodeWidthStr::width(h) + 2)
+                })
+                .sum();
+            assert!(used <= w + 2, "{lang:?} {w}: {used}");
+        }
+        // The comparison's Esc is there from 40 columns; the trust list's at 20.
+        for w in 40..=60 {
+            let line = footer_line(&[Ctx::Compare, Ctx::Global], false, Lang::En, w);
+            assert!(line.iter().any(|(l, _)| *l == "Esc"), "{w}: {line:?}");
+        }
+        let line = footer_line(&[Ctx::Trust, Ctx::Global], false, Lang::Zh, 20);
+        assert!(line.iter().any(|(l, _)| *l == "Esc"), "{line:?}");
     }
 
     #[test]

@@ -558,3 +558,81 @@ fn an_empty_return_comment_is_refused_where_it_is_read() {
         assert!(lines[22].contains(label), "the prompt stays open:\n{shot}");
     }
 }
+
+/// Long texts are read to their end at 80×24 where there is room: the return comment
+/// (surveyor and clerk), the review list's comment, a farm's name in the table, a long
+/// village name on home and a long message line.
+#[test]
+fn long_texts_are_readable_to_their_end() {
+    let comment = "户数与台账不符：台账记 212 户，表上 200 户；另外常住人口 150 少于户数，请逐户核对后再完成，核对完请在备注写明来源 END";
+    // The surveyor's form.
+    let mut m = base(Lang::Zh);
+    let mut o = opened(Some("r1"), false);
+    o.status = RecordStatus::Returned;
+    o.rev = Some(1);
+    o.return_comment = Some(comment.into());
+    update(&mut m, Msg::RecordOpened(Box::new(o)));
+    let shot = render(&m, 80, 24);
+    assert!(shot.contains("END"), "the comment's end:\n{shot}");
+    // The clerk's review list.
+    let mut m = review_model(Lang::Zh);
+    if let Some(rv) = &mut m.review {
+        rv.rows[2].comment = Some(comment.into());
+        rv.cursor = 2;
+    }
+    let shot = render(&m, 80, 24);
+    assert!(shot.contains("END"), "the comment's end:\n{shot}");
+    // A farm's name in the table, finalized (read-only) too.
+    for read_only in [false, true] {
+        let mut m = base(Lang::En);
+        let mut o = opened(Some("r1"), read_only);
+        o.data.groups.insert(
+            "farms".into(),
+            vec![crate::forms::record::Row {
+                id: "a".into(),
+                values: [
+                    (
+                        "farm_name".to_string(),
+                        Value::Text("许昌市建安区兴旺生态养殖专业合作社".into()),
+                    ),
+                    ("species".to_string(), Value::Text("1".into())),
+                ]
+                .into_iter()
+                .collect(),
+            }],
+        );
+        update(&mut m, Msg::RecordOpened(Box::new(o)));
+        let r = m.record.as_mut().unwrap();
+        let pos = r
+            .items
+            .iter()
+            .position(|i| matches!(i, crate::tui::screens::form::Item::Group(_)))
+            .expect("the table");
+        r.cursor = pos;
+        let shot = render(&m, 80, 24);
+        assert!(
+            shot.contains("许昌市建安区兴旺生态养殖专业合作社"),
+            "read-only {read_only}:\n{shot}"
+        );
+    }
+    // A long village name on home.
+    let mut s = startup(xuchang(), Lang::En);
+    let long = "许昌市建安区陈曹乡大罗庄村民委员会第一居民小组";
+    if let Some(&i) = s.tree.by_code.get("411003003204") {
+        s.tree.units[i].name = long.into();
+    }
+    let (mut m, _) = Model::new(s, None);
+    m.home.reveal("411003003204");
+    let shot = render(&m, 80, 24);
+    assert!(shot.contains(long), "{shot}");
+    // A long message is wrapped, not cut.
+    update(
+        &mut m,
+        Msg::Notice(crate::tui::shared::Notice::warn(format!(
+            "{} tail-of-the-message",
+            "x ".repeat(60)
+        ))),
+    );
+    let shot = render(&m, 80, 24);
+    assert!(shot.contains("tail-of-the-message"), "{shot}");
+}

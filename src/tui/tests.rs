@@ -31,6 +31,8 @@ pub(super) fn startup(tree: Tree, lang: Lang) -> Startup {
         demo: false,
         role: None,
         today: "2020-06-15".into(),
+        home_unit: None,
+        picker_dir: None,
     }
 }
 
@@ -511,6 +513,54 @@ fn a_value_breaking_a_constraint_is_saved_and_its_message_shown() {
 }
 
 #[test]
+fn a_too_large_whole_number_names_the_maximum_and_is_said_once() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "households");
+    typ(&mut m, "99999999999999999999");
+    press(&mut m, KeyCode::Tab);
+    let n = m.notice.clone().expect("refused");
+    assert_eq!(n.kind, NoticeKind::Error);
+    assert!(n.text.contains("超过本项的上限 20000"), "{}", n.text);
+    assert!(!n.text.contains("不是整数"), "{}", n.text);
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert_eq!(
+        shot.matches("超过本项的上限").count(),
+        1,
+        "one message, not ⚠ and ✗:\n{shot}"
+    );
+    update(&mut m, ctrl('u'));
+    typ(&mut m, "-99999999999999999999");
+    press(&mut m, KeyCode::Tab);
+    assert!(m.notice.as_ref().unwrap().text.contains("下限 -20000"));
+}
+
+#[test]
+fn a_draft_reopens_at_its_first_unanswered_field_as_the_revision_it_will_become() {
+    let mut o = opened(Some("r1"), false);
+    o.data.set("households", Value::Int(120));
+    o.data.set("population", Value::Int(400));
+    o.rev = Some(1);
+    let m = form_model(o);
+    let r = m.record.as_ref().unwrap();
+    assert_eq!(focused(&m), "garbage_facilities");
+    assert!(r.data.get("garbage_facilities").is_null());
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert!(
+        shot.contains("第2版"),
+        "a draft after revision 1 is 第2版:\n{shot}"
+    );
+    assert!(!shot.contains("第1版"), "{shot}");
+    // A finalized record is the revision it is, and starts at the top.
+    let m = form_model(opened(Some("r1"), true));
+    assert_eq!(focused(&m), "survey_date");
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert!(shot.contains("第1版"), "{shot}");
+    // A new record starts at the top too (its date and surveyor are to be checked).
+    let m = form_model(opened(None, false));
+    assert_eq!(focused(&m), "survey_date");
+}
+
+#[test]
 fn relevance_and_calculations_follow_the_typing() {
     let mut m = form_model(opened(Some("r1"), false));
     let visible = |m: &Model, f: &str| {
@@ -571,6 +621,27 @@ fn q_is_text_in_a_text_field_and_ctrl_c_quits_saving_the_field() {
         commits(&cmds),
         vec![("surveyor".into(), Value::Text("qiu".into()))]
     );
+}
+
+#[test]
+fn q_on_a_yes_no_field_saves_the_pick_and_asks_before_quitting() {
+    let mut m = form_model(opened(Some("r1"), false));
+    tab_to(&mut m, "garbage_facilities");
+    press(&mut m, KeyCode::Char('y'));
+    let cmds = press(&mut m, KeyCode::Char('q'));
+    assert!(!m.quit, "q on a choice field must not quit at once");
+    assert_eq!(
+        commits(&cmds),
+        vec![("garbage_facilities".into(), Value::Bool(true))]
+    );
+    let c = m.confirm.clone().expect("quitting asks first");
+    assert_eq!(c.cmd, Cmd::Quit);
+    // n keeps filling in, on the same field.
+    press(&mut m, KeyCode::Char('n'));
+    assert!(m.confirm.is_none() && !m.quit);
+    assert_eq!(focused(&m), "garbage_facilities");
+    press(&mut m, KeyCode::Char('q'));
+    assert_eq!(press(&mut m, KeyCode::Char('y')), vec![Cmd::Quit]);
 }
 
 #[test]
@@ -734,7 +805,10 @@ fn a_returned_record_shows_the_comment_when_opened() {
     o.return_comment = Some("户数与台账不符".into());
     let m = form_model(o);
     let n = m.notice.clone().unwrap();
-    assert!(n.text.contains("户数与台账不符"), "{}", n.text);
+    assert_eq!(n.kind, NoticeKind::Warn);
+    // The comment is shown once, in full, above the form.
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert_eq!(shot.matches("户数与台账不符").count(), 1, "{shot}");
 }
 
 #[test]
@@ -907,6 +981,79 @@ fn the_name_can_be_set_or_changed_from_home() {
                 && b.ctx == crate::tui::keys::Ctx::Home),
         "the key is in the table the footer and help read"
     );
+}
+
+#[test]
+fn notices_stay_with_the_screen_and_record_that_raised_them() {
+    // The read-only notice leaves with the record: not on home, not on another village.
+    let mut m = form_model(opened(Some("r1"), true));
+    assert!(
+        m.notice.is_some(),
+        "a finalized record says it is read-only"
+    );
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.screen, Screen::Home);
+    assert_eq!(m.notice, None);
+    update(
+        &mut m,
+        Msg::RecordOpened(Box::new(opened(Some("r1"), true))),
+    );
+    let mut other = opened(Some("r2"), false);
+    other.village.code = "411003003205".into();
+    update(&mut m, Msg::RecordOpened(Box::new(other)));
+    assert_eq!(m.notice, None, "another village's form starts clean");
+    // An old validation error is not shown on reopening.
+    tab_to(&mut m, "households");
+    typ(&mut m, "x");
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Error));
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.screen, Screen::Home);
+    update(
+        &mut m,
+        Msg::RecordOpened(Box::new(opened(Some("r2"), false))),
+    );
+    assert_eq!(m.notice, None);
+    // The empty-name refusal goes with the prompt it refused.
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Char('n'));
+    update(&mut m, ctrl('u'));
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.notice.as_ref().map(|n| n.kind), Some(NoticeKind::Error));
+    press(&mut m, KeyCode::Esc);
+    assert!(m.prompt.is_none());
+    assert_eq!(m.notice, None);
+}
+
+#[test]
+fn home_keeps_its_cursor_between_runs() {
+    let mut m = model();
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Down);
+    let at = m.home.selected().map(|i| m.home.tree.units[i].code.clone());
+    let cmds = press(&mut m, KeyCode::Char('q'));
+    assert!(m.quit);
+    let saved = cmds.iter().find_map(|c| match c {
+        Cmd::SaveSetting { key, value } if key == HOME_UNIT => Some(value.clone()),
+        _ => None,
+    });
+    assert_eq!(saved, at);
+    assert!(saved.is_some());
+    // The next run starts there.
+    let mut s = startup(small_tree(), Lang::Zh);
+    s.home_unit = saved.clone();
+    let (m2, _) = Model::new(s, None);
+    let now = m2
+        .home
+        .selected()
+        .map(|i| m2.home.tree.units[i].code.clone());
+    assert_eq!(now, saved);
+    // A unit no longer in the register is no harm: the cursor stays at the top.
+    let mut s = startup(small_tree(), Lang::Zh);
+    s.home_unit = Some("999999999999".into());
+    let (m3, _) = Model::new(s, None);
+    assert_eq!(m3.home.cursor, 0);
 }
 
 #[test]

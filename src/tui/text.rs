@@ -186,9 +186,26 @@ pub fn split_path(field: &str) -> Option<(&str, usize, &str)> {
     Some((g, i - 1, f))
 }
 
+/// "1 village", "2 villages": an English count with its noun (regular plurals only).
+pub fn count(n: impl TryInto<u64>, noun: &str) -> String {
+    let n: u64 = n.try_into().unwrap_or(u64::MAX);
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_say_one_without_a_plural() {
+        assert_eq!(count(1, "village"), "1 village");
+        assert_eq!(count(0, "row"), "0 rows");
+        assert_eq!(count(3, "problem"), "3 problems");
+    }
 
     #[test]
     fn fits_by_display_width() {

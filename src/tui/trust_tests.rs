@@ -557,3 +557,22 @@ fn small_terminals_do_not_break_the_screens() {
         }
     }
 }
+
+/// The trust list's way out is on the footer down to 20×5, and the key under the cursor
+/// is shown in full (name, scope, fingerprint, public key) where there is room.
+#[test]
+fn the_trust_list_keeps_its_footer_small_and_shows_the_key_in_full() {
+    for lang in [Lang::Zh, Lang::En] {
+        let m = trust_model(lang);
+        let shot = render(&m, 20, 5);
+        let footer = shot.lines().nth(4).unwrap_or_default();
+        assert!(footer.contains("Esc"), "{lang:?}:\n{shot}");
+        let shot = render(&m, 80, 24);
+        let k = &m.trust.as_ref().unwrap().data.keys[0];
+        assert!(shot.contains(&k.public_key), "{shot}");
+        assert!(
+            shot.contains(&k.name.replace('\u{1b}', "\\u{1b}")),
+            "{shot}"
+        );
+    }
+}

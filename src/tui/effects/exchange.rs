@@ -15,8 +15,8 @@ use crate::tui::effects::Effects;
 use crate::tui::effects::worker::Worker;
 use crate::tui::picker::{Entry, PickerRoots, Place, PlaceKind};
 use crate::tui::shared::exchange::{
-    ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, ListError,
-    Refusal,
+    BundleAbout, ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress,
+    ListError, Refusal,
 };
 use crate::tui::shared::{Msg, Notice};
 use crate::tui::text::tr;
@@ -225,6 +225,37 @@ impl Effects {
         }
     }
 
+    /// What a bundle claims, from its signed manifest (the signature is checked; the
+    /// payload is not read), and whether its signer is trusted here.
+    fn peek(&self, path: &Path, lang: Lang) -> Result<BundleAbout, String> {
+        let limits = crate::bundle::format::Limits::default();
+        let b = crate::bundle::format::open_signed(path, &limits).map_err(|e| {
+            tracing::info!("peek {}: {e}", path.display());
+            tr(
+                lang,
+                "无法读取：不是完好的数据包",
+                "Cannot be read: not a sound bundle",
+            )
+            .to_string()
+        })?;
+        let hex = hex::encode(b.signer);
+        let trusted_as = self
+            .store
+            .trusted_keys()
+            .ok()
+            .and_then(|keys| keys.into_iter().find(|k| k.public_key == hex))
+            .map(|k| k.name);
+        Ok(BundleAbout {
+            exporter_name: b.manifest.exporter_name.clone(),
+            exporter_scope: b.manifest.exporter_scope.clone(),
+            round: b.manifest.round.clone(),
+            revisions: b.manifest.counts.get("revisions").copied().unwrap_or(0),
+            fingerprint: crate::bundle::keys::fingerprint(&b.signer),
+            trusted_as,
+            demo: b.manifest.demo,
+        })
+    }
+
     pub(super) fn run_exchange(&mut self, cmd: ExchangeCmd, lang: Lang) -> Vec<Msg> {
         let msg = match cmd {
             ExchangeCmd::LoadPlaces => ExchangeMsg::Places(places(&self.exchange.roots)),
@@ -232,6 +263,18 @@ impl Effects {
                 result: list_dir(&dir),
                 dir,
                 came_from,
+            },
+            ExchangeCmd::Resume(dir) => match list_dir(&dir) {
+                Ok(entries) => ExchangeMsg::Listed {
+                    result: Ok(entries),
+                    dir,
+                    came_from: None,
+                },
+                Err(_) => return Vec::new(),
+            },
+            ExchangeCmd::Peek(path) => ExchangeMsg::Peeked {
+                about: self.peek(&path, lang),
+                path,
             },
             ExchangeCmd::Quit => ExchangeMsg::Quit,
             _ if self.job_running() => {

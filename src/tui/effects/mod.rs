@@ -85,6 +85,8 @@ pub fn startup(
             .map(|p| p.display().to_string()),
         demo,
         today: today(),
+        home_unit: store.setting(crate::tui::shared::HOME_UNIT)?,
+        picker_dir: store.setting(crate::tui::shared::PICKER_DIR)?,
     })
 }
 

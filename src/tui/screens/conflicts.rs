@@ -237,7 +237,7 @@ pub fn compare(l: &Version, r: &Version, lang: Lang) -> Vec<CompareRow> {
         let (lr, rr) = (l.data.rows(name), r.data.rows(name));
         let count = |n: usize| match lang {
             Lang::Zh => format!("{n} 行"),
-            Lang::En => format!("{n} row(s)"),
+            Lang::En => crate::tui::text::count(n, "row"),
         };
         rows.push(CompareRow {
             label: lg
@@ -416,7 +416,11 @@ impl ConflictsScreen {
     pub fn key(&mut self, action: Option<Action>, page: usize, lang: Lang) -> Outcome {
         let c = self;
         if let Some(o) = &mut c.open {
-            let max = o.rows(lang).len().saturating_sub(page);
+            // A row takes one or two lines (a long label or value goes on below), so a
+            // page holds between `page` and half of it; the view keeps the end on the page.
+            let half = (page / 2).max(1);
+            let max = o.rows(lang).len().saturating_sub(half);
+            let page = half;
             match action {
                 Some(Action::SideLeft) => o.side = Side::Left,
                 Some(Action::SideRight) => o.side = Side::Right,

@@ -11,14 +11,15 @@ use crate::store::DivisionRow;
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::picker::{BUNDLE_EXT, PickMode, Picker, PickerOutcome, human_size};
 use crate::tui::shared::exchange::{
-    ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress, Refusal,
+    BundleAbout, ExchangeCmd, ExchangeMsg, ExportProblem, FileOutcome, FileResult, JobProgress,
+    Refusal,
 };
 use crate::tui::shared::trust::Prefill;
 use crate::tui::shared::{Cmd, Go, Notice, NoticeKind, Outcome};
 use crate::tui::shared::{input_request, paste_into};
-use crate::tui::text::{clean, tr, width};
+use crate::tui::text::{clean, count, tr, width};
 use ratatui::crossterm::event::KeyEvent;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tui_input::Input;
 
 /// Export what, or import.
@@ -50,6 +51,8 @@ pub struct Exchange {
     pub scroll: usize,
     /// The round home shows (imports may bring others).
     pub round: String,
+    /// What the bundle under the cursor says about itself (import list).
+    pub about: Option<(PathBuf, Result<BundleAbout, String>)>,
 }
 
 impl Exchange {
@@ -59,12 +62,24 @@ impl Exchange {
 }
 
 /// `{unit-code}-{round}-{date}.renv`, with only file-name-safe characters.
-pub fn proposed_name(code: &str, round: &str, today: &str) -> String {
+/// The export's default file name: unit, round, who exports (so two surveyors' bundles
+/// of one unit on one stick do not replace each other) and the day.
+pub fn proposed_name(code: &str, round: &str, who: Option<&str>, today: &str) -> String {
     let safe: String = round
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
         .collect();
-    format!("{code}-{safe}-{today}.{BUNDLE_EXT}")
+    let who: String = who
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_alphanumeric() && !crate::termsafe::is_unsafe(*c))
+        .take(16)
+        .collect();
+    if who.is_empty() {
+        format!("{code}-{safe}-{today}.{BUNDLE_EXT}")
+    } else {
+        format!("{code}-{safe}-{who}-{today}.{BUNDLE_EXT}")
+    }
 }
 
 /// A file name as typed, checked; `.renv` is added when missing.
@@ -111,7 +126,30 @@ impl Exchange {
             stage: Stage::Picking,
             scroll: 0,
             round,
+            about: None,
         }
+    }
+
+    /// On the import list, reading what the bundle under the cursor claims (once per
+    /// file; files over 64 MiB are left to the import itself).
+    fn peek(&self) -> Option<Cmd> {
+        if self.job != Job::Import || self.stage != Stage::Picking {
+            return None;
+        }
+        let e = self.picker.current().filter(|e| e.is_bundle())?;
+        if e.size > 64 << 20 || self.about.as_ref().is_some_and(|(p, _)| *p == e.path) {
+            return None;
+        }
+        Some(Cmd::Exchange(ExchangeCmd::Peek(e.path.clone())))
+    }
+
+    /// What the bundle under the cursor says, when it was read.
+    pub fn about_current(&self) -> Option<&Result<BundleAbout, String>> {
+        let e = self.picker.current()?;
+        self.about
+            .as_ref()
+            .filter(|(p, _)| *p == e.path)
+            .map(|(_, a)| a)
     }
 
     /// The parts of the key table in force on these screens.
@@ -135,6 +173,19 @@ impl Exchange {
     /// A key. `body` is the number of rows of the screen's body and `w` its width (as
     /// drawn: `layout::body_rows`), for scrolling by a page.
     pub fn key(
+        &mut self,
+        action: Option<Action>,
+        ev: &KeyEvent,
+        lang: Lang,
+        body: usize,
+        w: usize,
+    ) -> Outcome {
+        let mut o = self.key_inner(action, ev, lang, body, w);
+        o.cmds.extend(self.peek());
+        o
+    }
+
+    fn key_inner(
         &mut self,
         action: Option<Action>,
         ev: &KeyEvent,
@@ -226,6 +277,7 @@ impl Exchange {
                 key: key.clone(),
                 scope: claimed_scope.clone(),
                 name: claimed_name.clone(),
+                bundle: Some(r.path.clone()),
             }),
             _ => None,
         });
@@ -289,7 +341,10 @@ impl Exchange {
                 came_from,
                 result,
             } => match result {
-                Ok(entries) => x.picker.set_listing(dir, entries, came_from.as_deref()),
+                Ok(entries) => {
+                    x.picker.set_listing(dir, entries, came_from.as_deref());
+                    o.cmds.extend(x.peek());
+                }
                 Err(e) => {
                     let text = match lang {
                         Lang::Zh => format!("无法打开 {}：{}", clean_path(&dir), e.text(lang)),
@@ -299,6 +354,7 @@ impl Exchange {
                     o = Outcome::say(Notice::error(text));
                 }
             },
+            ExchangeMsg::Peeked { path, about } => x.about = Some((path, about)),
             ExchangeMsg::Exists { path, cmd } => {
                 // The folder is on the screen; the file name is what the question is about.
                 let question = match lang {
@@ -628,8 +684,11 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
                             s.villages, s.revisions, s.reviews, s.resolutions
                         ),
                         Lang::En => format!(
-                            "{} revision(s) of {} village(s) · {} review(s) · {} resolution(s)",
-                            s.revisions, s.villages, s.reviews, s.resolutions
+                            "{} of {} · {} · {}",
+                            count(s.revisions, "revision"),
+                            count(s.villages, "village"),
+                            count(s.reviews, "review"),
+                            count(s.resolutions, "resolution")
                         ),
                     },
                 ),
@@ -676,8 +735,14 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
                         s.drafts_left_out
                     ),
                     Lang::En => format!(
-                        "Note: {} draft(s) are not finalized and were not exported.",
-                        s.drafts_left_out
+                        "Note: {} {} not finalized and {} not exported.",
+                        count(s.drafts_left_out, "draft"),
+                        if s.drafts_left_out == 1 { "is" } else { "are" },
+                        if s.drafts_left_out == 1 {
+                            "was"
+                        } else {
+                            "were"
+                        }
                     ),
                 };
                 l.add(Tone::Warn, &t, "");
@@ -712,7 +777,7 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
                     unit.code,
                     clean(&round),
                     if *drafts > 0 {
-                        format!(" ({drafts} draft(s) must be finalized first)")
+                        format!(" ({} must be finalized first)", count(*drafts, "draft"))
                     } else {
                         String::new()
                     }
@@ -736,8 +801,8 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
             t.refused
         ),
         Lang::En => format!(
-            "Import finished: {} file(s) · {} imported · {} already imported · {} refused",
-            results.len(),
+            "Import finished: {} · {} imported · {} already imported · {} refused",
+            count(results.len(), "file"),
             t.imported,
             t.already,
             t.refused
@@ -750,8 +815,12 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
             t.new, t.updated, t.unchanged, t.forks, t.duplicates
         ),
         Lang::En => format!(
-            "Revisions: {} new · {} updated · {} unchanged · {} fork(s) · {} duplicate(s)",
-            t.new, t.updated, t.unchanged, t.forks, t.duplicates
+            "Revisions: {} new · {} updated · {} unchanged · {} · {}",
+            t.new,
+            t.updated,
+            t.unchanged,
+            count(t.forks, "fork"),
+            count(t.duplicates, "duplicate")
         ),
     };
     l.add(Tone::Plain, &sums, "");
@@ -796,16 +865,15 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
                         s.resolutions_new
                     ),
                     Lang::En => format!(
-                        "  {} village(s): {} new · {} updated · {} unchanged · {} fork(s) · \
-                         {} duplicate(s) · {} review(s) · {} resolution(s)",
-                        s.villages,
+                        "  {}: {} new · {} updated · {} unchanged · {} · {} · {} · {}",
+                        count(s.villages, "village"),
                         s.revisions_new,
                         s.revisions_updated,
                         s.revisions_unchanged,
-                        s.forks,
-                        s.duplicates,
-                        s.reviews_new,
-                        s.resolutions_new
+                        count(s.forks, "fork"),
+                        count(s.duplicates, "duplicate"),
+                        count(s.reviews_new, "review"),
+                        count(s.resolutions_new, "resolution")
                     ),
                 };
                 l.add(Tone::Plain, &counts, "  ");

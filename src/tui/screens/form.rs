@@ -99,6 +99,32 @@ pub struct Record {
     pub date_ok: Option<String>,
 }
 
+/// Digits too many for a whole number are not "not a whole number": they are above
+/// the field's largest value (below its smallest with a minus), which the message names.
+fn too_large(f: &Field, input: &Input) -> Option<Text> {
+    let s = input.value().trim();
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if f.ty != FieldType::Integer
+        || digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let max = f.max.map_or(i64::MAX as f64, |m| m.min(i64::MAX as f64));
+    let shown = clean(s);
+    Some(if s.starts_with('-') {
+        Text::new(
+            &format!("{shown} 小于本项的下限 -{max:.0}"),
+            &format!("{shown} is below this field's smallest value, -{max:.0}"),
+        )
+    } else {
+        Text::new(
+            &format!("{shown} 超过本项的上限 {max:.0}"),
+            &format!("{shown} is above this field's maximum, {max:.0}"),
+        )
+    })
+}
+
 pub fn is_text_like(f: &Field) -> bool {
     matches!(
         f.ty,
@@ -135,6 +161,12 @@ impl Record {
         r.cursor = r.first_focusable_from(0).unwrap_or(0);
         if let Some(f) = &o.field {
             r.focus_field(f);
+        } else if !r.read_only
+            && r.record_id.is_some()
+            && let Some(pos) = r.first_unanswered()
+        {
+            // A draft goes on where it was left: the first field without an answer.
+            r.cursor = pos;
         }
         r.load_editor();
         r
@@ -244,6 +276,14 @@ impl Record {
             Item::Group(_) => true,
             _ => false,
         }
+    }
+
+    /// The first top-level field shown that can be typed into and has no answer yet.
+    fn first_unanswered(&self) -> Option<usize> {
+        (0..self.items.len()).find(|&i| {
+            self.focusable(i)
+                && matches!(&self.items[i], Item::Field(n) if self.data.get(n).is_null())
+        })
     }
 
     fn first_focusable_from(&self, i: usize) -> Option<usize> {
@@ -377,6 +417,7 @@ impl Record {
         }
         if is_text_like(f) {
             parse_input(f, self.editor.input.value())
+                .map_err(|e| too_large(f, &self.editor.input).unwrap_or(e))
         } else {
             Ok(self.value(&key).clone())
         }
@@ -803,7 +844,11 @@ impl Record {
         let text = match lang {
             Lang::Zh => format!("还有 {n} 项需要处理，选择一项按 Enter 转到该处"),
             Lang::En => {
-                format!("{n} problem(s) block finalizing; pick one and press Enter to go there")
+                format!(
+                    "{} {} finalizing; pick one and press Enter to go there",
+                    crate::tui::text::count(n, "problem"),
+                    if n == 1 { "blocks" } else { "block" }
+                )
             }
         };
         Notice::warn(text)
@@ -1122,6 +1167,27 @@ impl Record {
             Some(Action::Clear) => {
                 r.clear_choice();
                 Outcome::none()
+            }
+            // On a yes/no or choice field `q` is easily a slip of the fingers: the
+            // answer picked is saved first, then quitting asks.
+            Some(Action::Quit) if r.focused_field().is_some() => {
+                let (cmds, _) = match r.leave_field(lang) {
+                    Ok(left) => left,
+                    Err(n) => return Outcome::say(n),
+                };
+                Outcome {
+                    cmds,
+                    ask: Some(Confirm {
+                        question: tr(
+                            lang,
+                            "退出 ruralenv？已填的答案都已保存。y 退出 / n 继续填写",
+                            "Quit ruralenv? Every answer given is saved. y quit / n keep filling in",
+                        )
+                        .to_string(),
+                        cmd: Cmd::Quit,
+                    }),
+                    ..Outcome::default()
+                }
             }
             Some(Action::Quit) => Outcome::quit(),
             _ => {

@@ -74,9 +74,12 @@ impl History {
         }
     }
 
+    /// A key, with `page` rows of entries shown: End and PgDn stop where the last entry
+    /// is on the page (an entry of several lines makes that a little earlier; the view
+    /// keeps the end on the page either way).
     pub fn key(&mut self, action: Option<Action>, page: usize) -> Outcome {
         let h = self;
-        let last = h.entries.len().saturating_sub(1);
+        let last = h.entries.len().saturating_sub(page.max(1));
         match action {
             Some(Action::Up) => h.scroll = h.scroll.saturating_sub(1),
             Some(Action::Down) => h.scroll = (h.scroll + 1).min(last),
@@ -116,4 +119,62 @@ fn field_order(form: &Form, field: &str) -> (usize, usize, usize) {
         }
     }
     (usize::MAX, row, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::value::Value;
+
+    fn history(n: usize) -> History {
+        let rows = (0..n)
+            .map(|i| AuditRow {
+                rev: 1,
+                field: format!("f{i}"),
+                old: Value::Null,
+                new: Value::Int(i as i64),
+                who: "张三".into(),
+                at: "2020-06-15T10:00:00+08:00".into(),
+            })
+            .collect();
+        History::new("r1".into(), rows, Vec::new(), None)
+    }
+
+    #[test]
+    fn end_page_down_and_home_move_through_the_history_and_stop_at_its_end() {
+        let mut h = history(50);
+        h.key(Some(Action::Bottom), 19);
+        assert_eq!(h.scroll, 31, "the last 19 entries fill the page");
+        h.key(Some(Action::Up), 19);
+        assert_eq!(h.scroll, 30, "one Up moves at once");
+        h.key(Some(Action::Top), 19);
+        assert_eq!(h.scroll, 0);
+        h.key(Some(Action::PageDown), 19);
+        assert_eq!(h.scroll, 19);
+        h.key(Some(Action::PageDown), 19);
+        assert_eq!(h.scroll, 31);
+        h.key(Some(Action::PageUp), 19);
+        assert_eq!(h.scroll, 12);
+        // A short history does not scroll.
+        let mut h = history(5);
+        h.key(Some(Action::PageDown), 19);
+        assert_eq!(h.scroll, 0);
+    }
+
+    #[test]
+    fn the_history_keys_are_in_the_table() {
+        use crate::tui::keys::{Ctx, TABLE};
+        for (action, label) in [
+            (Action::Bottom, "End/G"),
+            (Action::PageDown, "PgDn"),
+            (Action::Top, "Home/g"),
+        ] {
+            assert!(
+                TABLE
+                    .iter()
+                    .any(|b| b.ctx == Ctx::History && b.action == action && b.label == label),
+                "{label}"
+            );
+        }
+    }
 }

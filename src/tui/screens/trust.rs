@@ -169,6 +169,9 @@ pub struct TrustScreen {
     pub data: TrustData,
     pub cursor: usize,
     pub add: Option<AddKey>,
+    /// The bundle refused for the key being added (from the import summary): importing
+    /// it again is offered once the key is trusted.
+    pub refused_bundle: Option<std::path::PathBuf>,
 }
 
 impl TrustScreen {
@@ -281,6 +284,7 @@ impl TrustScreen {
             data,
             cursor: 0,
             add: None,
+            refused_bundle: None,
         }
     }
 
@@ -292,6 +296,7 @@ impl TrustScreen {
 
     /// Open the add form filled in (from a bundle refused for an unknown key).
     pub fn prefill(&mut self, p: Prefill) {
+        self.refused_bundle = p.bundle;
         self.add = Some(AddKey {
             key: Input::new(clean(&p.key)),
             scope: Input::new(clean(&p.scope)),
@@ -361,7 +366,10 @@ impl TrustScreen {
                         a.focus = first;
                         Outcome::say(Notice::error(match lang {
                             Lang::Zh => format!("有 {n} 处需要改正，未保存"),
-                            Lang::En => format!("{n} thing(s) to correct; nothing saved"),
+                            Lang::En => format!(
+                                "{} to correct; nothing saved",
+                                crate::tui::text::count(n, "thing")
+                            ),
                         }))
                     }
                 },
@@ -455,8 +463,10 @@ pub fn answer(screen: Option<&mut TrustScreen>, msg: TrustMsg, lang: Lang) -> Ou
     match msg {
         TrustMsg::Loaded(_) => Outcome::none(),
         TrustMsg::Saved { name, fingerprint } => {
+            let mut again = None;
             if let Some(t) = screen {
                 t.add = None;
+                again = t.refused_bundle.take();
                 if let Some(i) = t
                     .data
                     .keys
@@ -473,10 +483,35 @@ pub fn answer(screen: Option<&mut TrustScreen>, msg: TrustMsg, lang: Lang) -> Ou
                     clean(&name)
                 ),
             };
-            Outcome::say(Notice {
+            let mut o = Outcome::say(Notice {
                 kind: NoticeKind::Saved,
                 text,
-            })
+            });
+            // The file refused for this key can come in now, without finding it again.
+            if let Some(path) = again {
+                let file = clean(
+                    &path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                );
+                o.ask = Some(crate::tui::shared::Confirm {
+                    question: match lang {
+                        Lang::Zh => format!(
+                            "已信任「{}」。现在重新导入刚才被拒绝的 {file}？y 导入 / n 不导入",
+                            clean(&name)
+                        ),
+                        Lang::En => format!(
+                            "Trusted \u{201c}{}\u{201d}. Import {file}, refused a moment ago, again now? y import / n not now",
+                            clean(&name)
+                        ),
+                    },
+                    cmd: crate::tui::shared::Cmd::Exchange(
+                        crate::tui::shared::exchange::ExchangeCmd::Import { paths: vec![path] },
+                    ),
+                });
+            }
+            o
         }
         TrustMsg::Removed { name } => {
             let text = match lang {

@@ -12,6 +12,12 @@ use std::path::PathBuf;
 pub enum ExchangeCmd {
     /// Find the starting places (removable media, home, current folder).
     LoadPlaces,
+    /// Read what a bundle says about itself (signer, unit, round, contents) before it is
+    /// imported; its signature is checked, nothing is stored.
+    Peek(PathBuf),
+    /// Open the folder the picker was in last (this run or the one before), when it is
+    /// still there; nothing is said when it is not (the starting places stay).
+    Resume(PathBuf),
     /// Read a folder.
     List {
         dir: PathBuf,
@@ -143,5 +149,23 @@ pub enum ExchangeMsg {
     Imported(Vec<FileResult>),
     /// The job could not start (database or key unreadable).
     Failed(String),
+    /// What a bundle says about itself, or why it cannot be read (UI language).
+    Peeked {
+        path: PathBuf,
+        about: Result<BundleAbout, String>,
+    },
     Quit,
+}
+
+/// A bundle's signed claims, shown on the import list before anything is imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleAbout {
+    pub exporter_name: String,
+    pub exporter_scope: String,
+    pub round: String,
+    pub revisions: u64,
+    pub fingerprint: String,
+    /// The name this installation trusts the signer under, if it does.
+    pub trusted_as: Option<String>,
+    pub demo: bool,
 }

@@ -62,6 +62,12 @@ impl Role {
     }
 }
 
+/// The setting that keeps home's cursor between runs.
+pub const HOME_UNIT: &str = "home_unit";
+
+/// The setting that keeps the folder the file pickers were in last.
+pub const PICKER_DIR: &str = "picker_dir";
+
 /// What the effects know at start, gathered in one go (the first frame waits for it).
 #[derive(Debug, Clone)]
 pub struct Startup {
@@ -88,6 +94,10 @@ pub struct Startup {
     pub demo: bool,
     /// Today's date (YYYY-MM-DD), for messages and defaults.
     pub today: String,
+    /// The unit home's cursor was on when the last run ended (setting `home_unit`).
+    pub home_unit: Option<String>,
+    /// The folder the file pickers were in last (setting `picker_dir`).
+    pub picker_dir: Option<String>,
 }
 
 /// One change of the audit trail, as the history screen lists it.

@@ -17,7 +17,8 @@ pub struct Tree {
 }
 
 impl Tree {
-    /// Build from units in code order (parents before children).
+    /// Build from units in code order (parents before children); under each unit the
+    /// units in the survey's scope come first, in code order.
     pub fn new(units: Vec<DivisionRow>) -> Tree {
         let by_code: HashMap<String, usize> = units
             .iter()
@@ -35,6 +36,10 @@ impl Tree {
                 }
                 _ => roots.push(i),
             }
+        }
+        // Villages of the survey first; communities out of its scope after them.
+        for list in &mut children {
+            list.sort_by_key(|&c| units[c].level == Level::Village && !units[c].in_scope);
         }
         let mut depth = vec![0u16; units.len()];
         let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
@@ -68,5 +73,32 @@ impl Tree {
         std::iter::once(i)
             .chain(self.ancestors(i))
             .find(|&u| self.units[u].level == Level::Township)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn communities_out_of_scope_come_after_the_villages() {
+        let unit = |code: &str, parent: Option<&str>, level, in_scope| DivisionRow {
+            code: code.into(),
+            name: code.into(),
+            level,
+            parent: parent.map(str::to_string),
+            in_scope,
+        };
+        let t = Tree::new(vec![
+            unit("411003003000", None, Level::Township, true),
+            unit("411003003001", Some("411003003000"), Level::Village, false),
+            unit("411003003204", Some("411003003000"), Level::Village, true),
+            unit("411003003205", Some("411003003000"), Level::Village, true),
+        ]);
+        let codes: Vec<&str> = t.children[0]
+            .iter()
+            .map(|&c| t.units[c].code.as_str())
+            .collect();
+        assert_eq!(codes, ["411003003204", "411003003205", "411003003001"]);
     }
 }

@@ -69,4 +69,6 @@ pub struct Prefill {
     /// What the bundle claims: the clerk checks it before saving.
     pub scope: String,
     pub name: String,
+    /// The bundle that was refused: once the key is trusted, importing it again is offered.
+    pub bundle: Option<std::path::PathBuf>,
 }

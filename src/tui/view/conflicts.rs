@@ -8,7 +8,7 @@ use crate::tui::app::Model;
 use crate::tui::screens::conflicts::{Compare, Side, short_hash, short_id, village_name};
 use crate::tui::shared::conflicts::Question;
 use crate::tui::text::short_time;
-use crate::tui::text::{clean, fit, tr};
+use crate::tui::text::{clean, fit, tr, width, wrap_to};
 use crate::tui::view::home::window;
 use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
@@ -45,9 +45,10 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect) {
             c.list.len()
         ),
         Lang::En => format!(
-            "Conflicts · round {} · {} village(s) await a choice of the version that counts",
+            "Conflicts · round {} · {} {} a choice of the version that counts",
             clean(&c.round),
-            c.list.len()
+            crate::tui::text::count(c.list.len(), "village"),
+            if c.list.len() == 1 { "awaits" } else { "await" }
         ),
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
@@ -123,8 +124,12 @@ struct Cols {
     right: usize,
 }
 
-fn cols(w: usize) -> Cols {
-    let label = if w >= 110 { 34 } else { 23.min(w / 3) };
+/// Columns for `w` cells: the label column is as wide as the longest label (`label_need`)
+/// while the two values keep `value_need` cells each; never narrower than before.
+fn cols(w: usize, label_need: usize, value_need: usize) -> Cols {
+    let base = if w >= 110 { 34 } else { 23.min(w / 3) };
+    let room = w.saturating_sub(1 + 1 + 3 + 2 * value_need);
+    let label = label_need.min(room).max(base);
     let values = w.saturating_sub(1 + label + 1 + 3);
     Cols {
         label,
@@ -152,7 +157,22 @@ fn row_line(
 fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     let w = area.width as usize;
     let lang = m.lang;
-    let c = cols(w);
+    let rows = o.rows(lang);
+    // Values need the record line (…id rev n #hash) and the longest value shown.
+    let value_need = rows
+        .iter()
+        .filter(|r| !r.heading)
+        .map(|r| width(&r.left).max(width(&r.right)))
+        .max()
+        .unwrap_or(0)
+        .max(27);
+    let label_need = rows
+        .iter()
+        .filter(|r| !r.heading)
+        .map(|r| width(&r.label))
+        .max()
+        .unwrap_or(0);
+    let c = cols(w, label_need, value_need);
     let d = &o.conflict.detail;
     let n = o.versions().len();
     let what = match (&o.conflict.question, lang) {
@@ -268,10 +288,34 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
         short_time(&r.candidate.finalized_at),
     ));
 
-    let rows = o.rows(lang);
     let body = (area.height as usize).saturating_sub(lines.len() + 1);
-    let start = o.scroll.min(rows.len().saturating_sub(body));
-    let end = (start + body).min(rows.len());
+    // A row whose label or values are longer than their columns goes on over more lines
+    // (read in full); the window is counted in lines, and its end fills the page.
+    let height = |r: &crate::tui::screens::conflicts::CompareRow| {
+        if r.heading {
+            1
+        } else {
+            wrap_to(&r.label, c.label)
+                .len()
+                .max(wrap_to(&r.left, c.left).len())
+                .max(wrap_to(&r.right, c.right).len())
+                .clamp(1, 2)
+        }
+    };
+    let heights: Vec<usize> = rows.iter().map(height).collect();
+    let mut last_start = rows.len();
+    let mut tail = 0;
+    while last_start > 0 && tail + heights[last_start - 1] <= body {
+        last_start -= 1;
+        tail += heights[last_start];
+    }
+    let start = o.scroll.min(last_start);
+    let mut end = start;
+    let mut used = 0;
+    while end < rows.len() && used + heights[end] <= body {
+        used += heights[end];
+        end += 1;
+    }
     let differing = if o.diff_only {
         rows.iter().filter(|r| !r.heading).count()
     } else {
@@ -318,16 +362,34 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
         } else {
             ("", Style::default())
         };
-        lines.push(
-            Line::from(row_line(
-                &c,
-                mark,
-                &row.label,
-                Span::raw(fit(&row.left, c.left)),
-                Span::raw(fit(&row.right, c.right)),
-            ))
-            .style(style),
+        let n = height(row);
+        let cut = |s: &str, w: usize| {
+            let mut parts = wrap_to(s, w);
+            if parts.len() > n {
+                let rest = parts[n - 1..].join("");
+                parts.truncate(n - 1);
+                parts.push(rest);
+            }
+            parts
+        };
+        let (label, left, right) = (
+            cut(&row.label, c.label),
+            cut(&row.left, c.left),
+            cut(&row.right, c.right),
         );
+        let part = |v: &[String], k: usize| v.get(k).cloned().unwrap_or_default();
+        for k in 0..n {
+            lines.push(
+                Line::from(row_line(
+                    &c,
+                    if k == 0 { mark } else { "" },
+                    &part(&label, k),
+                    Span::raw(fit(&part(&left, k), c.left)),
+                    Span::raw(fit(&part(&right, k), c.right)),
+                ))
+                .style(style),
+            );
+        }
     }
     if rows.is_empty() && o.diff_only {
         lines.push(Line::styled(

@@ -4,7 +4,7 @@
 use crate::forms::Lang;
 use crate::tui::app::Model;
 use crate::tui::screens::exchange::{Exchange, Job, Stage, Tone, outcome_lines};
-use crate::tui::shared::exchange::JobProgress;
+use crate::tui::shared::exchange::{BundleAbout, JobProgress};
 use crate::tui::text::{clean, fit, tr};
 use crate::tui::view::picker::{draw_list, location};
 use crate::tui::view::style::{bold, dim, draw_input};
@@ -83,7 +83,10 @@ fn draw_picking(m: &Model, x: &Exchange, f: &mut Frame, area: Rect) {
                 (Lang::Zh, 0) => "导入数据包 · 空格选中文件，Enter 导入".to_string(),
                 (Lang::Zh, n) => format!("导入数据包 · 已选 {n} 个文件，Enter 导入"),
                 (Lang::En, 0) => "Import bundles · Space marks files, Enter imports".to_string(),
-                (Lang::En, n) => format!("Import bundles · {n} file(s) marked, Enter imports"),
+                (Lang::En, n) => format!(
+                    "Import bundles · {} marked, Enter imports",
+                    crate::tui::text::count(n, "file")
+                ),
             };
             f.render_widget(Paragraph::new(fit(&title, w)).style(bold()), row(area, 0));
             f.render_widget(Paragraph::new(fit(&location(p, lang), w)), row(area, 1));
@@ -132,12 +135,73 @@ fn draw_picking(m: &Model, x: &Exchange, f: &mut Frame, area: Rect) {
             f.render_widget(Paragraph::new(fit(text, w)).style(dim()), row(area, info));
         }
     }
-    let list = Rect {
+    let mut list = Rect {
         y: area.y + header,
         height: area.height - header,
         ..area
     };
+    // What the bundle under the cursor says about itself, below the list.
+    if let Some(about) = x.about_current()
+        && list.height > 4
+    {
+        let lines = crate::tui::text::wrap_to(&about_text(about, lang), w);
+        let n = (lines.len() as u16).min(2);
+        list.height -= n;
+        let style = match about {
+            Ok(a) if a.trusted_as.is_some() => Style::default().fg(Color::Green),
+            Ok(_) => Style::default().fg(Color::Yellow),
+            Err(_) => error_style(),
+        };
+        let shown: Vec<Line> = lines
+            .into_iter()
+            .take(n as usize)
+            .map(|l| Line::raw(fit(&l, w)))
+            .collect();
+        f.render_widget(
+            Paragraph::new(shown).style(style),
+            Rect {
+                y: list.y + list.height,
+                height: n,
+                ..list
+            },
+        );
+    }
     draw_list(p, lang, f, list);
+}
+
+/// "From 邓庄街道 张三 (scope 411003003000) · round 2020 · 14 revisions · trusted as …"
+fn about_text(about: &Result<BundleAbout, String>, lang: Lang) -> String {
+    let a = match about {
+        Ok(a) => a,
+        Err(e) => return format!("✗ {}", clean(e)),
+    };
+    let trust = match (&a.trusted_as, lang) {
+        (Some(n), Lang::Zh) => format!("已信任（{}）", clean(n)),
+        (Some(n), Lang::En) => format!("trusted ({})", clean(n)),
+        (None, Lang::Zh) => format!("未信任的密钥，指纹 {}", clean(&a.fingerprint)),
+        (None, Lang::En) => format!("key not trusted, fingerprint {}", clean(&a.fingerprint)),
+    };
+    let demo = if a.demo {
+        tr(lang, " · 演示数据", " · demo data")
+    } else {
+        ""
+    };
+    match lang {
+        Lang::Zh => format!(
+            "来自 {}（范围 {}）· {} 轮 · {} 条版本 · {trust}{demo}",
+            clean(&a.exporter_name),
+            clean(&a.exporter_scope),
+            clean(&a.round),
+            a.revisions
+        ),
+        Lang::En => format!(
+            "From {} (scope {}) · round {} · {} · {trust}{demo}",
+            clean(&a.exporter_name),
+            clean(&a.exporter_scope),
+            clean(&a.round),
+            crate::tui::text::count(a.revisions, "revision")
+        ),
+    }
 }
 
 fn draw_running(m: &Model, x: &Exchange, p: &JobProgress, f: &mut Frame, area: Rect) {

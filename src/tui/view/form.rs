@@ -6,7 +6,7 @@ use crate::forms::value::Value;
 use crate::forms::{Field, FieldType, Lang};
 use crate::tui::app::Model;
 use crate::tui::screens::form::{FieldKey, Item, Record, is_text_like};
-use crate::tui::text::{clean, fit, show_value, status_label, tr, truncate};
+use crate::tui::text::{clean, count, fit, show_value, status_label, tr, truncate};
 use crate::tui::view::home::{status_style, window};
 use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
@@ -29,25 +29,36 @@ fn type_name(f: &Field, lang: Lang) -> &'static str {
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let Some(r) = &m.record else { return };
-    let banner = r.return_comment.is_some();
+    // The reviewer's comment in full, to its end (up to a third of the screen).
+    let banner: Vec<String> = r
+        .return_comment
+        .as_ref()
+        .map(|c| {
+            let text = format!("{}{}", tr(m.lang, "退回意见：", "Returned: "), clean(c));
+            crate::tui::text::wrap_to(&text, area.width as usize)
+        })
+        .unwrap_or_default();
+    let banner_h = (banner.len() as u16).min((area.height / 3).max(1));
     let detail_h: u16 = match r.focused_group() {
         _ if r.issues.is_some() => 0,
         Some(g) => (r.data.rows(g).len() as u16 + 3).clamp(4, 9),
-        None => 4,
+        None => 3 + hint_lines(m, r, area.width as usize).len().max(1) as u16,
     };
     let [head, ban, list, detail] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(banner as u16),
+        Constraint::Length(banner_h),
         Constraint::Min(3),
         Constraint::Length(detail_h),
     ])
     .areas(area);
     draw_header(m, r, f, head);
-    if let Some(c) = &r.return_comment {
-        let text = format!("{}{}", tr(m.lang, "退回意见：", "Returned: "), clean(c));
+    if !banner.is_empty() {
+        let lines: Vec<Line> = banner
+            .iter()
+            .map(|l| Line::raw(fit(l, ban.width as usize)))
+            .collect();
         f.render_widget(
-            Paragraph::new(fit(&text, ban.width as usize))
-                .style(Style::default().fg(Color::Black).bg(Color::Magenta)),
+            Paragraph::new(lines).style(Style::default().fg(Color::Black).bg(Color::Magenta)),
             ban,
         );
     }
@@ -80,7 +91,13 @@ fn draw_header(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
         Span::raw(format!("· {} · ", clean(&r.round))),
         Span::styled(status_label(r.status, m.lang), status_style(r.status)),
     ];
-    if let Some(rev) = r.rev {
+    // A draft is the revision it will become when finalized.
+    let rev = match r.rev {
+        Some(rev) if r.read_only => Some(rev),
+        Some(rev) => Some(rev + 1),
+        None => None,
+    };
+    if let Some(rev) = rev {
         spans.push(Span::raw(match m.lang {
             Lang::Zh => format!(" 第{rev}版"),
             Lang::En => format!(" rev {rev}"),
@@ -138,7 +155,7 @@ fn draw_list(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
                 let n = r.data.rows(g).len();
                 let text = match m.lang {
                     Lang::Zh => format!("{gl}（{n} 行）"),
-                    Lang::En => format!("{gl} ({n} rows)"),
+                    Lang::En => format!("{gl} ({})", count(n, "row")),
                 };
                 let mut l = Line::from(vec![
                     Span::raw(if focused { "› " } else { "  " }),
@@ -174,12 +191,21 @@ fn draw_list(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
                 if bad {
                     value_style = Style::default().fg(Color::Red);
                 }
+                // A long label takes the room its value leaves free.
+                let value_need = crate::tui::text::width(&shown);
+                let label_need = crate::tui::text::width(field.label.get(m.lang));
+                let (lw, vw) = if label_need > label_w && value_need < value_w {
+                    let lw = label_need.min(w.saturating_sub(value_need.max(1) + 5));
+                    (lw.max(label_w), w.saturating_sub(lw.max(label_w) + 5))
+                } else {
+                    (label_w, value_w)
+                };
                 let mut spans = vec![
                     Span::raw(if focused { "› " } else { "  " }),
                     Span::styled(req, Style::default().fg(Color::Red)),
-                    Span::raw(fit(field.label.get(m.lang), label_w)),
+                    Span::raw(fit(field.label.get(m.lang), lw)),
                     Span::raw(" "),
-                    Span::styled(fit(&shown, value_w), value_style),
+                    Span::styled(fit(&shown, vw), value_style),
                 ];
                 if bad {
                     spans.push(Span::styled("⚠", Style::default().fg(Color::Red)));
@@ -248,13 +274,34 @@ fn choice_options(m: &Model, r: &Record) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// The focused field's hint, in full on up to two lines (cut after that).
+fn hint_lines(m: &Model, r: &Record, w: usize) -> Vec<String> {
+    let Some(hint) = r.focused_field().and_then(|f| f.hint.as_ref()) else {
+        return Vec::new();
+    };
+    let mut lines = crate::tui::text::wrap_to(hint.get(m.lang), w);
+    if lines.len() > 2 {
+        let rest = lines[1..].join(" ");
+        lines.truncate(1);
+        lines.push(truncate(&rest, w));
+    }
+    lines
+}
+
 fn draw_detail(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
     let Some(key) = r.focused_key() else { return };
     let Some(field) = r.form_field(&key) else {
         return;
     };
     let w = area.width as usize;
-    let rows: [Rect; 4] = Layout::vertical([Constraint::Length(1); 4]).areas(area);
+    let hint = hint_lines(m, r, w);
+    let rows: [Rect; 4] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(hint.len().max(1) as u16),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let title = format!(
         "{}{} · {}{}",
         field.label.get(m.lang),
@@ -271,11 +318,9 @@ fn draw_detail(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
             .style(Style::default().fg(Color::Cyan)),
         rows[0],
     );
-    if let Some(h) = &field.hint {
-        f.render_widget(
-            Paragraph::new(Line::styled(truncate(h.get(m.lang), w), dim())),
-            rows[1],
-        );
+    if !hint.is_empty() {
+        let lines: Vec<Line> = hint.into_iter().map(|l| Line::styled(l, dim())).collect();
+        f.render_widget(Paragraph::new(lines), rows[1]);
     }
     // The input.
     if r.read_only || field.is_calculated() {
@@ -297,7 +342,13 @@ fn draw_detail(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
             r.check(&key)
         }
     });
-    if let Some(t) = msg {
+    // Said once: not under the field when the message line says it already.
+    let said = |t: &crate::forms::Text| {
+        m.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains(t.get(m.lang)))
+    };
+    if let Some(t) = msg.filter(|t| !said(t)) {
         f.render_widget(
             Paragraph::new(truncate(&format!("⚠ {}", t.get(m.lang)), w))
                 .style(Style::default().fg(Color::Red)),
@@ -357,14 +408,36 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
     let rows = r.data.rows(g);
     let title = match m.lang {
         Lang::Zh => format!("─ {}（{} 行）", group.label.get(m.lang), rows.len()),
-        Lang::En => format!("─ {} ({} rows)", group.label.get(m.lang), rows.len()),
+        Lang::En => format!(
+            "─ {} ({})",
+            group.label.get(m.lang),
+            count(rows.len(), "row")
+        ),
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold().fg(Color::Cyan))];
-    let cols = group.fields.len().max(1);
-    let col_w = (w.saturating_sub(4) / cols).max(4);
+    let widths = column_widths(
+        &group
+            .fields
+            .iter()
+            .map(|fl| {
+                let values = r
+                    .shown
+                    .rows(g)
+                    .iter()
+                    .map(|row| {
+                        let v = row.values.get(&fl.name).cloned().unwrap_or_default();
+                        crate::tui::text::width(&show_value(fl, &v, m.lang))
+                    })
+                    .max()
+                    .unwrap_or(0);
+                (crate::tui::text::width(fl.label.get(m.lang)), values)
+            })
+            .collect::<Vec<_>>(),
+        w.saturating_sub(4),
+    );
     let mut header = vec![Span::styled("  # ", bold())];
-    for fl in &group.fields {
-        header.push(Span::styled(cell(fl.label.get(m.lang), col_w), bold()));
+    for (fl, &cw) in group.fields.iter().zip(&widths) {
+        header.push(Span::styled(cell(fl.label.get(m.lang), cw), bold()));
     }
     lines.push(Line::from(header));
     if rows.is_empty() {
@@ -382,7 +455,7 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
     for i in window(rows.len(), r.table_row, body_h) {
         let row = &shown.rows(g).get(i).cloned().unwrap_or_default();
         let mut spans = vec![Span::raw(fit(&format!("{:>3} ", i + 1), 4))];
-        for fl in &group.fields {
+        for (fl, &col_w) in group.fields.iter().zip(&widths) {
             let v = row.values.get(&fl.name).cloned().unwrap_or_default();
             let key = FieldKey {
                 row: Some((g.to_string(), row.id.clone())),
@@ -405,6 +478,35 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines), area);
 }
 
+/// Widths of the table's columns in `room` cells, from (header, widest value) widths:
+/// every value whole when the line has room for them (a farm's name is not cut while
+/// space is free); headers get what is left, and cut first when the room runs out.
+pub(crate) fn column_widths(cols: &[(usize, usize)], room: usize) -> Vec<usize> {
+    // A cell keeps one blank column before the next.
+    let mut w: Vec<usize> = cols.iter().map(|&(h, v)| h.max(v).max(3) + 1).collect();
+    let floor: Vec<usize> = cols.iter().map(|&(_, v)| v.max(3) + 1).collect();
+    // Headers give way first, widest excess first; then the widest columns.
+    while w.iter().sum::<usize>() > room {
+        let shrink = (0..w.len())
+            .filter(|&i| w[i] > floor[i])
+            .max_by_key(|&i| w[i] - floor[i])
+            .or_else(|| (0..w.len()).filter(|&i| w[i] > 4).max_by_key(|&i| w[i]));
+        match shrink {
+            Some(i) => w[i] -= 1,
+            None => break,
+        }
+    }
+    // Room left over goes to the columns whose headers were cut.
+    let mut spare = room.saturating_sub(w.iter().sum());
+    for (i, &(h, v)) in cols.iter().enumerate() {
+        let want = h.max(v).max(3) + 1;
+        let more = want.saturating_sub(w[i]).min(spare);
+        w[i] += more;
+        spare -= more;
+    }
+    w
+}
+
 /// A table cell: the text cut to leave one blank column before the next cell.
 fn cell(s: &str, w: usize) -> String {
     format!("{} ", fit(s, w.saturating_sub(1)))
@@ -419,32 +521,71 @@ fn draw_issues(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
             iss.list.len()
         ),
         Lang::En => format!(
-            "─ Cannot finalize: {} problem(s) (Enter goes to the field)",
-            iss.list.len()
+            "─ Cannot finalize: {} (Enter goes to the field)",
+            count(iss.list.len(), "problem")
         ),
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold().fg(Color::Yellow))];
-    let label_w = (w * 2 / 5).max(10);
-    for i in window(
-        iss.list.len(),
-        iss.cursor,
-        (area.height as usize).saturating_sub(1),
-    ) {
-        let issue = &iss.list[i];
-        let label = r.form.path_label(&issue.path, m.lang);
-        let mut l = Line::from(vec![
-            Span::raw(if i == iss.cursor { "› " } else { "  " }),
-            Span::styled(fit(&label, label_w), bold()),
-            Span::raw(" "),
-            Span::styled(
-                fit(issue.message.get(m.lang), w.saturating_sub(label_w + 3)),
-                Style::default().fg(Color::Red),
-            ),
-        ]);
-        if i == iss.cursor {
-            l = l.style(selected());
+    // Labels as wide as the longest (up to half the line); a message longer than its
+    // room goes on below, so every word of it is read.
+    let labels: Vec<String> = iss
+        .list
+        .iter()
+        .map(|i| r.form.path_label(&i.path, m.lang))
+        .collect();
+    let label_w = labels
+        .iter()
+        .map(|l| crate::tui::text::width(l))
+        .max()
+        .unwrap_or(10)
+        .clamp(6, (w / 2).max(6));
+    let msg_w = w.saturating_sub(label_w + 3).max(8);
+    let rows = (area.height as usize).saturating_sub(1);
+    let mut body: Vec<Line> = Vec::new();
+    let mut cursor_line = 0;
+    for (i, issue) in iss.list.iter().enumerate() {
+        let on = i == iss.cursor;
+        if on {
+            cursor_line = body.len();
         }
-        lines.push(l);
+        let parts = crate::tui::text::wrap_to(issue.message.get(m.lang), msg_w);
+        let label_lines = crate::tui::text::wrap_to(&labels[i], label_w);
+        for k in 0..parts.len().max(label_lines.len()) {
+            let mut l = Line::from(vec![
+                Span::raw(if on && k == 0 { "› " } else { "  " }),
+                Span::styled(
+                    fit(label_lines.get(k).map_or("", String::as_str), label_w),
+                    bold(),
+                ),
+                Span::raw(" "),
+                Span::styled(
+                    fit(parts.get(k).map_or("", String::as_str), msg_w),
+                    Style::default().fg(Color::Red),
+                ),
+            ]);
+            if on {
+                l = l.style(selected());
+            }
+            body.push(l);
+        }
     }
+    let range = window(body.len(), cursor_line, rows);
+    lines.extend(body.drain(range));
     f.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_widths;
+
+    #[test]
+    fn table_columns_keep_values_whole_and_cut_headers_first() {
+        // Everything fits: each column as wide as its header or value.
+        assert_eq!(column_widths(&[(4, 10), (6, 2)], 40), vec![11, 7]);
+        // Short of room: the long header gives way, the long name stays whole.
+        let w = column_widths(&[(10, 16), (18, 4), (18, 4)], 40);
+        assert!(w[0] >= 17, "{w:?}");
+        assert!(w[1] >= 5 && w[2] >= 5, "{w:?}");
+        assert!(w.iter().sum::<usize>() <= 40, "{w:?}");
+    }
 }

@@ -1,7 +1,8 @@
 //! `?`: every key of the table, by context. Built from the same table as the footer.
 
 use crate::tui::app::Model;
-use crate::tui::keys::{HELP_ORDER, TABLE};
+use crate::tui::keys::TABLE;
+use crate::tui::screens::help::{HelpLine, help_lines, max_scroll};
 use crate::tui::text::{fit, tr, width};
 use crate::tui::view::style::{bold, dim};
 use ratatui::Frame;
@@ -11,21 +12,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn lines(m: &Model, w: usize) -> Vec<Line<'static>> {
-    let mut out = Vec::new();
     let key_w = TABLE.iter().map(|b| width(b.label)).max().unwrap_or(8) + 2;
-    for ctx in HELP_ORDER {
-        out.push(Line::styled(
-            fit(&format!("■ {}", ctx.title(m.lang)), w),
-            bold().fg(Color::Cyan),
-        ));
-        for b in TABLE.iter().filter(|b| b.ctx == *ctx) {
-            out.push(Line::from(vec![
+    help_lines()
+        .into_iter()
+        .map(|l| match l {
+            HelpLine::Context(ctx) => Line::styled(
+                fit(&format!("■ {}", ctx.title(m.lang)), w),
+                bold().fg(Color::Cyan),
+            ),
+            HelpLine::Key(b) => Line::from(vec![
                 Span::styled(fit(&format!("  {}", b.label), key_w + 2), bold()),
                 Span::raw(fit(b.hint(m.lang), w.saturating_sub(key_w + 2))),
-            ]));
-        }
-    }
-    out
+            ]),
+        })
+        .collect()
 }
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
@@ -45,7 +45,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let scroll = m
         .help
         .map_or(0, |h| h.scroll)
-        .min(all.len().saturating_sub(area.height as usize));
+        .min(max_scroll(area.height as usize));
     let shown: Vec<Line> = all
         .into_iter()
         .skip(scroll)

@@ -109,7 +109,6 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         ));
     }
     let body = (area.height as usize).saturating_sub(2);
-    let start = h.scroll.min(h.entries.len().saturating_sub(1));
     let lead = |rev: u32, at: &str, who: &str| {
         vec![
             Span::raw(fit(&format!("{rev}"), rev_w)),
@@ -119,11 +118,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     };
     let text_w = w.saturating_sub(rev_w + at_w + who_w);
     let indent = " ".repeat(rev_w + at_w + who_w);
-    let mut shown = 0;
-    for entry in h.entries.iter().skip(start) {
-        if shown >= body {
-            break;
-        }
+    // Every entry's lines, then the window: the end of the history fills the page (End
+    // and PgDn stop there), as scrolling in update assumes.
+    let mut blocks: Vec<Vec<Line>> = Vec::new();
+    for entry in &h.entries {
+        let mut lines: Vec<Line> = Vec::new();
         match entry {
             Entry::Change(row) => {
                 let change = format!(
@@ -141,15 +140,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 )));
                 spans.push(Span::raw(fit(&change, change_w)));
                 lines.push(Line::from(spans));
-                shown += 1;
             }
             Entry::Event(e) => {
                 let (rev, at, who, text, style) = event_text(m, e);
                 // The whole text (a return's comment above all) is readable: it wraps.
                 for (k, part) in wrap_to(&text, text_w).into_iter().enumerate() {
-                    if shown >= body {
-                        break;
-                    }
                     let mut spans = if k == 0 {
                         lead(rev, at, who)
                     } else {
@@ -157,11 +152,19 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                     };
                     spans.push(Span::styled(part, style));
                     lines.push(Line::from(spans));
-                    shown += 1;
                 }
             }
         }
+        blocks.push(lines);
     }
+    let mut tail = 0;
+    let mut last_start = blocks.len();
+    while last_start > 0 && tail + blocks[last_start - 1].len() <= body {
+        last_start -= 1;
+        tail += blocks[last_start].len();
+    }
+    let start = h.scroll.min(last_start);
+    lines.extend(blocks.into_iter().skip(start).flatten().take(body));
     f.render_widget(Paragraph::new(lines), area);
 }
 
@@ -177,7 +180,10 @@ fn event_text<'a>(m: &Model, e: &'a HistoryEvent) -> (u32, &'a str, &'a str, Str
         } => {
             let text = match m.lang {
                 Lang::Zh => format!("■ 完成第 {rev} 版（{changes} 项修改）"),
-                Lang::En => format!("■ revision {rev} finalized ({changes} changes)"),
+                Lang::En => format!(
+                    "■ revision {rev} finalized ({})",
+                    crate::tui::text::count(*changes, "change")
+                ),
             };
             (*rev, at, who, text, bold().fg(Color::Green))
         }

@@ -4,7 +4,7 @@ use crate::forms::Lang;
 use crate::register::Level;
 use crate::store::RecordStatus;
 use crate::tui::app::Model;
-use crate::tui::text::{clean, fit, fit_right, status_label, tr};
+use crate::tui::text::{clean, fit, fit_right, status_label, tr, width};
 use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -72,7 +72,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 if h.query.is_empty() {
                     String::new()
                 } else {
-                    format!(" · search '{}': {} villages", clean(&h.query), h.matches())
+                    format!(
+                        " · search '{}': {}",
+                        clean(&h.query),
+                        crate::tui::text::count(h.matches(), "village")
+                    )
                 }
             ),
         };
@@ -101,11 +105,28 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             "▸ "
         };
         let indent = "  ".repeat(depth.min(6));
-        let name_w = w.saturating_sub(right_w + code_w + indent.len() + 2);
+        let mut name_w = w.saturating_sub(right_w + code_w + indent.len() + 2);
+        // A long name takes the free part of the status column rather than being cut.
+        let name = clean(&d.name);
+        let right_need = if d.level == Level::Village {
+            let st = if d.in_scope {
+                status_label(h.status(&d.code), m.lang)
+            } else {
+                tr(m.lang, "不在调查范围", "not in scope")
+            };
+            width(st) + 1
+        } else {
+            right_w
+        };
+        let grow = width(&name)
+            .saturating_sub(name_w)
+            .min(right_w.saturating_sub(right_need));
+        name_w += grow;
+        let right_w = right_w - grow;
         let mut spans = vec![
             Span::raw(indent),
             Span::raw(marker),
-            Span::raw(fit(&clean(&d.name), name_w)),
+            Span::raw(fit(&name, name_w)),
         ];
         let code_style = dim();
         if code_w > 0 {

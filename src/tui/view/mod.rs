@@ -42,6 +42,14 @@ pub fn draw(m: &Model, f: &mut Frame) {
         {
             2
         }
+        // A long notice is read in full too (up to three rows, the body keeps the rest).
+        None if m.saves_waiting == 0 => m.notice.as_ref().map_or(1, |n| {
+            let w = (f.area().width as usize).max(1);
+            (width(&n.text) + 2)
+                .div_ceil(w)
+                .clamp(1, 3)
+                .min(f.area().height.saturating_sub(4).max(1) as usize) as u16
+        }),
         None => 1,
     };
     let [title, body, message, footer] = Layout::vertical([
@@ -192,31 +200,26 @@ fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
             NoticeKind::Error => "✗ ",
             NoticeKind::Info => "",
         };
-        f.render_widget(
-            Paragraph::new(fit(&format!("{mark}{}", n.text), area.width as usize)).style(style),
-            area,
-        );
+        let text = format!("{mark}{}", n.text);
+        let lines: Vec<Line> = crate::tui::text::wrap_to(&text, area.width as usize)
+            .into_iter()
+            .map(|l| Line::raw(fit(&l, area.width as usize)))
+            .collect();
+        f.render_widget(Paragraph::new(lines).style(style), area);
     }
 }
 
 fn draw_footer(m: &Model, f: &mut Frame, area: Rect) {
-    let w = area.width as usize;
+    let key = Style::default()
+        .fg(Color::Cyan)
+        .add_modifier(Modifier::BOLD);
     let mut spans = Vec::new();
-    let mut used = 0;
-    for b in keys::footer(&m.contexts(), m.typing()) {
-        let hint = b.hint(m.lang);
-        let need = width(b.label) + 1 + width(hint) + 2;
-        if used + need > w {
-            break;
-        }
-        spans.push(Span::styled(
-            b.label,
-            Style::default()
-                .fg(Color::Cyan)
-                .add_modifier(Modifier::BOLD),
-        ));
-        spans.push(Span::raw(format!(" {hint}  ")));
-        used += need;
+    for (label, hint) in keys::footer_line(&m.contexts(), m.typing(), m.lang, area.width as usize) {
+        spans.push(Span::styled(label, key));
+        spans.push(Span::raw(match hint {
+            Some(h) => format!(" {h}  "),
+            None => " ".to_string(),
+        }));
     }
     f.render_widget(
         Paragraph::new(Line::from(spans)).style(dim().fg(Color::Gray)),

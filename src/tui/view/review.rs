@@ -56,10 +56,26 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             dim(),
         ));
     }
+    // The comment of the record under the cursor, in full, at the foot of the list.
+    let full: Vec<String> = rv
+        .rows
+        .get(rv.cursor)
+        .and_then(|r| r.comment.as_deref())
+        .filter(|c| crate::tui::text::width(c) > comment_w)
+        .map(|c| {
+            let text = format!(
+                "{}{}",
+                tr(m.lang, "退回意见：", "Return comment: "),
+                clean(c)
+            );
+            crate::tui::text::wrap_to(&text, w)
+        })
+        .unwrap_or_default();
+    let foot = full.len().min((area.height as usize).saturating_sub(3) / 2);
     for i in window(
         rv.rows.len(),
         rv.cursor,
-        (area.height as usize).saturating_sub(2),
+        (area.height as usize).saturating_sub(2 + foot),
     ) {
         let row = &rv.rows[i];
         let mut l = Line::from(vec![
@@ -81,6 +97,15 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             l = l.style(selected());
         }
         lines.push(l);
+    }
+    if foot > 0 {
+        let pad = (area.height as usize).saturating_sub(lines.len() + foot);
+        lines.extend(std::iter::repeat_n(Line::raw(""), pad));
+        lines.extend(
+            full.into_iter()
+                .take(foot)
+                .map(|l| Line::styled(l, Style::default().fg(Color::Magenta))),
+        );
     }
     f.render_widget(Paragraph::new(lines), area);
 }

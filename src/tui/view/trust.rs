@@ -140,12 +140,24 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect, t: &TrustScreen) {
     let lang = m.lang;
     let title = match lang {
         Lang::Zh => format!("已信任 {} 个密钥", t.data.keys.len()),
-        Lang::En => format!("{} trusted key(s)", t.data.keys.len()),
+        Lang::En => format!(
+            "{} trusted",
+            crate::tui::text::count(t.data.keys.len(), "key")
+        ),
     };
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
     // name, scope (code and name), fingerprint, date: the scope takes what is left.
     let (fp_w, date_w) = (30, 10);
-    let name_w = if w >= 110 { 20 } else { 14 };
+    // Names as wide as the longest (within a quarter of the line, at least as before).
+    let name_w = t
+        .data
+        .keys
+        .iter()
+        .map(|k| width(&clean(&k.name)) + 1)
+        .max()
+        .unwrap_or(0)
+        .min((w / 4).max(14))
+        .max(if w >= 110 { 20 } else { 14 });
     let scope_w = w.saturating_sub(2 + name_w + fp_w + date_w).max(13);
     lines.push(Line::styled(
         fit(
@@ -173,6 +185,18 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect, t: &TrustScreen) {
             dim(),
         ));
     }
+    // The key under the cursor in full below the list, when there is room for it.
+    let detail = t
+        .selected()
+        .map(|k| key_detail(m, k, w))
+        .unwrap_or_default();
+    let listed = t.data.keys.len().max(1);
+    let free = (area.height as usize).saturating_sub(2 + listed + 1);
+    let detail: Vec<Line> = if detail.len() <= free {
+        detail
+    } else {
+        Vec::new()
+    };
     let rows = (area.height as usize).saturating_sub(2);
     for i in window(t.data.keys.len(), t.cursor, rows) {
         let k = &t.data.keys[i];
@@ -199,7 +223,48 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect, t: &TrustScreen) {
         }
         lines.push(l);
     }
+    if !detail.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(detail);
+    }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// A trusted key in full: name, scope, fingerprint, public key, when it was added.
+fn key_detail(
+    m: &Model,
+    k: &crate::tui::shared::trust::TrustedRow,
+    w: usize,
+) -> Vec<Line<'static>> {
+    let lang = m.lang;
+    let scope_name = scope_unit(&m.home.tree, &k.scope)
+        .map(|u| clean(&u.name))
+        .unwrap_or_else(|| tr(lang, "（名册中没有）", "(not in register)").to_string());
+    let rows = [
+        (tr(lang, "名称", "Name"), clean(&k.name)),
+        (
+            tr(lang, "范围", "Scope"),
+            format!("{} {scope_name}", clean(&k.scope)),
+        ),
+        (tr(lang, "指纹", "Fingerprint"), clean(&k.fingerprint)),
+        (tr(lang, "公钥", "Public key"), clean(&k.public_key)),
+        (tr(lang, "添加", "Added"), clean(&k.added_at)),
+    ];
+    let label_w = rows.iter().map(|(l, _)| width(l)).max().unwrap_or(4) + 2;
+    let mut out = Vec::new();
+    for (label, value) in rows {
+        for (n, part) in crate::tui::text::wrap_to(&value, w.saturating_sub(label_w).max(8))
+            .into_iter()
+            .enumerate()
+        {
+            let head = if n == 0 { label } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(fit(head, label_w), dim()),
+                Span::raw(part),
+            ]));
+        }
+    }
+    out
 }
 
 fn draw_add(m: &Model, f: &mut Frame, area: Rect, a: &AddKey) {
