@@ -194,27 +194,12 @@ fn run_import(
     let round = sanitize_for_terminal(round);
     println!(
         "{}",
-        pick(
-            lang,
-            format!(
-                "{file}: {round} 年度 {} 个村：新增 {new}，更新 {updated}，未变 {unchanged} ({new} new, {updated} updated, {unchanged} unchanged)",
-                done.villages
-            ),
-            format!(
-                "{file}: {} villages for round {round}: {new} new, {updated} updated, {unchanged} unchanged",
-                done.villages
-            ),
-        )
+        crate::i18n::sheet_imported(lang, file, &round, done.villages, new, updated, unchanged)
     );
     if done.skipped_empty > 0 {
-        let skipped = done.skipped_empty;
         println!(
             "{}",
-            pick(
-                lang,
-                format!("跳过了 {skipped} 个没有填写数据的行"),
-                format!("{skipped} row(s) without any values were skipped"),
-            )
+            crate::i18n::sheet_rows_skipped(lang, done.skipped_empty)
         );
     }
     Ok(())
