@@ -4,8 +4,14 @@
 //! - key press to frame: update + effects + draw, on the form (typing, and leaving a
 //!   field, which commits it with fsync) and on the home tree.
 //!
+//! - the dashboard: `d` → "computing" frame, the figures drawn and then the village
+//!   lists drawn (the worker's two steps, its own connection, as in the TUI) beside `ruralenv report --format json` for the same unit
+//!   and round, on Xuchang and, with `RURALENV_BENCH_DASHBOARD_DIR=DIR` (a data directory
+//!   filled by `ruralenv demo --under 410000000000 --register henan-divisions.csv` for
+//!   2019–2021), on Henan (`RURALENV_BENCH_DASHBOARD_UNIT`, default 410000000000).
+//!
 //! Frames are drawn to ratatui's `TestBackend`, so terminal I/O is not measured.
-//! Run: `cargo bench --bench tui`.
+//! Run: `cargo bench --bench tui` (`-- dashboard` for the dashboard part alone).
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -186,6 +192,14 @@ fn main() {
         ROUNDS.len(),
         t0.elapsed().as_secs_f64()
     );
+    dashboard_section(dir.path(), "411000000000", "xuchang");
+    if let Some(d) = std::env::var_os("RURALENV_BENCH_DASHBOARD_DIR") {
+        let unit = std::env::var("RURALENV_BENCH_DASHBOARD_UNIT").unwrap_or("410000000000".into());
+        dashboard_section(Path::new(&d), &unit, "given data directory");
+    }
+    if std::env::args().any(|a| a == "dashboard") {
+        return;
+    }
 
     // Start to first frame.
     let mut home = Vec::new();
@@ -266,4 +280,88 @@ fn main() {
         "key → frame, home tree j/k/l (80×24)",
         &stats(key_to_frame(&mut m, &mut fx, &moves, 80, 24)),
     );
+}
+
+/// The dashboard of `unit` for 2020: what the user waits for after `d` (the "computing"
+/// frame), the load on the worker (store opened as the worker opens it), and the
+/// `report` command for the same unit and round, best and median of a few runs.
+fn dashboard_section(dir: &Path, unit: &str, what: &str) {
+    const RUNS: usize = 5;
+    let forms = FormSet::builtin();
+    let mut loads = Vec::new();
+    let mut lists = Vec::new();
+    let mut frames = Vec::new();
+    let mut reports = Vec::new();
+    let out = tempfile::tempdir().expect("tempdir");
+    for _ in 0..RUNS {
+        // Key → frame: the load starts on the worker, the frame says "computing".
+        let (mut m, mut fx, cmds) = prepare(TuiOptions {
+            data_dir: dir.to_path_buf(),
+            forms: forms.clone(),
+            lang: Some(Lang::Zh),
+            surveyor: Some("统计员".into()),
+            edit: None,
+        })
+        .expect("prepare");
+        pump(&mut m, &mut fx, vec![Msg::Resize(80, 24)], cmds);
+        let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        let t0 = Instant::now();
+        pump(
+            &mut m,
+            &mut fx,
+            Vec::new(),
+            vec![ruralenv::tui::shared::Cmd::LoadDashboard {
+                unit: unit.into(),
+                round: "2020".into(),
+            }],
+        );
+        term.draw(|f| view::draw(&m, f)).expect("draw");
+        frames.push(t0.elapsed());
+        // The figures (township roll-up tables), until the dashboard is drawn.
+        let first = fx.wait_dashboard_step().expect("figures");
+        pump(&mut m, &mut fx, vec![first], Vec::new());
+        term.draw(|f| view::draw(&m, f)).expect("draw");
+        loads.push(t0.elapsed());
+        assert!(
+            m.dashboard.as_ref().is_some_and(|d| d.view.is_some()),
+            "the dashboard did not load"
+        );
+        // Then the village lists (holds back, unreported): one pass over the villages.
+        let rest = fx.wait_dashboard();
+        pump(&mut m, &mut fx, rest, Vec::new());
+        term.draw(|f| view::draw(&m, f)).expect("draw");
+        lists.push(t0.elapsed());
+        assert!(
+            m.dashboard
+                .as_ref()
+                .and_then(|d| d.view.as_ref())
+                .is_some_and(|v| !v.data.villages_pending),
+            "the village lists did not load"
+        );
+        // The report command, same unit and round.
+        let file = out.path().join("report.json");
+        let t0 = Instant::now();
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_ruralenv"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args([
+                "report", "--round", "2020", "--under", unit, "--format", "json",
+            ])
+            .arg("--out")
+            .arg(&file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("report");
+        assert!(status.success(), "report failed");
+        reports.push(t0.elapsed());
+    }
+    println!("dashboard of {unit}, round 2020 ({what}):");
+    show("  d → frame saying \"computing\"", &stats(frames));
+    show("  d → dashboard drawn (figures, worker)", &stats(loads));
+    show(
+        "  d → village lists drawn (holds back, unreported)",
+        &stats(lists),
+    );
+    show("  `report --format json` (process)", &stats(reports));
 }

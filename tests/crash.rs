@@ -41,8 +41,16 @@ fn crash_child() {
     let forms = FormSet::builtin();
     let mut store = ruralenv::context::open_store(dir.as_ref(), &forms).unwrap();
     let id = record_id(&mut store, &forms);
+    // Go on from the stored value, so that every child writes a larger population than
+    // any child before it: a commit that landed without being reported (killed between
+    // the commit and the line) is then always newer than the last report. Starting at 0
+    // again made a later child's unreported 1 look like a lost 27.
+    let start = match store.draft_data(&id).unwrap().get("population") {
+        Value::Int(p) => *p as u64 + 1,
+        _ => 0,
+    };
     let out = std::io::stdout();
-    for i in 0u64.. {
+    for i in start.. {
         // Alternate a new group row (a field that never existed) with a top-level field.
         if i % 2 == 0 {
             let row = store.add_draft_row(&id, "farms").unwrap();

@@ -7,8 +7,7 @@ use super::rollup::{Depth, rollup};
 use crate::forms::FormSet;
 use crate::forms::schema::IndicatorKind;
 use crate::register::Level;
-use crate::store::{DivisionRow, Store, StoreError};
-use std::collections::HashMap;
+use crate::store::{DivisionRow, Store, StoreError, VillageFacts};
 
 /// A village and how much numerator it would add if brought fully up to standard.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,34 +42,53 @@ pub fn holdbacks(
     indicator: &str,
     shortfall: f64,
 ) -> Result<Holdbacks, StoreError> {
+    let facts = store.village_facts(&forms.village_form().id, round, unit.prefix())?;
+    Ok(holdbacks_from(&facts, forms, indicator, shortfall))
+}
+
+/// The villages not reported, (code, name) in code order.
+pub fn unreported(facts: &[VillageFacts]) -> Vec<(String, String)> {
+    facts
+        .iter()
+        .filter(|v| !v.reported)
+        .map(|v| (v.code.clone(), v.name.clone()))
+        .collect()
+}
+
+/// `holdbacks` from the villages' facts read once for every indicator
+/// (`Store::village_facts`).
+pub fn holdbacks_from(
+    facts: &[VillageFacts],
+    forms: &FormSet,
+    indicator: &str,
+    shortfall: f64,
+) -> Holdbacks {
     let form = forms.village_form();
-    let names: HashMap<String, String> = store
-        .divisions_under(Some(unit), Some(Level::Village), true)?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect();
     let kind = form.indicator(indicator).map(|i| i.kind);
     let mut villages: Vec<Holdback> = match kind {
-        Some(IndicatorKind::Coverage) => store
-            .unreported_villages(&form.id, round, unit.prefix())?
-            .into_iter()
-            .map(|(code, name)| Holdback {
-                code,
-                name,
+        Some(IndicatorKind::Coverage) => facts
+            .iter()
+            .filter(|v| !v.reported)
+            .map(|v| Holdback {
+                code: v.code.clone(),
+                name: v.name.clone(),
                 numerator: 0.0,
                 denominator: 1.0,
                 gain: 1.0,
             })
             .collect(),
-        _ => store
-            .village_contributions(&form.id, round, unit.prefix(), indicator)?
-            .into_iter()
-            .map(|(code, num, den)| Holdback {
-                name: names.get(&code).cloned().unwrap_or_default(),
-                code,
-                numerator: num,
-                denominator: den,
-                gain: den - num,
+        _ => facts
+            .iter()
+            .filter(|v| v.reported)
+            .filter_map(|v| {
+                let (_, num, den) = v.sums.iter().find(|(id, _, _)| id == indicator)?;
+                Some(Holdback {
+                    code: v.code.clone(),
+                    name: v.name.clone(),
+                    numerator: *num,
+                    denominator: *den,
+                    gain: den - num,
+                })
             })
             .filter(|h| h.gain > 1e-9)
             .collect(),
@@ -93,12 +111,12 @@ pub fn holdbacks(
             })
             .map(|i| i + 1)
     };
-    Ok(Holdbacks {
+    Holdbacks {
         indicator: indicator.to_string(),
         shortfall,
         villages,
         needed,
-    })
+    }
 }
 
 /// The units directly below `code` in a report, ranked by an indicator's value
@@ -141,10 +159,27 @@ pub fn trend(
     forms: &FormSet,
     unit: &DivisionRow,
 ) -> Result<Vec<(String, UnitReport)>, StoreError> {
+    trend_with(store, forms, unit, None)
+}
+
+/// `trend`, taking the unit's row of one round as already rolled up (the dashboard's
+/// own round: the same figure as its heading, and one roll-up fewer).
+pub fn trend_with(
+    store: &Store,
+    forms: &FormSet,
+    unit: &DivisionRow,
+    known: Option<(&str, &UnitReport)>,
+) -> Result<Vec<(String, UnitReport)>, StoreError> {
     let mut rounds = store.rounds()?;
     rounds.sort();
     let mut out = Vec::new();
     for r in rounds {
+        if let Some((round, row)) = known
+            && round == r
+        {
+            out.push((r, row.clone()));
+            continue;
+        }
         let rep = rollup(store, forms, &r, unit, Depth::Townships)?;
         if let Some(u) = rep.units.into_iter().next() {
             out.push((r, u));

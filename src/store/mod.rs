@@ -20,7 +20,7 @@ pub use facts::{Conflict, InsertOutcome, Resolution, Review, ReviewAction};
 pub use history::HistoryEvent;
 pub use records::{AuditEntry, FinalizeResult, RecordStatus, RecordSummary};
 pub use revision::{Change, MAX_REV, Revision, check_rev, diff, next_rev, sha256_hex};
-pub use rollup::Bucket;
+pub use rollup::{Bucket, VillageFacts};
 pub use trust::TrustedKey;
 
 use crate::forms::Form;

@@ -6,6 +6,17 @@ use crate::register::Level;
 use rusqlite::params;
 use std::collections::HashMap;
 
+/// One in-scope village for a round (`Store::village_facts`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VillageFacts {
+    pub code: String,
+    pub name: String,
+    /// A counted record reports it.
+    pub reported: bool,
+    /// (indicator, numerator, denominator) of the counted record.
+    pub sums: Vec<(String, f64, f64)>,
+}
+
 /// Sums for one bucket (a township's 9-digit prefix, or a village code).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bucket {
@@ -179,6 +190,48 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    /// Every in-scope village under a prefix, in code order, with whether a counted
+    /// record reports it for the round and that record's contributions, read in one
+    /// pass (the dashboard's holds-back lists and unreported villages at province scale:
+    /// one query instead of one per indicator).
+    pub fn village_facts(
+        &self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+    ) -> Result<Vec<VillageFacts>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.code, d.name, c.record_id IS NOT NULL, k.indicator, k.num, k.den
+             FROM divisions d
+             LEFT JOIN counted c ON c.form_id = ?1 AND c.round = ?2 AND c.village_code = d.code
+             LEFT JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
+             WHERE d.level = 'village' AND d.in_scope = 1 AND d.code >= ?3 AND d.code < ?3 || ':'
+             ORDER BY d.code",
+        )?;
+        let mut out: Vec<VillageFacts> = Vec::new();
+        let mut rows = stmt.query(params![form_id, round, prefix])?;
+        while let Some(r) = rows.next()? {
+            let code: String = r.get(0)?;
+            if out.last().is_none_or(|v| v.code != code) {
+                out.push(VillageFacts {
+                    code,
+                    name: r.get(1)?,
+                    reported: r.get(2)?,
+                    sums: Vec::new(),
+                });
+            }
+            if let (Some(ind), Some(num), Some(den)) = (
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<f64>>(4)?,
+                r.get::<_, Option<f64>>(5)?,
+            ) && let Some(v) = out.last_mut()
+            {
+                v.sums.push((ind, num, den));
+            }
+        }
+        Ok(out)
     }
 
     /// In-scope villages under a prefix with no counted record for the round (never

@@ -466,12 +466,52 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             cmds
         }
-        Msg::DashboardLoaded(data) => {
+        Msg::DashboardLoading { unit, round } => {
             match &mut m.dashboard {
-                Some(d) if m.screen == Screen::Dashboard => d.drill_into(data),
-                _ => m.dashboard = Some(Dashboard::new(data)),
+                Some(d) if m.screen == Screen::Dashboard => {
+                    d.loading = Some(crate::tui::screens::dashboard::Loading { unit, round });
+                }
+                _ => {
+                    m.dashboard = Some(Dashboard::loading(unit, round));
+                    m.screen = Screen::Dashboard;
+                    m.notice = None;
+                }
             }
-            m.screen = Screen::Dashboard;
+            Vec::new()
+        }
+        Msg::DashboardLoaded(data) => {
+            if let Some(d) = &mut m.dashboard {
+                d.loaded(data);
+            }
+            Vec::new()
+        }
+        Msg::DashboardVillages {
+            unit,
+            round,
+            holdbacks,
+            unreported,
+        } => {
+            if let Some(d) = &mut m.dashboard {
+                d.villages(&unit, &round, holdbacks, unreported);
+            }
+            Vec::new()
+        }
+        Msg::DashboardFailed { unit, round, error } => {
+            if let Some(d) = &mut m.dashboard
+                && d.failed(&unit, &round)
+            {
+                if d.view.is_none() {
+                    m.dashboard = None;
+                    if m.screen == Screen::Dashboard {
+                        m.screen = Screen::Home;
+                    }
+                }
+                m.notice(Notice::error(format!(
+                    "{}{}",
+                    m.t("看板未能计算：", "The dashboard could not be computed: "),
+                    clean(&error)
+                )));
+            }
             Vec::new()
         }
         Msg::Exchange(ExchangeMsg::Quit) => {
@@ -819,9 +859,15 @@ fn close(m: &mut Model, reveal: Option<String>) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     m.screen = match m.screen {
         Screen::Form => {
-            let next = if m.review.is_some() && m.record.as_ref().is_some_and(|r| r.read_only) {
+            let read_only = m.record.as_ref().is_some_and(|r| r.read_only);
+            let next = if m.review.is_some() && read_only {
                 Screen::Review
+            } else if m.dashboard.is_some() && read_only {
+                // Opened from the dashboard: back to it, where it was.
+                m.notice = None;
+                Screen::Dashboard
             } else {
+                m.dashboard = None;
                 Screen::Home
             };
             m.record = None;

@@ -461,11 +461,15 @@ fn home_dashboard_and_report_count_the_same_villages() {
                 round: "2020".into(),
             }],
         );
+        let done = fx.wait_dashboard();
+        pump(&mut m, &mut fx, done, Vec::new());
         let dash = m
             .dashboard
             .as_ref()
             .unwrap()
             .view
+            .as_ref()
+            .unwrap()
             .data
             .own()
             .unwrap()

@@ -140,15 +140,16 @@ pub enum Action {
     Cancel,
     /// Home: the dashboard of the unit under the cursor.
     Dashboard,
-    /// Dashboard: the next lower pane, or one of them directly.
+    /// Dashboard: the next (previous) lower pane, or one of them directly.
     NextPane,
+    PrevPane,
     PaneUnits,
     PaneHoldbacks,
     PaneUnreported,
     PaneTrend,
     /// Dashboard: ↑↓ move the indicator or the rows of the lower pane.
     SwitchFocus,
-    /// Dashboard: sort the units table by the next indicator.
+    /// Dashboard: the units table worst first by the marked indicator, or in code order.
     Sort,
     /// Home: the trusted keys.
     Trust,
@@ -326,11 +327,12 @@ pub static TABLE: &[Binding] = &[
     // Dashboard
     b!(Dashboard, [k(Up), ch('k')], "↑↓/jk", Up, "选择", "choose", footer = true, typing = false),
     b!(Dashboard, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
-    b!(Dashboard, [k(Tab)], "Tab", NextPane, "面板", "pane", footer = true, typing = false),
-    b!(Dashboard, [k(Enter)], "Enter", Open, "下钻", "drill down", footer = true, typing = false),
-    b!(Dashboard, [k(Esc)], "Esc", Back, "返回", "up", footer = true, typing = false),
-    b!(Dashboard, [ch('s')], "s", Sort, "排序", "sort", footer = true, typing = false),
-    b!(Dashboard, [k(Left), k(Right), ch('h'), ch('l')], "←→", SwitchFocus, "指标/表格", "focus", footer = true, typing = false),
+    b!(Dashboard, [k(Tab), Key(BackTab, KeyModifiers::SHIFT)], "Tab", SwitchFocus, "指标/列表", "focus", footer = true, typing = false),
+    b!(Dashboard, [k(Right), ch('l')], "←→/1-4", NextPane, "面板", "pane", footer = true, typing = false),
+    b!(Dashboard, [k(Left), ch('h')], "←/h", PrevPane, "上一面板", "previous pane", footer = false, typing = false),
+    b!(Dashboard, [k(Enter)], "Enter", Open, "打开", "open", footer = true, typing = false),
+    b!(Dashboard, [ch('s')], "s", Sort, "排序", "order", footer = true, typing = false),
+    b!(Dashboard, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
     b!(Dashboard, [ch('1')], "1", PaneUnits, "下级单位", "units", footer = false, typing = false),
     b!(Dashboard, [ch('2')], "2", PaneHoldbacks, "短板村", "holds back", footer = false, typing = false),
     b!(Dashboard, [ch('3')], "3", PaneUnreported, "未报的村", "unreported", footer = false, typing = false),

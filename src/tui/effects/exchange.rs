@@ -177,7 +177,7 @@ impl Effects {
     /// Is a worker running?
     /// A worker is running or answers wait for the database: look again soon.
     pub fn busy(&self) -> bool {
-        self.exchange.job.is_some() || self.saves_waiting() > 0
+        self.exchange.job.is_some() || self.saves_waiting() > 0 || self.dashboard_running()
     }
 
     /// Is an export or import running?
@@ -189,6 +189,7 @@ impl Effects {
     /// Also retries the answers waiting for the database.
     pub fn background(&mut self) -> Vec<Msg> {
         let mut out = self.retry_saves();
+        out.extend(self.poll_dashboard());
         let Some(w) = &self.exchange.job else {
             return out;
         };

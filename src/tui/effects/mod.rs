@@ -100,6 +100,8 @@ pub struct Effects {
     today: String,
     /// Places of the file picker and the export or import running on a worker.
     pub exchange: worker::ExchangeFx,
+    /// The dashboards being computed on workers.
+    pub(crate) dashboard_jobs: Vec<worker::DashboardJob>,
     /// Field commits that met a locked database, oldest first: retried in the background
     /// (`background`), never dropped while the program runs.
     waiting: std::collections::VecDeque<Commit>,
@@ -159,6 +161,7 @@ impl Effects {
             created: HashMap::new(),
             today: today(),
             exchange: worker::ExchangeFx::default(),
+            dashboard_jobs: Vec::new(),
             waiting: std::collections::VecDeque::new(),
         }
     }
@@ -379,9 +382,9 @@ impl Effects {
                     Err(e) => return Err(e.into()),
                 }
             }
-            Cmd::LoadDashboard { unit, round } => {
-                let data = self.dashboard(&unit, &round)?;
-                out.push(Msg::DashboardLoaded(Box::new(data)));
+            Cmd::LoadDashboard { unit, round } => out.extend(self.start_dashboard(unit, round)),
+            Cmd::ViewRecord { village, round } => {
+                out.push(self.view_record(&village, &round, lang)?)
             }
             Cmd::Exchange(c) => out.extend(self.run_exchange(c, lang)),
             Cmd::LoadDemo { dir, under, round } => {

@@ -27,3 +27,12 @@ impl Default for ExchangeFx {
         }
     }
 }
+
+/// A dashboard being computed on a worker thread (`effects::dashboard`).
+pub(crate) struct DashboardJob {
+    pub(crate) rx: Receiver<crate::tui::shared::Msg>,
+    pub(crate) unit: String,
+    pub(crate) round: String,
+    /// Its last answer (the village lists, or a failure) came.
+    pub(crate) done: bool,
+}

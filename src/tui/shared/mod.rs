@@ -180,6 +180,24 @@ pub enum Msg {
     },
     /// The dashboard of a unit (a child of the one shown: drilled down).
     DashboardLoaded(Box<DashboardData>),
+    /// A dashboard is being computed (on a worker): the screen says so and answers keys.
+    DashboardLoading {
+        unit: String,
+        round: String,
+    },
+    /// The village lists of a dashboard loaded with them pending.
+    DashboardVillages {
+        unit: String,
+        round: String,
+        holdbacks: Vec<crate::report::dashboard::Holdbacks>,
+        unreported: Vec<(String, String)>,
+    },
+    /// Computing a dashboard failed.
+    DashboardFailed {
+        unit: String,
+        round: String,
+        error: String,
+    },
     /// The export and import screens (picker listings, worker progress and outcome).
     Exchange(ExchangeMsg),
     /// Demo data is in its own directory (`records` of them), or could not be made.
@@ -254,6 +272,12 @@ pub enum Cmd {
     /// Roll up a unit's round for the dashboard.
     LoadDashboard {
         unit: String,
+        round: String,
+    },
+    /// Show a village's counted record of a round read-only (from the dashboard), or
+    /// say that there is none.
+    ViewRecord {
+        village: String,
         round: String,
     },
     /// Fill another data directory (`dir`, empty or demo-only) with demo data (a hook:

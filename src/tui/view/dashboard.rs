@@ -5,7 +5,7 @@
 use crate::forms::Lang;
 use crate::report::model::{IndicatorInfo, IndicatorValue};
 use crate::tui::app::Model;
-use crate::tui::screens::dashboard::{DashView, Focus, Pane};
+use crate::tui::screens::dashboard::{DashView, Focus, Pane, trend_bounds};
 use crate::tui::text::{clean, fit, fit_right, tr, width};
 use crate::tui::view::home::window;
 use crate::tui::view::style::{bold, dim, selected};
@@ -14,29 +14,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-/// Column widths that depend on the terminal's width.
-struct Cols {
-    label: usize,
-    bar: usize,
-    name: usize,
-}
-
-fn cols(w: usize) -> Cols {
-    if w >= 110 {
-        Cols {
-            label: 34,
-            bar: 30,
-            name: 28,
-        }
-    } else {
-        Cols {
-            label: 22,
-            bar: 20,
-            name: 18,
-        }
-    }
-}
 
 /// 0.571 → "57.1%".
 pub fn pct(v: Option<f64>) -> String {
@@ -133,25 +110,113 @@ fn bar(v: Option<&IndicatorValue>, cells: usize) -> Vec<Span<'static>> {
     spans
 }
 
-/// One character per round, ▁ for 0 % up to █ for 100 %.
-fn sparkline(values: &[Option<f64>]) -> String {
-    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    values
-        .iter()
-        .map(|v| match v {
-            Some(v) => LEVELS[((v.clamp(0.0, 1.0) * 7.0).round() as usize).min(7)],
-            None => ' ',
-        })
-        .collect()
+/// The strings this screen adds (kept together for the string catalogue).
+mod words {
+    use crate::forms::Lang;
+
+    pub fn computing(lang: Lang, unit: &str, round: &str) -> String {
+        match lang {
+            Lang::Zh => format!(" 正在计算 {unit} {round} 年的看板…（Esc 返回）"),
+            Lang::En => {
+                format!(" Computing the dashboard of {unit} for round {round}… (Esc to go back)")
+            }
+        }
+    }
+
+    pub fn computing_villages(lang: Lang) -> &'static str {
+        crate::tui::text::tr(
+            lang,
+            " 正在逐村计算短板村和未报村…",
+            " Computing the villages' lists…",
+        )
+    }
+
+    pub fn computing_short(lang: Lang) -> &'static str {
+        crate::tui::text::tr(lang, " · 正在计算…", " · computing…")
+    }
+
+    pub fn township_head(lang: Lang, name: &str, code: &str, n: usize) -> String {
+        match lang {
+            Lang::Zh => format!(" {name}  {code}  · {n} 个村未报"),
+            Lang::En if n == 1 => format!(" {name}  {code}  · 1 village not reported"),
+            Lang::En => format!(" {name}  {code}  · {n} villages not reported"),
+        }
+    }
+
+    pub fn open_hint(lang: Lang) -> &'static str {
+        crate::tui::text::tr(
+            lang,
+            "Enter 查看记录（只读）",
+            "Enter: view the record (read-only)",
+        )
+    }
+
+    pub fn target_outside(lang: Lang, below: bool) -> &'static str {
+        match (lang, below) {
+            (Lang::Zh, true) => "（在图的下方）",
+            (Lang::Zh, false) => "（在图的上方）",
+            (Lang::En, true) => " (below the chart)",
+            (Lang::En, false) => " (above the chart)",
+        }
+    }
+
+    pub fn units_order(lang: Lang, by: Option<&str>) -> String {
+        match (lang, by) {
+            (Lang::Zh, Some(l)) => format!(" 按「{l}」排序，差的在前（s 按代码排序）"),
+            (Lang::Zh, None) => " 按代码排序（s 按所选指标排序，差的在前）".to_string(),
+            (Lang::En, Some(l)) => format!(" By {l}, worst first (s: code order)"),
+            (Lang::En, None) => {
+                " In code order (s: worst first by the marked indicator)".to_string()
+            }
+        }
+    }
+}
+
+/// Widths of the indicator lines: label, bar and the shortfall text after them.
+struct IndicatorCols {
+    label: usize,
+    bar: usize,
+}
+
+/// The label gets what its longest text needs, the bar what is left (10 to 30 cells);
+/// what still does not fit is read in full on the detail line.
+fn indicator_cols(w: usize, labels: usize, short: usize) -> IndicatorCols {
+    // "▸ " + label + " " + bar + " value  target " + mark
+    let rest = w.saturating_sub(2 + 1 + 15 + 1);
+    let label = labels.min(rest.saturating_sub(short + 10)).max(8);
+    let bar = rest.saturating_sub(label + short).clamp(10, 30);
+    IndicatorCols { label, bar }
 }
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let Some(d) = &m.dashboard else { return };
-    let v = &d.view;
-    let w = area.width as usize;
-    let h = area.height as usize;
-    let c = cols(w);
     let lang = m.lang;
+    let w = area.width as usize;
+    let Some(v) = &d.view else {
+        // The first load: a progress line; keys still work (Esc goes back).
+        let (unit, round) = d
+            .loading
+            .as_ref()
+            .map(|l| {
+                let name = m
+                    .home
+                    .tree
+                    .by_code
+                    .get(&l.unit)
+                    .map(|i| clean(&m.home.tree.units[*i].name))
+                    .unwrap_or_else(|| clean(&l.unit));
+                (name, clean(&l.round))
+            })
+            .unwrap_or_default();
+        let text = words::computing(lang, &unit, &round);
+        let lines: Vec<Line> = crate::tui::text::wrap_to(&text, w)
+            .into_iter()
+            .map(|l| Line::styled(l, Style::default().fg(Color::Yellow)))
+            .collect();
+        f.render_widget(Paragraph::new(lines), area);
+        return;
+    };
+    let h = area.height as usize;
     let data = &v.data;
     let mut lines: Vec<Line> = Vec::new();
 
@@ -183,18 +248,50 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             pct(coverage)
         ),
     };
-    lines.push(Line::styled(fit(&title, w), bold()));
+    // The path of a deep drill-down wraps rather than running off the edge.
+    let mut title = title;
+    if d.loading.is_some() || data.villages_pending {
+        title.push_str(words::computing_short(lang));
+    }
+    lines.extend(
+        crate::tui::text::wrap_to(&title, w)
+            .into_iter()
+            .map(|l| Line::styled(l, bold())),
+    );
 
-    // The indicators, one line each.
+    // The indicators, one line each, sized to their texts.
+    let infos = data.indicators();
+    let shorts: Vec<String> = infos
+        .iter()
+        .map(|i| {
+            data.value(&i.id)
+                .map(|x| shortfall_text(x, i, lang))
+                .unwrap_or_default()
+        })
+        .collect();
+    let longest = infos
+        .iter()
+        .map(|i| width(&label(i, lang)))
+        .max()
+        .unwrap_or(0);
+    let short_w = shorts.iter().map(|s| width(s) + 1).max().unwrap_or(0);
+    let c = indicator_cols(w, longest, short_w);
     let head = format!(
         "  {} {} {} {}",
         fit(tr(lang, "指标", "Indicator"), c.label),
-        fit(tr(lang, "现状 │目标", "value │target"), c.bar),
+        fit(
+            if c.bar >= 14 {
+                tr(lang, "现状 │目标", "value │target")
+            } else {
+                tr(lang, "│目标", "│target")
+            },
+            c.bar
+        ),
         fit_right(tr(lang, "现状", "value"), 6),
         fit_right(tr(lang, "目标", "target"), 6),
     );
     lines.push(Line::styled(fit(&head, w), dim()));
-    for (i, info) in data.indicators().iter().enumerate() {
+    for (i, info) in infos.iter().enumerate() {
         let val = data.value(&info.id);
         let here = i == v.indicator;
         let mark = if here { "▸ " } else { "  " };
@@ -209,9 +306,6 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             Span::raw(" "),
         ];
         spans.extend(bar(val, c.bar));
-        let short = val
-            .map(|x| shortfall_text(x, info, lang))
-            .unwrap_or_default();
         spans.push(Span::raw(format!(
             " {} {} ",
             fit_right(&pct(val.and_then(|x| x.value)), 6),
@@ -220,10 +314,35 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         spans.push(met_mark(val));
         let used = 2 + c.label + 1 + c.bar + 15 + 1;
         spans.push(Span::styled(
-            fit(&format!(" {short}"), w.saturating_sub(used)),
+            fit(&format!(" {}", shorts[i]), w.saturating_sub(used)),
             Style::default().fg(Color::Yellow),
         ));
         lines.push(Line::from(spans));
+    }
+
+    // The marked indicator in full (the label column may have cut it).
+    if let Some(info) = infos.get(v.indicator) {
+        let val = data.value(&info.id);
+        let mut text = format!(
+            " ▸ {}{}{}",
+            label(info, lang),
+            tr(lang, "：", ": "),
+            pct(val.and_then(|x| x.value))
+        );
+        let target = target_text(val.and_then(|x| x.target));
+        if !target.is_empty() {
+            text.push_str(&format!("{}{target}", tr(lang, "，目标 ", ", target ")));
+        }
+        let short = &shorts[v.indicator];
+        if !short.is_empty() {
+            text.push_str(tr(lang, "，", ", "));
+            text.push_str(short);
+        }
+        lines.extend(
+            crate::tui::text::wrap_to(&text, w)
+                .into_iter()
+                .map(|l| Line::styled(l, dim())),
+        );
     }
 
     // Pane tabs.
@@ -231,7 +350,15 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     for (n, p) in Pane::ALL.iter().enumerate() {
         let mut text = format!("{} {}", n + 1, p.title(lang));
         match p {
-            Pane::Unreported => text.push_str(&format!(" ({})", data.unreported.len())),
+            // Before the list arrives, from the roll-up.
+            Pane::Unreported => text.push_str(&format!(
+                " ({})",
+                if data.villages_pending {
+                    scope.saturating_sub(reported) as usize
+                } else {
+                    data.unreported.len()
+                }
+            )),
             Pane::Holdbacks => {
                 if let Some(hb) = v.indicator_id().and_then(|id| data.holdbacks_of(id))
                     && let Some(n) = hb.needed
@@ -243,7 +370,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             _ => {}
         }
         let style = if *p == v.pane {
-            if v.focus == Focus::Rows {
+            if v.focus == Focus::Rows && *p != Pane::Trend {
                 selected()
             } else {
                 bold().add_modifier(Modifier::UNDERLINED)
@@ -254,15 +381,32 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         tabs.push(Span::styled(format!(" {text} "), style));
         tabs.push(Span::raw(" "));
     }
-    lines.push(Line::raw(""));
     lines.push(Line::from(tabs));
 
     let room = h.saturating_sub(lines.len());
+    let top = lines.len() as u16;
+    if data.villages_pending && matches!(v.pane, Pane::Holdbacks | Pane::Unreported) {
+        lines.push(Line::styled(
+            fit(words::computing_villages(lang), w),
+            Style::default().fg(Color::Yellow),
+        ));
+        f.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     let pane = match v.pane {
-        Pane::Units => units_pane(v, lang, w, &c, room),
-        Pane::Holdbacks => holdbacks_pane(v, lang, w, &c, room),
-        Pane::Unreported => unreported_pane(v, lang, w, &c, room),
-        Pane::Trend => trend_pane(v, lang, w, &c, room),
+        Pane::Units => units_pane(v, lang, w, room),
+        Pane::Holdbacks => holdbacks_pane(v, lang, w, room),
+        Pane::Unreported => unreported_pane(v, lang, w, room),
+        Pane::Trend => {
+            f.render_widget(Paragraph::new(lines), area);
+            let rest = Rect {
+                y: area.y + top,
+                height: area.height.saturating_sub(top),
+                ..area
+            };
+            trend_pane(v, lang, f, rest);
+            return;
+        }
     };
     lines.extend(pane);
     f.render_widget(Paragraph::new(lines), area);
@@ -276,16 +420,34 @@ fn row_style(v: &DashView, i: usize) -> Style {
     }
 }
 
-fn units_pane(v: &DashView, lang: Lang, w: usize, c: &Cols, room: usize) -> Vec<Line<'static>> {
+/// The width a column needs for these texts, at most `max`.
+fn col<'a>(texts: impl Iterator<Item = &'a str>, min: usize, max: usize) -> usize {
+    texts
+        .map(|t| width(&clean(t)))
+        .max()
+        .unwrap_or(0)
+        .clamp(min, max.max(min))
+}
+
+/// The last line of a pane: the row under the cursor in full (when the rows have the
+/// focus), wrapped, so that nothing cut in a column is unreadable.
+fn detail(v: &DashView, text: String, w: usize) -> Vec<Line<'static>> {
+    if v.focus != Focus::Rows {
+        return Vec::new();
+    }
+    crate::tui::text::wrap_to(&text, w)
+        .into_iter()
+        .map(|l| Line::styled(l, Style::default().fg(Color::Cyan)))
+        .collect()
+}
+
+fn units_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'static>> {
     let data = &v.data;
     let mut lines = Vec::new();
     let children = v.children();
-    let sort_info = data.indicators().get(v.sort);
-    let sort_label = sort_info.map(|i| label(i, lang)).unwrap_or_default();
-    let head = match lang {
-        Lang::Zh => format!(" 按「{sort_label}」排序，差的在前（s 换指标）"),
-        Lang::En => format!(" By {sort_label}, worst first (s: next indicator)"),
-    };
+    let sort_info = data.indicators().get(v.indicator);
+    let sort_label = sort_info.map(|i| label(i, lang));
+    let head = words::units_order(lang, sort_label.as_deref().filter(|_| !v.by_code));
     lines.push(Line::styled(fit(&head, w), dim()));
     if children.is_empty() {
         lines.push(Line::raw(fit(
@@ -294,15 +456,41 @@ fn units_pane(v: &DashView, lang: Lang, w: usize, c: &Cols, room: usize) -> Vec<
         )));
         return lines;
     }
+    let name_w = col(children.iter().map(|u| u.name.as_str()), 8, w / 3);
     let cols_head = format!(
         " {} {} {} {}",
-        fit(tr(lang, "单位", "unit"), c.name),
+        fit(tr(lang, "单位", "unit"), name_w),
         fit_right(tr(lang, "已报/应报", "reported"), 9),
         fit_right(tr(lang, "现状", "value"), 7),
         tr(lang, "  差距", "  shortfall"),
     );
     lines.push(Line::styled(fit(&cols_head, w), dim()));
-    let height = room.saturating_sub(lines.len());
+    let det = children.get(v.row).map_or(Vec::new(), |u| {
+        let what = if u.level == crate::register::Level::Village {
+            words::open_hint(lang)
+        } else {
+            tr(lang, "Enter 下钻", "Enter: drill down")
+        };
+        detail(
+            v,
+            {
+                let val = sort_info.and_then(|s| u.indicator(&s.id));
+                let short = match (val, sort_info) {
+                    (Some(x), Some(info)) => shortfall_text(x, info, lang),
+                    _ => String::new(),
+                };
+                format!(
+                    " {} · {} · {} {} · {what}",
+                    clean(&u.name),
+                    clean(&u.code),
+                    pct(val.and_then(|x| x.value)),
+                    short
+                )
+            },
+            w,
+        )
+    });
+    let height = room.saturating_sub(lines.len() + det.len());
     for i in window(children.len(), v.row, height) {
         let u = children[i];
         let val = sort_info.and_then(|s| u.indicator(&s.id));
@@ -312,7 +500,7 @@ fn units_pane(v: &DashView, lang: Lang, w: usize, c: &Cols, room: usize) -> Vec<
         };
         let left = format!(
             " {} {} {} ",
-            fit(&clean(&u.name), c.name),
+            fit(&clean(&u.name), name_w),
             fit_right(
                 &format!("{}/{}", u.villages_reported, u.villages_in_scope),
                 9
@@ -329,10 +517,11 @@ fn units_pane(v: &DashView, lang: Lang, w: usize, c: &Cols, room: usize) -> Vec<
             ),
         ]));
     }
+    lines.extend(det);
     lines
 }
 
-fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, c: &Cols, room: usize) -> Vec<Line<'static>> {
+fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'static>> {
     let data = &v.data;
     let mut lines = Vec::new();
     let Some(info) = data.indicators().get(v.indicator) else {
@@ -342,8 +531,8 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, c: &Cols, room: usize) -> 
     let unit = unit_word(info, lang);
     let Some(hb) = data.holdbacks_of(&info.id) else {
         let t = match lang {
-            Lang::Zh => format!(" {name}：没有目标值"),
-            Lang::En => format!(" {name}: no target"),
+            Lang::Zh => format!(" {name}：没有目标值或已达标"),
+            Lang::En => format!(" {name}: no target, or met"),
         };
         lines.push(Line::styled(fit(&t, w), dim()));
         return lines;
@@ -371,22 +560,51 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, c: &Cols, room: usize) -> 
     if hb.villages.is_empty() {
         return lines;
     }
+    let needed = hb.needed.unwrap_or(hb.villages.len());
+    let closes = tr(lang, " ← 到此补齐", " ← closes it");
+    // # · village · township · code · gain · cumulative, the names sized to the data.
+    let fixed = 1 + 3 + 1 + 1 + 12 + 1 + 9 + 1 + 10 + width(closes);
+    let spare = w.saturating_sub(fixed + 2);
+    let name_w = col(hb.villages.iter().map(|h| h.name.as_str()), 6, spare / 2);
+    let town_w = col(
+        hb.villages.iter().map(|h| data.township_of(&h.code)),
+        6,
+        spare.saturating_sub(name_w),
+    );
     let cols_head = format!(
-        " {} {} {} {}",
+        " {} {} {} {} {} {}",
         fit_right("#", 3),
-        fit(tr(lang, "村", "village"), c.name),
+        fit(tr(lang, "村", "village"), name_w),
+        fit(tr(lang, "乡镇", "township"), town_w),
+        fit(tr(lang, "代码", "code"), 12),
         fit_right(tr(lang, "可增加", "gain"), 9),
         fit_right(tr(lang, "累计", "cumulative"), 10),
     );
     lines.push(Line::styled(fit(&cols_head, w), dim()));
-    let height = room.saturating_sub(lines.len());
+    let det = hb.villages.get(v.row).map_or(Vec::new(), |h| {
+        let gain = match lang {
+            Lang::Zh => format!("可增加 {} {unit}", amount(h.gain)),
+            Lang::En => format!("gain {} {unit}", amount(h.gain)),
+        };
+        detail(
+            v,
+            format!(
+                " {} · {} · {} · {gain} · {}",
+                clean(&h.name),
+                clean(data.township_of(&h.code)),
+                clean(&h.code),
+                words::open_hint(lang)
+            ),
+            w,
+        )
+    });
+    let height = room.saturating_sub(lines.len() + det.len());
     let mut cum = vec![0.0; hb.villages.len()];
     let mut acc = 0.0;
     for (i, h) in hb.villages.iter().enumerate() {
         acc += h.gain;
         cum[i] = acc;
     }
-    let needed = hb.needed.unwrap_or(hb.villages.len());
     for i in window(hb.villages.len(), v.row, height) {
         let h = &hb.villages[i];
         let style = if i < needed {
@@ -395,90 +613,200 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, c: &Cols, room: usize) -> 
             row_style(v, i).patch(dim())
         };
         let text = format!(
-            " {} {} {} {}{}",
+            " {} {} {} {} {} {}{}",
             fit_right(&(i + 1).to_string(), 3),
-            fit(&clean(&h.name), c.name),
+            fit(&clean(&h.name), name_w),
+            fit(&clean(data.township_of(&h.code)), town_w),
+            fit(&clean(&h.code), 12),
             fit_right(&amount(h.gain), 9),
             fit_right(&amount(cum[i]), 10),
             if i + 1 == needed && hb.needed.is_some() {
-                tr(lang, "  ← 到此补齐", "  ← closes it")
+                closes
             } else {
                 ""
             }
         );
         lines.push(Line::styled(fit(&text, w), style));
     }
+    lines.extend(det);
     lines
 }
 
-fn unreported_pane(
-    v: &DashView,
-    lang: Lang,
-    w: usize,
-    c: &Cols,
-    room: usize,
-) -> Vec<Line<'static>> {
+fn unreported_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'static>> {
+    use crate::tui::shared::dashboard::UnreportedRow;
     let data = &v.data;
     let n = data.unreported.len();
     let head = match (n, lang) {
         (0, Lang::Zh) => " 应报的村都已上报".to_string(),
         (0, Lang::En) => " Every village in scope has reported".to_string(),
-        (n, Lang::Zh) => format!(" 还有 {n} 个村未报"),
-        (n, Lang::En) => format!(" {n} villages not reported yet"),
+        (n, Lang::Zh) => format!(" 还有 {n} 个村未报，按乡镇列出"),
+        (1, Lang::En) => " 1 village not reported yet".to_string(),
+        (n, Lang::En) => format!(" {n} villages not reported yet, by township"),
     };
     let mut lines = vec![Line::styled(fit(&head, w), bold())];
-    let height = room.saturating_sub(lines.len());
-    for i in window(n, v.row, height) {
-        let (code, name) = &data.unreported[i];
-        let text = format!(
-            " {} {} {}",
-            fit_right(&(i + 1).to_string(), 3),
-            fit(&clean(name), c.name),
-            clean(code)
-        );
-        lines.push(Line::styled(fit(&text, w), row_style(v, i)));
+    let rows = data.unreported_rows();
+    let name_w = col(data.unreported.iter().map(|(_, n)| n.as_str()), 6, w / 2);
+    let det = match rows.get(v.row) {
+        Some(UnreportedRow::Village(k)) => {
+            let (code, name) = &data.unreported[*k];
+            detail(
+                v,
+                format!(
+                    " {} · {} · {} · {}",
+                    clean(name),
+                    clean(data.township_of(code)),
+                    clean(code),
+                    words::open_hint(lang)
+                ),
+                w,
+            )
+        }
+        _ => Vec::new(),
+    };
+    let height = room.saturating_sub(lines.len() + det.len());
+    for i in window(rows.len(), v.row, height) {
+        let (text, style) = match &rows[i] {
+            UnreportedRow::Township { code, count } => (
+                words::township_head(
+                    lang,
+                    &clean(data.townships.get(code).map_or("", String::as_str)),
+                    &clean(code),
+                    *count,
+                ),
+                row_style(v, i).patch(bold()),
+            ),
+            UnreportedRow::Village(k) => {
+                let (code, name) = &data.unreported[*k];
+                (
+                    format!("    {} {}", fit(&clean(name), name_w), clean(code)),
+                    row_style(v, i),
+                )
+            }
+        };
+        lines.push(Line::styled(fit(&text, w), style));
     }
+    lines.extend(det);
     lines
 }
 
-fn trend_pane(v: &DashView, lang: Lang, w: usize, c: &Cols, room: usize) -> Vec<Line<'static>> {
+/// The marked indicator over the rounds: a line chart scaled to its values, the target
+/// as a line when it is near them (else said in the heading), both axes labelled.
+fn trend_pane(v: &DashView, lang: Lang, f: &mut Frame, area: Rect) {
+    use ratatui::symbols::Marker;
+    use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
     let data = &v.data;
+    let w = area.width as usize;
+    let Some(info) = data.indicators().get(v.indicator) else {
+        return;
+    };
     if !v.has_trend() {
         let t = tr(
             lang,
             " 只有一个轮次有数据：有 2018、2019、2020 等多轮时在此显示趋势",
             " Only one round has records: the trend shows once several rounds do",
         );
-        return vec![Line::styled(fit(t, w), dim())];
+        let lines: Vec<Line> = crate::tui::text::wrap_to(t, w)
+            .into_iter()
+            .map(|l| Line::styled(l, dim()))
+            .collect();
+        f.render_widget(Paragraph::new(lines), area);
+        return;
     }
     let rounds: Vec<String> = data.trend.iter().map(|(r, _)| clean(r)).collect();
-    let mut lines = vec![Line::styled(
-        fit(&format!(" {}", rounds.join(" → ")), w),
-        bold(),
-    )];
-    let height = room.saturating_sub(lines.len());
-    let infos = data.indicators();
-    for i in window(infos.len(), v.row, height) {
-        let info = &infos[i];
-        let values: Vec<Option<f64>> = data
-            .trend
+    let values: Vec<Option<f64>> = data
+        .trend
+        .iter()
+        .map(|(_, u)| u.indicator(&info.id).and_then(|x| x.value))
+        .collect();
+    let target = data.value(&info.id).and_then(|x| x.target).or_else(|| {
+        data.trend
             .iter()
-            .map(|(_, u)| u.indicator(&info.id).and_then(|x| x.value))
-            .collect();
-        let by_round: Vec<String> = rounds
-            .iter()
-            .zip(&values)
-            .map(|(r, x)| format!("{r} {}", pct(*x)))
-            .collect();
-        let text = format!(
-            "  {} {} {}",
-            fit(&label(info, lang), c.label),
-            fit(&sparkline(&values), rounds.len().max(4)),
-            by_round.join("  ")
-        );
-        lines.push(Line::styled(fit(&text, w), row_style(v, i)));
+            .rev()
+            .find_map(|(_, u)| u.indicator(&info.id).and_then(|x| x.target))
+    });
+    let known: Vec<f64> = values.iter().flatten().copied().collect();
+    let (lo, hi) = trend_bounds(&known, target);
+    let by_round: Vec<String> = rounds
+        .iter()
+        .zip(&values)
+        .map(|(r, x)| format!("{r} {}", pct(*x)))
+        .collect();
+    let mut head = format!(" {} · {}", label(info, lang), by_round.join(" → "));
+    if let Some(t) = target {
+        head.push_str(&format!(
+            " · {}{}",
+            tr(lang, "目标 ", "target "),
+            target_text(Some(t))
+        ));
+        if t < lo || t > hi {
+            head.push_str(words::target_outside(lang, t < lo));
+        }
     }
-    lines
+    let head_lines: Vec<Line> = crate::tui::text::wrap_to(&head, w)
+        .into_iter()
+        .map(|l| Line::styled(l, bold()))
+        .collect();
+    let head_h = (head_lines.len() as u16).min(area.height);
+    f.render_widget(
+        Paragraph::new(head_lines),
+        Rect {
+            height: head_h,
+            ..area
+        },
+    );
+    let chart_area = Rect {
+        y: area.y + head_h,
+        height: area.height.saturating_sub(head_h),
+        ..area
+    };
+    if chart_area.height < 3 {
+        return;
+    }
+    let points: Vec<(f64, f64)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, x)| x.map(|x| (i as f64, x)))
+        .collect();
+    let last = (rounds.len().max(2) - 1) as f64;
+    let target_line: Vec<(f64, f64)> = target
+        .filter(|t| *t >= lo && *t <= hi)
+        .map(|t| vec![(0.0, t), (last, t)])
+        .unwrap_or_default();
+    let mut sets = Vec::new();
+    if !target_line.is_empty() {
+        sets.push(
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::default().fg(Color::Yellow))
+                .data(&target_line),
+        );
+    }
+    sets.push(
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(Style::default().fg(Color::Cyan))
+            .data(&points),
+    );
+    let y_labels = [lo, (lo + hi) / 2.0, hi].map(|x| Line::raw(pct(Some(x))));
+    let x_labels: Vec<Line> = rounds.iter().map(|r| Line::raw(r.clone())).collect();
+    let chart = Chart::new(sets)
+        .x_axis(
+            Axis::default()
+                .title(tr(lang, "轮次", "round"))
+                .style(dim())
+                .bounds([0.0, last])
+                .labels(x_labels),
+        )
+        .y_axis(
+            Axis::default()
+                .title(tr(lang, "现状", "value"))
+                .style(dim())
+                .bounds([lo, hi])
+                .labels(y_labels),
+        );
+    f.render_widget(chart, chart_area);
 }
 
 #[cfg(test)]
@@ -493,6 +821,5 @@ mod tests {
         assert_eq!(target_text(Some(0.875)), "≥87.5%");
         assert_eq!(amount(62.0), "62");
         assert_eq!(amount(39.5), "39.5");
-        assert_eq!(sparkline(&[Some(0.0), Some(0.5), Some(1.0), None]), "▁▅█ ");
     }
 }
