@@ -438,6 +438,23 @@ catalogue! {
         zh: "，重复组的行写入 {path}",
         en: ", rows of groups to {path}",
     }
+    /// `records import-csv | import-xlsx`: what one import stored.
+    fn sheet_imported(
+        file: &str,
+        round: &str,
+        villages: usize,
+        new: usize,
+        updated: usize,
+        unchanged: usize,
+    ) {
+        zh: "{file}: {round} 年度 {villages} 个村：新增 {new}，更新 {updated}，未变 {unchanged} ({new} new, {updated} updated, {unchanged} unchanged)",
+        en: "{file}: {villages} villages for round {round}: {new} new, {updated} updated, {unchanged} unchanged",
+    }
+    /// `records import-csv | import-xlsx`: unfilled template rows.
+    fn sheet_rows_skipped(skipped: usize) {
+        zh: "跳过了 {skipped} 个没有填写数据的行",
+        en: "{skipped} row(s) without any values were skipped",
+    }
     /// `groups`: [`group_rows_to`] for each group file; `villages`: [`villages`].
     fn wrote_villages(villages: &str, path: &str, groups: &str) {
         zh: "已将 {villages}写入 {path}{groups}",

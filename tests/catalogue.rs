@@ -53,11 +53,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ),
     (
         "src/commands/records.rs",
-        "fn store_all",
-        "import rewrite pending",
-    ),
-    (
-        "src/commands/records.rs",
         "pub fn import_csv",
         "import rewrite pending",
     ),

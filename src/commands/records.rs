@@ -12,11 +12,11 @@ use crate::i18n;
 use crate::register::Level;
 use crate::sheets::cells::{Cell, INFO_COLUMNS, VILLAGE_CODE_LABEL, guard_formula};
 use crate::sheets::csv_in::CsvRows;
-use crate::sheets::import::Importer;
+use crate::sheets::import::{Done, Failure, Importer};
 use crate::sheets::workbook::{self, VillageRow, top_fields};
 use crate::store::{Change, InsertOutcome, Revision, Store, StoreError, now};
 use anyhow::bail;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -115,12 +115,25 @@ struct ImportRun<'a> {
     lang: Lang,
 }
 
-/// Store validated records in one transaction; print what changed.
-fn store_all(
+/// What one import changed, for the summary and the roll-up.
+#[derive(Default)]
+struct Tally {
+    new: usize,
+    updated: usize,
+    unchanged: usize,
+    /// Townships with a village whose records changed: their roll-up is rebuilt once, at
+    /// the end (at most the register's townships).
+    townships: BTreeSet<String>,
+}
+
+/// Run one import in one transaction: `feed` gives the importer its sheets (groups
+/// first), each valid village is stored as it comes, and the first error anywhere rolls
+/// everything back. Prints what changed.
+fn run_import(
     store: &mut Store,
     form: &Form,
     run: &ImportRun<'_>,
-    (finals, skipped): (Vec<(String, RecordData)>, usize),
+    feed: impl FnOnce(&mut Importer<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let ImportRun {
         round,
@@ -129,40 +142,64 @@ fn store_all(
         kept_groups,
         lang,
     } = *run;
-    let (mut new, mut updated, mut unchanged) = (0, 0, 0);
-    store.transaction(|s| {
-        for (village, data) in &finals {
-            match merge_record(s, form, village, round, data, who, kept_groups)? {
-                InsertOutcome::New => new += 1,
-                InsertOutcome::Unchanged => unchanged += 1,
-                _ => updated += 1,
-            }
+    let mut tally = Tally::default();
+    let outcome = store.try_transaction(|s| -> Result<Done, Failure> {
+        // The township sums are rebuilt once per touched township below, not by the
+        // trigger once per village.
+        s.defer_rollup()?;
+        let done = {
+            let mut sink = |s: &mut Store,
+                            village: &str,
+                            _at: &str,
+                            data: RecordData|
+             -> crate::store::Result<()> {
+                let out = merge_record(s, form, village, round, &data, who, kept_groups)?;
+                match out {
+                    InsertOutcome::New => tally.new += 1,
+                    InsertOutcome::Unchanged => tally.unchanged += 1,
+                    _ => tally.updated += 1,
+                }
+                if out != InsertOutcome::Unchanged {
+                    let township = &village[..village.len().min(9)];
+                    if !tally.townships.contains(township) {
+                        tally.townships.insert(township.to_string());
+                    }
+                }
+                Ok(())
+            };
+            let mut imp = Importer::new(form, s, lang, &mut sink).map_err(Failure::Other)?;
+            feed(&mut imp).map_err(Failure::Other)?;
+            imp.finish()?
+        };
+        // `current` of every touched township with one set-based statement each (the same
+        // rows as recomputing village by village), then its roll-up, once.
+        for township in &tally.townships {
+            s.recompute_current_under(&form.id, round, township)?;
+            s.rebuild_township_rollup(&form.id, round, township)?;
         }
-        Ok(())
-    })?;
+        s.resume_rollup()?;
+        Ok(done)
+    });
+    let done = match outcome {
+        Ok(done) => done,
+        Err(Failure::Rows(errors)) => return Err(refuse(file, &errors, lang)),
+        Err(Failure::Other(e)) => return Err(e),
+    };
+    let Tally {
+        new,
+        updated,
+        unchanged,
+        ..
+    } = tally;
     let round = sanitize_for_terminal(round);
     println!(
         "{}",
-        pick(
-            lang,
-            format!(
-                "{file}: {round} 年度 {} 个村：新增 {new}，更新 {updated}，未变 {unchanged} ({new} new, {updated} updated, {unchanged} unchanged)",
-                finals.len()
-            ),
-            format!(
-                "{file}: {} villages for round {round}: {new} new, {updated} updated, {unchanged} unchanged",
-                finals.len()
-            ),
-        )
+        crate::i18n::sheet_imported(lang, file, &round, done.villages, new, updated, unchanged)
     );
-    if skipped > 0 {
+    if done.skipped_empty > 0 {
         println!(
             "{}",
-            pick(
-                lang,
-                format!("跳过了 {skipped} 个没有填写数据的行"),
-                format!("{skipped} row(s) without any values were skipped"),
-            )
+            crate::i18n::sheet_rows_skipped(lang, done.skipped_empty)
         );
     }
     Ok(())
@@ -193,37 +230,30 @@ pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> any
         }
         specs.push((name.to_string(), PathBuf::from(path)));
     }
-    let outcome = {
-        let mut imp = Importer::new(&form, &store, lang);
-        feed_csv(&mut imp, file, None, None, &main)?;
-        for (name, path) in &specs {
-            let fname = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_else(|| path.display().to_string());
-            feed_csv(&mut imp, path, Some(name), Some(&fname), &main)?;
-        }
-        imp.finish()
-            .map_err(|errors| refuse(&main, &errors, lang))?
-    };
     let kept_groups: Vec<String> = form
         .groups
         .iter()
         .map(|g| g.name.clone())
         .filter(|g| !specs.iter().any(|(name, _)| name == g))
         .collect();
-    store_all(
-        &mut store,
-        &form,
-        &ImportRun {
-            round,
-            who: &who,
-            file: &main,
-            kept_groups: &kept_groups,
-            lang,
-        },
-        outcome,
-    )
+    let run = ImportRun {
+        round,
+        who: &who,
+        file: &main,
+        kept_groups: &kept_groups,
+        lang,
+    };
+    run_import(&mut store, &form, &run, |imp| {
+        // Group files first: their rows wait on disk for their village's row.
+        for (name, path) in &specs {
+            let fname = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| path.display().to_string());
+            feed_csv(imp, path, Some(name), Some(&fname), &main)?;
+        }
+        feed_csv(imp, file, None, None, &main)
+    })
 }
 
 pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
@@ -232,28 +262,21 @@ pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
     let who = env.who(&store)?;
     let form = env.forms.village_form().clone();
     let main = shown(file);
-    let outcome = {
-        let mut imp = Importer::new(&form, &store, lang);
-        workbook::read_records_workbook(file, &form, &mut imp)?;
-        imp.finish()
-            .map_err(|errors| refuse(&main, &errors, lang))?
+    let run = ImportRun {
+        round,
+        who: &who,
+        file: &main,
+        kept_groups: &[],
+        lang,
     };
-    store_all(
-        &mut store,
-        &form,
-        &ImportRun {
-            round,
-            who: &who,
-            file: &main,
-            kept_groups: &[],
-            lang,
-        },
-        outcome,
-    )
+    run_import(&mut store, &form, &run, |imp| {
+        workbook::read_records_workbook(file, &form, imp)
+    })
 }
 
 /// Store one imported village: a new record, a new revision of the counted record when
-/// the values differ, or nothing when they are the same.
+/// the values differ, or nothing when they are the same. A village comes once per import
+/// (a second row is refused), so what counts for it is read before this import changed it.
 fn merge_record(
     store: &mut Store,
     form: &Form,
@@ -321,7 +344,8 @@ fn merge_record(
         data: data.clone(),
         changes,
     };
-    store.merge_revision(&revision, form)
+    // `current` is recomputed per township when the file has been read (`run_import`).
+    store.merge_revision_deferred(&revision, form)
 }
 
 /// The revision after `rev`, or None at the end of the numbers (never a wrap to 0).

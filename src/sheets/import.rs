@@ -1,20 +1,26 @@
 //! The one import path for spreadsheet rows, CSV and XLSX alike: header cells resolved to
 //! fields, cells parsed by `parse_input` (as the TUI parses what a person types), records
 //! computed and validated by the form as finalize does, villages checked against the
-//! register and its scope. Nothing is stored here: the caller stores all the records or,
-//! when any error was found, none.
+//! register and its scope.
 //!
-//! Memory stays bounded whatever the file: rows are taken one at a time, a village is
-//! kept only once and only when it is in the register, a village holds at most
-//! `MAX_GROUP_ROWS` rows of a group, and only the first `MAX_ERRORS_SHOWN` errors are kept
-//! (the rest are counted).
+//! Records are handed to the caller's sink (which stores them inside the import's one
+//! transaction) as soon as each village is complete and valid, while no error has been
+//! found; after the first error nothing more is handed over, the rest of the file is still
+//! checked so that every error is counted, and the caller rolls the transaction back.
+//!
+//! Memory stays bounded whatever the file: rows are taken one at a time and one record is
+//! held at a time; the villages seen and the rows of repeat-group files (read first, joined
+//! to each village as its row arrives) wait in a temporary database on disk (`stage`); a
+//! village takes at most `MAX_GROUP_ROWS` rows of a group, and only the first
+//! `MAX_ERRORS_SHOWN` errors are kept (the rest are counted).
 
 use super::cells::{self, Cell, Column};
+use super::stage::Stage;
 use crate::forms::record::{RecordData, Row, parse_input};
 use crate::forms::schema::{Field, Form, Lang, Text};
 use crate::forms::value::{Value, sanitize_for_terminal};
 use crate::register::Level;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Errors listed in full; beyond this they are counted ("and N more").
@@ -103,15 +109,57 @@ struct GroupRow {
     unparsed: BTreeSet<String>,
 }
 
+/// Takes each finished, valid record: (store, village, where its row is, the record).
+/// `StoreError::Invalid` is reported as an error of that row; any other error stops the
+/// import.
+pub type Sink<'s> = dyn FnMut(&mut Store, &str, &str, RecordData) -> crate::store::Result<()> + 's;
+
+/// Why an import stored nothing.
+#[derive(Debug)]
+pub enum Failure {
+    /// Errors in the file (the first `MAX_ERRORS_SHOWN`, and the count).
+    Rows(Errors),
+    /// Something else (the database, the temporary staging area).
+    Other(anyhow::Error),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Other(e.into())
+    }
+}
+
+/// What an import that stored everything read.
+#[derive(Debug, Clone, Copy)]
+pub struct Done {
+    /// Villages handed to the sink.
+    pub villages: usize,
+    /// Rows with a village code and no value at all (an unfilled template row).
+    pub skipped_empty: usize,
+}
+
 /// Rows of one import, validated as they come.
 pub struct Importer<'a> {
     form: &'a Form,
-    store: &'a Store,
+    store: &'a mut Store,
+    sink: &'a mut Sink<'a>,
     lang: Lang,
     pub errors: Errors,
-    records: BTreeMap<String, Pending>,
+    /// Villages seen and rows of repeat groups, on disk.
+    stage: Stage,
+    /// Sheets of repeat groups read (staged) before the village sheet: (staging key,
+    /// group, columns).
+    staged: Vec<(String, String, Columns)>,
+    /// Reading the village sheet has begun: no more group sheets.
+    main_started: bool,
+    /// Villages handed to the sink.
+    stored: usize,
+    /// An error that is not the file's (the database): the import stops.
+    fatal: Option<anyhow::Error>,
     /// Rows with a village code and no value at all (an unfilled template row).
     pub skipped_empty: usize,
+    /// The village sheet's name, for messages about group rows without a village row.
+    main_name: String,
     /// Where a blank-headed column first held a value was reported already.
     blank_reported: bool,
     /// Rows may be shorter than the header (a workbook leaves empty cells out).
@@ -126,16 +174,41 @@ fn t(lang: Lang, zh: String, en: String) -> String {
 }
 
 impl<'a> Importer<'a> {
-    pub fn new(form: &'a Form, store: &'a Store, lang: Lang) -> Importer<'a> {
-        Importer {
+    /// An import of `form`'s records; repeat-group sheets must be fed before the village
+    /// sheet.
+    pub fn new(
+        form: &'a Form,
+        store: &'a mut Store,
+        lang: Lang,
+        sink: &'a mut Sink<'a>,
+    ) -> anyhow::Result<Importer<'a>> {
+        Ok(Importer {
             form,
             store,
+            sink,
             lang,
             errors: Errors::default(),
-            records: BTreeMap::new(),
+            stage: Stage::new()
+                .map_err(|e| anyhow::anyhow!("cannot open a temporary staging database: {e}"))?,
+            staged: Vec::new(),
+            main_started: false,
+            stored: 0,
+            fatal: None,
             skipped_empty: 0,
+            main_name: String::new(),
             blank_reported: false,
             sparse_rows: false,
+        })
+    }
+
+    /// Has reading stopped for an error that is not the file's?
+    pub fn stopped(&self) -> bool {
+        self.fatal.is_some()
+    }
+
+    fn fail(&mut self, e: impl Into<anyhow::Error>) {
+        if self.fatal.is_none() {
+            self.fatal = Some(e.into());
         }
     }
 
@@ -245,7 +318,17 @@ impl<'a> Importer<'a> {
             );
             return None;
         };
-        ok.then_some(Columns { cols, code })
+        let columns = ok.then_some(Columns { cols, code })?;
+        match group {
+            None => self.main_started = true,
+            Some(g) => {
+                // Each sheet staged under its own key: two files of one group may order
+                // their columns differently.
+                let key = format!("{g}#{}", self.staged.len());
+                self.staged.push((key, g.to_string(), columns.clone()));
+            }
+        }
+        Some(columns)
     }
 
     /// Does this row name the village code column (a header row rather than data)?
@@ -340,51 +423,12 @@ impl<'a> Importer<'a> {
         }
     }
 
-    /// A village is importable when it is a village of the register inside the survey
-    /// scope.
-    fn check_village(&self, code: &str) -> Result<(), String> {
-        let lang = self.lang;
-        if !crate::register::is_code(code) {
-            return Err(t(
-                lang,
-                format!("“{code}”不是 12 位村代码"),
-                format!("'{code}' is not a 12-digit village code"),
-            ));
-        }
-        match self.store.division(code) {
-            Ok(Some(d)) if d.level == Level::Village && d.in_scope => Ok(()),
-            Ok(Some(d)) if d.level == Level::Village => Err(t(
-                lang,
-                format!(
-                    "{}（{code}）不在调查范围内（居委会等不在范围内的单位不接受数据）。\
-                     县里可在 forms/divisions/ 下的区划文件中修改 in_scope 列来调整范围，\
-                     再用 --forms 目录运行（见 README“Configuring a county”）",
-                    d.name
-                ),
-                format!(
-                    "{} ({code}) is out of the survey scope (residents' committees and other units \
-                     outside the scope take no records). A county changes the scope in the register \
-                     file under forms/divisions/ (column in_scope) and runs with --forms DIR \
-                     (README, \"Configuring a county\")",
-                    d.name
-                ),
-            )),
-            Ok(Some(d)) => Err(t(
-                lang,
-                format!("{} 是{}，不是村", d.name, d.level.as_str()),
-                format!("{} is a {}, not a village", d.name, d.level.as_str()),
-            )),
-            Ok(None) => Err(t(
-                lang,
-                "区划名录中没有这个代码".into(),
-                "not in the register".into(),
-            )),
-            Err(e) => Err(e.to_string()),
-        }
-    }
-
-    /// One row of the village sheet.
+    /// One row of the village sheet: checked, joined to its staged group rows, computed,
+    /// validated and, while the import has found no error, handed to the sink.
     pub fn village_row(&mut self, columns: &Columns, at: &str, cells: &[Cell]) {
+        if self.stopped() {
+            return;
+        }
         let Some(village) = self.village_of(columns, at, cells) else {
             return;
         };
@@ -401,24 +445,30 @@ impl<'a> Importer<'a> {
             }
             return;
         }
-        if let Err(reason) = self.check_village(&village) {
+        if let Err(reason) = check_village(self.store, self.lang, &village) {
             self.error(at, &village, "village_code", reason);
             return;
         }
-        if let Some(first) = self.records.get(&village) {
-            let first = first.at.clone();
-            let lang = self.lang;
-            self.error(
-                at,
-                &village,
-                "village_code",
-                t(
-                    lang,
-                    format!("这个村在文件中出现了两次（先在 {first}）"),
-                    format!("this village appears twice in the file (first at {first})"),
-                ),
-            );
-            return;
+        match self.stage.see(&village, at) {
+            Err(e) => {
+                self.fail(e);
+                return;
+            }
+            Ok(Some(first)) => {
+                let lang = self.lang;
+                self.error(
+                    at,
+                    &village,
+                    "village_code",
+                    t(
+                        lang,
+                        format!("这个村在文件中出现了两次（先在 {first}）"),
+                        format!("this village appears twice in the file (first at {first})"),
+                    ),
+                );
+                return;
+            }
+            Ok(None) => {}
         }
         let form = self.form;
         let mut p = Pending {
@@ -445,10 +495,51 @@ impl<'a> Importer<'a> {
                 }
             }
         }
-        self.records.insert(village, p);
+        let staged = std::mem::take(&mut self.staged);
+        for (key, group, gcols) in &staged {
+            self.join_group(&mut p, &village, key, group, gcols);
+        }
+        self.staged = staged;
+        self.complete(village, p);
+    }
+
+    /// The staged rows of one group for a village, added to its record.
+    fn join_group(
+        &mut self,
+        p: &mut Pending,
+        village: &str,
+        key: &str,
+        group: &str,
+        columns: &Columns,
+    ) {
+        let room = MAX_GROUP_ROWS.saturating_sub(p.data.rows(group).len());
+        let (rows, over) = match self.stage.group_rows(key, village, room) {
+            Ok(r) => r,
+            Err(e) => {
+                self.fail(e);
+                return;
+            }
+        };
+        for r in rows {
+            self.add_group_row(p, village, group, columns, &r.at, &r.cells);
+        }
+        let lang = self.lang;
+        for at in over {
+            self.error(
+                &at,
+                village,
+                group,
+                t(
+                    lang,
+                    format!("一个村最多 {MAX_GROUP_ROWS} 行（见 docs/limits.md）"),
+                    format!("at most {MAX_GROUP_ROWS} rows per village (docs/limits.md)"),
+                ),
+            );
+        }
     }
 
     /// One row of a repeat group's sheet; `main` names the village sheet for messages.
+    /// Checked and kept (staged) until the village sheet is read: group sheets come first.
     pub fn group_row(
         &mut self,
         group: &str,
@@ -457,6 +548,9 @@ impl<'a> Importer<'a> {
         cells: &[Cell],
         main: &str,
     ) {
+        if self.stopped() {
+            return;
+        }
         let Some(village) = self.village_of(columns, at, cells) else {
             return;
         };
@@ -474,35 +568,42 @@ impl<'a> Importer<'a> {
             self.skipped_empty += 1;
             return;
         }
+        if self.main_started {
+            // A caller feeding sheets in the wrong order would lose these rows.
+            self.fail(anyhow::anyhow!(
+                "internal error: rows of {group} read after the village sheet"
+            ));
+            return;
+        }
+        self.main_name = main.to_string();
+        let Some(key) = self
+            .staged
+            .iter()
+            .rev()
+            .find(|s| s.1 == group)
+            .map(|s| s.0.clone())
+        else {
+            return;
+        };
+        if let Err(e) = self.stage.push_group_row(&key, &village, at, cells) {
+            self.fail(e);
+        }
+    }
+
+    /// Parse one staged group row into the village's record.
+    fn add_group_row(
+        &mut self,
+        p: &mut Pending,
+        village: &str,
+        group: &str,
+        columns: &Columns,
+        at: &str,
+        cells: &[Cell],
+    ) {
         let lang = self.lang;
         let form = self.form;
         let Some(g) = form.group(group) else { return };
-        let Some(p) = self.records.get_mut(&village) else {
-            let reason = match self.check_village(&village) {
-                Err(r) => r,
-                Ok(()) => t(
-                    lang,
-                    format!("{main} 中没有这个村的行"),
-                    format!("no row for this village in {main}"),
-                ),
-            };
-            self.error(at, &village, "village_code", reason);
-            return;
-        };
         let rows = p.data.groups.entry(group.to_string()).or_default();
-        if rows.len() >= MAX_GROUP_ROWS {
-            self.error(
-                at,
-                &village,
-                group,
-                t(
-                    lang,
-                    format!("一个村最多 {MAX_GROUP_ROWS} 行（见 docs/limits.md）"),
-                    format!("at most {MAX_GROUP_ROWS} rows per village (docs/limits.md)"),
-                ),
-            );
-            return;
-        }
         let index = rows.len();
         let mut row = Row {
             id: format!("{:04}", index + 1),
@@ -538,75 +639,160 @@ impl<'a> Importer<'a> {
             },
         );
         for (field, reason) in errs {
-            self.error(at, &village, &field, reason);
+            self.error(at, village, &field, reason);
         }
     }
 
-    /// Compute and validate every record as finalize does; the finished records, or the
-    /// errors.
-    pub fn finish(mut self) -> Result<(Vec<(String, RecordData)>, usize), Errors> {
+    /// Compute and validate one village's record as finalize does; hand it to the sink
+    /// while the import has no error.
+    fn complete(&mut self, village: String, p: Pending) {
         let form = self.form;
         let lang = self.lang;
-        let records = std::mem::take(&mut self.records);
-        let mut finals = Vec::with_capacity(records.len());
-        for (village, p) in records {
-            let fin = form.finalized_data(&p.data);
-            for (h, v) in &p.given {
-                let computed = fin.get(h);
-                if !same_value(computed, v) {
-                    self.error(&p.at, &village, h, calc_mismatch(lang, v, computed));
+        let fin = form.finalized_data(&p.data);
+        for (h, v) in &p.given {
+            let computed = fin.get(h);
+            if !same_value(computed, v) {
+                self.error(&p.at, &village, h, calc_mismatch(lang, v, computed));
+            }
+        }
+        let mut group_rows: Vec<_> = p.group_rows.iter().collect();
+        group_rows.sort_by(|a, b| a.0.cmp(b.0));
+        for ((g, i), row) in group_rows {
+            let (at, given) = (&row.at, &row.given);
+            let computed_row = fin.rows(g).get(*i);
+            for (h, v) in given {
+                let computed = computed_row
+                    .and_then(|r| r.values.get(h))
+                    .cloned()
+                    .unwrap_or_default();
+                if !same_value(&computed, v) {
+                    self.error(
+                        at,
+                        &village,
+                        &format!("{g}.{h}"),
+                        calc_mismatch(lang, v, &computed),
+                    );
                 }
             }
-            for ((g, i), row) in &p.group_rows {
-                let (at, given) = (&row.at, &row.given);
-                let computed_row = fin.rows(g).get(*i);
-                for (h, v) in given {
-                    let computed = computed_row
-                        .and_then(|r| r.values.get(h))
-                        .cloned()
-                        .unwrap_or_default();
-                    if !same_value(&computed, v) {
-                        self.error(
-                            at,
-                            &village,
-                            &format!("{g}.{h}"),
-                            calc_mismatch(lang, v, &computed),
-                        );
-                    }
-                }
+        }
+        for issue in form.validate(&fin) {
+            let (at, field, unparsed) = match &issue.path.group {
+                Some((g, i)) => match p.group_rows.get(&(g.clone(), *i)) {
+                    Some(row) => (
+                        row.at.clone(),
+                        format!("{g}.{}", issue.path.field),
+                        row.unparsed.contains(&issue.path.field),
+                    ),
+                    None => (p.at.clone(), format!("{g}.{}", issue.path.field), false),
+                },
+                None => (
+                    p.at.clone(),
+                    issue.path.field.clone(),
+                    p.unparsed.contains(&issue.path.field),
+                ),
+            };
+            // A cell that did not parse was reported already; its "required" would
+            // say the same thing twice.
+            if unparsed {
+                continue;
             }
-            for issue in form.validate(&fin) {
-                let (at, field, unparsed) = match &issue.path.group {
-                    Some((g, i)) => match p.group_rows.get(&(g.clone(), *i)) {
-                        Some(row) => (
-                            row.at.clone(),
-                            format!("{g}.{}", issue.path.field),
-                            row.unparsed.contains(&issue.path.field),
-                        ),
-                        None => (p.at.clone(), format!("{g}.{}", issue.path.field), false),
-                    },
-                    None => (
-                        p.at.clone(),
-                        issue.path.field.clone(),
-                        p.unparsed.contains(&issue.path.field),
+            self.error(&at, &village, &field, issue.message.get(lang).to_string());
+        }
+        // Once anything is wrong the import is refused: storing more would be undone.
+        if !self.errors.is_empty() || self.stopped() {
+            return;
+        }
+        match (self.sink)(self.store, &village, &p.at, fin) {
+            Ok(()) => self.stored += 1,
+            Err(StoreError::Invalid(reason)) => self.error(&p.at, &village, "-", reason),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// The end of the file(s): rows of groups whose village had no row are errors. The
+    /// records were all handed to the sink, or the reason why not.
+    pub fn finish(mut self) -> Result<Done, Failure> {
+        let staged = std::mem::take(&mut self.staged);
+        let main = self.main_name.clone();
+        let lang = self.lang;
+        for (key, _, _) in &staged {
+            if self.fatal.is_some() {
+                break;
+            }
+            let store: &Store = self.store;
+            let errors = &mut self.errors;
+            let out = self.stage.orphans(key, &mut |village, at| {
+                let reason = match check_village(store, lang, village) {
+                    Err(r) => r,
+                    Ok(()) => t(
+                        lang,
+                        format!("{main} 中没有这个村的行"),
+                        format!("no row for this village in {main}"),
                     ),
                 };
-                // A cell that did not parse was reported already; its "required" would
-                // say the same thing twice.
-                if unparsed {
-                    continue;
-                }
-                self.error(&at, &village, &field, issue.message.get(lang).to_string());
-            }
-            if self.errors.is_empty() {
-                finals.push((village, fin));
+                errors.push(RowError {
+                    at: at.to_string(),
+                    village: village.to_string(),
+                    field: "village_code".to_string(),
+                    reason,
+                });
+            });
+            if let Err(e) = out {
+                self.fail(e);
             }
         }
-        if self.errors.is_empty() {
-            Ok((finals, self.skipped_empty))
-        } else {
-            Err(self.errors)
+        if let Some(e) = self.fatal {
+            return Err(Failure::Other(e));
         }
+        if !self.errors.is_empty() {
+            return Err(Failure::Rows(self.errors));
+        }
+        Ok(Done {
+            villages: self.stored,
+            skipped_empty: self.skipped_empty,
+        })
+    }
+}
+
+/// A village is importable when it is a village of the register inside the survey
+/// scope.
+fn check_village(store: &Store, lang: Lang, code: &str) -> Result<(), String> {
+    if !crate::register::is_code(code) {
+        return Err(t(
+            lang,
+            format!("“{code}”不是 12 位村代码"),
+            format!("'{code}' is not a 12-digit village code"),
+        ));
+    }
+    match store.division(code) {
+        Ok(Some(d)) if d.level == Level::Village && d.in_scope => Ok(()),
+        Ok(Some(d)) if d.level == Level::Village => Err(t(
+            lang,
+            format!(
+                "{}（{code}）不在调查范围内（居委会等不在范围内的单位不接受数据）。\
+                 县里可在 forms/divisions/ 下的区划文件中修改 in_scope 列来调整范围，\
+                 再用 --forms 目录运行（见 README“Configuring a county”）",
+                d.name
+            ),
+            format!(
+                "{} ({code}) is out of the survey scope (residents' committees and other units \
+                 outside the scope take no records). A county changes the scope in the register \
+                 file under forms/divisions/ (column in_scope) and runs with --forms DIR \
+                 (README, \"Configuring a county\")",
+                d.name
+            ),
+        )),
+        Ok(Some(d)) => Err(t(
+            lang,
+            format!("{} 是{}，不是村", d.name, d.level.as_str()),
+            format!("{} is a {}, not a village", d.name, d.level.as_str()),
+        )),
+        Ok(None) => Err(t(
+            lang,
+            "区划名录中没有这个代码".into(),
+            "not in the register".into(),
+        )),
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -1,10 +1,13 @@
 //! Spreadsheets in and out: CSV and XLSX records share one import path (`import`), cells
 //! are read the way Excel and WPS leave them (`cells`, `csv_in`), and the records workbook
-//! has one layout for the template, the export and the import (`workbook`).
+//! has one layout for the template, the export and the import (`workbook`). An import
+//! streams: repeat-group sheets are read first and staged on disk (`stage`), then each
+//! village row is joined to its group rows, validated and stored as it comes.
 
 pub mod cells;
 pub mod csv_in;
 pub mod import;
+pub mod stage;
 pub mod workbook;
 pub mod zipguard;
 
@@ -23,6 +26,7 @@ pub fn feed_rows(
     main: &str,
     next: &mut dyn FnMut() -> RowResult,
 ) {
+    let errors_before = imp.errors.total;
     let mut read = |imp: &mut Importer<'_>| -> Option<(String, Vec<Cell>)> {
         match next() {
             Ok(r) => r,
@@ -37,7 +41,7 @@ pub fn feed_rows(
             Some((_, cells)) if cells.iter().all(Cell::is_blank) => continue,
             Some(r) => break r,
             None => {
-                if imp.errors.is_empty() {
+                if imp.errors.total == errors_before {
                     let reason = match imp.lang() {
                         crate::forms::Lang::Zh => "文件是空的：没有表头行".to_string(),
                         crate::forms::Lang::En => "the file is empty: no header row".to_string(),
@@ -63,7 +67,9 @@ pub fn feed_rows(
     if let Some(r) = pending {
         handle(imp, r);
     }
-    while let Some(r) = read(imp) {
+    while !imp.stopped()
+        && let Some(r) = read(imp)
+    {
         handle(imp, r);
     }
 }

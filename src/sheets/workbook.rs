@@ -664,12 +664,13 @@ pub fn read_records_workbook(
     };
     // A workbook stores only the cells that hold something: short rows are normal.
     imp.sparse_rows = true;
-    feed_sheet(&mut book, &main, None, imp);
+    // Group sheets first: their rows wait on disk until their village's row is read.
     for g in &form.groups {
         let wanted = [group_sheet_name(g), g.name.clone(), g.label.zh.clone()];
         if let Some(sheet) = names.iter().find(|n| wanted.iter().any(|w| w == n.trim())) {
             feed_sheet(&mut book, sheet, Some(&g.name), imp);
         }
     }
+    feed_sheet(&mut book, &main, None, imp);
     Ok(())
 }
