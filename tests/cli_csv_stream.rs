@@ -299,7 +299,7 @@ fn a_farm_row_without_its_village_row_is_refused_and_nothing_is_stored() {
 }
 
 #[test]
-fn errors_from_many_villages_stop_at_the_cap_with_the_count_and_nothing_is_stored() {
+fn silent_wrong_data_errors_stop_at_the_cap_with_the_count_and_nothing_is_stored() {
     let t = tempfile::tempdir().unwrap();
     let vs = villages(&t.path().join("reg"));
     let d = seeded(t.path(), &vs);

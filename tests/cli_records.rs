@@ -340,7 +340,7 @@ fn stderr_of(a: assert_cmd::assert::Assert) -> String {
 }
 
 #[test]
-fn utf8_file_with_one_gb18030_cell_is_refused_naming_the_first_bad_line() {
+fn silent_wrong_data_utf8_file_with_one_gb18030_cell_is_refused_naming_the_first_bad_line() {
     let t = tempfile::tempdir().unwrap();
     let main = t.path().join("v.csv");
     let text = rows();
@@ -357,7 +357,7 @@ fn utf8_file_with_one_gb18030_cell_is_refused_naming_the_first_bad_line() {
 }
 
 #[test]
-fn duplicated_column_header_is_refused() {
+fn silent_wrong_data_duplicated_column_header_is_refused() {
     let t = tempfile::tempdir().unwrap();
     let main = t.path().join("v.csv");
     let text = rows()
@@ -373,7 +373,7 @@ fn duplicated_column_header_is_refused() {
 }
 
 #[test]
-fn farms_calculated_scale_is_checked_not_recomputed() {
+fn silent_wrong_data_farms_calculated_scale_is_checked_not_recomputed() {
     let t = tempfile::tempdir().unwrap();
     let main = t.path().join("v.csv");
     std::fs::write(&main, rows()).unwrap();
@@ -396,7 +396,7 @@ fn farms_calculated_scale_is_checked_not_recomputed() {
 }
 
 #[test]
-fn dev_zero_and_a_fifo_are_refused_not_read() {
+fn silent_wrong_data_dev_zero_and_a_fifo_are_refused_not_read() {
     let t = tempfile::tempdir().unwrap();
     let err = stderr_of(import_en(&t.path().join("d"), Path::new("/dev/zero"), None));
     assert!(err.contains("not a regular file"), "{err}");
@@ -412,7 +412,7 @@ fn dev_zero_and_a_fifo_are_refused_not_read() {
 }
 
 #[test]
-fn unterminated_quote_is_reported_as_such() {
+fn messages_unterminated_quote_is_reported_as_such() {
     let t = tempfile::tempdir().unwrap();
     let main = t.path().join("v.csv");
     std::fs::write(&main, rows().replace(",大罗庄\n", ",\"大罗庄\n")).unwrap();
@@ -447,7 +447,7 @@ fn line_numbers_are_right_for_crlf_files() {
 }
 
 #[test]
-fn failed_import_does_not_write_its_error_list_to_the_log() {
+fn disk_failed_import_does_not_write_its_error_list_to_the_log() {
     let t = tempfile::tempdir().unwrap();
     let main = t.path().join("v.csv");
     let mut text = format!("{HEADER}\n");
