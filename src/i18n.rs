@@ -447,7 +447,7 @@ catalogue! {
         updated: usize,
         unchanged: usize,
     ) {
-        zh: "{file}: {round} 年度 {villages} 个村：新增 {new}，更新 {updated}，未变 {unchanged} ({new} new, {updated} updated, {unchanged} unchanged)",
+        zh: "{file}: {round} 年度 {villages} 个村：新增 {new}，更新 {updated}，未变 {unchanged}",
         en: "{file}: {villages} villages for round {round}: {new} new, {updated} updated, {unchanged} unchanged",
     }
     /// `records import-csv | import-xlsx`: unfilled template rows.
@@ -631,6 +631,205 @@ catalogue! {
         zh: "表单",
         en: "Form",
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Spreadsheets in (`records import-csv | import-xlsx`, `sheets::*`) and files out (`output`)
+catalogue! {
+    /// `records import-*`: the file had errors (listed above it on stderr).
+    fn import_refused(file: &str, problems: usize) {
+        zh: "{file}: {problems} 个问题，没有导入任何数据。请改正后重新导入",
+        en: "{file}: {problems} problem(s); nothing was imported. Fix them and run the import again",
+    }
+    fn group_spec_form(spec: &str) {
+        zh: "--group {spec}：请写成 名称=文件，例如 farms=farms.csv",
+        en: "--group {spec}: write it as NAME=FILE, e.g. farms=farms.csv",
+    }
+    /// `names`: the form's repeat groups, joined.
+    fn group_spec_unknown(name: &str, names: &str) {
+        zh: "--group {name}：表单没有名为“{name}”的重复组（有：{names}）",
+        en: "--group {name}: the form has no repeat group '{name}' (it has: {names})",
+    }
+    /// The error list was cut.
+    fn more_problems(more: usize, shown: usize) {
+        zh: "……另有 {more} 个问题未列出（只列出前 {shown} 个）",
+        en: "… and {more} more (only the first {shown} are listed)",
+    }
+    fn file_cannot_read(path: &str, error: impl Display) {
+        zh: "{path}: 无法读取：{error}",
+        en: "{path}: cannot read: {error}",
+    }
+    fn file_cannot_open(path: &str, error: impl Display) {
+        zh: "{path}: 无法打开：{error}",
+        en: "{path}: cannot open: {error}",
+    }
+    fn file_not_regular(path: &str) {
+        zh: "{path}: 不是普通文件（设备、管道或目录），请先保存为文件再导入",
+        en: "{path}: not a regular file (a device, pipe or directory); save the sheet as a file and import that",
+    }
+    fn file_too_large(path: &str, mb: u64, max_mb: u64) {
+        zh: "{path}: 文件有 {mb} MB，超过了导入上限 {max_mb} MB（见 docs/limits.md），请拆分后分批导入",
+        en: "{path}: the file is {mb} MB, more than the {max_mb} MB ruralenv imports (docs/limits.md); split it and import the parts",
+    }
+    /// Reading a CSV's first bytes failed (the file is named by the caller).
+    fn csv_cannot_read(error: impl Display) {
+        zh: "无法读取：{error}",
+        en: "cannot read: {error}",
+    }
+    fn csv_row_too_long(start: usize, kb: u64) {
+        zh: "第 {start} 行起的一行超过了 {kb} KB：很可能是引号 \" 没有闭合",
+        en: "the row starting at line {start} runs over {kb} KB: a quote (\") is probably not closed",
+    }
+    fn csv_not_utf8_after_utf8(line: usize, first: usize) {
+        zh: "第 {line} 行不是 UTF-8 编码，而前面的行（第 {first} 行起）是：文件混用了两种编码（常见于从另一个文件粘贴的单元格）。请在 Excel 中另存为“CSV UTF-8”，或重新输入第 {line} 行",
+        en: "line {line} is not UTF-8 but the lines before it are (from line {first}): the file mixes encodings, as when a cell was pasted from another file. Save it from Excel as \"CSV UTF-8\" or retype line {line}",
+    }
+    fn csv_utf8_after_gb18030(line: usize, first: usize) {
+        zh: "第 {line} 行是 UTF-8 编码，而前面的行（第 {first} 行起）是 GB18030：文件混用了两种编码。请在 Excel 中另存为“CSV UTF-8”，或重新输入第 {line} 行",
+        en: "line {line} is UTF-8 but the lines before it are GB18030 (from line {first}): the file mixes encodings. Save it from Excel as \"CSV UTF-8\" or retype line {line}",
+    }
+    fn csv_not_text(line: usize) {
+        zh: "第 {line} 行既不是 UTF-8 也不是 GB18030 文本；请在 Excel 中另存为“CSV UTF-8”",
+        en: "line {line} is neither UTF-8 nor GB18030 text; save the file from Excel as \"CSV UTF-8\"",
+    }
+    fn csv_not_utf16(line: usize) {
+        zh: "第 {line} 行不是有效的 UTF-16 文本；请在 Excel 中另存为“CSV UTF-8”",
+        en: "line {line} is not valid UTF-16 text; save the file from Excel as \"CSV UTF-8\"",
+    }
+    fn csv_malformed(error: impl Display) {
+        zh: "CSV 格式错误：{error}",
+        en: "malformed CSV: {error}",
+    }
+    fn sheet_empty() {
+        zh: "文件是空的：没有表头行",
+        en: "the file is empty: no header row",
+    }
+    fn code_cell_not_code(cell: &str) {
+        zh: "村代码单元格“{cell}”不是 12 位数字",
+        en: "'{cell}' is not a 12-digit village code",
+    }
+    fn code_scientific(cell: &str) {
+        zh: "“{cell}”是 Excel 改成科学计数法的代码，后几位已经丢失。请在 Excel 中把这一列设为“文本”格式（设置单元格格式 → 文本）后重新输入或粘贴 12 位代码，或改用 records template 生成的工作簿（代码列已是文本）",
+        en: "'{cell}' is a code Excel changed into scientific notation; its last digits are lost. In Excel, format the column as Text (Format Cells → Text) and type or paste the 12-digit codes again, or fill the workbook from `records template`, whose code column is already text",
+    }
+    fn cell_excel_error(error: &str) {
+        zh: "单元格是 Excel 错误值 {error}，请改为数值或留空",
+        en: "the cell holds the Excel error {error}; enter a value or leave it empty",
+    }
+    fn cell_formula_without_value(formula: &str) {
+        zh: "单元格是公式 ={formula}，但文件里没有它的计算结果：请在 Excel 或 WPS 中打开并保存一次，或直接填写数值",
+        en: "the cell holds the formula ={formula} but the file has no computed value for it: open and save it once in Excel or WPS, or type the value",
+    }
+    /// A header naming no field of the form (`group`: None) or of a repeat group.
+    fn column_not_a_field_of_form(column: usize, form: &str) {
+        zh: "第 {column} 列不是表单“{form}”的字段（表头可用字段名或中文标签）",
+        en: "column {column} is not a field of the form '{form}' (headers are field names or their labels)",
+    }
+    fn column_not_a_field_of_group(column: usize, group: &str) {
+        zh: "第 {column} 列不是重复组“{group}”的字段（表头可用字段名或中文标签）",
+        en: "column {column} is not a field of the repeat group '{group}' (headers are field names or their labels)",
+    }
+    fn column_repeated(column: usize, first: usize) {
+        zh: "第 {column} 列与第 {first} 列是同一个字段；请删除其中一列",
+        en: "column {column} repeats column {first} (the same field); delete one of them",
+    }
+    fn no_code_column() {
+        zh: "没有村代码列：表头需要 village_code（或“村代码”）",
+        en: "there is no village_code column (header village_code or 村代码)",
+    }
+    fn row_shorter_than_header(cells: usize, header: usize) {
+        zh: "这一行有 {cells} 个单元格，表头有 {header} 个",
+        en: "the row has {cells} cells but the header has {header}",
+    }
+    fn value_without_header(column: usize) {
+        zh: "第 {column} 列没有表头，却填了值；请补上表头或删除这一列",
+        en: "column {column} has a value but no header; add the header or delete the column",
+    }
+    fn village_twice(first: &str) {
+        zh: "这个村在文件中出现了两次（先在 {first}）",
+        en: "this village appears twice in the file (first at {first})",
+    }
+    fn too_many_group_rows(max: usize) {
+        zh: "一个村最多 {max} 行（见 docs/limits.md）",
+        en: "at most {max} rows per village (docs/limits.md)",
+    }
+    fn group_row_without_village(main: &str) {
+        zh: "{main} 中没有这个村的行",
+        en: "no row for this village in {main}",
+    }
+    fn not_a_village_code(code: &str) {
+        zh: "“{code}”不是 12 位村代码",
+        en: "'{code}' is not a 12-digit village code",
+    }
+    fn village_out_of_scope(name: &str, code: &str) {
+        zh: "{name}（{code}）不在调查范围内（居委会等不在范围内的单位不接受数据）。县里可在 forms/divisions/ 下的区划文件中修改 in_scope 列来调整范围，再用 --forms 目录运行（见 README“Configuring a county”）",
+        en: "{name} ({code}) is out of the survey scope (residents' committees and other units outside the scope take no records). A county changes the scope in the register file under forms/divisions/ (column in_scope) and runs with --forms DIR (README, \"Configuring a county\")",
+    }
+    /// `level`: [`level`].
+    fn import_not_a_village(name: &str, level: &str) {
+        zh: "{name} 是{level}，不是村",
+        en: "{name} is a {level}, not a village",
+    }
+    fn code_not_in_register() {
+        zh: "区划名录中没有这个代码",
+        en: "not in the register",
+    }
+    fn cell_over_line_break() {
+        zh: "这一行有单元格跨了多行：可能少了一个右引号 \"（单元格中不能换行）",
+        en: "a cell of this row runs over a line break: a closing quote (\") is probably missing (cells cannot hold line breaks)",
+    }
+    fn calc_mismatch(given: impl Display, computed: impl Display) {
+        zh: "计算字段的值 {given} 与计算结果 {computed} 不一致",
+        en: "the column says {given} but the form calculates {computed}",
+    }
+    fn xlsx_cannot_read(path: &str, error: impl Display) {
+        zh: "{path}: 无法读取：{error}",
+        en: "{path}: cannot be read: {error}",
+    }
+    fn xlsx_unreadable(path: &str, error: impl Display) {
+        zh: "{path}: 不是可读的 .xlsx 工作簿（{error}）；请在 Excel 或 WPS 中另存为 .xlsx",
+        en: "{path}: not a readable .xlsx workbook ({error}); save it from Excel or WPS as .xlsx",
+    }
+    /// `sheets`: the workbook's sheets, joined.
+    fn xlsx_no_village_sheet(path: &str, sheet: &str, sheets: &str) {
+        zh: "{path}: 没有名为“{sheet}”的工作表（有：{sheets}）",
+        en: "{path}: there is no sheet named {sheet} (it has: {sheets})",
+    }
+    fn xlsx_too_many_parts(path: &str, parts: usize, limit: usize) {
+        zh: "{path}: 工作簿有 {parts} 个组成部分，超过上限 {limit}；这不是 Excel 或 WPS 保存的记录工作簿",
+        en: "{path}: the workbook has {parts} parts, more than the limit of {limit}; it is not a records workbook saved by Excel or WPS",
+    }
+    fn xlsx_part_unreadable(path: &str, part: usize, error: impl Display) {
+        zh: "{path}: 工作簿第 {part} 部分无法读取（{error}）；请在 Excel 或 WPS 中另存为 .xlsx",
+        en: "{path}: part {part} of the workbook cannot be read ({error}); save it from Excel or WPS as .xlsx",
+    }
+    fn xlsx_part_cannot_inflate(path: &str, name: &str, error: impl Display) {
+        zh: "{path}: 工作簿的 {name} 无法解压（{error}）；请在 Excel 或 WPS 中另存为 .xlsx",
+        en: "{path}: the workbook's {name} cannot be inflated ({error}); save it from Excel or WPS as .xlsx",
+    }
+    fn xlsx_part_too_large(path: &str, name: &str, mib: u64) {
+        zh: "{path}: 工作簿的 {name} 解压后超过 {mib} MiB，不导入（压缩文件可能被构造成“解压炸弹”）；请按乡镇拆分成较小的工作簿",
+        en: "{path}: the workbook's {name} inflates to more than {mib} MiB and is not imported (a compressed file can be built to explode); split it into smaller workbooks, e.g. one per township",
+    }
+    /// `output::replace_file`: another program holds the file (Windows).
+    fn file_held_open(path: &str) {
+        zh: "{path}: 文件正被另一个程序（Excel/WPS？）打开；请关闭后重试",
+        en: "{path}: the file is open in another program (Excel/WPS?); close it and try again",
+    }
+    fn cannot_write_in_folder(path: &str, error: &std::io::Error) {
+        zh: "{path}: 无法在这个文件夹中写入：{error}",
+        en: "{path}: cannot write in this folder: {error}",
+    }
+    fn cannot_write_file(path: &str, error: &std::io::Error) {
+        zh: "{path}: 无法写入：{error}",
+        en: "{path}: cannot write: {error}",
+    }
+}
+
+/// A message in both languages as a pair `(zh, en)`, for code that decides the language
+/// later (the file checks of `sheets`): `pair(|l| message(l, …))`.
+pub fn pair(message: impl Fn(Lang) -> String) -> (String, String) {
+    (message(Lang::Zh), message(Lang::En))
 }
 
 // ---------------------------------------------------------------------------------------

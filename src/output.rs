@@ -6,6 +6,7 @@
 //! (Excel and WPS keep an open workbook or CSV locked): that is reported as such, naming
 //! the file, instead of as an OS error number.
 
+use crate::i18n::{self, Lang};
 use std::io::{self, Write};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -19,7 +20,8 @@ const TMP_PREFIX: &str = ".ruralenv-";
 const TMP_SUFFIX: &str = ".tmp";
 
 /// Replaces `path` with `bytes`, atomically. Errors name the file and say what to do.
-pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Messages are in `lang`, the run's language.
+pub fn replace_file(path: &Path, bytes: &[u8], lang: Lang) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -29,12 +31,12 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .prefix(TMP_PREFIX)
         .suffix(TMP_SUFFIX)
         .tempfile_in(dir)
-        .map_err(|e| explain(dir, "cannot write in this folder", e))?;
+        .map_err(|e| explain(dir, i18n::cannot_write_in_folder, e, lang))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| explain(path, "cannot write", e))?;
+        .map_err(|e| explain(path, i18n::cannot_write_file, e, lang))?;
     tmp.persist(path)
-        .map_err(|e| explain(path, "cannot write", e.error))?;
+        .map_err(|e| explain(path, i18n::cannot_write_file, e.error, lang))?;
     Ok(())
 }
 
@@ -97,13 +99,18 @@ fn is_our_temporary(name: &str, target_name: Option<&str>) -> bool {
 }
 
 /// The error with the file's name and a sentence a user can act on.
-fn explain(path: &Path, what: &str, e: io::Error) -> io::Error {
-    // Printed through the error path, which escapes control characters.
-    let shown = path.display();
+/// `what`: the catalogue message for the failure, given the file and the OS error.
+fn explain(
+    path: &Path,
+    what: fn(Lang, &str, &io::Error) -> String,
+    e: io::Error,
+    lang: Lang,
+) -> io::Error {
+    let shown = crate::termsafe::path(path);
     let msg = if held_by_another_program(e.raw_os_error(), cfg!(windows)) {
-        format!("{shown}: the file is open in another program (Excel/WPS?); close it and try again")
+        i18n::file_held_open(lang, &shown)
     } else {
-        format!("{shown}: {what}: {e}")
+        what(lang, &shown, &e)
     };
     io::Error::new(e.kind(), msg)
 }
@@ -131,7 +138,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.csv");
         std::fs::write(&path, "old").unwrap();
-        replace_file(&path, "新的".as_bytes()).unwrap();
+        replace_file(&path, "新的".as_bytes(), Lang::Zh).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "新的");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -182,11 +189,11 @@ mod tests {
         // The target is a folder: the rename cannot replace it.
         let path = dir.path().join("report.csv");
         std::fs::create_dir(&path).unwrap();
-        let err = replace_file(&path, b"x").unwrap_err();
+        let err = replace_file(&path, b"x", Lang::En).unwrap_err();
         assert!(err.to_string().contains("report.csv"), "{err}");
         assert!(path.is_dir());
         let missing = dir.path().join("no-such-folder").join("r.csv");
-        let err = replace_file(&missing, b"x").unwrap_err();
+        let err = replace_file(&missing, b"x", Lang::Zh).unwrap_err();
         assert!(err.to_string().contains("no-such-folder"), "{err}");
     }
 
@@ -196,8 +203,9 @@ mod tests {
             assert!(held_by_another_program(Some(code), true), "{code}");
             let e = explain(
                 Path::new("县报告.xlsx"),
-                "cannot write",
+                i18n::cannot_write_file,
                 io::Error::from_raw_os_error(code),
+                Lang::En,
             );
             let text = e.to_string();
             if cfg!(windows) {
@@ -212,6 +220,18 @@ mod tests {
         }
         // Not on unix, where these numbers mean other things (EPIPE is 32), and not for
         // other Windows errors (2: file not found).
+        let zh = explain(
+            Path::new("县报告.xlsx"),
+            i18n::cannot_write_file,
+            io::Error::from_raw_os_error(5),
+            Lang::Zh,
+        )
+        .to_string();
+        assert!(zh.starts_with("县报告.xlsx: "), "{zh}");
+        assert!(
+            !zh.contains("cannot write") && !zh.contains("another program"),
+            "{zh}"
+        );
         assert!(!held_by_another_program(Some(32), false));
         assert!(!held_by_another_program(Some(2), true));
         assert!(!held_by_another_program(None, true));
@@ -230,7 +250,7 @@ mod tests {
             .share_mode(0)
             .open(&path)
             .unwrap();
-        let err = replace_file(&path, b"new").unwrap_err();
+        let err = replace_file(&path, b"new", Lang::En).unwrap_err();
         assert!(
             err.to_string()
                 .contains("the file is open in another program (Excel/WPS?)"),

@@ -91,17 +91,7 @@ fn refuse(file: &str, errors: &crate::sheets::import::Errors, lang: Lang) -> any
     for l in errors.lines(lang) {
         let _ = writeln!(err, "{l}");
     }
-    anyhow::anyhow!(pick(
-        lang,
-        format!(
-            "{file}: {} 个问题，没有导入任何数据（nothing was imported）。请改正后重新导入",
-            errors.total
-        ),
-        format!(
-            "{file}: {} problem(s); nothing was imported. Fix them and run the import again",
-            errors.total
-        ),
-    ))
+    anyhow::anyhow!(i18n::import_refused(lang, file, errors.total))
 }
 
 /// Who imports what: for storing and for the summary.
@@ -207,26 +197,22 @@ fn run_import(
 
 pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     let who = env.who(&store)?;
     let form = env.forms.village_form().clone();
     let main = shown(file);
     let mut specs = Vec::new();
     for spec in groups {
         let Some((name, path)) = spec.split_once('=') else {
-            bail!(
-                "--group {}: write it as NAME=FILE, e.g. farms=farms.csv",
-                sanitize_for_terminal(spec)
-            );
+            bail!(i18n::group_spec_form(lang, &sanitize_for_terminal(spec)));
         };
         if form.group(name).is_none() {
             let names: Vec<&str> = form.groups.iter().map(|g| g.name.as_str()).collect();
-            bail!(
-                "--group {}: the form has no repeat group '{}' (it has: {})",
-                sanitize_for_terminal(name),
-                sanitize_for_terminal(name),
-                names.join(", ")
-            );
+            bail!(i18n::group_spec_unknown(
+                lang,
+                &sanitize_for_terminal(name),
+                &names.join(i18n::list_separator(lang))
+            ));
         }
         specs.push((name.to_string(), PathBuf::from(path)));
     }
@@ -258,7 +244,7 @@ pub fn import_csv(env: &Env, file: &Path, round: &str, groups: &[String]) -> any
 
 pub fn import_xlsx(env: &Env, file: &Path, round: &str) -> anyhow::Result<()> {
     let mut store = env.open_store()?;
-    let lang = crate::context::resolve_lang(&store, env.lang_flag)?;
+    let lang = env.lang();
     let who = env.who(&store)?;
     let form = env.forms.village_form().clone();
     let main = shown(file);
@@ -513,10 +499,10 @@ pub fn export_csv(
             let mut written: Vec<PathBuf> = Vec::new();
             for (gname, w) in group_out {
                 let p = group_path(path, &gname);
-                super::report::write_atomic(&p, &with_bom(w)?)?;
+                super::report::write_atomic(&p, &with_bom(w)?, lang)?;
                 written.push(p);
             }
-            super::report::write_atomic(path, &main_bytes)?;
+            super::report::write_atomic(path, &main_bytes, lang)?;
             let groups: String = written
                 .iter()
                 .map(|p| i18n::group_rows_to(lang, &shown(p)))
@@ -571,7 +557,7 @@ fn write_workbook(
     let form = env.forms.village_form();
     let bytes = workbook::records_workbook(form, round, rows)
         .map_err(|e| anyhow::anyhow!("{}: {e}", shown(out)))?;
-    super::report::write_atomic(out, &bytes)?;
+    super::report::write_atomic(out, &bytes, lang)?;
     let villages = i18n::villages(lang, rows.len());
     eprintln!(
         "{}",

@@ -59,7 +59,7 @@ pub fn report(
             }
             match out {
                 Some(path) => {
-                    write_atomic(path, &buf)?;
+                    write_atomic(path, &buf, lang)?;
                     wrote(path, lang);
                 }
                 None => std::io::stdout().lock().write_all(&buf)?,
@@ -76,6 +76,6 @@ fn wrote(path: &Path, lang: crate::forms::Lang) {
 
 /// Write a file via a temporary sibling and a rename, so a failure leaves no half file
 /// (and a file another program holds open is reported as such): [`crate::output`].
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    Ok(crate::output::replace_file(path, bytes)?)
+pub fn write_atomic(path: &Path, bytes: &[u8], lang: crate::forms::Lang) -> anyhow::Result<()> {
+    Ok(crate::output::replace_file(path, bytes, lang)?)
 }

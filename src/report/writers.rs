@@ -713,14 +713,14 @@ pub fn write_xlsx(report: &Report, lang: Lang, path: &Path) -> Result<(), XlsxEr
         }
     }
     let bytes = workbook.save_to_buffer()?;
-    write_whole(path, &bytes)?;
+    write_whole(path, &bytes, lang)?;
     Ok(())
 }
 
 /// Write to a temporary file beside `path`, then rename over it, so that a failure never
 /// leaves half a workbook where the user expects one ([`crate::output`]).
-fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    crate::output::replace_file(path, bytes)
+fn write_whole(path: &Path, bytes: &[u8], lang: Lang) -> io::Result<()> {
+    crate::output::replace_file(path, bytes, lang)
 }
 
 fn write_summary_sheet(

@@ -106,26 +106,14 @@ pub fn village_code(cell: &Cell) -> Result<String, Text> {
             }
             Ok(s.to_string())
         }
-        other => Err(Text::new(
-            &format!("村代码单元格“{}”不是 12 位数字", describe(other)),
-            &format!("'{}' is not a 12-digit village code", describe(other)),
-        )),
+        other => Err(crate::i18n::both(|l| {
+            crate::i18n::code_cell_not_code(l, &describe(other))
+        })),
     }
 }
 
 fn scientific_code(s: &str) -> Text {
-    Text::new(
-        &format!(
-            "“{s}”是 Excel 改成科学计数法的代码，后几位已经丢失。请在 Excel 中把这一列设为“文本”格式\
-             （设置单元格格式 → 文本）后重新输入或粘贴 12 位代码，或改用 records template 生成的工作簿（代码列已是文本）"
-        ),
-        &format!(
-            "'{s}' is a code Excel changed into scientific notation; its last digits are lost. \
-             In Excel, format the column as Text (Format Cells → Text) and type or paste the \
-             12-digit codes again, or fill the workbook from `records template`, whose code \
-             column is already text"
-        ),
-    )
+    crate::i18n::both(|l| crate::i18n::code_scientific(l, s))
 }
 
 fn describe(cell: &Cell) -> String {
@@ -197,20 +185,12 @@ pub fn field_input(field: &Field, cell: &Cell) -> Result<String, Text> {
     Ok(match cell {
         Cell::Empty => String::new(),
         Cell::Error(e) => {
-            return Err(Text::new(
-                &format!("单元格是 Excel 错误值 {e}，请改为数值或留空"),
-                &format!("the cell holds the Excel error {e}; enter a value or leave it empty"),
-            ));
+            return Err(crate::i18n::both(|l| crate::i18n::cell_excel_error(l, e)));
         }
         Cell::Formula(f) => {
-            return Err(Text::new(
-                &format!(
-                    "单元格是公式 ={f}，但文件里没有它的计算结果：请在 Excel 或 WPS 中打开并保存一次，或直接填写数值"
-                ),
-                &format!(
-                    "the cell holds the formula ={f} but the file has no computed value for it: open and save it once in Excel or WPS, or type the value"
-                ),
-            ));
+            return Err(crate::i18n::both(|l| {
+                crate::i18n::cell_formula_without_value(l, f)
+            }));
         }
         Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
         Cell::Number(x) => match field.ty {

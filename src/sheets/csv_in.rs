@@ -11,6 +11,7 @@
 //! - Line numbers are physical lines of the file (CRLF or LF, blank lines counted), which
 //!   the csv crate does not report reliably, so the decoder keeps its own line index.
 
+use crate::i18n;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fs::File;
@@ -27,44 +28,20 @@ pub const MAX_ROW_BYTES: u64 = 1 << 20;
 /// Bilingual reason on refusal.
 pub fn open_regular(path: &Path, max: u64) -> Result<File, (String, String)> {
     let shown = crate::forms::value::sanitize_for_terminal(&path.display().to_string());
-    let meta = std::fs::metadata(path).map_err(|e| {
-        (
-            format!("{shown}: 无法读取：{e}"),
-            format!("{shown}: cannot read: {e}"),
-        )
-    })?;
-    let not_regular = || {
-        (
-            format!("{shown}: 不是普通文件（设备、管道或目录），请先保存为文件再导入"),
-            format!(
-                "{shown}: not a regular file (a device, pipe or directory); save the sheet as a file and import that"
-            ),
-        )
-    };
+    let meta = std::fs::metadata(path)
+        .map_err(|e| i18n::pair(|l| i18n::file_cannot_read(l, &shown, &e)))?;
+    let not_regular = || i18n::pair(|l| i18n::file_not_regular(l, &shown));
     if !meta.is_file() {
         return Err(not_regular());
     }
     if meta.len() > max {
         let mb = |n: u64| n.div_ceil(1 << 20);
-        return Err((
-            format!(
-                "{shown}: 文件有 {} MB，超过了导入上限 {} MB（见 docs/limits.md），请拆分后分批导入",
-                mb(meta.len()),
-                mb(max)
-            ),
-            format!(
-                "{shown}: the file is {} MB, more than the {} MB ruralenv imports (docs/limits.md); split it and import the parts",
-                mb(meta.len()),
-                mb(max)
-            ),
-        ));
+        return Err(i18n::pair(|l| {
+            i18n::file_too_large(l, &shown, mb(meta.len()), mb(max))
+        }));
     }
-    let file = File::open(path).map_err(|e| {
-        (
-            format!("{shown}: 无法打开：{e}"),
-            format!("{shown}: cannot open: {e}"),
-        )
-    })?;
+    let file =
+        File::open(path).map_err(|e| i18n::pair(|l| i18n::file_cannot_open(l, &shown, &e)))?;
     // The path may have been swapped between the two looks.
     match file.metadata() {
         Ok(m) if m.is_file() => Ok(file),
@@ -135,7 +112,7 @@ struct Decoder<R> {
 }
 
 impl<R: Read> Decoder<R> {
-    fn fail(&mut self, zh: String, en: String) -> io::Error {
+    fn fail(&mut self, (zh, en): (String, String)) -> io::Error {
         let e = DecodeError {
             line: self.line,
             zh,
@@ -194,16 +171,9 @@ impl<R: Read> Decoder<R> {
         };
         if let Some(start) = open_since {
             self.line = start;
-            return Err(self.fail(
-                format!(
-                    "第 {start} 行起的一行超过了 {} KB：很可能是引号 \" 没有闭合",
-                    MAX_ROW_BYTES / 1024
-                ),
-                format!(
-                    "the row starting at line {start} runs over {} KB: a quote (\") is probably not closed",
-                    MAX_ROW_BYTES / 1024
-                ),
-            ));
+            return Err(self.fail(i18n::pair(|l| {
+                i18n::csv_row_too_long(l, start, MAX_ROW_BYTES / 1024)
+            })));
         }
         Ok(true)
     }
@@ -223,16 +193,9 @@ impl<R: Read> Decoder<R> {
                     Some(s) => Ok(s.to_string()),
                     None => {
                         let (line, first) = (self.line, self.decided_at);
-                        Err(self.fail(
-                            format!(
-                                "第 {line} 行不是 UTF-8 编码，而前面的行（第 {first} 行起）是：文件混用了两种编码（常见于从另一个文件粘贴的单元格）。\
-                                 请在 Excel 中另存为“CSV UTF-8”，或重新输入第 {line} 行"
-                            ),
-                            format!(
-                                "line {line} is not UTF-8 but the lines before it are (from line {first}): the file mixes encodings, \
-                                 as when a cell was pasted from another file. Save it from Excel as \"CSV UTF-8\" or retype line {line}"
-                            ),
-                        ))
+                        Err(self.fail(i18n::pair(|l| {
+                            i18n::csv_not_utf8_after_utf8(l, line, first)
+                        })))
                     }
                 }
             }
@@ -245,16 +208,9 @@ impl<R: Read> Decoder<R> {
                     && s.chars().any(|c| c.len_utf8() == 3)
                 {
                     let first = self.decided_at;
-                    return Err(self.fail(
-                        format!(
-                            "第 {line} 行是 UTF-8 编码，而前面的行（第 {first} 行起）是 GB18030：文件混用了两种编码。\
-                             请在 Excel 中另存为“CSV UTF-8”，或重新输入第 {line} 行"
-                        ),
-                        format!(
-                            "line {line} is UTF-8 but the lines before it are GB18030 (from line {first}): the file mixes encodings. \
-                             Save it from Excel as \"CSV UTF-8\" or retype line {line}"
-                        ),
-                    ));
+                    return Err(
+                        self.fail(i18n::pair(|l| i18n::csv_utf8_after_gb18030(l, line, first)))
+                    );
                 }
                 match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(raw)
                 {
@@ -265,14 +221,7 @@ impl<R: Read> Decoder<R> {
                         }
                         Ok(s.into_owned())
                     }
-                    None => Err(self.fail(
-                        format!(
-                            "第 {line} 行既不是 UTF-8 也不是 GB18030 文本；请在 Excel 中另存为“CSV UTF-8”"
-                        ),
-                        format!(
-                            "line {line} is neither UTF-8 nor GB18030 text; save the file from Excel as \"CSV UTF-8\""
-                        ),
-                    )),
+                    None => Err(self.fail(i18n::pair(|l| i18n::csv_not_text(l, line)))),
                 }
             }
         }
@@ -309,12 +258,7 @@ impl<R: Read> Decoder<R> {
             if let encoding_rs::DecoderResult::Malformed(_, _) = result {
                 let line = self.line + 1 + self.carry.matches('\n').count();
                 self.line = line;
-                return Err(self.fail(
-                    format!("第 {line} 行不是有效的 UTF-16 文本；请在 Excel 中另存为“CSV UTF-8”"),
-                    format!(
-                        "line {line} is not valid UTF-16 text; save the file from Excel as \"CSV UTF-8\""
-                    ),
-                ));
+                return Err(self.fail(i18n::pair(|l| i18n::csv_not_utf16(l, line))));
             }
         }
     }
@@ -367,10 +311,9 @@ impl CsvRows {
             en,
         })?;
         let mut src = BufReader::with_capacity(64 * 1024, file.take(MAX_CSV_BYTES));
-        let head = src.fill_buf().map_err(|e| ReadError {
-            line: None,
-            zh: format!("无法读取：{e}"),
-            en: format!("cannot read: {e}"),
+        let head = src.fill_buf().map_err(|e| {
+            let (zh, en) = i18n::pair(|l| i18n::csv_cannot_read(l, &e));
+            ReadError { line: None, zh, en }
         })?;
         let (enc, bom) = if head.starts_with(b"\xEF\xBB\xBF") {
             (Some(Encoding::Utf8), 3)
@@ -482,10 +425,11 @@ impl CsvRows {
                         en: d.en,
                     });
                 }
+                let (zh, en) = i18n::pair(|l| i18n::csv_malformed(l, &e));
                 Err(ReadError {
                     line: e.position().map(|p| p.line() as usize),
-                    zh: format!("CSV 格式错误：{e}"),
-                    en: format!("malformed CSV: {e}"),
+                    zh,
+                    en,
                 })
             }
         }

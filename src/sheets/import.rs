@@ -19,6 +19,7 @@ use super::stage::Stage;
 use crate::forms::record::{RecordData, Row, parse_input};
 use crate::forms::schema::{Field, Form, Lang, Text};
 use crate::forms::value::{Value, sanitize_for_terminal};
+use crate::i18n;
 use crate::register::Level;
 use crate::store::{Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -73,12 +74,7 @@ impl Errors {
             .collect();
         let more = self.total - self.shown.len();
         if more > 0 {
-            out.push(match lang {
-                Lang::Zh => format!("……另有 {more} 个问题未列出（只列出前 {MAX_ERRORS_SHOWN} 个）"),
-                Lang::En => {
-                    format!("… and {more} more (only the first {MAX_ERRORS_SHOWN} are listed)")
-                }
-            });
+            out.push(i18n::more_problems(lang, more, MAX_ERRORS_SHOWN));
         }
         out
     }
@@ -166,13 +162,6 @@ pub struct Importer<'a> {
     pub sparse_rows: bool,
 }
 
-fn t(lang: Lang, zh: String, en: String) -> String {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
-
 impl<'a> Importer<'a> {
     /// An import of `form`'s records; repeat-group sheets must be fed before the village
     /// sheet.
@@ -251,27 +240,11 @@ impl<'a> Importer<'a> {
             let c = cells::resolve_header(fields.iter().copied(), &raw);
             match &c {
                 Column::Unknown(h) => {
-                    let owner = match group {
-                        None => format!("form '{}'", form.id),
-                        Some(g) => format!("repeat group '{g}'"),
+                    let reason = match group {
+                        None => i18n::column_not_a_field_of_form(lang, i + 1, &form.id),
+                        Some(g) => i18n::column_not_a_field_of_group(lang, i + 1, g),
                     };
-                    let owner_zh = match group {
-                        None => format!("表单“{}”", form.id),
-                        Some(g) => format!("重复组“{g}”"),
-                    };
-                    self.error(
-                        at,
-                        "-",
-                        h,
-                        t(
-                            lang,
-                            format!("第 {} 列不是{owner_zh}的字段（表头可用字段名或中文标签）", i + 1),
-                            format!(
-                                "column {} is not a field of the {owner} (headers are field names or their labels)",
-                                i + 1
-                            ),
-                        ),
-                    );
+                    self.error(at, "-", h, reason);
                     ok = false;
                 }
                 Column::VillageCode | Column::Field(_) => {
@@ -284,19 +257,7 @@ impl<'a> Importer<'a> {
                             at,
                             "-",
                             &name,
-                            t(
-                                lang,
-                                format!(
-                                    "第 {} 列与第 {} 列是同一个字段；请删除其中一列",
-                                    i + 1,
-                                    first + 1
-                                ),
-                                format!(
-                                    "column {} repeats column {} (the same field); delete one of them",
-                                    i + 1,
-                                    first + 1
-                                ),
-                            ),
+                            i18n::column_repeated(lang, i + 1, first + 1),
                         );
                         ok = false;
                     }
@@ -306,16 +267,7 @@ impl<'a> Importer<'a> {
             cols.push(c);
         }
         let Some(code) = cols.iter().position(|c| *c == Column::VillageCode) else {
-            self.error(
-                at,
-                "-",
-                "village_code",
-                t(
-                    lang,
-                    "没有村代码列：表头需要 village_code（或“村代码”）".into(),
-                    "there is no village_code column (header village_code or 村代码)".into(),
-                ),
-            );
+            self.error(at, "-", "village_code", i18n::no_code_column(lang));
             return None;
         };
         let columns = ok.then_some(Columns { cols, code })?;
@@ -368,19 +320,7 @@ impl<'a> Importer<'a> {
                 at,
                 village,
                 "-",
-                t(
-                    lang,
-                    format!(
-                        "这一行有 {} 个单元格，表头有 {} 个",
-                        cells.len(),
-                        columns.cols.len()
-                    ),
-                    format!(
-                        "the row has {} cells but the header has {}",
-                        cells.len(),
-                        columns.cols.len()
-                    ),
-                ),
+                i18n::row_shorter_than_header(lang, cells.len(), columns.cols.len()),
             );
             return false;
         }
@@ -388,19 +328,7 @@ impl<'a> Importer<'a> {
             let blank_col = columns.cols.get(i).is_none_or(|c| *c == Column::Blank);
             if blank_col && !cell.is_blank() && !self.blank_reported {
                 self.blank_reported = true;
-                self.error(
-                    at,
-                    village,
-                    "-",
-                    t(
-                        lang,
-                        format!("第 {} 列没有表头，却填了值；请补上表头或删除这一列", i + 1),
-                        format!(
-                            "column {} has a value but no header; add the header or delete the column",
-                            i + 1
-                        ),
-                    ),
-                );
+                self.error(at, village, "-", i18n::value_without_header(lang, i + 1));
                 return false;
             }
         }
@@ -460,11 +388,7 @@ impl<'a> Importer<'a> {
                     at,
                     &village,
                     "village_code",
-                    t(
-                        lang,
-                        format!("这个村在文件中出现了两次（先在 {first}）"),
-                        format!("this village appears twice in the file (first at {first})"),
-                    ),
+                    i18n::village_twice(lang, &first),
                 );
                 return;
             }
@@ -529,11 +453,7 @@ impl<'a> Importer<'a> {
                 &at,
                 village,
                 group,
-                t(
-                    lang,
-                    format!("一个村最多 {MAX_GROUP_ROWS} 行（见 docs/limits.md）"),
-                    format!("at most {MAX_GROUP_ROWS} rows per village (docs/limits.md)"),
-                ),
+                i18n::too_many_group_rows(lang, MAX_GROUP_ROWS),
             );
         }
     }
@@ -724,11 +644,7 @@ impl<'a> Importer<'a> {
             let out = self.stage.orphans(key, &mut |village, at| {
                 let reason = match check_village(store, lang, village) {
                     Err(r) => r,
-                    Ok(()) => t(
-                        lang,
-                        format!("{main} 中没有这个村的行"),
-                        format!("no row for this village in {main}"),
-                    ),
+                    Ok(()) => i18n::group_row_without_village(lang, &main),
                 };
                 errors.push(RowError {
                     at: at.to_string(),
@@ -758,40 +674,19 @@ impl<'a> Importer<'a> {
 /// scope.
 fn check_village(store: &Store, lang: Lang, code: &str) -> Result<(), String> {
     if !crate::register::is_code(code) {
-        return Err(t(
-            lang,
-            format!("“{code}”不是 12 位村代码"),
-            format!("'{code}' is not a 12-digit village code"),
-        ));
+        return Err(i18n::not_a_village_code(lang, code));
     }
     match store.division(code) {
         Ok(Some(d)) if d.level == Level::Village && d.in_scope => Ok(()),
-        Ok(Some(d)) if d.level == Level::Village => Err(t(
+        Ok(Some(d)) if d.level == Level::Village => {
+            Err(i18n::village_out_of_scope(lang, &d.name, code))
+        }
+        Ok(Some(d)) => Err(i18n::import_not_a_village(
             lang,
-            format!(
-                "{}（{code}）不在调查范围内（居委会等不在范围内的单位不接受数据）。\
-                 县里可在 forms/divisions/ 下的区划文件中修改 in_scope 列来调整范围，\
-                 再用 --forms 目录运行（见 README“Configuring a county”）",
-                d.name
-            ),
-            format!(
-                "{} ({code}) is out of the survey scope (residents' committees and other units \
-                 outside the scope take no records). A county changes the scope in the register \
-                 file under forms/divisions/ (column in_scope) and runs with --forms DIR \
-                 (README, \"Configuring a county\")",
-                d.name
-            ),
+            &d.name,
+            i18n::level(lang, d.level),
         )),
-        Ok(Some(d)) => Err(t(
-            lang,
-            format!("{} 是{}，不是村", d.name, d.level.as_str()),
-            format!("{} is a {}, not a village", d.name, d.level.as_str()),
-        )),
-        Ok(None) => Err(t(
-            lang,
-            "区划名录中没有这个代码".into(),
-            "not in the register".into(),
-        )),
+        Ok(None) => Err(i18n::code_not_in_register(lang)),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -802,18 +697,11 @@ fn parse_cell(f: &Field, cell: &Cell) -> Result<Value, Text> {
 }
 
 fn unterminated_quote() -> Text {
-    Text::new(
-        "这一行有单元格跨了多行：可能少了一个右引号 \"（单元格中不能换行）",
-        "a cell of this row runs over a line break: a closing quote (\") is probably missing (cells cannot hold line breaks)",
-    )
+    i18n::both(i18n::cell_over_line_break)
 }
 
 fn calc_mismatch(lang: Lang, given: &Value, computed: &Value) -> String {
-    t(
-        lang,
-        format!("计算字段的值 {given} 与计算结果 {computed} 不一致"),
-        format!("the column says {given} but the form calculates {computed}"),
-    )
+    i18n::calc_mismatch(lang, given, computed)
 }
 
 fn same_value(a: &Value, b: &Value) -> bool {

@@ -42,10 +42,7 @@ pub fn feed_rows(
             Some(r) => break r,
             None => {
                 if imp.errors.total == errors_before {
-                    let reason = match imp.lang() {
-                        crate::forms::Lang::Zh => "文件是空的：没有表头行".to_string(),
-                        crate::forms::Lang::En => "the file is empty: no header row".to_string(),
-                    };
+                    let reason = crate::i18n::sheet_empty(imp.lang());
                     imp.file_error(main, reason);
                 }
                 return;

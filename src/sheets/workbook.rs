@@ -614,53 +614,35 @@ pub fn read_records_workbook(
     imp: &mut Importer<'_>,
 ) -> anyhow::Result<()> {
     let lang = imp.lang();
-    let file = super::csv_in::open_regular(path, MAX_XLSX_BYTES).map_err(|(zh, en)| {
-        anyhow::anyhow!(match lang {
-            crate::forms::Lang::Zh => zh,
-            crate::forms::Lang::En => en,
-        })
-    })?;
+    let file = super::csv_in::open_regular(path, MAX_XLSX_BYTES)
+        .map_err(|(zh, en)| anyhow::anyhow!(crate::i18n::pick(lang, zh, en)))?;
     let shown = crate::forms::value::sanitize_for_terminal(&path.display().to_string());
     let mut file = file;
     let inflated = super::zipguard::check(&mut file, &shown).and_then(|()| {
-        std::io::Seek::rewind(&mut file).map_err(|e| {
-            (
-                format!("{shown}: 无法读取：{e}"),
-                format!("{shown}: cannot be read: {e}"),
-            )
-        })
+        std::io::Seek::rewind(&mut file)
+            .map_err(|e| crate::i18n::pair(|l| crate::i18n::xlsx_cannot_read(l, &shown, &e)))
     });
     if let Err((zh, en)) = inflated {
-        anyhow::bail!(match lang {
-            crate::forms::Lang::Zh => zh,
-            crate::forms::Lang::En => en,
-        });
+        anyhow::bail!(crate::i18n::pick(lang, zh, en));
     }
     let mut book: calamine::Xlsx<_> = calamine::Reader::new(std::io::BufReader::new(file))
-        .map_err(|e| match lang {
-            crate::forms::Lang::Zh => anyhow::anyhow!(
-                "{shown}: 不是可读的 .xlsx 工作簿（{e}）；请在 Excel 或 WPS 中另存为 .xlsx"
-            ),
-            crate::forms::Lang::En => anyhow::anyhow!(
-                "{shown}: not a readable .xlsx workbook ({e}); save it from Excel or WPS as .xlsx"
-            ),
-        })?;
+        .map_err(|e| anyhow::anyhow!(crate::i18n::xlsx_unreadable(lang, &shown, &e)))?;
     let names = calamine::Reader::sheet_names(&book);
     let Some(main) = names
         .iter()
         .find(|n| n.trim() == VILLAGE_SHEET || n.trim() == "village")
         .cloned()
     else {
-        anyhow::bail!(match lang {
-            crate::forms::Lang::Zh => format!(
-                "{shown}: 没有名为“{VILLAGE_SHEET}”的工作表（有：{}）",
-                names.join("、")
-            ),
-            crate::forms::Lang::En => format!(
-                "{shown}: there is no sheet named {VILLAGE_SHEET} (it has: {})",
-                names.join(", ")
-            ),
-        });
+        let sheets: Vec<String> = names
+            .iter()
+            .map(|n| crate::forms::value::sanitize_for_terminal(n))
+            .collect();
+        anyhow::bail!(crate::i18n::xlsx_no_village_sheet(
+            lang,
+            &shown,
+            VILLAGE_SHEET,
+            &sheets.join(crate::i18n::list_separator(lang))
+        ));
     };
     // A workbook stores only the cells that hold something: short rows are normal.
     imp.sparse_rows = true;

@@ -7,6 +7,7 @@
 //! Sizes are counted while inflating, not taken from the archive's directory, which the
 //! file itself declares and could understate.
 
+use crate::i18n;
 use std::io::{Read, Seek};
 
 /// The shared-strings part, held in memory by the reader: every distinct text cell.
@@ -41,58 +42,31 @@ pub fn check<R: Read + Seek>(reader: R, shown: &str) -> Result<(), Refusal> {
 
 /// [`check`] with other limits (tests use small ones).
 pub fn check_within<R: Read + Seek>(reader: R, shown: &str, limits: Limits) -> Result<(), Refusal> {
-    let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
-        (
-            format!("{shown}: 不是可读的 .xlsx 工作簿（{e}）；请在 Excel 或 WPS 中另存为 .xlsx"),
-            format!(
-                "{shown}: not a readable .xlsx workbook ({e}); save it from Excel or WPS as .xlsx"
-            ),
-        )
-    })?;
+    let mut zip = zip::ZipArchive::new(reader)
+        .map_err(|e| i18n::pair(|l| i18n::xlsx_unreadable(l, shown, &e)))?;
     if zip.len() > limits.parts {
-        return Err((
-            format!(
-                "{shown}: 工作簿有 {} 个组成部分，超过上限 {}；这不是 Excel 或 WPS 保存的记录工作簿",
-                zip.len(),
-                limits.parts
-            ),
-            format!(
-                "{shown}: the workbook has {} parts, more than the limit of {}; it is not a records workbook saved by Excel or WPS",
-                zip.len(),
-                limits.parts
-            ),
-        ));
+        return Err(i18n::pair(|l| {
+            i18n::xlsx_too_many_parts(l, shown, zip.len(), limits.parts)
+        }));
     }
     let mut sink = std::io::sink();
     for i in 0..zip.len() {
-        let mut part = zip.by_index(i).map_err(|e| {
-            (
-                format!("{shown}: 工作簿第 {} 部分无法读取（{e}）；请在 Excel 或 WPS 中另存为 .xlsx", i + 1),
-                format!("{shown}: part {} of the workbook cannot be read ({e}); save it from Excel or WPS as .xlsx", i + 1),
-            )
-        })?;
+        let mut part = zip
+            .by_index(i)
+            .map_err(|e| i18n::pair(|l| i18n::xlsx_part_unreadable(l, shown, i + 1, &e)))?;
         let name = crate::termsafe::escape(part.name()).into_owned();
         let limit = if part.name().eq_ignore_ascii_case("xl/sharedStrings.xml") {
             limits.shared_strings
         } else {
             limits.part
         };
-        let read = std::io::copy(&mut (&mut part).take(limit + 1), &mut sink).map_err(|e| {
-            (
-                format!("{shown}: 工作簿的 {name} 无法解压（{e}）；请在 Excel 或 WPS 中另存为 .xlsx"),
-                format!("{shown}: the workbook's {name} cannot be inflated ({e}); save it from Excel or WPS as .xlsx"),
-            )
-        })?;
+        let read = std::io::copy(&mut (&mut part).take(limit + 1), &mut sink)
+            .map_err(|e| i18n::pair(|l| i18n::xlsx_part_cannot_inflate(l, shown, &name, &e)))?;
         if read > limit {
             let mib = limit >> 20;
-            return Err((
-                format!(
-                    "{shown}: 工作簿的 {name} 解压后超过 {mib} MiB，不导入（压缩文件可能被构造成“解压炸弹”）；请按乡镇拆分成较小的工作簿"
-                ),
-                format!(
-                    "{shown}: the workbook's {name} inflates to more than {mib} MiB and is not imported (a compressed file can be built to explode); split it into smaller workbooks, e.g. one per township"
-                ),
-            ));
+            return Err(i18n::pair(|l| {
+                i18n::xlsx_part_too_large(l, shown, &name, mib)
+            }));
         }
     }
     Ok(())
