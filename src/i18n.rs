@@ -816,13 +816,33 @@ catalogue! {
         zh: "{path}: 文件正被另一个程序（Excel/WPS？）打开；请关闭后重试",
         en: "{path}: the file is open in another program (Excel/WPS?); close it and try again",
     }
-    fn cannot_write_in_folder(path: &str, error: &std::io::Error) {
+    fn cannot_write_in_folder(path: &str, error: &str) {
         zh: "{path}: 无法在这个文件夹中写入：{error}",
         en: "{path}: cannot write in this folder: {error}",
     }
-    fn cannot_write_file(path: &str, error: &std::io::Error) {
+    fn cannot_write_file(path: &str, error: &str) {
         zh: "{path}: 无法写入：{error}",
         en: "{path}: cannot write: {error}",
+    }
+}
+
+/// What an OS error means, in `lang` for the common kinds (the OS's own text otherwise,
+/// which the OS gives in English).
+pub fn io_error(lang: Lang, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let zh = match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限",
+        K::IsADirectory => "这是一个文件夹",
+        K::NotADirectory => "路径中有一部分不是文件夹",
+        K::AlreadyExists => "已经存在",
+        K::StorageFull => "磁盘已满",
+        K::ReadOnlyFilesystem => "磁盘是只读的",
+        _ => return e.to_string(),
+    };
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => e.to_string(),
     }
 }
 

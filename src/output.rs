@@ -102,7 +102,7 @@ fn is_our_temporary(name: &str, target_name: Option<&str>) -> bool {
 /// `what`: the catalogue message for the failure, given the file and the OS error.
 fn explain(
     path: &Path,
-    what: fn(Lang, &str, &io::Error) -> String,
+    what: fn(Lang, &str, &str) -> String,
     e: io::Error,
     lang: Lang,
 ) -> io::Error {
@@ -110,7 +110,7 @@ fn explain(
     let msg = if held_by_another_program(e.raw_os_error(), cfg!(windows)) {
         i18n::file_held_open(lang, &shown)
     } else {
-        what(lang, &shown, &e)
+        what(lang, &shown, &i18n::io_error(lang, &e))
     };
     io::Error::new(e.kind(), msg)
 }

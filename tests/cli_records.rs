@@ -61,7 +61,7 @@ fn imports_utf8_with_bom_and_groups() {
     let data = t.path().join("data");
     import(&data, &main, Some(&farms))
         .success()
-        .stdout(predicates::str::contains("2 new"));
+        .stdout(predicates::str::contains("新增 2"));
     let doc = show(&data, V1);
     let rec = &doc["records"][0];
     assert_eq!(rec["status"], "finalized");
@@ -116,7 +116,7 @@ fn one_bad_row_rejects_the_whole_file_with_a_list() {
         .stderr
         .clone();
     let err = String::from_utf8(err).unwrap();
-    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(err.contains("没有导入任何数据"), "{err}");
     assert!(
         err.contains(&format!("2: {V1}: garbage_facilities: ")),
         "{err}"
@@ -217,7 +217,7 @@ fn export_then_import_reproduces_the_records() {
     // Importing the same file again changes nothing.
     import(&b, &out, Some(&group))
         .success()
-        .stdout(predicates::str::contains("2 unchanged"));
+        .stdout(predicates::str::contains("未变 2"));
 }
 
 #[test]
@@ -234,7 +234,7 @@ fn a_changed_value_makes_an_audited_revision() {
         .args(["--round", "2020"])
         .assert()
         .success()
-        .stdout(predicates::str::contains("1 updated, 1 unchanged"));
+        .stdout(predicates::str::contains("更新 1，未变 1"));
     let doc = show(&d, V1);
     assert_eq!(doc["records"].as_array().unwrap().len(), 1);
     assert_eq!(doc["records"][0]["revision"], 2);
@@ -676,5 +676,88 @@ fn export_csv_rewritten_as_excel_saves_it_imports_to_the_same_report() {
             show(&a, v)["records"][0]["values"],
             show(&b, v)["records"][0]["values"]
         );
+    }
+}
+
+/// The lines a run printed (stdout, then stderr), with the temporary folder's name (random
+/// letters) taken out.
+fn printed(a: &assert_cmd::assert::Assert, dir: &Path) -> Vec<String> {
+    let out = a.get_output();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = dir.display().to_string();
+    text.lines().map(|l| l.replace(&dir, "DIR")).collect()
+}
+
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// English words of the import's messages: none may appear in a Chinese run's lines.
+const ENGLISH: &[&str] = &[
+    "nothing",
+    "imported",
+    "problem",
+    " new",
+    "updated",
+    "unchanged",
+    "village ",
+    "round",
+    " the ",
+    " not ",
+    " is ",
+    "column",
+];
+
+#[test]
+fn import_csv_speaks_the_runs_language_only_one_per_line() {
+    let t = tempfile::tempdir().unwrap();
+    let good = t.path().join("v.csv");
+    std::fs::write(&good, rows()).unwrap();
+    let bad = t.path().join("bad.csv");
+    let text = rows()
+        .replace("200,700,yes", "200,700,maybe")
+        .replace(",60,0,0,0,0,0,30,", ",160,0,0,0,0,0,30,")
+        .replace(HEADER, &format!("{HEADER},colour"));
+    std::fs::write(&bad, text).unwrap();
+    for lang in ["zh", "en"] {
+        let data = t.path().join(format!("data-{lang}"));
+        let run = |file: &Path| {
+            let mut c = bin(&data);
+            if lang == "en" {
+                c.args(["--lang", "en"]);
+            }
+            c.args(["records", "import-csv"])
+                .arg(file)
+                .args(["--round", "2020"])
+                .assert()
+        };
+        let refused = run(&bad).code(1);
+        let refused = printed(&refused, t.path());
+        let stored = run(&good).success();
+        let stored = printed(&stored, t.path());
+        assert!(refused.len() >= 2, "{refused:?}");
+        assert_eq!(stored.len(), 1, "{stored:?}");
+        for line in refused.iter().chain(&stored) {
+            if lang == "zh" {
+                assert!(has_chinese(line), "a line without Chinese: {line}");
+                for w in ENGLISH {
+                    assert!(!line.contains(w), "English '{w}' in a Chinese run: {line}");
+                }
+            } else {
+                assert!(!has_chinese(line), "Chinese in an English run: {line}");
+            }
+        }
+        let (summary, done) = (refused.last().unwrap(), &stored[0]);
+        if lang == "zh" {
+            assert!(summary.contains("没有导入任何数据"), "{summary}");
+            assert!(done.contains("新增 2，更新 0，未变 0"), "{done}");
+        } else {
+            assert!(summary.contains("nothing was imported"), "{summary}");
+            assert!(done.contains("2 new, 0 updated, 0 unchanged"), "{done}");
+        }
     }
 }

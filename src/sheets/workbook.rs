@@ -619,8 +619,11 @@ pub fn read_records_workbook(
     let shown = crate::forms::value::sanitize_for_terminal(&path.display().to_string());
     let mut file = file;
     let inflated = super::zipguard::check(&mut file, &shown).and_then(|()| {
-        std::io::Seek::rewind(&mut file)
-            .map_err(|e| crate::i18n::pair(|l| crate::i18n::xlsx_cannot_read(l, &shown, &e)))
+        std::io::Seek::rewind(&mut file).map_err(|e| {
+            crate::i18n::pair(|l| {
+                crate::i18n::xlsx_cannot_read(l, &shown, &crate::i18n::io_error(l, &e))
+            })
+        })
     });
     if let Err((zh, en)) = inflated {
         anyhow::bail!(crate::i18n::pick(lang, zh, en));
