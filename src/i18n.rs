@@ -1283,6 +1283,15 @@ mod tests {
     }
 
     #[test]
+    fn os_errors_of_common_kinds_are_said_in_the_language() {
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(io_error(Lang::Zh, &e), "文件或文件夹不存在");
+        assert_eq!(io_error(Lang::En, &e), e.to_string());
+        let other = std::io::Error::other("odd");
+        assert_eq!(io_error(Lang::Zh, &other), "odd");
+    }
+
+    #[test]
     fn key_names_come_from_the_key_table() {
         use crate::tui::keys::{Action, Ctx};
         let k = key(Ctx::Home, Action::Conflicts);

@@ -761,3 +761,31 @@ fn import_csv_speaks_the_runs_language_only_one_per_line() {
         }
     }
 }
+
+#[test]
+fn an_output_that_cannot_be_written_is_explained_in_the_runs_language() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path().join("d");
+    // The target is a folder: it cannot be replaced by the file.
+    let out = t.path().join("out.csv");
+    std::fs::create_dir(&out).unwrap();
+    let run = |lang: Option<&str>| {
+        let mut c = bin(&d);
+        if let Some(l) = lang {
+            c.args(["--lang", l]);
+        }
+        let a = c
+            .args(["records", "export-csv", "--round", "2020", "--out"])
+            .arg(&out)
+            .assert()
+            .code(1);
+        String::from_utf8(a.get_output().stderr.clone()).unwrap()
+    };
+    let zh = run(None);
+    assert!(zh.contains("out.csv: 无法写入：这是一个文件夹"), "{zh}");
+    assert!(!zh.contains("cannot") && !zh.contains("directory"), "{zh}");
+    let en = run(Some("en"));
+    assert!(en.contains("out.csv: cannot write: "), "{en}");
+    assert!(!has_chinese(&en), "{en}");
+    assert!(out.is_dir(), "the folder is left as it was");
+}
