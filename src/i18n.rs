@@ -811,6 +811,16 @@ catalogue! {
         zh: "{path}: 工作簿的 {name} 解压后超过 {mib} MiB，不导入（压缩文件可能被构造成“解压炸弹”）；请按乡镇拆分成较小的工作簿",
         en: "{path}: the workbook's {name} inflates to more than {mib} MiB and is not imported (a compressed file can be built to explode); split it into smaller workbooks, e.g. one per township",
     }
+    /// The temporary database that holds an import's rows could not be opened.
+    fn staging_failed(error: impl Display) {
+        zh: "无法打开导入用的临时数据库：{error}",
+        en: "cannot open a temporary staging database: {error}",
+    }
+    /// A sheet of a workbook that the reader cannot read.
+    fn sheet_unreadable(error: impl Display) {
+        zh: "这个工作表无法读取（{error}）；请在 Excel 或 WPS 中另存为 .xlsx",
+        en: "the sheet cannot be read ({error}); save the workbook from Excel or WPS as .xlsx",
+    }
     /// `output::replace_file`: another program holds the file (Windows).
     fn file_held_open(path: &str) {
         zh: "{path}: 文件正被另一个程序（Excel/WPS？）打开；请关闭后重试",

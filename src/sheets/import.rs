@@ -177,8 +177,7 @@ impl<'a> Importer<'a> {
             sink,
             lang,
             errors: Errors::default(),
-            stage: Stage::new()
-                .map_err(|e| anyhow::anyhow!("cannot open a temporary staging database: {e}"))?,
+            stage: Stage::new().map_err(|e| anyhow::anyhow!(i18n::staging_failed(lang, e)))?,
             staged: Vec::new(),
             main_started: false,
             stored: 0,

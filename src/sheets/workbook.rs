@@ -537,7 +537,8 @@ fn feed_sheet<RS: std::io::Read + std::io::Seek>(
     let mut reader = match book.worksheet_cells_reader(sheet) {
         Ok(r) => r,
         Err(e) => {
-            imp.file_error(sheet, format!("{e}"));
+            let reason = crate::i18n::sheet_unreadable(imp.lang(), e);
+            imp.file_error(sheet, reason);
             return;
         }
     };
