@@ -29,7 +29,7 @@ pub const MAX_ROW_BYTES: u64 = 1 << 20;
 pub fn open_regular(path: &Path, max: u64) -> Result<File, (String, String)> {
     let shown = crate::forms::value::sanitize_for_terminal(&path.display().to_string());
     let meta = std::fs::metadata(path)
-        .map_err(|e| i18n::pair(|l| i18n::file_cannot_read(l, &shown, &i18n::io_error(l, &e))))?;
+        .map_err(|e| i18n::pair(|l| i18n::file_cannot_read(l, &shown, i18n::io_error(l, &e))))?;
     let not_regular = || i18n::pair(|l| i18n::file_not_regular(l, &shown));
     if !meta.is_file() {
         return Err(not_regular());
@@ -41,7 +41,7 @@ pub fn open_regular(path: &Path, max: u64) -> Result<File, (String, String)> {
         }));
     }
     let file = File::open(path)
-        .map_err(|e| i18n::pair(|l| i18n::file_cannot_open(l, &shown, &i18n::io_error(l, &e))))?;
+        .map_err(|e| i18n::pair(|l| i18n::file_cannot_open(l, &shown, i18n::io_error(l, &e))))?;
     // The path may have been swapped between the two looks.
     match file.metadata() {
         Ok(m) if m.is_file() => Ok(file),
@@ -312,7 +312,7 @@ impl CsvRows {
         })?;
         let mut src = BufReader::with_capacity(64 * 1024, file.take(MAX_CSV_BYTES));
         let head = src.fill_buf().map_err(|e| {
-            let (zh, en) = i18n::pair(|l| i18n::csv_cannot_read(l, &i18n::io_error(l, &e)));
+            let (zh, en) = i18n::pair(|l| i18n::csv_cannot_read(l, i18n::io_error(l, &e)));
             ReadError { line: None, zh, en }
         })?;
         let (enc, bom) = if head.starts_with(b"\xEF\xBB\xBF") {

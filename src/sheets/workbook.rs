@@ -622,7 +622,7 @@ pub fn read_records_workbook(
     let inflated = super::zipguard::check(&mut file, &shown).and_then(|()| {
         std::io::Seek::rewind(&mut file).map_err(|e| {
             crate::i18n::pair(|l| {
-                crate::i18n::xlsx_cannot_read(l, &shown, &crate::i18n::io_error(l, &e))
+                crate::i18n::xlsx_cannot_read(l, &shown, crate::i18n::io_error(l, &e))
             })
         })
     });
