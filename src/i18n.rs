@@ -821,6 +821,16 @@ catalogue! {
         zh: "这个工作表无法读取（{error}）；请在 Excel 或 WPS 中另存为 .xlsx",
         en: "the sheet cannot be read ({error}); save the workbook from Excel or WPS as .xlsx",
     }
+    /// An imported village whose rows of a group not in the import (`groups`, joined),
+    /// kept from the stored record, make it invalid.
+    fn kept_rows_invalid(village: &str, groups: &str, reason: &str) {
+        zh: "{village}：与已存的{groups}行（这次没有给出它们的文件）合起来不成立：{reason}",
+        en: "{village}: with the {groups} rows already stored (no file for them was given): {reason}",
+    }
+    fn revision_exhausted(village: &str, rev: u32) {
+        zh: "{village}：记录已是第 {rev} 版，是能有的最后一版，不能再修改",
+        en: "{village}: the record is at revision {rev}, the last one there can be; it cannot take another edit",
+    }
     /// `output::replace_file`: another program holds the file (Windows).
     fn file_held_open(path: &str) {
         zh: "{path}: 文件正被另一个程序（Excel/WPS？）打开；请关闭后重试",

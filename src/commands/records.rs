@@ -126,11 +126,7 @@ fn run_import(
     feed: impl FnOnce(&mut Importer<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let ImportRun {
-        round,
-        who,
-        file,
-        kept_groups,
-        lang,
+        round, file, lang, ..
     } = *run;
     let mut tally = Tally::default();
     let outcome = store.try_transaction(|s| -> Result<Done, Failure> {
@@ -143,7 +139,7 @@ fn run_import(
                             _at: &str,
                             data: RecordData|
              -> crate::store::Result<()> {
-                let out = merge_record(s, form, village, round, &data, who, kept_groups)?;
+                let out = merge_record(s, form, village, &data, run)?;
                 match out {
                     InsertOutcome::New => tally.new += 1,
                     InsertOutcome::Unchanged => tally.unchanged += 1,
@@ -267,11 +263,16 @@ fn merge_record(
     store: &mut Store,
     form: &Form,
     village: &str,
-    round: &str,
     data: &RecordData,
-    who: &str,
-    kept_groups: &[String],
+    run: &ImportRun<'_>,
 ) -> crate::store::Result<InsertOutcome> {
+    let ImportRun {
+        round,
+        who,
+        kept_groups,
+        lang,
+        ..
+    } = *run;
     // The record the merge rules count for the village, returned or not: a corrected row
     // after a return is its next revision, not a second record.
     let base = match store.counted(&form.id, village, round)? {
@@ -287,10 +288,11 @@ fn merge_record(
             }
             merged = form.finalized_data(&merged);
             if let Some(issue) = form.validate(&merged).first() {
-                return Err(StoreError::Invalid(format!(
-                    "{village}: with the {} rows already stored (no file for them was given): {}",
-                    kept_groups.join(", "),
-                    issue.message.get(crate::forms::Lang::En)
+                return Err(StoreError::Invalid(i18n::kept_rows_invalid(
+                    lang,
+                    village,
+                    &kept_groups.join(i18n::list_separator(lang)),
+                    issue.message.get(lang),
                 )));
             }
             &merged
@@ -306,11 +308,7 @@ fn merge_record(
         Some(b) => (
             b.record_id.clone(),
             next_rev(b.rev).ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "{village}: the record is at revision {}, the last one there can be; \
-                     it cannot take another edit",
-                    b.rev
-                ))
+                StoreError::Invalid(i18n::revision_exhausted(lang, village, b.rev))
             })?,
             Some(b.hash()),
             crate::store::diff(&b.data, data),
