@@ -789,3 +789,34 @@ fn an_output_that_cannot_be_written_is_explained_in_the_runs_language() {
     assert!(!has_chinese(&en), "{en}");
     assert!(out.is_dir(), "the folder is left as it was");
 }
+
+#[test]
+fn import_xlsx_refuses_a_file_that_is_no_workbook_in_the_runs_language() {
+    let t = tempfile::tempdir().unwrap();
+    let f = t.path().join("v.xlsx");
+    std::fs::write(&f, rows()).unwrap();
+    for lang in ["zh", "en"] {
+        let mut c = bin(&t.path().join("d"));
+        if lang == "en" {
+            c.args(["--lang", "en"]);
+        }
+        let a = c
+            .args(["records", "import-xlsx"])
+            .arg(&f)
+            .args(["--round", "2020"])
+            .assert()
+            .code(1);
+        let lines = printed(&a, t.path());
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        if lang == "zh" {
+            assert!(lines[0].contains("不是可读的 .xlsx 工作簿"), "{lines:?}");
+            assert!(!lines[0].contains("readable"), "{lines:?}");
+        } else {
+            assert!(
+                lines[0].contains("not a readable .xlsx workbook"),
+                "{lines:?}"
+            );
+            assert!(!has_chinese(&lines[0]), "{lines:?}");
+        }
+    }
+}
