@@ -100,7 +100,15 @@ fn key_of(top: &str) -> InstallationKey {
     InstallationKey::from_seed(seed)
 }
 
+/// CPU time (user + system) of this process so far, in seconds (0 where not Unix: the
+/// bench measures on Linux; elsewhere it only has to build).
+#[cfg(not(unix))]
+fn own_cpu() -> f64 {
+    0.0
+}
+
 /// CPU time (user + system) of this process so far, in seconds.
+#[cfg(unix)]
 fn own_cpu() -> f64 {
     // SAFETY: getrusage only writes the struct it is given.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
@@ -119,7 +127,13 @@ fn vmhwm_kib(pid: &str) -> u64 {
         .unwrap_or(0)
 }
 
+#[cfg(not(unix))]
+fn proc_cpu(_pid: u32) -> f64 {
+    0.0
+}
+
 /// CPU time (user + system) of another process so far, in seconds, from `/proc/PID/stat`.
+#[cfg(unix)]
 fn proc_cpu(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command name (which is in parentheses and may hold spaces).

@@ -199,6 +199,11 @@ impl Model {
                 }
                 Screen::Form => match &self.record {
                     Some(r) if r.issues.is_some() => Ctx::Issues,
+                    // From the dashboard a record is looked at, not changed: a new
+                    // revision starts from home, where its draft is then listed.
+                    Some(r) if r.read_only && self.dashboard.is_some() && self.review.is_none() => {
+                        Ctx::Viewing
+                    }
                     Some(r) if r.read_only => Ctx::ReadOnly,
                     Some(r) if r.focused_group().is_some() => {
                         return vec![Ctx::Table, Ctx::Form, Ctx::Global];

@@ -366,6 +366,12 @@ fn enter_on_a_village_opens_its_record_read_only_and_esc_comes_back() {
     );
     assert_eq!(m.screen, Screen::Form);
     assert!(m.record.as_ref().unwrap().read_only);
+    // Looked at, not changed: `e` starts no revision here and the footer does not offer it
+    // (a draft started from the dashboard was not listed on home).
+    assert!(press(&mut m, KeyCode::Char('e')).is_empty());
+    let shot = render(&m, 80, 24);
+    assert!(!shot.contains("修改（新版本）"), "{shot}");
+    assert!(shot.contains("返回看板"), "{shot}");
     press(&mut m, KeyCode::Esc);
     assert_eq!(m.screen, Screen::Dashboard);
     assert_eq!(v(&m), before);

@@ -21,6 +21,8 @@ pub enum Ctx {
     Table,
     /// A finalized record.
     ReadOnly,
+    /// A record opened from the dashboard: looked at, not changed (no `e`).
+    Viewing,
     /// The list of what blocks finalizing.
     Issues,
     History,
@@ -70,6 +72,10 @@ impl Ctx {
             Ctx::Choice => ("是/否 与 选择题", "Yes/no and choice fields"),
             Ctx::Table => ("规模养殖场表格", "Farms table"),
             Ctx::ReadOnly => ("已完成的记录（只读）", "Finalized record (read-only)"),
+            Ctx::Viewing => (
+                "从看板打开的记录（只看）",
+                "Record opened from the dashboard (view only)",
+            ),
             Ctx::Issues => ("完成前需处理的问题", "What blocks finalizing"),
             Ctx::History => ("修改记录", "History"),
             Ctx::Review => ("审核", "Review"),
@@ -304,6 +310,10 @@ pub static TABLE: &[Binding] = &[
     b!(ReadOnly, [ch('e')], "e", Edit, "修改（新版本）", "edit (new revision)", footer = true, typing = false),
     b!(ReadOnly, [ch('h'), ctrl('t')], "h", History, "修改记录", "history", footer = true, typing = false),
     b!(ReadOnly, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
+    b!(Viewing, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
+    b!(Viewing, [k(Down), ch('j'), k(Tab), k(Enter)], "↓/j", Down, "下移", "down", footer = false, typing = false),
+    b!(Viewing, [ch('h'), ctrl('t')], "h", History, "修改记录", "history", footer = true, typing = false),
+    b!(Viewing, [k(Esc)], "Esc", Back, "返回看板", "back to the dashboard", footer = true, typing = false),
     // Issues
     b!(Issues, [k(Enter)], "Enter", Open, "转到该项", "go to field", footer = true, typing = false),
     b!(Issues, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
@@ -573,6 +583,7 @@ pub const HELP_ORDER: &[Ctx] = &[
     Ctx::Table,
     Ctx::Issues,
     Ctx::ReadOnly,
+    Ctx::Viewing,
     Ctx::History,
     Ctx::Review,
     Ctx::Dashboard,
