@@ -465,6 +465,11 @@ catalogue! {
         zh: "已写入 {path}：{villages}，其中 {filled} 个有记录",
         en: "wrote {path}: {villages}, {filled} with records",
     }
+    /// `villages`: [`villages`].
+    fn wrote_template(path: &str, villages: &str) {
+        zh: "已写入空白模板 {path}：{villages}，每村一行待填写",
+        en: "wrote the blank template {path}: {villages}, one row each to fill in",
+    }
     fn no_villages_in_scope(code: &str, name: &str) {
         zh: "{code}（{name}）下没有调查范围内的村",
         en: "{code} ({name}) has no villages in the survey scope",

@@ -3,6 +3,7 @@
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use predicates::prelude::*;
 use serde_json::Value;
 use std::io::Read as _;
 use std::path::Path;
@@ -51,7 +52,10 @@ fn template(dir: &Path, out: &Path) {
         ])
         .arg(out)
         .assert()
-        .success();
+        .success()
+        // A blank template says so, not "0 with records" (read as a wrong count).
+        .stderr(predicates::str::contains("空白模板"))
+        .stderr(predicates::str::contains("有记录").not());
 }
 
 fn sheet_xml(path: &Path, sheet_no: usize) -> String {

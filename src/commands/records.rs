@@ -550,17 +550,19 @@ fn write_workbook(
     rows: &[VillageRow],
     out: &Path,
     lang: Lang,
-    filled: usize,
+    // How many villages' records are in it; None for the blank template.
+    filled: Option<usize>,
 ) -> anyhow::Result<()> {
     let form = env.forms.village_form();
     let bytes = workbook::records_workbook(form, round, rows)
         .map_err(|e| anyhow::anyhow!("{}: {e}", shown(out)))?;
     super::report::write_atomic(out, &bytes, lang)?;
     let villages = i18n::villages(lang, rows.len());
-    eprintln!(
-        "{}",
-        i18n::wrote_workbook(lang, &shown(out), &villages, filled)
-    );
+    let said = match filled {
+        Some(filled) => i18n::wrote_workbook(lang, &shown(out), &villages, filled),
+        None => i18n::wrote_template(lang, &shown(out), &villages),
+    };
+    eprintln!("{said}");
     Ok(())
 }
 
@@ -573,7 +575,7 @@ pub fn template(env: &Env, under: &str, round: &str, out: &Path) -> anyhow::Resu
         let name = sanitize_for_terminal(&unit.name);
         bail!(i18n::no_villages_in_scope(lang, &unit.code, &name));
     }
-    write_workbook(env, round, &rows, out, lang, 0)
+    write_workbook(env, round, &rows, out, lang, None)
 }
 
 pub fn export_xlsx(env: &Env, round: &str, under: Option<&str>, out: &Path) -> anyhow::Result<()> {
@@ -611,7 +613,7 @@ pub fn export_xlsx(env: &Env, round: &str, under: Option<&str>, out: &Path) -> a
         });
     }
     rows.sort_by(|a, b| a.code.cmp(&b.code));
-    write_workbook(env, round, &rows, out, lang, filled)
+    write_workbook(env, round, &rows, out, lang, Some(filled))
 }
 
 fn value_json(v: &Value) -> serde_json::Value {
