@@ -1220,3 +1220,25 @@ fn bidi_and_zero_width_characters_never_enter_an_input() {
     let key = KeyEvent::new(KeyCode::Char('\u{202E}'), KeyModifiers::NONE);
     assert!(input_request(&key).is_none());
 }
+
+#[test]
+fn the_approve_question_says_whether_the_record_counts_already() {
+    let mut row = ReviewRow {
+        village: village(),
+        record_id: "r1".into(),
+        rev: 1,
+        status: RecordStatus::Finalized,
+        finalized_at: "2020-06-15T10:00:00+08:00".into(),
+        finalized_by: "张三".into(),
+        comment: None,
+    };
+    let ask = |r: &ReviewRow, l| crate::tui::screens::review::approve_question(r, l);
+    // Finalized counts already (docs/counting.md): approving keeps it counting.
+    assert!(ask(&row, Lang::Zh).contains("已计入汇总"));
+    assert!(ask(&row, Lang::En).contains("already counts"));
+    // Returned does not count: approving makes it count again.
+    row.status = RecordStatus::Returned;
+    assert!(ask(&row, Lang::Zh).contains("重新计入"));
+    assert!(!ask(&row, Lang::Zh).contains("已计入"));
+    assert!(ask(&row, Lang::En).contains("count again"));
+}

@@ -86,7 +86,7 @@ impl ReviewState {
     }
 }
 
-/// "Approve revision N of 村名 (finalized by X on D)? It will count."
+/// "Approve revision N of 村名 (finalized by X on D)?", and whether it counts already.
 pub fn approve_question(s: &ReviewRow, lang: Lang) -> String {
     let (name, by, at) = (
         clean(&s.village.name),
@@ -94,12 +94,25 @@ pub fn approve_question(s: &ReviewRow, lang: Lang) -> String {
         short_time(&s.finalized_at),
     );
     let rev = s.rev;
-    match lang {
-        Lang::Zh => {
-            format!("通过 {name} 第 {rev} 版（{by} 于 {at} 完成）？通过后计入汇总。y 确定 / n 取消")
+    // What counts (docs/counting.md): a finalized record counts already; a returned one
+    // counts again once approved.
+    let returned = s.status == RecordStatus::Returned;
+    match (lang, returned) {
+        (Lang::Zh, false) => {
+            format!(
+                "通过 {name} 第 {rev} 版（{by} 于 {at} 完成）？它已计入汇总，通过后继续计入。y 确定 / n 取消"
+            )
         }
-        Lang::En => format!(
-            "Approve revision {rev} of {name} (finalized by {by} on {at})? It will count. y / n"
+        (Lang::Zh, true) => {
+            format!(
+                "通过 {name} 第 {rev} 版（{by} 于 {at} 完成，已退回）？通过后重新计入汇总。y 确定 / n 取消"
+            )
+        }
+        (Lang::En, false) => format!(
+            "Approve revision {rev} of {name} (finalized by {by} on {at})? It already counts and keeps counting. y / n"
+        ),
+        (Lang::En, true) => format!(
+            "Approve revision {rev} of {name} (finalized by {by} on {at}, returned)? It will count again. y / n"
         ),
     }
 }
