@@ -35,6 +35,15 @@ macro_rules! catalogue {
     };
 }
 
+// The catalogue's parts, each a file under `src/i18n/`: the TUI's words by screen group, and
+// the data layers' messages. Each uses `catalogue!` and `pick` from here.
+pub mod data;
+pub mod form_checks;
+pub mod tui_county;
+pub mod tui_exchange;
+pub mod tui_keys;
+pub mod tui_record;
+
 /// One of two texts by language, for words that are not messages of their own (a level's
 /// name, a yes/no cell). Prefer a `catalogue!` message.
 pub fn pick<T>(lang: Lang, zh: T, en: T) -> T {

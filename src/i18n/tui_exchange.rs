@@ -1,0 +1,4 @@
+//! The TUI's words for exchange: import and export of bundles, file pickers, trusted keys, conflicts.
+
+#[allow(unused_imports)]
+use super::{Lang, pick};
