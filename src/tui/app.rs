@@ -826,6 +826,9 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
             });
         }
         Some(Go::Trust(p)) => {
+            // Leaving the import's summary for the trust screen: the pickers (import and
+            // export) open in its folder next, as after any other way out.
+            cmds.extend(remember_folder(m));
             m.exchange = None;
             m.trust_prefill = Some(p);
             cmds.push(Cmd::Trust(TrustCmd::Load));

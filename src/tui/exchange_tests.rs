@@ -1263,3 +1263,69 @@ fn one_job_at_a_time() {
     assert!(n.text.contains("Another import"), "{n:?}");
     finish(&mut m, &mut fx);
 }
+
+/// The clerk's first import from a USB stick is refused (the sender's key is not trusted
+/// yet); `t` trusts it from the summary. The export picker then opens in the stick's
+/// folder, this run and the next, and the import picker in the folder of an export.
+#[test]
+fn both_pickers_open_in_the_last_folder_of_either_even_after_trusting_from_the_summary() {
+    let s = setup(false);
+    let root = tempfile::tempdir().unwrap();
+    let usb = mkdir(&root.path().join("USB"));
+    std::fs::copy(&s.paths[1], usb.join("b.renv")).unwrap();
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(root.path()), Lang::Zh);
+    send(&mut m, &mut fx, key_char('i'));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(usb.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    finish(&mut m, &mut fx);
+    assert!(matches!(&exchange(&m).stage, Stage::Imported(r)
+        if matches!(r[0].outcome, FileOutcome::Refused(_))));
+    // t: the trust screen; leave it without saving.
+    send(&mut m, &mut fx, key_char('t'));
+    assert_eq!(m.screen, Screen::Trust);
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    assert_eq!(m.screen, Screen::Home);
+    send(&mut m, &mut fx, key_char('x'));
+    assert_eq!(m.screen, Screen::Exchange);
+    assert!(matches!(
+        exchange(&m).job,
+        crate::tui::screens::exchange::Job::Export { .. }
+    ));
+    assert_eq!(
+        exchange(&m).picker.dir.as_deref(),
+        Some(usb.as_path()),
+        "the export picker opens where the import was"
+    );
+    // Export into another folder: the import picker opens there.
+    let out = mkdir(&root.path().join("out"));
+    send(&mut m, &mut fx, key(KeyCode::Backspace));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(root.path()));
+    // The cursor is on USB (came from there); "out" sorts before it.
+    send(&mut m, &mut fx, key(KeyCode::Up));
+    send(&mut m, &mut fx, key(KeyCode::Right));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(out.as_path()));
+    send(&mut m, &mut fx, key_char('w'));
+    finish(&mut m, &mut fx);
+    assert!(
+        matches!(&exchange(&m).stage, Stage::Exported(_)),
+        "{:?}",
+        exchange(&m).stage
+    );
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key_char('i'));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(out.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key_char('q'));
+    assert!(m.quit);
+    drop(fx);
+    // The next run: both pickers open there.
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(root.path()), Lang::Zh);
+    send(&mut m, &mut fx, key_char('x'));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(out.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key_char('i'));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(out.as_path()));
+}
