@@ -1,4 +1,461 @@
 //! The TUI's words for exchange: import and export of bundles, file pickers, trusted keys, conflicts.
+//!
+//! Parameters arrive cleaned for the terminal; key names come from the key table
+//! (`crate::i18n::key`) as parameters.
 
 #[allow(unused_imports)]
 use super::{Lang, pick};
+use crate::tui::text::count;
+
+/// Closing punctuation that never starts a wrapped line (the character before it goes down
+/// with it).
+pub const CLOSING_PUNCTUATION: &str = "，。、；：！？）”』」》";
+
+// ---------------------------------------------------------------------------------------
+// Export and import: the file name, the picker's header, the job, its outcome
+
+pub fn type_file_name(lang: Lang) -> &'static str {
+    pick(lang, "请输入文件名", "Type a file name")
+}
+pub fn file_name_has_slash(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "文件名不能含 / 或 \\；文件夹在上面的列表中选择",
+        "A file name has no / or \\; pick the folder in the list",
+    )
+}
+pub fn file_name_starts_with_dot(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "文件名不能以 . 开头",
+        "A file name cannot start with a dot",
+    )
+}
+pub fn file_name_too_long(lang: Lang) -> &'static str {
+    pick(lang, "文件名太长", "The file name is too long")
+}
+pub fn pick_a_place_first(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "先选择一个位置（如 U 盘）",
+        "Pick a place first (a USB stick, for example)",
+    )
+}
+pub fn export_failed_notice(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "导出失败，没有写入文件",
+        "The export failed; no file was written",
+    )
+}
+pub fn could_not_start(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "✗ 无法开始，没有做任何更改",
+        "✗ Could not start; nothing was changed",
+    )
+}
+pub fn exported_title(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "✓ 导出完成：写入后已重新读取并校验签名",
+        "✓ Exported: read back and verified after writing",
+    )
+}
+pub fn export_failed_title(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "✗ 导出失败，没有写入文件",
+        "✗ The export failed; no file was written",
+    )
+}
+pub fn check_fingerprint_by_phone(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "接收方添加信任时，请通过电话核对上面的签名指纹。",
+        "The receiver checks this fingerprint with you by phone before trusting it.",
+    )
+}
+/// The labels of the rows of an export's outcome.
+pub fn label_file(lang: Lang) -> &'static str {
+    pick(lang, "文件", "File")
+}
+pub fn label_unit(lang: Lang) -> &'static str {
+    pick(lang, "单位", "Unit")
+}
+pub fn label_content(lang: Lang) -> &'static str {
+    pick(lang, "内容", "Content")
+}
+pub fn label_forms(lang: Lang) -> &'static str {
+    pick(lang, "表单", "Forms")
+}
+pub fn label_size(lang: Lang) -> &'static str {
+    pick(lang, "大小", "Size")
+}
+pub fn label_fingerprint(lang: Lang) -> &'static str {
+    pick(lang, "签名指纹", "Fingerprint")
+}
+pub fn forks_need_a_person(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("有村庄存在分叉或重复记录，需要人工选择计入哪个版本：回首页后按 {key} 处理。")
+        }
+        Lang::En => format!(
+            "Some villages now have forks or duplicates that need a person's choice: press {key} on home."
+        ),
+    }
+}
+pub fn forks_await(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "有分叉或重复的记录等待人工处理：见冲突处理界面，或运行 ruralenv conflicts",
+        "Forks or duplicates await a person: see the conflicts screen, or run \
+         ruralenv conflicts",
+    )
+}
+pub fn untrusted_key_lead(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "  签名密钥未被信任，它的指纹是：",
+        "  Signed by a key this installation does not trust; its fingerprint:",
+    )
+}
+pub fn unreadable_bundle(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "无法读取：不是完好的数据包",
+        "Cannot be read: not a sound bundle",
+    )
+}
+pub fn one_job_at_a_time(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "另一项导入或导出正在进行，请等它完成",
+        "Another import or export is running; wait for it to finish",
+    )
+}
+pub fn permission_denied(lang: Lang) -> &'static str {
+    pick(lang, "没有读取权限", "permission denied")
+}
+pub fn folder_not_found(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "不存在（U 盘是否已拔出？）",
+        "it does not exist (was the USB stick removed?)",
+    )
+}
+pub fn not_a_folder(lang: Lang) -> &'static str {
+    pick(lang, "不是文件夹", "it is not a folder")
+}
+pub fn pick_a_place_hint(lang: Lang) -> &'static str {
+    pick(lang, "（先选择一个位置）", "(pick a place first)")
+}
+pub fn save_to(lang: Lang) -> &'static str {
+    pick(lang, "保存到：", "Save to: ")
+}
+pub fn file_name_label(lang: Lang) -> &'static str {
+    pick(lang, "文件名：", "File name: ")
+}
+pub fn bundles_here_listed(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "此处已有的数据包也列在下面；同名文件会先询问是否替换",
+        "Bundles already here are listed below; a file of the same name is asked about",
+    )
+}
+pub fn demo_data_suffix(lang: Lang) -> &'static str {
+    pick(lang, " · 演示数据", " · demo data")
+}
+pub fn reading_and_checking(lang: Lang) -> &'static str {
+    pick(lang, "正在读取、校验…", "reading and checking…")
+}
+pub fn all_files(lang: Lang) -> &'static str {
+    pick(lang, "全部文件", "All files")
+}
+pub fn import_whole_or_nothing(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "每个数据包要么全部导入，要么完全不导入；导入期间请勿拔出 U 盘。",
+        "Each bundle goes in whole or not at all; keep the USB stick in.",
+    )
+}
+pub fn export_written_safely(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "先写入临时文件，同步到磁盘后改名，再读回校验；请勿拔出 U 盘。",
+        "Written to a temporary file, synced, renamed, then read back; keep the USB in.",
+    )
+}
+
+/// The library's Chinese reason when the database cannot be read during an export.
+pub fn database_unreadable_zh(reason: &str) -> String {
+    format!("无法读取数据库：{reason}")
+}
+
+catalogue! {
+    /// Quit while a job runs? `yes`, `no`: the confirm keys.
+    fn quit_while_running(yes: &str, no: &str) {
+        zh: "仍在处理：现在退出？未完成的部分不保存，数据不会损坏。{yes} / {no}",
+        en: "Still working: quit now? The unfinished part is not kept (no damage). {yes} / {no}",
+    }
+    fn cannot_open(dir: &str, why: &str) {
+        zh: "无法打开 {dir}：{why}",
+        en: "Cannot open {dir}: {why}",
+    }
+    fn cannot_open_line(dir: &str, why: &str) {
+        zh: "✗ 无法打开 {dir}：{why}",
+        en: "✗ Cannot open {dir}: {why}",
+    }
+    fn replace_existing(file: &str, yes: &str, no: &str) {
+        zh: "已有同名文件，替换它？{yes} 替换 / {no} 取消：{file}",
+        en: "Replace the existing file? {yes} / {no}: {file}",
+    }
+    fn exported_notice(path: &str) {
+        zh: "已导出并校验：{path}",
+        en: "Exported and verified: {path}",
+    }
+    fn import_finished_notice(imported: usize, already: usize, refused: usize) {
+        zh: "导入完成：导入 {imported}，已导入过 {already}，拒绝 {refused}",
+        en: "Import finished: {imported} imported, {already} already imported, {refused} refused",
+    }
+    fn unit_round(name: &str, code: &str, round: &str) {
+        zh: "{name} {code} · {round} 轮",
+        en: "{name} {code} · round {round}",
+    }
+    fn bytes(human: &str, bytes: u64) {
+        zh: "{human}（{bytes} 字节）",
+        en: "{human} ({bytes} bytes)",
+    }
+    fn export_reason(why: &str) {
+        zh: "原因：{why}",
+        en: "Why: {why}",
+    }
+    fn refusal_reason(why: &str) {
+        zh: "  原因：{why}",
+        en: "  Why: {why}",
+    }
+    fn already_imported(name: &str) {
+        zh: "= {name}：已导入过，没有任何更改",
+        en: "= {name}: already imported; nothing changed",
+    }
+    fn imported_file(name: &str, round: &str) {
+        zh: "✓ {name}：已导入（{round} 轮）",
+        en: "✓ {name}: imported (round {round})",
+    }
+    fn refused_file(name: &str) {
+        zh: "✗ {name}：被拒绝，没有导入任何内容",
+        en: "✗ {name}: refused; nothing was imported",
+    }
+    /// `key`: the outcome's trust key.
+    fn refused_key_advice(name: &str, scope: &str, key: &str) {
+        zh: "  数据包自称来自“{name}”，范围 {scope}。请先打电话与发送人核对指纹，然后按 {key} 在信任列表中添加此密钥（会再次显示指纹供核对），或运行：",
+        en: "  The bundle says it comes from \"{name}\" for {scope}. Check the fingerprint with the sender by phone, then press {key} to add the key to the trust list (its fingerprint is shown again to compare), or run:",
+    }
+    /// `key`: home's round key.
+    fn other_round_imported(list: &str, shown: &str, key: &str) {
+        zh: "注意：导入的记录属于 {list} 轮，首页显示的是 {shown} 轮；在首页按 {key} 切换轮次。",
+        en: "Note: the records imported are of round {list}; home shows round {shown}. Press {key} on home to switch.",
+    }
+    fn from_sender(name: &str, fingerprint: &str, scope: &str) {
+        zh: "  来自“{name}”（密钥 {fingerprint}，信任范围 {scope}）",
+        en: "  from \"{name}\" (key {fingerprint}, trusted for {scope})",
+    }
+    fn export_title(name: &str, code: &str, round: &str) {
+        zh: "导出数据包 · {name} {code} · {round} 轮",
+        en: "Export a bundle · {name} {code} · round {round}",
+    }
+    fn trusted_as(name: &str) {
+        zh: "已信任（{name}）",
+        en: "trusted ({name})",
+    }
+    fn key_not_trusted(fingerprint: &str) {
+        zh: "未信任的密钥，指纹 {fingerprint}",
+        en: "key not trusted, fingerprint {fingerprint}",
+    }
+    fn exporting(name: &str, code: &str) {
+        zh: "正在导出 {name} {code} …",
+        en: "Exporting {name} {code} …",
+    }
+    fn importing(file: usize, files: usize) {
+        zh: "正在导入 · 文件 {file}/{files}",
+        en: "Importing · file {file} of {files}",
+    }
+    fn facts_done(done: u64, total: u64) {
+        zh: "{done} / {total} 条",
+        en: "{done} / {total} facts",
+    }
+    /// `quit`, `force`: the keys that quit while a job runs.
+    fn quitting_keeps_nothing(quit: &str, force: &str) {
+        zh: "现在退出（{quit} 或 {force}）不会损坏数据，只是未完成的导入不保存。",
+        en: "Quitting now ({quit} or {force}) damages nothing; the unfinished part is not kept.",
+    }
+    /// The import picker's line above the list: `all` shows every file, `up` goes up,
+    /// `places` to the starting places.
+    fn bundles_only_hint(all: &str, up: &str, places: &str) {
+        zh: "只显示文件夹和 .renv 数据包（{all} 显示全部）· {up} 上级 · {places} 起始位置",
+        en: "Folders and .renv bundles only ({all} for all) · {up}: up · {places}: places",
+    }
+    fn all_files_hint(all: &str, up: &str, places: &str) {
+        zh: "显示全部文件（{all} 只显示数据包）· {up} 上级 · {places} 起始位置",
+        en: "Every file ({all} for bundles only) · {up}: up · {places}: places",
+    }
+}
+
+/// What an export holds.
+pub fn export_content(
+    lang: Lang,
+    villages: u64,
+    revisions: u64,
+    reviews: u64,
+    resolutions: u64,
+) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("{villages} 个村的 {revisions} 条版本 · 审核 {reviews} · 处理 {resolutions}")
+        }
+        Lang::En => format!(
+            "{} of {} · {} · {}",
+            count(revisions, "revision"),
+            count(villages, "village"),
+            count(reviews, "review"),
+            count(resolutions, "resolution")
+        ),
+    }
+}
+
+/// Drafts not finalized, so not exported.
+pub fn drafts_left_out(lang: Lang, n: u64) -> String {
+    match lang {
+        Lang::Zh => format!("注意：还有 {n} 份草稿尚未完成，没有导出。"),
+        Lang::En => format!(
+            "Note: {} {} not finalized and {} not exported.",
+            count(n, "draft"),
+            if n == 1 { "is" } else { "are" },
+            if n == 1 { "was" } else { "were" }
+        ),
+    }
+}
+
+/// Nothing finalized to export under a unit.
+pub fn nothing_to_export(lang: Lang, name: &str, code: &str, round: &str, drafts: u64) -> String {
+    match lang {
+        Lang::Zh => {
+            let drafts = if drafts > 0 {
+                format!("（有 {drafts} 份草稿，需先完成）")
+            } else {
+                String::new()
+            };
+            format!("{name} {code} 在 {round} 轮没有已完成的记录{drafts}。")
+        }
+        Lang::En => {
+            let drafts = if drafts > 0 {
+                format!(" ({} must be finalized first)", count(drafts, "draft"))
+            } else {
+                String::new()
+            };
+            format!("{name} {code} has no finalized records in round {round}{drafts}.")
+        }
+    }
+}
+
+/// The first line of an import's outcome.
+pub fn import_head(
+    lang: Lang,
+    files: usize,
+    imported: usize,
+    already: usize,
+    refused: usize,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "导入完成：{files} 个文件 · 导入 {imported} · 已导入过 {already} · 拒绝 {refused}"
+        ),
+        Lang::En => format!(
+            "Import finished: {} · {imported} imported · {already} already imported · {refused} refused",
+            count(files, "file")
+        ),
+    }
+}
+
+/// Revisions over all files of an import.
+pub fn import_sums(
+    lang: Lang,
+    new: u64,
+    updated: u64,
+    unchanged: u64,
+    forks: u64,
+    duplicates: u64,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "记录版本：新增 {new} · 更新 {updated} · 未变 {unchanged} · 分叉 {forks} · 重复 {duplicates}"
+        ),
+        Lang::En => format!(
+            "Revisions: {new} new · {updated} updated · {unchanged} unchanged · {} · {}",
+            count(forks, "fork"),
+            count(duplicates, "duplicate")
+        ),
+    }
+}
+
+/// What one imported file brought.
+#[allow(clippy::too_many_arguments)]
+pub fn imported_counts(
+    lang: Lang,
+    villages: u64,
+    new: u64,
+    updated: u64,
+    unchanged: u64,
+    forks: u64,
+    duplicates: u64,
+    reviews: u64,
+    resolutions: u64,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "  {villages} 个村：新增 {new} · 更新 {updated} · 未变 {unchanged} · 分叉 {forks} · 重复 {duplicates} · 审核 {reviews} · 处理 {resolutions}"
+        ),
+        Lang::En => format!(
+            "  {}: {new} new · {updated} updated · {unchanged} unchanged · {} · {} · {} · {}",
+            count(villages, "village"),
+            count(forks, "fork"),
+            count(duplicates, "duplicate"),
+            count(reviews, "review"),
+            count(resolutions, "resolution")
+        ),
+    }
+}
+
+/// The import picker's title: `mark`, `open`: its keys.
+pub fn import_title(lang: Lang, marked: usize, mark: &str, open: &str) -> String {
+    match (lang, marked) {
+        (Lang::Zh, 0) => format!("导入数据包 · {mark} 选中文件，{open} 导入"),
+        (Lang::Zh, n) => format!("导入数据包 · 已选 {n} 个文件，{open} 导入"),
+        (Lang::En, 0) => format!("Import bundles · {mark} marks files, {open} imports"),
+        (Lang::En, n) => format!(
+            "Import bundles · {} marked, {open} imports",
+            count(n, "file")
+        ),
+    }
+}
+
+/// What a bundle under the cursor says about itself; `trust` and `demo` from above.
+pub fn about_bundle(
+    lang: Lang,
+    name: &str,
+    scope: &str,
+    round: &str,
+    revisions: u64,
+    trust: &str,
+    demo: &str,
+) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("来自 {name}（范围 {scope}）· {round} 轮 · {revisions} 条版本 · {trust}{demo}")
+        }
+        Lang::En => format!(
+            "From {name} (scope {scope}) · round {round} · {} · {trust}{demo}",
+            count(revisions, "revision")
+        ),
+    }
+}
