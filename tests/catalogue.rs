@@ -22,7 +22,6 @@ const TO_MIGRATE: &[&str] = &[
     "src/tui/effects/dashboard.rs",
     "src/tui/effects/first_run.rs",
     "src/tui/effects/mod.rs",
-    "src/tui/effects/trust.rs",
     "src/tui/keys.rs",
     "src/tui/screens/conflicts.rs",
     "src/tui/screens/dashboard.rs",
@@ -30,7 +29,6 @@ const TO_MIGRATE: &[&str] = &[
     "src/tui/screens/form.rs",
     "src/tui/screens/home.rs",
     "src/tui/screens/review.rs",
-    "src/tui/screens/trust.rs",
     "src/tui/shared/mod.rs",
     "src/tui/text.rs",
     "src/tui/view/conflicts.rs",
@@ -43,7 +41,6 @@ const TO_MIGRATE: &[&str] = &[
     "src/tui/view/mod.rs",
     "src/tui/view/picker.rs",
     "src/tui/view/review.rs",
-    "src/tui/view/trust.rs",
 ];
 
 /// Lines allowed outside the catalogue, each with its reason: (file, top-level function or

@@ -459,3 +459,275 @@ pub fn about_bundle(
         ),
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Trusted keys: the list, adding one (with the fingerprint check), removing one
+
+pub fn key_missing(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "请粘贴或输入对方的公钥（对方 key show 的第一行，64 位）",
+        "Paste or type the sender's public key (first line of their `key show`, 64 characters)",
+    )
+}
+pub fn key_is_fingerprint(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "这是指纹，不是公钥：添加需要完整公钥（64 位），指纹留作核对",
+        "That is a fingerprint: adding needs the full public key (64 characters)",
+    )
+}
+pub fn key_not_hex(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "公钥只含 0-9 和 a-f",
+        "A public key has only the characters 0-9 and a-f",
+    )
+}
+pub fn key_invalid(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "这不是有效的公钥（可能抄错了一位，请对照原文）",
+        "Not a valid public key (a character may be mistyped)",
+    )
+}
+pub fn key_own(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "这是本机自己的公钥，无需信任",
+        "That is this installation's own key: nothing to trust",
+    )
+}
+pub fn scope_missing(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "请输入范围代码（12 位，如乡镇 411003003000）",
+        "Type the scope code (12 digits, e.g. a township 411003003000)",
+    )
+}
+pub fn scope_format(lang: Lang) -> &'static str {
+    pick(lang, "范围代码是 12 位数字", "A scope code is 12 digits")
+}
+pub fn scope_unknown(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "名册中没有这个代码",
+        "No unit has this code in the register",
+    )
+}
+pub fn check_key_again(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "未保存。请与对方重新核对公钥",
+        "Nothing saved. Check the public key with the sender again",
+    )
+}
+pub fn cancelled_nothing_saved(lang: Lang) -> &'static str {
+    pick(lang, "已取消，未保存", "Cancelled, nothing saved")
+}
+pub fn nothing_to_remove(lang: Lang) -> &'static str {
+    pick(lang, "没有可移除的密钥", "No trusted key to remove")
+}
+pub fn not_saved_prefix(lang: Lang) -> &'static str {
+    pick(lang, "未保存：", "Not saved: ")
+}
+pub fn refused_invalid_key(lang: Lang) -> &'static str {
+    pick(lang, "这不是有效的公钥", "That is not a valid public key")
+}
+pub fn refused_scope_unknown(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "名册中没有这个范围代码",
+        "The scope code is not in the register",
+    )
+}
+pub fn refused_bad_name(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "名称为空或含控制字符",
+        "The name is empty or has control characters",
+    )
+}
+pub fn key_was_not_trusted(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "这个密钥本来就不在信任列表中",
+        "That key was not trusted here",
+    )
+}
+pub fn own_key_unreadable(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "无法读取本机密钥：",
+        "Cannot read this installation's key: ",
+    )
+}
+pub fn no_data_directory(lang: Lang) -> &'static str {
+    pick(lang, "找不到数据目录", "No data directory")
+}
+pub fn trust_title(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "信任的密钥 · 只接收这些密钥签名的数据包，且只限其范围内的村",
+        "Trusted keys · bundles are accepted only from these, for villages in their scope",
+    )
+}
+pub fn own_public_key(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "本机公钥（对方添加信任时需要，可整行发给对方）：",
+        "This installation's public key (the other side needs it to trust you):",
+    )
+}
+pub fn own_fingerprint(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "本机指纹（电话中念给对方核对）：",
+        "Fingerprint (read it to them over the phone): ",
+    )
+}
+/// The trust list's column heads.
+pub fn column_name(lang: Lang) -> &'static str {
+    pick(lang, "名称", "name")
+}
+pub fn column_scope(lang: Lang) -> &'static str {
+    pick(lang, "范围", "scope")
+}
+pub fn column_fingerprint(lang: Lang) -> &'static str {
+    pick(lang, "指纹", "fingerprint")
+}
+pub fn column_added(lang: Lang) -> &'static str {
+    pick(lang, "添加日期", "added")
+}
+pub fn not_in_register(lang: Lang) -> &'static str {
+    pick(lang, "（名册中没有）", "(not in register)")
+}
+pub fn invalid_key(lang: Lang) -> &'static str {
+    pick(lang, "（无效的密钥）", "(invalid key)")
+}
+/// The labels of a trusted key in full.
+pub fn detail_name(lang: Lang) -> &'static str {
+    pick(lang, "名称", "Name")
+}
+pub fn detail_scope(lang: Lang) -> &'static str {
+    pick(lang, "范围", "Scope")
+}
+pub fn detail_fingerprint(lang: Lang) -> &'static str {
+    pick(lang, "指纹", "Fingerprint")
+}
+pub fn detail_public_key(lang: Lang) -> &'static str {
+    pick(lang, "公钥", "Public key")
+}
+pub fn detail_added(lang: Lang) -> &'static str {
+    pick(lang, "添加", "Added")
+}
+pub fn add_title(lang: Lang) -> &'static str {
+    pick(lang, "添加信任的密钥", "Trust a key")
+}
+pub fn add_key_label(lang: Lang) -> &'static str {
+    pick(lang, "  公钥：", "  Public key: ")
+}
+pub fn add_key_hint(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "对方 key show 的第一行（64 位，可直接粘贴）",
+        "first line of the sender's `key show` (64 characters; paste it)",
+    )
+}
+pub fn add_scope_label(lang: Lang) -> &'static str {
+    pick(lang, "  范围代码：", "  Scope code: ")
+}
+pub fn add_scope_hint(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "只接收此单位下的村（12 位代码，如乡镇）",
+        "villages under this unit only (12 digits)",
+    )
+}
+pub fn add_name_label(lang: Lang) -> &'static str {
+    pick(lang, "  名称：", "  Name: ")
+}
+pub fn add_name_hint(lang: Lang) -> &'static str {
+    pick(lang, "留空则用范围的名称", "empty: the scope's name")
+}
+pub fn check_title(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "核对指纹 · 保存之前，请与发送方核对",
+        "Check the fingerprint with the sender before saving",
+    )
+}
+pub fn check_key_label(lang: Lang) -> &'static str {
+    pick(lang, "  公钥：", "  Key: ")
+}
+pub fn check_fingerprint_label(lang: Lang) -> &'static str {
+    pick(lang, "  指纹：", "  Fingerprint: ")
+}
+pub fn does_it_match(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "  这与对方（如在电话中）念给您的指纹一致吗？",
+        "  Does this match what the sender read to you?",
+    )
+}
+
+catalogue! {
+    fn key_length(n: usize) {
+        zh: "公钥应为 64 位，现在是 {n} 位",
+        en: "A public key has 64 characters; this has {n}",
+    }
+    /// `key`: the add form's confirm key.
+    fn add_key_notice(key: &str) {
+        zh: "粘贴对方 key show 的第一行（公钥），填范围代码和名称，按 {key} 核对指纹",
+        en: "Paste the sender's key (line 1 of `key show`), the scope, a name; then {key}",
+    }
+    fn remove_key_question(name: &str, fingerprint: &str, yes: &str, no: &str) {
+        zh: "不再信任「{name}」（指纹 {fingerprint}）？此后它的数据包将被拒收。{yes} 确定，{no} 取消",
+        en: "Stop trusting \u{201c}{name}\u{201d} ({fingerprint})? Its bundles will be refused. {yes} / {no}",
+    }
+    fn trusted_notice(name: &str, fingerprint: &str) {
+        zh: "已信任「{name}」，指纹 {fingerprint}",
+        en: "Trusted \u{201c}{name}\u{201d}, fingerprint {fingerprint}",
+    }
+    fn import_again_question(name: &str, file: &str, yes: &str, no: &str) {
+        zh: "已信任「{name}」。现在重新导入刚才被拒绝的 {file}？{yes} 导入 / {no} 不导入",
+        en: "Trusted \u{201c}{name}\u{201d}. Import {file}, refused a moment ago, again now? {yes} import / {no} not now",
+    }
+    fn untrusted_notice(name: &str) {
+        zh: "已不再信任「{name}」",
+        en: "No longer trusted: \u{201c}{name}\u{201d}",
+    }
+    fn no_key_trusted_yet(key: &str) {
+        zh: "  （还没有信任任何密钥：按 {key} 添加）",
+        en: "  (no key is trusted yet: press {key} to add one)",
+    }
+    fn check_name_scope(name: &str, scope: &str, scope_name: &str) {
+        zh: "  名称：{name}    范围：{scope} {scope_name}",
+        en: "  Name: {name}    Scope: {scope} {scope_name}",
+    }
+    /// `yes`, `no`: the fingerprint check's keys.
+    fn match_keys(yes: &str, no: &str) {
+        zh: "  {yes} 一致，保存    {no} 不一致，返回修改（不保存）",
+        en: "  {yes}: it matches, save    {no}: it does not, go back (nothing saved)",
+    }
+    fn key_replaces(name: &str, scope: &str) {
+        zh: "  注意：此密钥已信任为「{name}」（范围 {scope}），保存将替换其名称和范围",
+        en: "  Note: this key is trusted as \u{201c}{name}\u{201d} (scope {scope}); saving replaces them",
+    }
+}
+
+/// Errors of the add form, counted.
+pub fn to_correct(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("有 {n} 处需要改正，未保存"),
+        Lang::En => format!("{} to correct; nothing saved", count(n, "thing")),
+    }
+}
+
+/// The trust list's title.
+pub fn keys_trusted(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("已信任 {n} 个密钥"),
+        Lang::En => format!("{} trusted", count(n, "key")),
+    }
+}
