@@ -18,12 +18,10 @@ const TO_MIGRATE: &[&str] = &[
     "src/report/rollup.rs",
     "src/report/writers.rs",
     "src/tui/app.rs",
-    "src/tui/effects/conflicts.rs",
     "src/tui/effects/dashboard.rs",
     "src/tui/effects/first_run.rs",
     "src/tui/effects/mod.rs",
     "src/tui/keys.rs",
-    "src/tui/screens/conflicts.rs",
     "src/tui/screens/dashboard.rs",
     "src/tui/screens/first_run.rs",
     "src/tui/screens/form.rs",
@@ -31,7 +29,6 @@ const TO_MIGRATE: &[&str] = &[
     "src/tui/screens/review.rs",
     "src/tui/shared/mod.rs",
     "src/tui/text.rs",
-    "src/tui/view/conflicts.rs",
     "src/tui/view/dashboard.rs",
     "src/tui/view/first_run.rs",
     "src/tui/view/form.rs",
@@ -39,7 +36,6 @@ const TO_MIGRATE: &[&str] = &[
     "src/tui/view/history.rs",
     "src/tui/view/home.rs",
     "src/tui/view/mod.rs",
-    "src/tui/view/picker.rs",
     "src/tui/view/review.rs",
 ];
 

@@ -11,6 +11,17 @@ use crate::tui::text::count;
 /// with it).
 pub const CLOSING_PUNCTUATION: &str = "，。、；：！？）”』」》";
 
+/// The keys of a yes/no question (the confirm step), as a question names them: the first
+/// key of each binding of the key table ("y", "n").
+pub fn yes_no_keys() -> (&'static str, &'static str) {
+    use crate::tui::keys::{Action, Ctx};
+    let first = |label: &'static str| label.split('/').next().unwrap_or(label);
+    (
+        first(super::key(Ctx::Confirm, Action::Confirm)),
+        first(super::key(Ctx::Confirm, Action::Cancel)),
+    )
+}
+
 // ---------------------------------------------------------------------------------------
 // Export and import: the file name, the picker's header, the job, its outcome
 
@@ -729,5 +740,219 @@ pub fn keys_trusted(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Zh => format!("已信任 {n} 个密钥"),
         Lang::En => format!("{} trusted", count(n, "key")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Conflicts: forks and duplicates, compared side by side
+
+pub fn kind_duplicate_fork(lang: Lang) -> &'static str {
+    pick(lang, "重复且分叉", "duplicate+fork")
+}
+pub fn kind_duplicate(lang: Lang) -> &'static str {
+    pick(lang, "重复记录", "duplicate")
+}
+pub fn kind_fork(lang: Lang) -> &'static str {
+    pick(lang, "版本分叉", "forked revision")
+}
+/// The conflicts list's column heads.
+pub fn column_village(lang: Lang) -> &'static str {
+    pick(lang, "村", "village")
+}
+pub fn column_code(lang: Lang) -> &'static str {
+    pick(lang, "代码", "code")
+}
+pub fn column_kind(lang: Lang) -> &'static str {
+    pick(lang, "类型", "kind")
+}
+pub fn column_versions(lang: Lang) -> &'static str {
+    pick(lang, "版本", "vers.")
+}
+pub fn column_counted(lang: Lang) -> &'static str {
+    pick(lang, "暂时计入（最后完成的）", "counted for now")
+}
+pub fn no_conflicts(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "  （本轮没有待处理的冲突）",
+        "  (no forks or duplicates await a decision in this round)",
+    )
+}
+pub fn counted_now(lang: Lang) -> &'static str {
+    pick(lang, "（暂时计入）", " (counted now)")
+}
+pub fn left(lang: Lang) -> &'static str {
+    pick(lang, "左", "Left")
+}
+pub fn right(lang: Lang) -> &'static str {
+    pick(lang, "右", "Right")
+}
+/// The side chosen, inside the question.
+pub fn left_side(lang: Lang) -> &'static str {
+    pick(lang, "左侧", "left")
+}
+pub fn right_side(lang: Lang) -> &'static str {
+    pick(lang, "右侧", "right")
+}
+pub fn meta_record(lang: Lang) -> &'static str {
+    pick(lang, "记录", "record")
+}
+pub fn meta_finalized_by(lang: Lang) -> &'static str {
+    pick(lang, "完成人", "finalized by")
+}
+pub fn meta_finalized_at(lang: Lang) -> &'static str {
+    pick(lang, "完成时间", "finalized at")
+}
+pub fn same_content(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "  两个版本的内容相同（只是记录或完成人、时间不同）",
+        "  Both versions say the same (only the record, who or when differ)",
+    )
+}
+pub fn other_fields(lang: Lang) -> &'static str {
+    pick(lang, "其他", "Other")
+}
+pub fn only_one_version(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "只有一个版本，无需选择",
+        "There is only one version: nothing to choose",
+    )
+}
+pub fn already_resolved(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "这个冲突已经解决了",
+        "This conflict has been resolved already",
+    )
+}
+
+catalogue! {
+    fn kind_versions(kind: &str, n: usize) {
+        zh: "{kind} · {n} 个版本",
+        en: "{kind} · {n} versions",
+    }
+    fn pick_true_version(record: &str) {
+        zh: "计入记录已定；请选记录 …{record} 的真实版本",
+        en: "pick the true version of record …{record}",
+    }
+    fn compare_title(name: &str, code: &str, round: &str, what: &str) {
+        zh: "{name} {code} · {round} 轮 · {what}",
+        en: "{name} {code} · round {round} · {what}",
+    }
+    /// `key`: the key to the next version on the right.
+    fn right_of(pos: usize, others: usize, counted: &str, key: &str) {
+        zh: "右 {pos}/{others}{counted}（{key} 换）",
+        en: "Right {pos}/{others}{counted} ({key}: next)",
+    }
+    fn record_rev(record: &str, rev: u32, hash: &str) {
+        zh: "…{record} 第{rev}版 #{hash}",
+        en: "…{record} rev {rev} #{hash}",
+    }
+    fn keep_side_question(side: &str, record: &str, rev: u32, who: &str, date: &str, yes: &str, no: &str) {
+        zh: "以{side}版本为准（记录 {record} 第 {rev} 版，{who} {date}）？{yes} 确定，{no} 取消",
+        en: "Keep the {side} version (record {record} rev {rev}, {who} {date})? {yes} / {no}",
+    }
+    fn choose_again(name: &str) {
+        zh: "已记录选择；{name}的另一条记录有几个版本，请再选出其真实版本",
+        en: "Choice recorded; another record of {name} still has forked versions: choose among them too",
+    }
+    fn resolved_notice(name: &str) {
+        zh: "已解决：{name}，选择已记录（随以后导出的数据包传递）",
+        en: "Resolved: {name}; the choice is recorded and travels in later bundles",
+    }
+}
+
+/// The conflicts list's title.
+pub fn conflicts_title(lang: Lang, round: &str, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("冲突 · {round} 轮 · {n} 个村待人工选择计入哪个版本"),
+        Lang::En => format!(
+            "Conflicts · round {round} · {} {} a choice of the version that counts",
+            count(n, "village"),
+            if n == 1 { "awaits" } else { "await" }
+        ),
+    }
+}
+
+/// A number of rows of a table, compared.
+pub fn rows(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 行"),
+        Lang::En => count(n, "row"),
+    }
+}
+
+/// The line above the compared rows: how many differ, which lines are shown; `key`
+/// switches between the differences only and everything.
+pub fn compare_summary(
+    lang: Lang,
+    differing: usize,
+    diff_only: bool,
+    key: &str,
+    first: usize,
+    last: usize,
+    total: usize,
+) -> String {
+    match lang {
+        Lang::Zh => {
+            let mode = if diff_only {
+                format!("（只看不同，{key} 显示全部）")
+            } else {
+                format!("（{key} 只看不同）")
+            };
+            format!("── {differing} 项不同{mode} · 第 {first}–{last} 行，共 {total} 行 ──")
+        }
+        Lang::En => {
+            let mode = if diff_only {
+                format!(" (only these; {key}: all)")
+            } else {
+                format!(" ({key}: only these)")
+            };
+            format!("── {differing} differ{mode} · lines {first}–{last} of {total} ──")
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The file picker
+
+pub fn place_removable(lang: Lang) -> &'static str {
+    pick(lang, "移动存储", "USB")
+}
+pub fn place_folder(lang: Lang) -> &'static str {
+    pick(lang, "常用文件夹", "Folder")
+}
+pub fn place_home(lang: Lang) -> &'static str {
+    pick(lang, "主目录", "Home")
+}
+pub fn place_current(lang: Lang) -> &'static str {
+    pick(lang, "当前文件夹", "Current")
+}
+pub fn place_drive(lang: Lang) -> &'static str {
+    pick(lang, "本地磁盘", "Drive")
+}
+pub fn places_line(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "起始位置：U 盘等移动存储、主目录、当前文件夹",
+        "Places: USB sticks and other removable media, home, current folder",
+    )
+}
+pub fn empty_folder(lang: Lang) -> &'static str {
+    pick(lang, "  （空文件夹）", "  (empty folder)")
+}
+
+catalogue! {
+    /// `key`: the picker's refresh key.
+    fn no_places(key: &str) {
+        zh: "  没有找到 U 盘或主目录。插入 U 盘后按 {key} 刷新。",
+        en: "  No USB stick or home folder found. Plug one in, then {key}.",
+    }
+    /// `key`: the picker's key that shows every file.
+    fn no_bundles_here(key: &str) {
+        zh: "  （没有文件夹或 .renv 数据包；按 {key} 显示全部文件）",
+        en: "  (no folders or .renv bundles here; {key} shows every file)",
     }
 }

@@ -192,12 +192,9 @@ impl Exchange {
             Stage::Running(_) => {
                 // Nothing stops a bundle half way: it is all or nothing, so quitting is safe.
                 if action == Some(Action::Quit) {
+                    let (yes, no) = t::yes_no_keys();
                     return Outcome::ask(
-                        t::quit_while_running(
-                            lang,
-                            key(Ctx::Confirm, Action::Confirm),
-                            key(Ctx::Confirm, Action::Cancel),
-                        ),
+                        t::quit_while_running(lang, yes, no),
                         Cmd::Exchange(ExchangeCmd::Quit),
                     );
                 }
@@ -341,12 +338,8 @@ impl Exchange {
             ExchangeMsg::Peeked { path, about } => x.about = Some((path, about)),
             ExchangeMsg::Exists { path, cmd } => {
                 // The folder is on the screen; the file name is what the question is about.
-                let question = t::replace_existing(
-                    lang,
-                    &file_name(&path),
-                    key(Ctx::Confirm, Action::Confirm),
-                    key(Ctx::Confirm, Action::Cancel),
-                );
+                let (yes, no) = t::yes_no_keys();
+                let question = t::replace_existing(lang, &file_name(&path), yes, no);
                 o = Outcome::ask(question, Cmd::Exchange(cmd));
             }
             ExchangeMsg::Started(p) => {

@@ -356,13 +356,8 @@ impl TrustScreen {
                     return Outcome::say(Notice::info(words::nothing_to_remove(lang)));
                 };
                 let name = clean(&k.name);
-                let question = words::remove_key_question(
-                    lang,
-                    &name,
-                    &k.fingerprint,
-                    key(Ctx::Confirm, Action::Confirm),
-                    key(Ctx::Confirm, Action::Cancel),
-                );
+                let (yes, no) = words::yes_no_keys();
+                let question = words::remove_key_question(lang, &name, &k.fingerprint, yes, no);
                 return Outcome::ask(
                     question,
                     Cmd::Trust(TrustCmd::Remove {
@@ -436,14 +431,9 @@ pub fn answer(screen: Option<&mut TrustScreen>, msg: TrustMsg, lang: Lang) -> Ou
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default(),
                 );
+                let (yes, no) = words::yes_no_keys();
                 o.ask = Some(crate::tui::shared::Confirm {
-                    question: words::import_again_question(
-                        lang,
-                        &clean(&name),
-                        &file,
-                        key(Ctx::Confirm, Action::Confirm),
-                        key(Ctx::Confirm, Action::Cancel),
-                    ),
+                    question: words::import_again_question(lang, &clean(&name), &file, yes, no),
                     cmd: crate::tui::shared::Cmd::Exchange(
                         crate::tui::shared::exchange::ExchangeCmd::Import { paths: vec![path] },
                     ),
