@@ -717,6 +717,34 @@ mod tests {
     }
 
     #[test]
+    fn messages_name_the_keys_of_the_table() {
+        use crate::i18n::{key, tui_keys};
+        assert_eq!(
+            tui_keys::read_only_record(Lang::Zh, key(Ctx::ReadOnly, Action::Edit)),
+            "此记录已完成，只读。按 e 修改（将生成新版本）。"
+        );
+        assert_eq!(
+            tui_keys::revision_started(Lang::En, key(Ctx::Form, Action::Finalize)),
+            "A new revision is open: change what needs changing, then Ctrl-F to finalize"
+        );
+        let q = tui_keys::quit_while_saving(
+            Lang::Zh,
+            2,
+            key(Ctx::Confirm, Action::Confirm),
+            key(Ctx::Confirm, Action::Cancel),
+        );
+        assert!(q.ends_with("y 退出 / n/Esc 继续等待"), "{q}");
+        let c = tui_keys::review_in_conflict(
+            Lang::Zh,
+            "小宋村委会",
+            "2020",
+            "forks",
+            key(Ctx::Home, Action::Conflicts),
+        );
+        assert!(c.contains("先在首页按 c 处理冲突"), "{c}");
+    }
+
+    #[test]
     fn shift_tab_and_uppercase() {
         let bt = ev(BackTab, KeyModifiers::SHIFT);
         assert_eq!(resolve(&[Ctx::Form], &bt, true), Some(Action::Prev));
