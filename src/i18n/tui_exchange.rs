@@ -956,3 +956,78 @@ catalogue! {
         en: "  (no folders or .renv bundles here; {key} shows every file)",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::key;
+    use crate::tui::keys::{Action, Ctx};
+
+    #[test]
+    fn messages_name_the_keys_of_the_table() {
+        assert_eq!(yes_no_keys(), ("y", "n"));
+        let (yes, no) = yes_no_keys();
+        assert!(
+            replace_existing(Lang::Zh, "a.renv", yes, no).contains("y 替换 / n 取消"),
+            "{}",
+            replace_existing(Lang::Zh, "a.renv", yes, no)
+        );
+        let hint = forks_need_a_person(Lang::Zh, key(Ctx::Home, Action::Conflicts));
+        assert!(hint.contains("回首页后按 c 处理"), "{hint}");
+        let advice = refused_key_advice(
+            Lang::En,
+            "王五",
+            "411003101000",
+            key(Ctx::Outcome, Action::Trust),
+        );
+        assert!(advice.contains("press t to add the key"), "{advice}");
+        let round = other_round_imported(Lang::Zh, "2021", "2020", key(Ctx::Home, Action::Round));
+        assert!(round.contains("在首页按 r 切换轮次"), "{round}");
+        let (all, up, places) = (
+            key(Ctx::Picker, Action::ShowAll),
+            key(Ctx::Picker, Action::Parent),
+            key(Ctx::Picker, Action::Places),
+        );
+        assert_eq!(
+            bundles_only_hint(Lang::En, all, up, places),
+            "Folders and .renv bundles only (. for all) · Bksp: up · p: places"
+        );
+        let summary = compare_summary(
+            Lang::Zh,
+            3,
+            false,
+            key(Ctx::Compare, Action::DiffOnly),
+            1,
+            10,
+            20,
+        );
+        assert_eq!(
+            summary,
+            "── 3 项不同（d 只看不同） · 第 1–10 行，共 20 行 ──"
+        );
+        let none = no_places(Lang::Zh, key(Ctx::Picker, Action::Refresh));
+        assert!(none.contains("按 F5 刷新"), "{none}");
+    }
+
+    #[test]
+    fn english_counts_say_one_without_a_plural() {
+        assert_eq!(
+            drafts_left_out(Lang::En, 1),
+            "Note: 1 draft is not finalized and was not exported."
+        );
+        assert_eq!(
+            drafts_left_out(Lang::En, 2),
+            "Note: 2 drafts are not finalized and were not exported."
+        );
+        assert_eq!(
+            import_title(Lang::En, 1, "Space", "Enter"),
+            "Import bundles · 1 file marked, Enter imports"
+        );
+        assert_eq!(keys_trusted(Lang::En, 1), "1 key trusted");
+        assert_eq!(keys_trusted(Lang::Zh, 2), "已信任 2 个密钥");
+        assert_eq!(
+            conflicts_title(Lang::En, "2020", 1),
+            "Conflicts · round 2020 · 1 village awaits a choice of the version that counts"
+        );
+    }
+}
