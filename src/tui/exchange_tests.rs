@@ -669,11 +669,18 @@ fn import_two_bundles_from_the_screen_with_progress_and_summary() {
     assert_eq!(m.home.status("411003003204"), RecordStatus::NotStarted);
     mark_both(&mut m, &mut fx);
     let cmds = update(&mut m, key(KeyCode::Enter));
+    // The import, and its folder kept for the pickers.
     assert_eq!(
         cmds,
-        vec![Cmd::Exchange(ExchangeCmd::Import {
-            paths: s.paths.to_vec()
-        })]
+        vec![
+            Cmd::Exchange(ExchangeCmd::Import {
+                paths: s.paths.to_vec()
+            }),
+            Cmd::SaveSetting {
+                key: crate::tui::shared::PICKER_DIR.into(),
+                value: s.bundles.to_string_lossy().into_owned(),
+            }
+        ]
     );
     pump(&mut m, &mut fx, Vec::new(), cmds);
     assert!(exchange(&m).is_running());
@@ -1328,4 +1335,22 @@ fn both_pickers_open_in_the_last_folder_of_either_even_after_trusting_from_the_s
     send(&mut m, &mut fx, key(KeyCode::Esc));
     send(&mut m, &mut fx, key_char('i'));
     assert_eq!(exchange(&m).picker.dir.as_deref(), Some(out.as_path()));
+}
+
+/// An import remembers its folder as it starts: a run that ends without leaving the screen
+/// (the window closed) still opens both pickers there next time.
+#[test]
+fn the_folder_of_an_import_is_kept_even_when_the_window_is_closed() {
+    let s = setup(true);
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::Zh);
+    import_one(&mut m, &mut fx, KeyCode::Down);
+    // No Esc, no q: the run just ends.
+    drop(fx);
+    drop(m);
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::Zh);
+    send(&mut m, &mut fx, key_char('x'));
+    assert_eq!(
+        exchange(&m).picker.dir.as_deref(),
+        Some(s.bundles.as_path())
+    );
 }
