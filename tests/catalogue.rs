@@ -29,9 +29,6 @@ const TO_MIGRATE: &[&str] = &[
     "src/tui/screens/dashboard.rs",
     "src/tui/screens/exchange.rs",
     "src/tui/screens/first_run.rs",
-    "src/tui/screens/form.rs",
-    "src/tui/screens/home.rs",
-    "src/tui/screens/review.rs",
     "src/tui/screens/trust.rs",
     "src/tui/shared/exchange.rs",
     "src/tui/shared/mod.rs",
@@ -40,13 +37,9 @@ const TO_MIGRATE: &[&str] = &[
     "src/tui/view/dashboard.rs",
     "src/tui/view/exchange.rs",
     "src/tui/view/first_run.rs",
-    "src/tui/view/form.rs",
     "src/tui/view/help.rs",
-    "src/tui/view/history.rs",
-    "src/tui/view/home.rs",
     "src/tui/view/mod.rs",
     "src/tui/view/picker.rs",
-    "src/tui/view/review.rs",
     "src/tui/view/trust.rs",
 ];
 

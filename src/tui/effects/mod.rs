@@ -324,6 +324,8 @@ impl Effects {
                 let (village, round) = self.record_key(&record_id)?;
                 let o = self.open(&village, &round, None, lang)?;
                 out.push(Msg::RecordOpened(Box::new(o)));
+                // Home shows the village as a draft again (a new revision is being made).
+                out.push(self.statuses(&round)?);
                 out.push(Msg::Notice(Notice::info(tr(
                     lang,
                     "已开始新版本：修改后按 Ctrl-F 完成",
