@@ -76,11 +76,6 @@ pub fn not_in_scope(lang: Lang) -> &'static str {
     pick(lang, "不在调查范围", "not in scope")
 }
 
-/// A village whose finalized record is being revised: a new revision is drafted over it.
-pub fn revising(lang: Lang) -> &'static str {
-    pick(lang, "修改中", "revising")
-}
-
 pub fn search_label(lang: Lang) -> &'static str {
     pick(lang, "搜索（名称或代码）：", "Search (name or code): ")
 }

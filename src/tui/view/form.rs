@@ -523,8 +523,9 @@ fn distinct_part(s: &str, others: &[&str]) -> String {
 }
 
 /// The table's headers in columns of `widths` (one cell of each is the gap): a label
-/// whole when it fits; else without its brackets; else cut, and where two cut headers
-/// would read the same, each shows what sets it apart (its number when nothing does).
+/// whole when it fits; else without its brackets; else what sets it apart from the
+/// others (without the beginning it shares with one), cut; its number first when two
+/// would still read the same.
 /// Whether any header was shortened.
 pub(crate) fn short_headers(labels: &[&str], widths: &[usize]) -> (Vec<String>, bool) {
     let room: Vec<usize> = widths.iter().map(|w| w.saturating_sub(1)).collect();
@@ -539,21 +540,20 @@ pub(crate) fn short_headers(labels: &[&str], widths: &[usize]) -> (Vec<String>, 
             }
         })
         .collect();
-    let mut out: Vec<String> = base
-        .iter()
-        .zip(&room)
-        .map(|(b, &r)| truncate(b, r))
+    // A header still too long drops the beginning it shares with another ("粪污").
+    let mut out: Vec<String> = (0..base.len())
+        .map(|i| {
+            if width(&base[i]) <= room[i] {
+                return base[i].clone();
+            }
+            let others: Vec<&str> = (0..base.len())
+                .filter(|&j| j != i)
+                .map(|j| base[j].as_str())
+                .collect();
+            truncate(&distinct_part(&base[i], &others), room[i])
+        })
         .collect();
     let clash = |out: &[String], i: usize| (0..out.len()).any(|j| j != i && out[j] == out[i]);
-    let clashing: Vec<usize> = (0..out.len()).filter(|&i| clash(&out, i)).collect();
-    for &i in &clashing {
-        let others: Vec<&str> = clashing
-            .iter()
-            .filter(|&&j| j != i)
-            .map(|&j| base[j].as_str())
-            .collect();
-        out[i] = truncate(&distinct_part(&base[i], &others), room[i]);
-    }
     for i in 0..out.len() {
         if clash(&out, i) {
             out[i] = truncate(&format!("{}{}", i + 1, base[i]), room[i]);
@@ -624,6 +624,71 @@ fn draw_issues(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
 #[cfg(test)]
 mod tests {
     use super::{column_widths, short_headers};
+    use crate::tui::keys::{Action, Ctx};
+
+    /// The QA walkthrough's case: a long farm name at 80 columns squeezes the other
+    /// columns to a few cells, where every manure header read "粪…".
+    #[test]
+    fn farm_table_headers_at_80_columns_differ_and_say_where_the_full_names_are() {
+        use crate::tui::app::update;
+        use crate::tui::shared::Msg;
+        use crate::tui::tests::{form_model, opened, press, typ};
+        use ratatui::crossterm::event::KeyCode;
+        for lang in [crate::forms::Lang::Zh, crate::forms::Lang::En] {
+            let mut m = form_model(opened(Some("r1"), false));
+            m.lang = lang;
+            for _ in 0..60 {
+                if m.record.as_ref().unwrap().focused_group().is_some() {
+                    break;
+                }
+                press(&mut m, KeyCode::Tab);
+            }
+            update(
+                &mut m,
+                Msg::RowAdded {
+                    group: "farms".into(),
+                    row_id: "a".into(),
+                },
+            );
+            for text in [
+                "许昌市建安区兴旺生态养殖专业合作社",
+                "1",
+                "600",
+                "y",
+                "1200",
+                "900",
+            ] {
+                typ(&mut m, text);
+                press(&mut m, KeyCode::Tab);
+            }
+            let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+            let lines: Vec<&str> = shot.lines().collect();
+            let title = lines
+                .iter()
+                .position(|l| l.starts_with("─ "))
+                .expect("the table");
+            assert!(
+                lines[title].contains(crate::i18n::key(Ctx::Table, Action::EditRow)),
+                "{shot}"
+            );
+            // The header's cells after "#": none reads like another.
+            let cells: Vec<&str> = lines[title + 1]
+                .trim_end_matches('|')
+                .split_whitespace()
+                .skip(1)
+                .collect();
+            assert!(cells.len() >= 4, "{shot}");
+            for i in 0..cells.len() {
+                for j in 0..i {
+                    assert_ne!(cells[i], cells[j], "{shot}");
+                }
+            }
+            assert!(
+                lines[title + 2].contains("兴旺生态养殖专业合作社"),
+                "{shot}"
+            );
+        }
+    }
 
     #[test]
     fn table_headers_cut_short_still_read_apart() {
