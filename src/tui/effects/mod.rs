@@ -323,6 +323,8 @@ impl Effects {
                 let (village, round) = self.record_key(&record_id)?;
                 let o = self.open(&village, &round, None, lang)?;
                 out.push(Msg::RecordOpened(Box::new(o)));
+                // Home shows the village as a draft again (a new revision is being made).
+                out.push(self.statuses(&round)?);
                 out.push(Msg::Notice(Notice::info(tui_keys::revision_started(
                     lang,
                     key(Ctx::Form, Action::Finalize),
