@@ -344,6 +344,7 @@ fn an_unreadable_folder_says_why_and_the_picker_stays() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("a-file");
     touch(&file, 1);
+    let sub = mkdir(&root.path().join("sub"));
     let data = tempfile::tempdir().unwrap();
     let (mut m, mut fx) = start(data.path(), only_cwd(root.path()), Lang::Zh);
     send(&mut m, &mut fx, key(KeyCode::Char('i')));
@@ -369,6 +370,12 @@ fn an_unreadable_folder_says_why_and_the_picker_stays() {
         let shot = render(&m, 80, 24);
         assert!(shot.contains("无法打开"), "{shot}");
     }
+    // A folder that opens: the complaint goes, from the list and from the status line.
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(sub.as_path()));
+    assert_eq!(exchange(&m).picker.error, None);
+    assert_eq!(m.notice, None, "{:?}", m.notice);
+    assert!(!render(&m, 80, 24).contains("无法打开"));
     // Without read permission (root reads everything, so only as another user).
     #[cfg(unix)]
     {

@@ -326,7 +326,12 @@ impl Exchange {
                 result,
             } => match result {
                 Ok(entries) => {
+                    // A folder that opens ends the complaint about one that did not.
+                    let complained = x.picker.error.is_some();
                     x.picker.set_listing(dir, entries, came_from.as_deref());
+                    if complained {
+                        o = Outcome::clear();
+                    }
                     o.cmds.extend(x.peek());
                 }
                 Err(e) => {
