@@ -368,21 +368,14 @@ impl From<BundleError> for ImportError {
     }
 }
 
-/// What went wrong; every message names the file. The UI may match on this.
-#[derive(Debug, thiserror::Error)]
+/// What went wrong; every message names the file. The UI may match on this, or say it in
+/// the user's language with [`ImportErrorKind::text`]; `Display` is the English text with
+/// the file's name first.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ImportErrorKind {
     /// Damaged, truncated, tampered with, too large, or not a bundle.
-    #[error("{0}; nothing was imported")]
-    Bundle(#[source] BundleError),
-    #[error(
-        "{}: signed by a key this installation does not trust (fingerprint {fingerprint}); \
-         the bundle says it comes from \"{claimed_name}\" for {claimed_scope}. Nothing was \
-         imported. Check the fingerprint with the sender (by phone), then run:\n  ruralenv \
-         trust add {key} --scope {claimed_scope} --name {}",
-        crate::termsafe::path(.path),
-        shell_quote(.claimed_name)
-    )]
+    Bundle(BundleError),
     UnknownKey {
         path: PathBuf,
         key: String,
@@ -390,13 +383,6 @@ pub enum ImportErrorKind {
         claimed_name: String,
         claimed_scope: String,
     },
-    #[error(
-        "{}: delivers village {village}, outside {scope} {scope_name}, the scope \
-         \"{trusted_name}\" (key {fingerprint}) is trusted for; the bundle was refused and \
-         nothing was imported. If the sender really covers that village, trust the key for \
-         a wider unit: ruralenv trust add {key} --scope CODE",
-        crate::termsafe::path(.path)
-    )]
     OutOfScope {
         path: PathBuf,
         key: String,
@@ -406,36 +392,18 @@ pub enum ImportErrorKind {
         scope_name: String,
         village: String,
     },
-    #[error(
-        "{}: bundle {bundle_id} was already imported from another key ({other}); this copy \
-         is forged or made by faulty software, and was refused",
-        crate::termsafe::path(.path)
-    )]
     ReusedId {
         path: PathBuf,
         bundle_id: String,
         other: String,
     },
-    #[error(
-        "{}: the bundle holds demo data (made by `ruralenv demo`), and this installation \
-         holds real survey data; it was refused and nothing was imported. Try demo data in a \
-         data directory of its own (--data-dir DIR)",
-        .path.display()
-    )]
-    DemoIntoReal { path: PathBuf },
-    #[error(
-        "{}: this installation holds demo data (made by `ruralenv demo`) and the bundle holds \
-         real survey data; it was refused so that real figures are not mixed with made-up \
-         ones. Import it into a data directory without demo data (--data-dir DIR)",
-        .path.display()
-    )]
-    RealIntoDemo { path: PathBuf },
+    DemoIntoReal {
+        path: PathBuf,
+    },
+    RealIntoDemo {
+        path: PathBuf,
+    },
     /// A fact is malformed, inconsistent or not allowed. Every text is escaped.
-    #[error(
-        "{}: {}{reason}; the bundle was refused and nothing was imported",
-        crate::termsafe::path(.path),
-        place(*.fact, .village.as_deref(), .field.as_deref())
-    )]
     Fact {
         path: PathBuf,
         /// 1-based line of the payload; None for the bundle as a whole.
@@ -444,48 +412,98 @@ pub enum ImportErrorKind {
         field: Option<String>,
         reason: String,
     },
-    #[error("{}: {source}; nothing was imported", crate::termsafe::path(.path))]
-    Store { path: PathBuf, source: StoreError },
+    Store {
+        path: PathBuf,
+        source: StoreError,
+    },
+}
+
+impl std::fmt::Display for ImportErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.with_path(crate::forms::Lang::En))
+    }
+}
+
+impl std::error::Error for ImportErrorKind {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ImportErrorKind::Bundle(e) => Some(e),
+            ImportErrorKind::Store { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl ImportErrorKind {
-    /// Why the bundle was refused, in Chinese and without the file's name (the TUI shows
-    /// the file on its own line). A fact's reason, written for whoever made the bundle,
-    /// stays in English. Escaped by the terminal-safety rule.
-    pub fn zh(&self) -> String {
-        crate::termsafe::escape_keep_newlines(&self.zh_unescaped()).into_owned()
+    /// The file the refusal is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            ImportErrorKind::Bundle(b) => &b.path,
+            ImportErrorKind::UnknownKey { path, .. }
+            | ImportErrorKind::OutOfScope { path, .. }
+            | ImportErrorKind::ReusedId { path, .. }
+            | ImportErrorKind::DemoIntoReal { path }
+            | ImportErrorKind::RealIntoDemo { path }
+            | ImportErrorKind::Fact { path, .. }
+            | ImportErrorKind::Store { path, .. } => path,
+        }
     }
 
-    fn zh_unescaped(&self) -> String {
+    /// The whole message in `lang`: the file's name, why it was refused, and for a key
+    /// this installation does not trust, the command that would trust it on its own line.
+    /// Escaped by the terminal-safety rule.
+    pub fn with_path(&self, lang: crate::forms::Lang) -> String {
+        let mut text =
+            crate::i18n::file_problem(lang, &crate::termsafe::path(self.path()), &self.text(lang));
+        if let Some(command) = self.trust_add_command() {
+            let command = crate::termsafe::escape(&command);
+            text.push_str(&crate::i18n::trust_hint(lang, &command));
+        }
+        text
+    }
+
+    /// Why the bundle was refused, in `lang` and without the file's name (the TUI shows
+    /// the file on its own line). A fact's reason, written for whoever made the bundle,
+    /// stays in English. Escaped by the terminal-safety rule.
+    pub fn text(&self, lang: crate::forms::Lang) -> String {
+        crate::termsafe::escape_keep_newlines(&self.text_unescaped(lang)).into_owned()
+    }
+
+    /// [`ImportErrorKind::text`] in Chinese, for the TUI.
+    pub fn zh(&self) -> String {
+        self.text(crate::forms::Lang::Zh)
+    }
+
+    fn text_unescaped(&self, lang: crate::forms::Lang) -> String {
+        use crate::i18n::data as m;
         match self {
-            ImportErrorKind::Bundle(e) => format!("{}；没有导入任何内容", e.kind.zh()),
+            ImportErrorKind::Bundle(e) => m::import_bundle_damaged(lang, &e.kind.text(lang)),
             ImportErrorKind::UnknownKey {
                 fingerprint,
                 claimed_name,
                 claimed_scope,
                 ..
-            } => format!(
-                "签名密钥未被信任（指纹 {fingerprint}）；数据包自称来自“{claimed_name}”，范围 \
-                 {claimed_scope}。没有导入任何内容"
-            ),
+            } => m::import_unknown_key(lang, fingerprint, claimed_name, claimed_scope),
             ImportErrorKind::OutOfScope {
+                key,
                 fingerprint,
                 trusted_name,
                 scope,
                 scope_name,
                 village,
                 ..
-            } => format!(
-                "包含村 {village}，不在“{trusted_name}”（指纹 {fingerprint}）被信任的范围 \
-                 {scope} {scope_name} 之内；整个数据包被拒绝，没有导入任何内容。如果发送人确实\
-                 负责该村，请在信任列表中把此密钥的范围改为更大的单位"
+            } => m::import_out_of_scope(
+                lang,
+                village,
+                trusted_name,
+                fingerprint,
+                scope,
+                scope_name,
+                key,
             ),
             ImportErrorKind::ReusedId {
                 bundle_id, other, ..
-            } => format!(
-                "数据包 {bundle_id} 已经从另一个密钥（{other}）导入过；这一份是伪造的或由有误的软件\
-                 制作，已拒绝"
-            ),
+            } => m::import_reused_id(lang, bundle_id, other),
             ImportErrorKind::Fact {
                 fact,
                 village,
@@ -493,33 +511,14 @@ impl ImportErrorKind {
                 reason,
                 ..
             } => {
-                let mut at = Vec::new();
-                if let Some(n) = fact {
-                    at.push(format!("第 {n} 条数据"));
-                }
-                if let Some(v) = village {
-                    at.push(format!("村 {v}"));
-                }
-                if let Some(f) = field {
-                    at.push(format!("字段 {f}"));
-                }
-                let at = if at.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}：", at.join("，"))
-                };
-                format!("{at}{reason}；整个数据包被拒绝，没有导入任何内容")
+                let at = m::fact_place(lang, *fact, village.as_deref(), field.as_deref());
+                m::import_fact_refused(lang, &at, reason)
             }
             ImportErrorKind::Store { source, .. } => {
-                format!("数据库出错：{source}；没有导入任何内容")
+                m::import_store_error(lang, &source.to_string())
             }
-            ImportErrorKind::DemoIntoReal { .. } => "数据包里是演示数据（由 ruralenv demo 生成），\
-                 而本机存有真实调查数据，已拒绝，没有导入任何内容。演示数据请放在单独的数据目录里"
-                .to_string(),
-            ImportErrorKind::RealIntoDemo { .. } => "本机存有演示数据，数据包里是真实调查数据；\
-                 为了不让真实数字与演示数字混在一起，已拒绝，没有导入任何内容。请导入到没有演示数据的\
-                 数据目录"
-                .to_string(),
+            ImportErrorKind::DemoIntoReal { .. } => m::import_demo_into_real(lang),
+            ImportErrorKind::RealIntoDemo { .. } => m::import_real_into_demo(lang),
         }
     }
 
@@ -538,24 +537,6 @@ impl ImportErrorKind {
             )),
             _ => None,
         }
-    }
-}
-
-fn place(fact: Option<u64>, village: Option<&str>, field: Option<&str>) -> String {
-    let mut parts = Vec::new();
-    if let Some(n) = fact {
-        parts.push(format!("fact {n}"));
-    }
-    if let Some(v) = village {
-        parts.push(format!("village {v}"));
-    }
-    if let Some(f) = field {
-        parts.push(format!("field {f}"));
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{}: ", parts.join(", "))
     }
 }
 
