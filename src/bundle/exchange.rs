@@ -410,7 +410,9 @@ pub enum ImportErrorKind {
         fact: Option<u64>,
         village: Option<String>,
         field: Option<String>,
-        reason: String,
+        /// In both languages where the importer can act on it; otherwise the same English
+        /// words twice (they speak to whoever made the bundle).
+        reason: crate::forms::Text,
     },
     Store {
         path: PathBuf,
@@ -512,7 +514,7 @@ impl ImportErrorKind {
                 ..
             } => {
                 let at = m::fact_place(lang, *fact, village.as_deref(), field.as_deref());
-                m::import_fact_refused(lang, &at, reason)
+                m::import_fact_refused(lang, &at, reason.get(lang))
             }
             ImportErrorKind::Store { source, .. } => {
                 m::import_store_error(lang, &source.to_string())
@@ -697,7 +699,7 @@ fn import_one(
             fact: None,
             village: None,
             field: Some("round".into()),
-            reason: e.to_string(),
+            reason: crate::i18n::both(|l| e.message(l)),
         }
         .into());
     }
@@ -750,11 +752,9 @@ fn import_one(
             fact: None,
             village: None,
             field: None,
-            reason: format!(
-                "the key is trusted for {}, which is not in this installation's register; \
-                 trust it again for a unit that is (ruralenv trust add {signer} --scope CODE)",
-                trusted.scope
-            ),
+            reason: crate::i18n::both(|l| {
+                crate::i18n::data::fact_scope_not_in_register(l, &trusted.scope, &signer)
+            }),
         }
         .into());
     };
@@ -851,6 +851,7 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
+    /// A fact refused for a reason meant for whoever made the bundle (in English).
     fn refuse(
         &self,
         fact: Option<u64>,
@@ -858,12 +859,26 @@ impl Pass<'_> {
         field: Option<&str>,
         reason: impl AsRef<str>,
     ) -> ImportError {
+        let reason = sanitize_for_terminal(reason.as_ref());
+        let reason = crate::forms::Text::new(&reason, &reason);
+        self.refuse_in(fact, village, field, reason)
+    }
+
+    /// A fact refused for a reason in both languages (`i18n::data`).
+    fn refuse_in(
+        &self,
+        fact: Option<u64>,
+        village: Option<&str>,
+        field: Option<&str>,
+        reason: crate::forms::Text,
+    ) -> ImportError {
+        let clean = |s: &str| sanitize_for_terminal(s);
         ImportErrorKind::Fact {
             path: self.path.to_path_buf(),
             fact,
-            village: village.map(sanitize_for_terminal),
-            field: field.map(sanitize_for_terminal),
-            reason: sanitize_for_terminal(reason.as_ref()),
+            village: village.map(clean),
+            field: field.map(clean),
+            reason: crate::forms::Text::new(&clean(&reason.zh), &clean(&reason.en)),
         }
         .into()
     }
@@ -1114,11 +1129,11 @@ impl Pass<'_> {
             return Ok(());
         }
         if !is_code(village) {
-            return Err(self.refuse(
+            return Err(self.refuse_in(
                 Some(n),
                 Some(village),
                 Some("village_code"),
-                "not a 12-digit village code",
+                crate::i18n::both(crate::i18n::data::fact_not_a_village_code),
             ));
         }
         if !village.starts_with(&self.scope_prefix) {
@@ -1136,33 +1151,32 @@ impl Pass<'_> {
         match store.division(village).map_err(|e| self.store_err(e))? {
             Some(d) if d.level == Level::Village && d.in_scope => {}
             Some(d) if d.level == Level::Village => {
-                return Err(self.refuse(
+                return Err(self.refuse_in(
                     Some(n),
                     Some(village),
                     Some("village_code"),
-                    format!(
-                        "{village} {} is outside the survey scope (a residents' committee, or \
-                         left out by the county), so it would never count; a county that surveys \
-                         it marks it in_scope in its register (forms/divisions/, see README \
-                         \"Configuring a county\") on every installation",
-                        d.name
-                    ),
+                    crate::i18n::both(|l| {
+                        crate::i18n::data::fact_village_out_of_scope(l, village, &d.name)
+                    }),
                 ));
             }
             Some(d) => {
-                return Err(self.refuse(
+                return Err(self.refuse_in(
                     Some(n),
                     Some(village),
                     Some("village_code"),
-                    format!("{} is a {}, not a village", d.name, d.level.as_str()),
+                    crate::i18n::both(|l| {
+                        let level = crate::i18n::level(l, d.level);
+                        crate::i18n::data::fact_not_a_village(l, &d.name, level)
+                    }),
                 ));
             }
             None => {
-                return Err(self.refuse(
+                return Err(self.refuse_in(
                     Some(n),
                     Some(village),
                     Some("village_code"),
-                    "not in this installation's register of divisions",
+                    crate::i18n::both(crate::i18n::data::fact_not_in_register),
                 ));
             }
         }

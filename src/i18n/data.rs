@@ -438,3 +438,30 @@ pub fn demo_second_surveyor(surveyor: &str) -> String {
 
 /// Committee suffixes of a village's name, cut for farm names: 秋庄村委会 → 秋庄.
 pub const DEMO_VILLAGE_SUFFIXES: [&str; 4] = ["村民委员会", "村委会", "居委会", "村"];
+
+// ---------------------------------------------------------------------------------------
+// Why a fact of a bundle is refused, where the person importing can act on it (the
+// other reasons speak to whoever made the bundle, and stay in English).
+catalogue! {
+    fn fact_scope_not_in_register(scope: &str, key: &str) {
+        zh: "此密钥被信任的范围 {scope} 不在本机的区划名录中；请按名录中的单位重新信任它（ruralenv trust add {key} --scope 代码）",
+        en: "the key is trusted for {scope}, which is not in this installation's register; trust it again for a unit that is (ruralenv trust add {key} --scope CODE)",
+    }
+    fn fact_not_a_village_code() {
+        zh: "不是 12 位村代码",
+        en: "not a 12-digit village code",
+    }
+    fn fact_village_out_of_scope(village: &str, name: &str) {
+        zh: "{village} {name} 不在调查范围内（居委会，或被本县排除），永远不会计入；若本县调查它，须在每台机器的区划名录（forms/divisions/，见 README“Configuring a county”）中把它标为 in_scope",
+        en: "{village} {name} is outside the survey scope (a residents' committee, or left out by the county), so it would never count; a county that surveys it marks it in_scope in its register (forms/divisions/, see README \"Configuring a county\") on every installation",
+    }
+    /// `level`: from `i18n::level`.
+    fn fact_not_a_village(name: &str, level: &str) {
+        zh: "{name} 是{level}，不是村",
+        en: "{name} is a {level}, not a village",
+    }
+    fn fact_not_in_register() {
+        zh: "不在本机的区划名录中",
+        en: "not in this installation's register of divisions",
+    }
+}
