@@ -332,3 +332,25 @@ fn the_judge_tells_the_languages_apart() {
     )));
     assert!(!judged("王五 said", &["王五"]).chars().any(chinese));
 }
+
+#[test]
+fn store_refusals_speak_one_language_a_run() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    let same = [p.to_str().unwrap()];
+    // Another program's SQLite file where the database would be.
+    let foreign = p.join("foreign");
+    fs::create_dir_all(&foreign).unwrap();
+    let c = rusqlite::Connection::open(foreign.join(ruralenv::store::DB_FILE)).unwrap();
+    c.execute_batch("CREATE TABLE customers(id INTEGER PRIMARY KEY);")
+        .unwrap();
+    drop(c);
+    let (zh, english) = both_ways(&foreign, &["report", "--round", "2020"], &same);
+    assert!(zh.contains("不是 ruralenv 的数据库"), "{zh}");
+    assert!(english.contains("not a ruralenv database"), "{english}");
+    // A data directory under a file.
+    let file = p.join("file");
+    fs::write(&file, "x").unwrap();
+    let (zh, _) = both_ways(&file.join("data"), &["report", "--round", "2020"], &same);
+    assert!(zh.contains("路径中有一部分不是文件夹"), "{zh}");
+}

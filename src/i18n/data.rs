@@ -465,3 +465,112 @@ catalogue! {
         en: "not in this installation's register of divisions",
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The store (`store::StoreError`): the database and its data directory.
+catalogue! {
+    fn db_busy() {
+        zh: "数据库正忙：另一个 ruralenv（导入、界面或另一条命令）正在写入；请等它结束后再试",
+        en: "the database is busy: another ruralenv (an import, the TUI or another command) is writing to it; wait until it has finished, then try again",
+    }
+    fn db_disk_full() {
+        zh: "磁盘已满；请腾出空间后再试",
+        en: "the disk is full; free some space on it, then try again",
+    }
+    fn db_read_only() {
+        zh: "数据库不能写入：数据目录或数据库文件是只读的",
+        en: "the database cannot be written: the data directory or the database file is read-only",
+    }
+    fn db_damaged() {
+        zh: "数据库文件已损坏或不是数据库；请把它移开并恢复备份，或换一个 --data-dir",
+        en: "the database file is damaged or is not a database; move it away and restore a backup, or choose another --data-dir",
+    }
+    fn db_io_failure() {
+        zh: "磁盘报告读写错误（可能已满、被拔出或有故障）",
+        en: "the disk reported an input/output error (it may be full, removed or failing)",
+    }
+    fn db_cannot_open() {
+        zh: "无法打开数据库文件",
+        en: "cannot open the database file",
+    }
+    /// `error`: SQLite's own words.
+    fn db_error(error: &str) {
+        zh: "数据库出错：{error}",
+        en: "database error: {error}",
+    }
+    fn db_read_only_old() {
+        zh: "数据库是只读的，而且由旧版 ruralenv 建立；请在能写入的地方打开它一次，让它升级",
+        en: "the database is read-only and was made by an older version of ruralenv; open it once where it can be written, so that it is upgraded",
+    }
+    fn db_newer(path: &str, found: impl Display, supported: impl Display) {
+        zh: "{path}：这个数据库由更新版本的 ruralenv 写入（结构版本 {found}，本程序最高支持 {supported}）；没有改动它。请升级 ruralenv 后再打开",
+        en: "{path}: this database was written by a newer version of ruralenv (schema {found}, this program knows up to {supported}); it was left untouched. Update ruralenv to open it.",
+    }
+    fn db_foreign(path: &str, found: &str) {
+        zh: "{path}：不是 ruralenv 的数据库（SQLite 应用标识 {found}）；请换一个 --data-dir",
+        en: "{path}: not a ruralenv database (application id {found}); choose another --data-dir",
+    }
+    fn db_dir(path: &str, error: &str) {
+        zh: "{path}：无法创建数据目录：{error}",
+        en: "{path}: cannot create the data directory: {error}",
+    }
+    fn db_open(path: &str, reason: &str) {
+        zh: "{path}：{reason}",
+        en: "{path}: {reason}",
+    }
+    fn db_upgrade_failed(error: &str) {
+        zh: "数据库升级失败：{error}",
+        en: "database upgrade failed: {error}",
+    }
+}
+
+/// What a SQLite error means, said once in plain words.
+pub fn sqlite_words(lang: Lang, e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => db_busy(lang),
+        Some(C::DiskFull) => db_disk_full(lang),
+        Some(C::ReadOnly) => db_read_only(lang),
+        Some(C::NotADatabase | C::DatabaseCorrupt) => db_damaged(lang),
+        Some(C::SystemIoFailure) => db_io_failure(lang),
+        Some(C::CannotOpen) => db_cannot_open(lang),
+        _ => match e {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) => db_error(lang, msg),
+            other => db_error(lang, &other.to_string()),
+        },
+    }
+}
+
+/// A store error in `lang` (its `Display` is the English text). A reason the store words
+/// itself (`Invalid`) stays as it is.
+pub fn store_error(lang: Lang, e: &crate::store::StoreError) -> String {
+    use crate::store::StoreError as E;
+    match e {
+        E::Newer {
+            path,
+            found,
+            supported,
+        } => db_newer(lang, path, found, supported),
+        E::Foreign { path, found } => db_foreign(lang, path, &format!("{found:#x}")),
+        E::Dir(path, error) => db_dir(lang, path, &super::io_error(lang, error)),
+        E::Open { path, reason } => db_open(lang, path, reason.get(lang)),
+        E::Sqlite(e) => sqlite_words(lang, e),
+        E::Migration(e) => db_upgrade_failed(lang, &e.to_string()),
+        E::Invalid(_) | E::InConflict { .. } => e.to_string(),
+    }
+}
+
+/// An error and its causes, as `{e:#}` writes them, with each store error, bundle refusal
+/// and register error in `lang`.
+pub fn error_chain(lang: Lang, e: &anyhow::Error) -> String {
+    let mut parts = Vec::new();
+    for cause in e.chain() {
+        if let Some(s) = cause.downcast_ref::<crate::store::StoreError>() {
+            parts.push(store_error(lang, s));
+            // A store error says its own cause.
+            break;
+        }
+        parts.push(cause.to_string());
+    }
+    parts.join(": ")
+}

@@ -426,6 +426,9 @@ pub fn install_error(lang: Lang, e: &crate::forms::install::InstallError) -> Str
         E::Broken { dir, errors } => {
             super::installed_forms_broken(lang, &path(dir), &clean(&errors.message(lang)))
         }
+        E::Io { path: p, error } => {
+            super::install_io(lang, &path(p), &super::io_error(lang, error))
+        }
         _ => super::install_error(lang, e),
     }
 }
