@@ -517,7 +517,7 @@ impl ImportErrorKind {
                 m::import_fact_refused(lang, &at, reason.get(lang))
             }
             ImportErrorKind::Store { source, .. } => {
-                m::import_store_error(lang, &source.to_string())
+                m::import_store_error(lang, &m::store_error(lang, source))
             }
             ImportErrorKind::DemoIntoReal { .. } => m::import_demo_into_real(lang),
             ImportErrorKind::RealIntoDemo { .. } => m::import_real_into_demo(lang),

@@ -87,7 +87,7 @@ fn export_error(e: ExportError, lang: Lang) -> anyhow::Error {
         ExportError::Bundle(b) => {
             i18n::file_problem(lang, &termsafe::path(&b.path), &b.kind.text(lang))
         }
-        ExportError::Store(s) => i18n::export_store_error(lang, &s.to_string()),
+        ExportError::Store(s) => i18n::export_store_error(lang, &i18n::data::store_error(lang, s)),
         _ => return e.into(),
     };
     anyhow::anyhow!(text)

@@ -153,8 +153,9 @@ catalogue! {
         zh: "{at}{reason}；整个数据包被拒绝，没有导入任何内容",
         en: "{at}{reason}; the bundle was refused and nothing was imported",
     }
+    /// `error`: from [`store_error`].
     fn import_store_error(error: &str) {
-        zh: "数据库出错：{error}；没有导入任何内容",
+        zh: "{error}；没有导入任何内容",
         en: "{error}; nothing was imported",
     }
     fn fact_number(n: impl Display) {
@@ -560,8 +561,8 @@ pub fn store_error(lang: Lang, e: &crate::store::StoreError) -> String {
     }
 }
 
-/// An error and its causes, as `{e:#}` writes them, with each store error, bundle refusal
-/// and register error in `lang`.
+/// An error and its causes, as `{e:#}` writes them, with a store error in `lang` (the
+/// commands word every other error in `lang` already).
 pub fn error_chain(lang: Lang, e: &anyhow::Error) -> String {
     let mut parts = Vec::new();
     for cause in e.chain() {
