@@ -334,6 +334,42 @@ fn the_judge_tells_the_languages_apart() {
 }
 
 #[test]
+fn a_busy_database_refuses_an_import_in_the_run_language() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    let (sender, county) = (p.join("sender"), p.join("county"));
+    ok(bin(&sender).args(["demo", "--under", TOWN, "--round", "2020"]));
+    let bundle = p.join("b.renv");
+    ok(bin(&sender)
+        .args([
+            "--surveyor",
+            "王五",
+            "export",
+            "--under",
+            TOWN,
+            "--round",
+            "2020",
+        ])
+        .arg("--out")
+        .arg(&bundle));
+    let key = ok(bin(&sender).args(["key", "show"]));
+    let key = key.lines().next().unwrap().to_string();
+    ok(bin(&county).args(["trust", "add", &key, "--scope", TOWN]));
+    // Another writer holds the database for the whole run.
+    let lock = rusqlite::Connection::open(county.join(ruralenv::store::DB_FILE)).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let same = [p.to_str().unwrap()];
+    let b = bundle.to_str().unwrap();
+    let zh = fails(bin(&county).args(["import", b]));
+    all_chinese(&zh, &same);
+    assert!(zh.contains("数据库正忙"), "{zh}");
+    let english = fails(en(&county).args(["import", b]));
+    all_english(&english, &same);
+    assert!(english.contains("the database is busy"), "{english}");
+    drop(lock);
+}
+
+#[test]
 fn store_refusals_speak_one_language_a_run() {
     let t = tempfile::tempdir().unwrap();
     let p = t.path();

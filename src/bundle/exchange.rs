@@ -636,11 +636,10 @@ fn import_in_transaction(
     });
     if let Err(e) = committed {
         // Nothing of this batch is stored: say so for every file that looked imported.
-        let reason = e.to_string();
         let failed = |path: &Path| -> ImportError {
             ImportErrorKind::Store {
                 path: path.to_path_buf(),
-                source: StoreError::Invalid(format!("the database refused the import: {reason}")),
+                source: refused_again(&e),
             }
             .into()
         };
@@ -654,6 +653,18 @@ fn import_in_transaction(
         }
     }
     results
+}
+
+/// The store error that refused a batch, once for each of its files: a SQLite error as
+/// itself (by its code it is said in the run's language: busy, disk full…), another one in
+/// its English words.
+fn refused_again(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(code, message)) => {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(*code, message.clone()))
+        }
+        other => StoreError::Invalid(format!("the database refused the import: {other}")),
+    }
 }
 
 /// Checks and merges one bundle inside the caller's transaction, in a savepoint.
