@@ -206,7 +206,8 @@ impl Store {
             "SELECT d.code, d.name, c.record_id IS NOT NULL, k.indicator, k.num, k.den
              FROM divisions d
              LEFT JOIN counted c ON c.form_id = ?1 AND c.round = ?2 AND c.village_code = d.code
-             LEFT JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
+             LEFT JOIN revisions r ON r.record_id = c.record_id AND r.rev = c.rev AND r.hash = c.hash
+             LEFT JOIN contribution_terms k ON k.revision = r.id
              WHERE d.level = 'village' AND d.in_scope = 1 AND d.code >= ?3 AND d.code < ?3 || ':'
              ORDER BY d.code",
         )?;
