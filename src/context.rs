@@ -22,7 +22,7 @@ pub fn load_forms(data_dir: &Path, install: Option<&Path>, lang: Lang) -> anyhow
     install_forms(data_dir, install, lang)?;
     install::in_force(data_dir)
         .map(|(set, _)| set)
-        .map_err(|e| anyhow::anyhow!(i18n::install_error(lang, &e)))
+        .map_err(|e| anyhow::anyhow!(i18n::form_checks::install_error(lang, &e)))
 }
 
 /// `--forms DIR`: check DIR and install it into the data directory, saying so on stderr
@@ -33,7 +33,7 @@ pub fn install_forms(data_dir: &Path, install: Option<&Path>, lang: Lang) -> any
         return Ok(());
     };
     let outcome = install::install(data_dir, dir)
-        .map_err(|e| anyhow::anyhow!(i18n::install_error(lang, &e)))?;
+        .map_err(|e| anyhow::anyhow!(i18n::form_checks::install_error(lang, &e)))?;
     if let install::Outcome::Installed(item) = outcome {
         let forms: Vec<String> = item
             .forms
@@ -91,7 +91,10 @@ pub fn open_store_in(data_dir: &Path, forms: &FormSet, lang: Lang) -> anyhow::Re
     let hash = crate::store::sha256_hex(text.as_bytes());
     if store.setting("register_hash")?.as_deref() != Some(hash.as_str()) {
         for (name, body) in &forms.registers {
-            let reg = Register::parse(name, body)?;
+            let reg = Register::parse(name, body).map_err(|e| {
+                let message = e.message(lang);
+                anyhow::anyhow!(crate::forms::value::sanitize_for_terminal(&message))
+            })?;
             store.load_register(&reg)?;
         }
         store.set_setting("register_hash", &hash)?;

@@ -34,6 +34,9 @@
 use crate::forms::Form;
 use crate::forms::record::{RecordData, Row};
 use crate::forms::value::Value;
+use crate::i18n::data::{
+    self as words, DEMO_GIVEN_NAMES as GIVEN, DEMO_NOTES as NOTES, DEMO_SURNAMES as SURNAMES,
+};
 use crate::store::{DivisionRow, InsertOutcome, Revision, Store, StoreError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -182,16 +185,6 @@ fn pick(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
     weights.len() - 1
 }
 
-const SURNAMES: [&str; 24] = [
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
-    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢",
-];
-const GIVEN: [&str; 32] = [
-    "建国", "秀英", "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰",
-    "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "海燕", "红梅", "国庆",
-    "玉兰", "卫东", "春生", "淑珍",
-];
-
 fn person(rng: &mut ChaCha8Rng) -> String {
     format!(
         "{}{}",
@@ -199,15 +192,6 @@ fn person(rng: &mut ChaCha8Rng) -> String {
         GIVEN[rng.random_range(0..GIVEN.len())]
     )
 }
-
-const NOTES: [&str; 6] = [
-    "部分农户常年外出务工，常住户数按村委会台账填写",
-    "村内两处积存垃圾已于调查当日清运",
-    "三格化粪池部分为2019年新建，尚未全部验收",
-    "污水管网二期工程在建",
-    "散养户数量按村防疫员登记数估算",
-    "养殖场粪污利用量以台账为准",
-];
 
 /// Harmless toilet types in the form, and how common each is.
 const TOILET_TYPES: [&str; 6] = [
@@ -468,13 +452,13 @@ impl<'f> Generator<'f> {
             .species_label
             .get(species)
             .map(String::as_str)
-            .unwrap_or("畜禽");
-        let nth = ["", "二", "三", "四", "五"][i.min(4)];
+            .unwrap_or(words::DEMO_LIVESTOCK);
+        let nth = words::demo_nth(i);
         let name = match rng.random_range(0..4) {
-            0 => format!("{stem}{label}养殖场{nth}"),
-            1 => format!("{}{label}养殖场{nth}", person(rng)),
-            2 => format!("{stem}{label}养殖专业合作社{nth}"),
-            _ => format!("{}家庭农场{nth}", person(rng)),
+            0 => words::demo_farm(stem, label, nth),
+            1 => words::demo_farm(&person(rng), label, nth),
+            2 => words::demo_cooperative(stem, label, nth),
+            _ => words::demo_family_farm(&person(rng), nth),
         };
         Row {
             id: format!("{:04}", i + 1),
@@ -505,7 +489,7 @@ impl<'f> Generator<'f> {
             .iter()
             .find(|s| s.as_str() != surveyor)
             .cloned()
-            .unwrap_or_else(|| format!("{surveyor}（复核）"));
+            .unwrap_or_else(|| words::demo_second_surveyor(surveyor));
         let day = day + rng.random_range(1..=15);
         d.set("survey_date", Value::Text(self.date(day)));
         d.set("surveyor", Value::Text(who.clone()));
@@ -597,7 +581,7 @@ fn tonnes(tenths: i64) -> Value {
 
 /// A village's name without the committee suffix, for farm names: 秋庄村委会 → 秋庄.
 fn village_stem(name: &str) -> &str {
-    ["村民委员会", "村委会", "居委会", "村"]
+    words::DEMO_VILLAGE_SUFFIXES
         .iter()
         .find_map(|s| name.strip_suffix(s))
         .filter(|s| !s.is_empty())

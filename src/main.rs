@@ -129,8 +129,9 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             tracing::warn!("command failed: {e:#}");
-            let msg =
-                ruralenv::forms::value::sanitize_for_terminal_keep_newlines(&format!("{e:#}"));
+            // `{e:#}`, with a store error in the run's language.
+            let text = ruralenv::i18n::data::error_chain(lang, &e);
+            let msg = ruralenv::forms::value::sanitize_for_terminal_keep_newlines(&text);
             eprintln!("ruralenv: {msg}");
             ExitCode::from(1)
         }

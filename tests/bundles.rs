@@ -797,6 +797,15 @@ fn villages_outside_the_survey_scope_are_refused_by_name() {
     assert!(message.contains(&community.code), "{message}");
     assert!(message.contains("outside the survey scope"), "{message}");
     assert!(message.contains("forms/divisions"), "{message}");
+    // In Chinese, the whole reason is Chinese (the TUI's and the CLI's default).
+    let err = county.import(&path).unwrap_err();
+    let zh = err.kind().text(ruralenv::forms::Lang::Zh);
+    assert!(zh.contains(&community.code), "{zh}");
+    assert!(
+        zh.contains("不在调查范围内") && zh.contains("整个数据包被拒绝"),
+        "{zh}"
+    );
+    assert!(!zh.contains("outside the survey scope"), "{zh}");
 }
 
 #[test]

@@ -6,8 +6,14 @@ use assert_cmd::Command;
 use std::path::Path;
 
 fn check(dir: &Path) -> assert_cmd::assert::Assert {
+    check_in(&[], dir)
+}
+
+/// `forms check DIR` with the global options `global` (e.g. `--lang en`).
+fn check_in(global: &[&str], dir: &Path) -> assert_cmd::assert::Assert {
     Command::cargo_bin("ruralenv")
         .unwrap()
+        .args(global)
         .args(["forms", "check"])
         .arg(dir)
         .env_remove("RURALENV_DATA_DIR")
@@ -45,11 +51,17 @@ fn builtin_forms_pass_without_a_directory() {
         .success();
 }
 
+/// The reasons below are the English ones: each case runs with `--lang en` (the Chinese
+/// default is checked by `reasons_are_in_the_run_language`).
 fn fails_with(case: &str, file: &str, line: usize, field: &str, reason: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/invalid_forms")
         .join(case);
-    let out = check(&dir).code(1).get_output().stderr.clone();
+    let out = check_in(&["--lang", "en"], &dir)
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8(out).unwrap();
     let expected = format!("{file}:{line}: {field}: {reason}");
     assert!(
@@ -144,6 +156,31 @@ fn target_for_unknown_indicator() {
         6,
         "toilet_harmles",
         "target for unknown indicator 'toilet_harmles'",
+    );
+}
+
+#[test]
+fn reasons_are_in_the_run_language() {
+    // Chinese by default: the line keeps its `file:line: field:` and says why in Chinese.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid_forms");
+    let err = |global: &[&str], case: &str| {
+        let out = check_in(global, &dir.join(case)).code(1);
+        String::from_utf8(out.get_output().stderr.clone()).unwrap()
+    };
+    let zh = err(&[], "unknown_field_in_expression");
+    assert!(
+        zh.contains("mini.toml:21: toilets: 约束条件：没有字段“housholds”"),
+        "{zh}"
+    );
+    assert!(!zh.contains("unknown field"), "{zh}");
+    let zh = err(&[], "number_without_max");
+    assert!(zh.contains("数字字段需要 max"), "{zh}");
+    assert!(!zh.contains("needs max"), "{zh}");
+    let en = err(&["--lang", "en"], "number_without_max");
+    assert!(en.contains("a number field needs max"), "{en}");
+    assert!(
+        !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{en}"
     );
 }
 
@@ -348,10 +385,12 @@ fn invalid_forms_are_refused_and_nothing_is_installed() {
             .code(1),
     );
     assert!(err.contains("什么也没有安装"), "{err}");
+    // The reason in the run's language, Chinese by default.
     assert!(
-        err.contains("mini.toml:17: households: duplicate field name"),
+        err.contains("mini.toml:17: households: 字段名重复"),
         "{err}"
     );
+    assert!(!err.contains("duplicate field name"), "{err}");
     assert!(!data.join("forms").exists(), "nothing installed");
     let out = stdout(bin(&data).args(["forms", "list"]).assert().success());
     assert!(out.contains("* village@2  内置"), "{out}");

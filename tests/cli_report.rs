@@ -216,10 +216,16 @@ fn newer_database_is_refused_and_left_untouched() {
     }
     let before = std::fs::read(&db).unwrap();
     bin(t.path())
-        .args(["report", "--round", "2020"])
+        .args(["--lang", "en", "report", "--round", "2020"])
         .assert()
         .code(1)
         .stderr(predicates::str::contains("newer version of ruralenv"));
+    // Chinese by default.
+    bin(t.path())
+        .args(["report", "--round", "2020"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("由更新版本的 ruralenv 写入"));
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 

@@ -368,21 +368,14 @@ impl From<BundleError> for ImportError {
     }
 }
 
-/// What went wrong; every message names the file. The UI may match on this.
-#[derive(Debug, thiserror::Error)]
+/// What went wrong; every message names the file. The UI may match on this, or say it in
+/// the user's language with [`ImportErrorKind::text`]; `Display` is the English text with
+/// the file's name first.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ImportErrorKind {
     /// Damaged, truncated, tampered with, too large, or not a bundle.
-    #[error("{0}; nothing was imported")]
-    Bundle(#[source] BundleError),
-    #[error(
-        "{}: signed by a key this installation does not trust (fingerprint {fingerprint}); \
-         the bundle says it comes from \"{claimed_name}\" for {claimed_scope}. Nothing was \
-         imported. Check the fingerprint with the sender (by phone), then run:\n  ruralenv \
-         trust add {key} --scope {claimed_scope} --name {}",
-        crate::termsafe::path(.path),
-        shell_quote(.claimed_name)
-    )]
+    Bundle(BundleError),
     UnknownKey {
         path: PathBuf,
         key: String,
@@ -390,13 +383,6 @@ pub enum ImportErrorKind {
         claimed_name: String,
         claimed_scope: String,
     },
-    #[error(
-        "{}: delivers village {village}, outside {scope} {scope_name}, the scope \
-         \"{trusted_name}\" (key {fingerprint}) is trusted for; the bundle was refused and \
-         nothing was imported. If the sender really covers that village, trust the key for \
-         a wider unit: ruralenv trust add {key} --scope CODE",
-        crate::termsafe::path(.path)
-    )]
     OutOfScope {
         path: PathBuf,
         key: String,
@@ -406,86 +392,120 @@ pub enum ImportErrorKind {
         scope_name: String,
         village: String,
     },
-    #[error(
-        "{}: bundle {bundle_id} was already imported from another key ({other}); this copy \
-         is forged or made by faulty software, and was refused",
-        crate::termsafe::path(.path)
-    )]
     ReusedId {
         path: PathBuf,
         bundle_id: String,
         other: String,
     },
-    #[error(
-        "{}: the bundle holds demo data (made by `ruralenv demo`), and this installation \
-         holds real survey data; it was refused and nothing was imported. Try demo data in a \
-         data directory of its own (--data-dir DIR)",
-        .path.display()
-    )]
-    DemoIntoReal { path: PathBuf },
-    #[error(
-        "{}: this installation holds demo data (made by `ruralenv demo`) and the bundle holds \
-         real survey data; it was refused so that real figures are not mixed with made-up \
-         ones. Import it into a data directory without demo data (--data-dir DIR)",
-        .path.display()
-    )]
-    RealIntoDemo { path: PathBuf },
+    DemoIntoReal {
+        path: PathBuf,
+    },
+    RealIntoDemo {
+        path: PathBuf,
+    },
     /// A fact is malformed, inconsistent or not allowed. Every text is escaped.
-    #[error(
-        "{}: {}{reason}; the bundle was refused and nothing was imported",
-        crate::termsafe::path(.path),
-        place(*.fact, .village.as_deref(), .field.as_deref())
-    )]
     Fact {
         path: PathBuf,
         /// 1-based line of the payload; None for the bundle as a whole.
         fact: Option<u64>,
         village: Option<String>,
         field: Option<String>,
-        reason: String,
+        /// In both languages where the importer can act on it; otherwise the same English
+        /// words twice (they speak to whoever made the bundle).
+        reason: crate::forms::Text,
     },
-    #[error("{}: {source}; nothing was imported", crate::termsafe::path(.path))]
-    Store { path: PathBuf, source: StoreError },
+    Store {
+        path: PathBuf,
+        source: StoreError,
+    },
+}
+
+impl std::fmt::Display for ImportErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.with_path(crate::forms::Lang::En))
+    }
+}
+
+impl std::error::Error for ImportErrorKind {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ImportErrorKind::Bundle(e) => Some(e),
+            ImportErrorKind::Store { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl ImportErrorKind {
-    /// Why the bundle was refused, in Chinese and without the file's name (the TUI shows
-    /// the file on its own line). A fact's reason, written for whoever made the bundle,
-    /// stays in English. Escaped by the terminal-safety rule.
-    pub fn zh(&self) -> String {
-        crate::termsafe::escape_keep_newlines(&self.zh_unescaped()).into_owned()
+    /// The file the refusal is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            ImportErrorKind::Bundle(b) => &b.path,
+            ImportErrorKind::UnknownKey { path, .. }
+            | ImportErrorKind::OutOfScope { path, .. }
+            | ImportErrorKind::ReusedId { path, .. }
+            | ImportErrorKind::DemoIntoReal { path }
+            | ImportErrorKind::RealIntoDemo { path }
+            | ImportErrorKind::Fact { path, .. }
+            | ImportErrorKind::Store { path, .. } => path,
+        }
     }
 
-    fn zh_unescaped(&self) -> String {
+    /// The whole message in `lang`: the file's name, why it was refused, and for a key
+    /// this installation does not trust, the command that would trust it on its own line.
+    /// Escaped by the terminal-safety rule.
+    pub fn with_path(&self, lang: crate::forms::Lang) -> String {
+        let mut text =
+            crate::i18n::file_problem(lang, &crate::termsafe::path(self.path()), &self.text(lang));
+        if let Some(command) = self.trust_add_command() {
+            let command = crate::termsafe::escape(&command);
+            text.push_str(&crate::i18n::trust_hint(lang, &command));
+        }
+        text
+    }
+
+    /// Why the bundle was refused, in `lang` and without the file's name (the TUI shows
+    /// the file on its own line). A fact's reason, written for whoever made the bundle,
+    /// stays in English. Escaped by the terminal-safety rule.
+    pub fn text(&self, lang: crate::forms::Lang) -> String {
+        crate::termsafe::escape_keep_newlines(&self.text_unescaped(lang)).into_owned()
+    }
+
+    /// [`ImportErrorKind::text`] in Chinese, for the TUI.
+    pub fn zh(&self) -> String {
+        self.text(crate::forms::Lang::Zh)
+    }
+
+    fn text_unescaped(&self, lang: crate::forms::Lang) -> String {
+        use crate::i18n::data as m;
         match self {
-            ImportErrorKind::Bundle(e) => format!("{}；没有导入任何内容", e.kind.zh()),
+            ImportErrorKind::Bundle(e) => m::import_bundle_damaged(lang, &e.kind.text(lang)),
             ImportErrorKind::UnknownKey {
                 fingerprint,
                 claimed_name,
                 claimed_scope,
                 ..
-            } => format!(
-                "签名密钥未被信任（指纹 {fingerprint}）；数据包自称来自“{claimed_name}”，范围 \
-                 {claimed_scope}。没有导入任何内容"
-            ),
+            } => m::import_unknown_key(lang, fingerprint, claimed_name, claimed_scope),
             ImportErrorKind::OutOfScope {
+                key,
                 fingerprint,
                 trusted_name,
                 scope,
                 scope_name,
                 village,
                 ..
-            } => format!(
-                "包含村 {village}，不在“{trusted_name}”（指纹 {fingerprint}）被信任的范围 \
-                 {scope} {scope_name} 之内；整个数据包被拒绝，没有导入任何内容。如果发送人确实\
-                 负责该村，请在信任列表中把此密钥的范围改为更大的单位"
+            } => m::import_out_of_scope(
+                lang,
+                village,
+                trusted_name,
+                fingerprint,
+                scope,
+                scope_name,
+                key,
             ),
             ImportErrorKind::ReusedId {
                 bundle_id, other, ..
-            } => format!(
-                "数据包 {bundle_id} 已经从另一个密钥（{other}）导入过；这一份是伪造的或由有误的软件\
-                 制作，已拒绝"
-            ),
+            } => m::import_reused_id(lang, bundle_id, other),
             ImportErrorKind::Fact {
                 fact,
                 village,
@@ -493,33 +513,14 @@ impl ImportErrorKind {
                 reason,
                 ..
             } => {
-                let mut at = Vec::new();
-                if let Some(n) = fact {
-                    at.push(format!("第 {n} 条数据"));
-                }
-                if let Some(v) = village {
-                    at.push(format!("村 {v}"));
-                }
-                if let Some(f) = field {
-                    at.push(format!("字段 {f}"));
-                }
-                let at = if at.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}：", at.join("，"))
-                };
-                format!("{at}{reason}；整个数据包被拒绝，没有导入任何内容")
+                let at = m::fact_place(lang, *fact, village.as_deref(), field.as_deref());
+                m::import_fact_refused(lang, &at, reason.get(lang))
             }
             ImportErrorKind::Store { source, .. } => {
-                format!("数据库出错：{source}；没有导入任何内容")
+                m::import_store_error(lang, &m::store_error(lang, source))
             }
-            ImportErrorKind::DemoIntoReal { .. } => "数据包里是演示数据（由 ruralenv demo 生成），\
-                 而本机存有真实调查数据，已拒绝，没有导入任何内容。演示数据请放在单独的数据目录里"
-                .to_string(),
-            ImportErrorKind::RealIntoDemo { .. } => "本机存有演示数据，数据包里是真实调查数据；\
-                 为了不让真实数字与演示数字混在一起，已拒绝，没有导入任何内容。请导入到没有演示数据的\
-                 数据目录"
-                .to_string(),
+            ImportErrorKind::DemoIntoReal { .. } => m::import_demo_into_real(lang),
+            ImportErrorKind::RealIntoDemo { .. } => m::import_real_into_demo(lang),
         }
     }
 
@@ -538,24 +539,6 @@ impl ImportErrorKind {
             )),
             _ => None,
         }
-    }
-}
-
-fn place(fact: Option<u64>, village: Option<&str>, field: Option<&str>) -> String {
-    let mut parts = Vec::new();
-    if let Some(n) = fact {
-        parts.push(format!("fact {n}"));
-    }
-    if let Some(v) = village {
-        parts.push(format!("village {v}"));
-    }
-    if let Some(f) = field {
-        parts.push(format!("field {f}"));
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{}: ", parts.join(", "))
     }
 }
 
@@ -653,11 +636,10 @@ fn import_in_transaction(
     });
     if let Err(e) = committed {
         // Nothing of this batch is stored: say so for every file that looked imported.
-        let reason = e.to_string();
         let failed = |path: &Path| -> ImportError {
             ImportErrorKind::Store {
                 path: path.to_path_buf(),
-                source: StoreError::Invalid(format!("the database refused the import: {reason}")),
+                source: refused_again(&e),
             }
             .into()
         };
@@ -671,6 +653,18 @@ fn import_in_transaction(
         }
     }
     results
+}
+
+/// The store error that refused a batch, once for each of its files: a SQLite error as
+/// itself (by its code it is said in the run's language: busy, disk full…), another one in
+/// its English words.
+fn refused_again(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(code, message)) => {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(*code, message.clone()))
+        }
+        other => StoreError::Invalid(format!("the database refused the import: {other}")),
+    }
 }
 
 /// Checks and merges one bundle inside the caller's transaction, in a savepoint.
@@ -716,7 +710,7 @@ fn import_one(
             fact: None,
             village: None,
             field: Some("round".into()),
-            reason: e.to_string(),
+            reason: crate::i18n::both(|l| e.message(l)),
         }
         .into());
     }
@@ -769,11 +763,9 @@ fn import_one(
             fact: None,
             village: None,
             field: None,
-            reason: format!(
-                "the key is trusted for {}, which is not in this installation's register; \
-                 trust it again for a unit that is (ruralenv trust add {signer} --scope CODE)",
-                trusted.scope
-            ),
+            reason: crate::i18n::both(|l| {
+                crate::i18n::data::fact_scope_not_in_register(l, &trusted.scope, &signer)
+            }),
         }
         .into());
     };
@@ -870,6 +862,7 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
+    /// A fact refused for a reason meant for whoever made the bundle (in English).
     fn refuse(
         &self,
         fact: Option<u64>,
@@ -877,12 +870,26 @@ impl Pass<'_> {
         field: Option<&str>,
         reason: impl AsRef<str>,
     ) -> ImportError {
+        let reason = sanitize_for_terminal(reason.as_ref());
+        let reason = crate::forms::Text::new(&reason, &reason);
+        self.refuse_in(fact, village, field, reason)
+    }
+
+    /// A fact refused for a reason in both languages (`i18n::data`).
+    fn refuse_in(
+        &self,
+        fact: Option<u64>,
+        village: Option<&str>,
+        field: Option<&str>,
+        reason: crate::forms::Text,
+    ) -> ImportError {
+        let clean = |s: &str| sanitize_for_terminal(s);
         ImportErrorKind::Fact {
             path: self.path.to_path_buf(),
             fact,
-            village: village.map(sanitize_for_terminal),
-            field: field.map(sanitize_for_terminal),
-            reason: sanitize_for_terminal(reason.as_ref()),
+            village: village.map(clean),
+            field: field.map(clean),
+            reason: crate::forms::Text::new(&clean(&reason.zh), &clean(&reason.en)),
         }
         .into()
     }
@@ -1133,11 +1140,11 @@ impl Pass<'_> {
             return Ok(());
         }
         if !is_code(village) {
-            return Err(self.refuse(
+            return Err(self.refuse_in(
                 Some(n),
                 Some(village),
                 Some("village_code"),
-                "not a 12-digit village code",
+                crate::i18n::both(crate::i18n::data::fact_not_a_village_code),
             ));
         }
         if !village.starts_with(&self.scope_prefix) {
@@ -1155,33 +1162,32 @@ impl Pass<'_> {
         match store.division(village).map_err(|e| self.store_err(e))? {
             Some(d) if d.level == Level::Village && d.in_scope => {}
             Some(d) if d.level == Level::Village => {
-                return Err(self.refuse(
+                return Err(self.refuse_in(
                     Some(n),
                     Some(village),
                     Some("village_code"),
-                    format!(
-                        "{village} {} is outside the survey scope (a residents' committee, or \
-                         left out by the county), so it would never count; a county that surveys \
-                         it marks it in_scope in its register (forms/divisions/, see README \
-                         \"Configuring a county\") on every installation",
-                        d.name
-                    ),
+                    crate::i18n::both(|l| {
+                        crate::i18n::data::fact_village_out_of_scope(l, village, &d.name)
+                    }),
                 ));
             }
             Some(d) => {
-                return Err(self.refuse(
+                return Err(self.refuse_in(
                     Some(n),
                     Some(village),
                     Some("village_code"),
-                    format!("{} is a {}, not a village", d.name, d.level.as_str()),
+                    crate::i18n::both(|l| {
+                        let level = crate::i18n::level(l, d.level);
+                        crate::i18n::data::fact_not_a_village(l, &d.name, level)
+                    }),
                 ));
             }
             None => {
-                return Err(self.refuse(
+                return Err(self.refuse_in(
                     Some(n),
                     Some(village),
                     Some("village_code"),
-                    "not in this installation's register of divisions",
+                    crate::i18n::both(crate::i18n::data::fact_not_in_register),
                 ));
             }
         }

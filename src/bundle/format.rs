@@ -206,167 +206,143 @@ impl BundleError {
     }
 }
 
-/// What went wrong. The UI may match on this to say it in the user's language.
-#[derive(Debug, thiserror::Error)]
+/// What went wrong. The UI may match on this to say it in the user's language
+/// ([`BundleErrorKind::text`]); `Display` is the English text.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BundleErrorKind {
-    #[error("cannot {action}: {source}")]
     Io {
         action: &'static str,
         source: io::Error,
     },
-    #[error("this is not a file (it is a folder or a device)")]
     NotAFile,
-    #[error("the file is too large for a bundle ({size} bytes; the limit is {max})")]
-    FileTooLarge { size: u64, max: u64 },
-    #[error(
-        "the file is too short to be a ruralenv bundle ({size} bytes); it is truncated or not \
-         a bundle"
-    )]
-    FileTooSmall { size: u64 },
-    #[error("not a ruralenv bundle (wrong magic: it does not start with RENVBNDL)")]
+    FileTooLarge {
+        size: u64,
+        max: u64,
+    },
+    FileTooSmall {
+        size: u64,
+    },
     WrongMagic,
-    #[error("made by a newer version (format {version}); update ruralenv to read it")]
-    NewerFormat { version: u16 },
-    #[error("unknown bundle format {version}; the file is damaged")]
-    UnknownFormat { version: u16 },
-    #[error("the file is truncated (expected {expected} bytes, found {found})")]
-    Truncated { expected: u64, found: u64 },
-    #[error(
-        "the file has extra bytes at the end (expected {expected} bytes, found {found}); it \
-         was damaged or altered"
-    )]
-    TrailingBytes { expected: u64, found: u64 },
-    #[error("the file is damaged: its header gives an impossible length")]
+    NewerFormat {
+        version: u16,
+    },
+    UnknownFormat {
+        version: u16,
+    },
+    Truncated {
+        expected: u64,
+        found: u64,
+    },
+    TrailingBytes {
+        expected: u64,
+        found: u64,
+    },
     ImpossibleLength,
-    #[error(
-        "the signer's key recorded in the file is not a valid key: the file is damaged or \
-         forged"
-    )]
     BadSignerKey,
-    #[error("signature does not match: the file was changed after it was signed or is damaged")]
     BadSignature,
-    #[error(
-        "the manifest is too large ({size} bytes; the limit is {max}); the bundle was made by \
-         faulty software"
-    )]
-    ManifestTooLarge { size: u64, max: u64 },
-    #[error("the manifest is invalid ({reason}); the bundle was made by faulty software")]
-    BadManifest { reason: String },
-    #[error(
-        "the data expands to more than {max} bytes; refusing to unpack it (it may be a \
-         decompression bomb, or the export is too large: export a smaller area)"
-    )]
-    PayloadTooLarge { max: u64 },
-    #[error(
-        "fact {fact} is longer than {max} bytes; refusing it (the bundle was made by faulty \
-         software)"
-    )]
-    FactTooLong { fact: u64, max: u64 },
-    #[error("the bundle holds more than {max} facts; refusing it (export a smaller area)")]
-    TooManyFacts { max: u64 },
-    #[error("the compressed data is damaged ({reason}); the bundle was made by faulty software")]
-    BadPayload { reason: String },
-    #[error("fact {fact} is not valid JSON ({reason}); the bundle was made by faulty software")]
-    BadFact { fact: u64, reason: String },
-    #[error(
-        "the data does not match the checksum in the manifest; the bundle was made by faulty \
-         software"
-    )]
+    ManifestTooLarge {
+        size: u64,
+        max: u64,
+    },
+    BadManifest {
+        reason: String,
+    },
+    PayloadTooLarge {
+        max: u64,
+    },
+    FactTooLong {
+        fact: u64,
+        max: u64,
+    },
+    TooManyFacts {
+        max: u64,
+    },
+    BadPayload {
+        reason: String,
+    },
+    BadFact {
+        fact: u64,
+        reason: String,
+    },
     PayloadHashMismatch,
-    #[error(
-        "the manifest announces {declared} facts but the bundle holds {found}; the bundle was \
-         made by faulty software"
-    )]
-    FactCountMismatch { declared: u64, found: u64 },
-    #[error("cannot write the bundle: {reason}")]
-    CannotExport { reason: String },
-    #[error(
-        "the bundle was written but reading it back failed ({reason}); the disk or USB stick \
-         may be faulty, so the file was removed. Try again, or use another disk"
-    )]
-    ReadBackFailed { reason: String },
+    FactCountMismatch {
+        declared: u64,
+        found: u64,
+    },
+    CannotExport {
+        reason: String,
+    },
+    ReadBackFailed {
+        reason: String,
+    },
 }
 
 use BundleErrorKind as Kind;
 
-impl BundleErrorKind {
-    /// The same message in Chinese, for the TUI (the `Display` text is English). Details
-    /// that only a developer can act on (a decoder's own words) stay as they are, escaped
-    /// by the terminal-safety rule (they may quote the file).
-    pub fn zh(&self) -> String {
-        crate::termsafe::escape(&self.zh_unescaped()).into_owned()
+impl std::fmt::Display for BundleErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text_unescaped(crate::forms::Lang::En))
     }
+}
 
-    fn zh_unescaped(&self) -> String {
+impl std::error::Error for BundleErrorKind {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Kind::Io { action, source } => format!("无法{}：{source}", io_action_zh(action)),
-            Kind::NotAFile => "这不是文件（是文件夹或设备）".into(),
-            Kind::FileTooLarge { size, max } => {
-                format!("文件太大，不是数据包（{size} 字节，上限 {max}）")
-            }
-            Kind::FileTooSmall { size } => {
-                format!("文件太短（{size} 字节）：不完整，或者不是 ruralenv 数据包")
-            }
-            Kind::WrongMagic => "这不是 ruralenv 数据包（文件开头不是 RENVBNDL）".into(),
-            Kind::NewerFormat { version } => {
-                format!("由更新版本的 ruralenv 制作（格式 {version}）：请先升级 ruralenv")
-            }
-            Kind::UnknownFormat { version } => format!("未知的数据包格式 {version}：文件已损坏"),
-            Kind::Truncated { expected, found } => format!(
-                "文件不完整（应有 {expected} 字节，只有 {found}）：可能拷贝未完成或 U 盘拔出过早，请重新拷贝"
-            ),
-            Kind::TrailingBytes { expected, found } => format!(
-                "文件末尾多出数据（应有 {expected} 字节，实有 {found}）：文件已损坏或被改动"
-            ),
-            Kind::ImpossibleLength => "文件已损坏：文件头中的长度不可能成立".into(),
-            Kind::BadSignerKey => "文件中记录的签名密钥无效：文件已损坏或是伪造的".into(),
-            Kind::BadSignature => {
-                "签名不符：文件在签名之后被改动过，或已损坏。请向发送人重新要一份".into()
-            }
-            Kind::ManifestTooLarge { size, max } => {
-                format!("清单太大（{size} 字节，上限 {max}）：制作数据包的软件有误")
-            }
-            Kind::BadManifest { reason } => {
-                format!("清单无效（{reason}）：制作数据包的软件有误")
-            }
-            Kind::PayloadTooLarge { max } => format!(
-                "数据解压后超过 {max} 字节，拒绝解压（可能是压缩炸弹，或导出范围太大：请按较小的单位导出）"
-            ),
-            Kind::FactTooLong { fact, max } => {
-                format!("第 {fact} 条数据超过 {max} 字节，拒绝（制作数据包的软件有误）")
-            }
-            Kind::TooManyFacts { max } => {
-                format!("数据包中的数据超过 {max} 条，拒绝（请按较小的单位导出）")
-            }
-            Kind::BadPayload { reason } => {
-                format!("压缩数据已损坏（{reason}）：制作数据包的软件有误")
-            }
-            Kind::BadFact { fact, reason } => {
-                format!("第 {fact} 条数据不是有效的 JSON（{reason}）：制作数据包的软件有误")
-            }
-            Kind::PayloadHashMismatch => "数据与清单中的校验和不符：制作数据包的软件有误".into(),
-            Kind::FactCountMismatch { declared, found } => {
-                format!("清单写明 {declared} 条数据，实际有 {found} 条：制作数据包的软件有误")
-            }
-            Kind::CannotExport { reason } => format!("无法写出数据包：{reason}"),
-            Kind::ReadBackFailed { reason } => format!(
-                "数据包已写出，但读回校验失败（{reason}）：磁盘或 U 盘可能有问题，文件已删除。请重试或换一个 U 盘"
-            ),
+            Kind::Io { source, .. } => Some(source),
+            _ => None,
         }
     }
 }
 
-fn io_action_zh(action: &str) -> &str {
-    match action {
-        "open it" => "打开文件",
-        "read its size" => "读取文件大小",
-        "read it" => "读取文件",
-        "create a temporary file next to it" => "在目标文件夹中创建临时文件",
-        "write it" => "写入文件",
-        "move it into place" => "把文件改名就位",
-        "flush its folder to disk" => "把文件夹写回磁盘",
-        _ => "读写文件",
+impl BundleErrorKind {
+    /// What went wrong in `lang` (words from the catalogue, `i18n::data`). Details that only
+    /// a developer can act on (a decoder's own words) stay as they are, escaped by the
+    /// terminal-safety rule (they may quote the file).
+    pub fn text(&self, lang: crate::forms::Lang) -> String {
+        crate::termsafe::escape(&self.text_unescaped(lang)).into_owned()
+    }
+
+    /// [`BundleErrorKind::text`] in Chinese, for the TUI.
+    pub fn zh(&self) -> String {
+        self.text(crate::forms::Lang::Zh)
+    }
+
+    fn text_unescaped(&self, lang: crate::forms::Lang) -> String {
+        use crate::i18n::data as m;
+        match self {
+            Kind::Io { action, source } => m::bundle_io(
+                lang,
+                m::io_action(lang, action),
+                &crate::i18n::io_error(lang, source),
+            ),
+            Kind::NotAFile => m::bundle_not_a_file(lang),
+            Kind::FileTooLarge { size, max } => m::bundle_file_too_large(lang, size, max),
+            Kind::FileTooSmall { size } => m::bundle_file_too_small(lang, size),
+            Kind::WrongMagic => m::bundle_wrong_magic(lang),
+            Kind::NewerFormat { version } => m::bundle_newer_format(lang, version),
+            Kind::UnknownFormat { version } => m::bundle_unknown_format(lang, version),
+            Kind::Truncated { expected, found } => m::bundle_truncated(lang, expected, found),
+            Kind::TrailingBytes { expected, found } => {
+                m::bundle_trailing_bytes(lang, expected, found)
+            }
+            Kind::ImpossibleLength => m::bundle_impossible_length(lang),
+            Kind::BadSignerKey => m::bundle_bad_signer_key(lang),
+            Kind::BadSignature => m::bundle_bad_signature(lang),
+            Kind::ManifestTooLarge { size, max } => m::bundle_manifest_too_large(lang, size, max),
+            Kind::BadManifest { reason } => m::bundle_bad_manifest(lang, reason),
+            Kind::PayloadTooLarge { max } => m::bundle_payload_too_large(lang, max),
+            Kind::FactTooLong { fact, max } => m::bundle_fact_too_long(lang, fact, max),
+            Kind::TooManyFacts { max } => m::bundle_too_many_facts(lang, max),
+            Kind::BadPayload { reason } => m::bundle_bad_payload(lang, reason),
+            Kind::BadFact { fact, reason } => m::bundle_bad_fact(lang, fact, reason),
+            Kind::PayloadHashMismatch => m::bundle_payload_hash_mismatch(lang),
+            Kind::FactCountMismatch { declared, found } => {
+                m::bundle_fact_count_mismatch(lang, declared, found)
+            }
+            Kind::CannotExport { reason } => m::bundle_cannot_export(lang, reason),
+            Kind::ReadBackFailed { reason } => m::bundle_read_back_failed(lang, reason),
+        }
     }
 }
 

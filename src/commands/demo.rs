@@ -25,7 +25,7 @@ pub fn demo(
         let started = Instant::now();
         let text = read_register(path, lang)?;
         let reg = Register::parse(&path.display().to_string(), &text)
-            .map_err(|e| anyhow::anyhow!("{}", sanitize_for_terminal(&e.to_string())))?;
+            .map_err(|e| anyhow::anyhow!("{}", sanitize_for_terminal(&e.message(lang))))?;
         drop(text);
         let n = store.load_register(&reg)?;
         let shown = crate::termsafe::path(path);

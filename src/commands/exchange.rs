@@ -3,8 +3,8 @@
 
 use super::{Env, division_arg};
 use crate::bundle::exchange::{
-    ExportError, ExportRequest, ImportError, ImportErrorKind, ImportSummary, export_bundle,
-    import_bundles_each, is_valid_round,
+    ExportError, ExportRequest, ImportError, ImportSummary, export_bundle, import_bundles_each,
+    is_valid_round,
 };
 use crate::bundle::keys::InstallationKey;
 use crate::cli::ListFormat;
@@ -84,16 +84,10 @@ fn export_error(e: ExportError, lang: Lang) -> anyhow::Error {
                 n => i18n::nothing_to_export_drafts(lang, &under, &name, &round, n),
             }
         }
-        // The bundle module words its own reasons, in Chinese through `zh()`.
         ExportError::Bundle(b) => {
-            let reason = i18n::pick(
-                lang,
-                b.kind.zh(),
-                termsafe::escape(&b.kind.to_string()).into(),
-            );
-            i18n::file_problem(lang, &termsafe::path(&b.path), &reason)
+            i18n::file_problem(lang, &termsafe::path(&b.path), &b.kind.text(lang))
         }
-        ExportError::Store(s) => i18n::export_store_error(lang, &s.to_string()),
+        ExportError::Store(s) => i18n::export_store_error(lang, &i18n::data::store_error(lang, s)),
         _ => return e.into(),
     };
     anyhow::anyhow!(text)
@@ -136,31 +130,7 @@ pub fn import(env: &Env, files: &[PathBuf]) -> anyhow::Result<()> {
 /// Why a file was refused, for stderr: the file's name first, then the reason in the
 /// run's language; for an untrusted key, the command that would trust it on its own line.
 fn refusal(e: &ImportError, lang: Lang) -> String {
-    let kind = e.kind();
-    let path = match kind {
-        ImportErrorKind::Bundle(b) => Some(&b.path),
-        ImportErrorKind::UnknownKey { path, .. }
-        | ImportErrorKind::OutOfScope { path, .. }
-        | ImportErrorKind::ReusedId { path, .. }
-        | ImportErrorKind::DemoIntoReal { path }
-        | ImportErrorKind::RealIntoDemo { path }
-        | ImportErrorKind::Fact { path, .. }
-        | ImportErrorKind::Store { path, .. } => Some(path),
-        #[allow(unreachable_patterns)]
-        _ => None,
-    };
-    let Some(path) = path.filter(|_| lang == Lang::Zh) else {
-        return sanitize_keep_lines(&e.to_string());
-    };
-    let mut text = i18n::file_problem(lang, &termsafe::path(path), &kind.zh());
-    if let Some(command) = kind.trust_add_command() {
-        text.push_str(&i18n::trust_hint(lang, &termsafe::escape(&command)));
-    }
-    text
-}
-
-fn sanitize_keep_lines(s: &str) -> String {
-    crate::forms::value::sanitize_for_terminal_keep_newlines(s)
+    e.kind().with_path(lang)
 }
 
 /// One line per imported file.

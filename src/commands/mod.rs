@@ -297,7 +297,7 @@ fn forms_check(dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
             Ok(s) => s,
             Err(errors) => {
                 for e in &errors.0 {
-                    eprintln!("{}", sanitize_for_terminal(&e.to_string()));
+                    eprintln!("{}", sanitize_for_terminal(&e.message(lang)));
                 }
                 bail!(i18n::forms_error_count(
                     lang,
@@ -329,7 +329,8 @@ fn forms_check(dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
 /// in use marked with `*`.
 fn forms_list(data_dir: &std::path::Path, lang: Lang) -> anyhow::Result<()> {
     use crate::forms::install::{self, Source};
-    let fail = |e: install::InstallError| anyhow::anyhow!(i18n::install_error(lang, &e));
+    let fail =
+        |e: install::InstallError| anyhow::anyhow!(i18n::form_checks::install_error(lang, &e));
     // A copy that no longer loads is still listed (nothing marked in use), then reported.
     let (used, broken) = match install::in_force(data_dir) {
         Ok((_, used)) => (used, None),

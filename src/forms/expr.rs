@@ -23,7 +23,9 @@
 //! a constraint that gives null passes, a relevance that gives null shows the field, an
 //! indicator term that gives null counts as 0.
 
+use super::Lang;
 use super::value::Value;
+use crate::i18n::form_checks as fc;
 use std::fmt;
 
 /// Static type of an expression.
@@ -108,7 +110,8 @@ pub enum Expr {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExprError {
     pub kind: ExprErrorKind,
-    pub message: String,
+    /// In both languages (words from `i18n::form_checks`).
+    pub message: super::Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,16 +124,17 @@ pub enum ExprErrorKind {
 
 impl fmt::Display for ExprError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message.en)
     }
 }
 
 impl std::error::Error for ExprError {}
 
-fn err(kind: ExprErrorKind, message: impl Into<String>) -> ExprError {
+/// An error of `kind`: `message` gives its text in each language.
+fn err(kind: ExprErrorKind, message: impl Fn(Lang) -> String) -> ExprError {
     ExprError {
         kind,
-        message: message.into(),
+        message: crate::i18n::both(message),
     }
 }
 
@@ -183,7 +187,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
                 i += 1;
             }
             if i >= chars.len() {
-                return Err(err(ExprErrorKind::Syntax, "unterminated text literal"));
+                return Err(err(ExprErrorKind::Syntax, fc::expr_unterminated_text));
             }
             out.push(Tok::Str(chars[start..i].iter().collect()));
             i += 1;
@@ -216,10 +220,9 @@ fn lex(src: &str) -> Result<Vec<Tok>, ExprError> {
             '<' => Tok::Op("<"),
             '>' => Tok::Op(">"),
             other => {
-                return Err(err(
-                    ExprErrorKind::Syntax,
-                    format!("unexpected character '{other}'"),
-                ));
+                return Err(err(ExprErrorKind::Syntax, |l| {
+                    fc::expr_unexpected_char(l, other)
+                }));
             }
         };
         out.push(tok);
@@ -240,10 +243,9 @@ pub const MAX_EXPR_BYTES: usize = 4096;
 pub const MAX_EXPR_DEPTH: usize = 64;
 
 fn too_deep() -> ExprError {
-    err(
-        ExprErrorKind::Syntax,
-        format!("the expression is nested more than {MAX_EXPR_DEPTH} levels deep; simplify it"),
-    )
+    err(ExprErrorKind::Syntax, |l| {
+        fc::expr_too_deep(l, MAX_EXPR_DEPTH)
+    })
 }
 
 struct Parser {
@@ -283,7 +285,7 @@ impl Parser {
             self.pos += 1;
             Ok(())
         } else {
-            Err(err(ExprErrorKind::Syntax, format!("expected '{kw}'")))
+            Err(err(ExprErrorKind::Syntax, |l| fc::expr_expected(l, kw)))
         }
     }
     fn expr(&mut self) -> Result<Expr, ExprError> {
@@ -380,11 +382,11 @@ impl Parser {
                 if n.contains('.') {
                     n.parse::<f64>()
                         .map(|d| Expr::Lit(Value::Dec(d)))
-                        .map_err(|_| err(ExprErrorKind::Syntax, format!("bad number '{n}'")))
+                        .map_err(|_| err(ExprErrorKind::Syntax, |l| fc::expr_bad_number(l, &n)))
                 } else {
                     n.parse::<i64>()
                         .map(|i| Expr::Lit(Value::Int(i)))
-                        .map_err(|_| err(ExprErrorKind::Syntax, format!("bad number '{n}'")))
+                        .map_err(|_| err(ExprErrorKind::Syntax, |l| fc::expr_bad_number(l, &n)))
                 }
             }
             Some(Tok::Str(s)) => Ok(Expr::Lit(Value::Text(s))),
@@ -393,7 +395,7 @@ impl Parser {
                 let e = self.expr()?;
                 match self.next() {
                     Some(Tok::RParen) => Ok(e),
-                    _ => Err(err(ExprErrorKind::Syntax, "missing ')'")),
+                    _ => Err(err(ExprErrorKind::Syntax, fc::expr_missing_paren)),
                 }
             }
             Some(Tok::Ident(name)) => match name.as_str() {
@@ -404,10 +406,9 @@ impl Parser {
                     self.pos -= 1;
                     self.expr()
                 }
-                "and" | "or" | "not" | "then" | "else" => Err(err(
-                    ExprErrorKind::Syntax,
-                    format!("unexpected keyword '{name}'"),
-                )),
+                "and" | "or" | "not" | "then" | "else" => Err(err(ExprErrorKind::Syntax, |l| {
+                    fc::expr_unexpected_keyword(l, &name)
+                })),
                 _ => {
                     if matches!(self.peek(), Some(Tok::LParen)) {
                         self.pos += 1;
@@ -419,10 +420,9 @@ impl Parser {
                                     Some(Tok::Comma) => continue,
                                     Some(Tok::RParen) => break,
                                     _ => {
-                                        return Err(err(
-                                            ExprErrorKind::Syntax,
-                                            format!("expected ',' or ')' in {name}(…)"),
-                                        ));
+                                        return Err(err(ExprErrorKind::Syntax, |l| {
+                                            fc::expr_expected_comma(l, &name)
+                                        }));
                                     }
                                 }
                             }
@@ -435,8 +435,10 @@ impl Parser {
                     }
                 }
             },
-            Some(t) => Err(err(ExprErrorKind::Syntax, format!("unexpected {t:?}"))),
-            None => Err(err(ExprErrorKind::Syntax, "unexpected end of expression")),
+            Some(t) => Err(err(ExprErrorKind::Syntax, |l| {
+                fc::expr_unexpected(l, &format!("{t:?}"))
+            })),
+            None => Err(err(ExprErrorKind::Syntax, fc::expr_unexpected_end)),
         }
     }
 }
@@ -446,17 +448,13 @@ impl Parser {
 /// operator), so that nothing done with an accepted expression can exhaust the stack.
 pub fn parse(src: &str) -> Result<Expr, ExprError> {
     if src.len() > MAX_EXPR_BYTES {
-        return Err(err(
-            ExprErrorKind::Syntax,
-            format!(
-                "the expression is {} bytes long, more than the {MAX_EXPR_BYTES} allowed; simplify it",
-                src.len()
-            ),
-        ));
+        return Err(err(ExprErrorKind::Syntax, |l| {
+            fc::expr_too_long(l, src.len(), MAX_EXPR_BYTES)
+        }));
     }
     let toks = lex(src)?;
     if toks.is_empty() {
-        return Err(err(ExprErrorKind::Syntax, "empty expression"));
+        return Err(err(ExprErrorKind::Syntax, fc::expr_empty));
     }
     let mut p = Parser {
         toks,
@@ -465,10 +463,9 @@ pub fn parse(src: &str) -> Result<Expr, ExprError> {
     };
     let e = p.expr()?;
     if p.pos < p.toks.len() {
-        return Err(err(
-            ExprErrorKind::Syntax,
-            format!("unexpected {:?} after the expression", p.toks[p.pos]),
-        ));
+        return Err(err(ExprErrorKind::Syntax, |l| {
+            fc::expr_trailing(l, &format!("{:?}", p.toks[p.pos]))
+        }));
     }
     if depth(&e) > MAX_EXPR_DEPTH {
         return Err(too_deep());
@@ -510,15 +507,17 @@ pub struct CheckCtx<'a> {
     pub current: Option<Ty>,
 }
 
-fn mismatch(msg: String) -> ExprError {
-    err(ExprErrorKind::TypeMismatch, msg)
+fn mismatch(message: impl Fn(Lang) -> String) -> ExprError {
+    err(ExprErrorKind::TypeMismatch, message)
 }
 
 fn want(ty: Ty, expected: Ty, what: &str) -> Result<(), ExprError> {
     if ty == expected || ty == Ty::Any {
         Ok(())
     } else {
-        Err(mismatch(format!("{what} needs {expected}, found {ty}")))
+        Err(mismatch(|l| {
+            fc::expr_needs(l, &fc::operand(l, what), fc::ty(l, expected), fc::ty(l, ty))
+        }))
     }
 }
 
@@ -532,12 +531,9 @@ pub fn check(expr: &mut Expr, schema: &dyn Schema, ctx: CheckCtx<'_>) -> Result<
             Value::Text(_) => Ty::Text,
             Value::Choices(_) => Ty::Choices,
         }),
-        Expr::Current => ctx.current.ok_or_else(|| {
-            err(
-                ExprErrorKind::UnknownField,
-                "'.' (the current value) has no meaning here",
-            )
-        }),
+        Expr::Current => ctx
+            .current
+            .ok_or_else(|| err(ExprErrorKind::UnknownField, fc::expr_no_current)),
         Expr::Field(name, scope) => match schema.resolve(ctx.group, name) {
             Some(Resolved::Top(t)) => {
                 *scope = Scope::Top;
@@ -547,13 +543,10 @@ pub fn check(expr: &mut Expr, schema: &dyn Schema, ctx: CheckCtx<'_>) -> Result<
                 *scope = Scope::Row;
                 Ok(t)
             }
-            Some(Resolved::Group) => Err(mismatch(format!(
-                "'{name}' is a repeat group: use sum({name}, …) or count({name})"
-            ))),
-            None => Err(err(
-                ExprErrorKind::UnknownField,
-                format!("unknown field '{name}'"),
-            )),
+            Some(Resolved::Group) => Err(mismatch(|l| fc::expr_group_as_value(l, name))),
+            None => Err(err(ExprErrorKind::UnknownField, |l| {
+                fc::expr_unknown_field(l, name)
+            })),
         },
         Expr::Neg(e) => {
             let t = check(e, schema, ctx)?;
@@ -582,12 +575,14 @@ pub fn check(expr: &mut Expr, schema: &dyn Schema, ctx: CheckCtx<'_>) -> Result<
                 _ => {
                     let date_text = matches!((lt, rt), (Ty::Date, Ty::Text) | (Ty::Text, Ty::Date));
                     if lt != rt && lt != Ty::Any && rt != Ty::Any && !date_text {
-                        return Err(mismatch(format!("cannot compare {lt} with {rt}")));
+                        return Err(mismatch(|l| {
+                            fc::expr_cannot_compare(l, fc::ty(l, lt), fc::ty(l, rt))
+                        }));
                     }
                     if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
                         && matches!(lt, Ty::Bool | Ty::Choices)
                     {
-                        return Err(mismatch(format!("cannot order values of type {lt}")));
+                        return Err(mismatch(|l| fc::expr_cannot_order(l, fc::ty(l, lt))));
                     }
                     Ok(Ty::Bool)
                 }
@@ -603,7 +598,9 @@ pub fn check(expr: &mut Expr, schema: &dyn Schema, ctx: CheckCtx<'_>) -> Result<
             } else if bt == Ty::Any || at == bt {
                 Ok(at)
             } else {
-                Err(mismatch(format!("'then' gives {at} but 'else' gives {bt}")))
+                Err(mismatch(|l| {
+                    fc::expr_branches_differ(l, fc::ty(l, at), fc::ty(l, bt))
+                }))
             }
         }
         Expr::Call(name, args) => check_call(name, args, schema, ctx),
@@ -612,15 +609,15 @@ pub fn check(expr: &mut Expr, schema: &dyn Schema, ctx: CheckCtx<'_>) -> Result<
 
 fn arity(name: &str, args: &[Expr], min: usize, max: usize) -> Result<(), ExprError> {
     if args.len() < min || args.len() > max {
-        let n = if min == max {
-            format!("{min}")
-        } else {
-            format!("{min} to {max}")
-        };
-        return Err(err(
-            ExprErrorKind::Syntax,
-            format!("{name}() takes {n} arguments, got {}", args.len()),
-        ));
+        let got = args.len();
+        return Err(err(ExprErrorKind::Syntax, |l| {
+            let n = if min == max {
+                min.to_string()
+            } else {
+                fc::expr_arity_range(l, min, max)
+            };
+            fc::expr_arity(l, name, &n, got)
+        }));
     }
     Ok(())
 }
@@ -643,15 +640,12 @@ fn check_call(
                     g.clone()
                 }
                 Expr::Field(g, _) => {
-                    return Err(err(
-                        ExprErrorKind::UnknownField,
-                        format!("{name}(): '{g}' is not a repeat group"),
-                    ));
+                    return Err(err(ExprErrorKind::UnknownField, |l| {
+                        fc::expr_not_a_group(l, name, g)
+                    }));
                 }
                 _ => {
-                    return Err(mismatch(format!(
-                        "{name}() needs a repeat group as its first argument"
-                    )));
+                    return Err(mismatch(|l| fc::expr_needs_group(l, name)));
                 }
             };
             let inner = CheckCtx {
@@ -686,7 +680,9 @@ fn check_call(
                 want(b, Ty::Number, &format!("{name}()"))?;
             }
             if a != b && a != Ty::Any && b != Ty::Any {
-                return Err(mismatch(format!("{name}() mixes {a} and {b}")));
+                return Err(mismatch(|l| {
+                    fc::expr_mixes(l, name, fc::ty(l, a), fc::ty(l, b))
+                }));
             }
             Ok(if a == Ty::Any { b } else { a })
         }
@@ -694,9 +690,9 @@ fn check_call(
             arity(name, args, 2, 2)?;
             let a = check(&mut args[0], schema, ctx)?;
             if !matches!(a, Ty::Choices | Ty::Text | Ty::Any) {
-                return Err(mismatch(format!(
-                    "selected() needs a choice field, found {a}"
-                )));
+                return Err(mismatch(|l| {
+                    fc::expr_selected_needs_choice(l, fc::ty(l, a))
+                }));
             }
             let b = check(&mut args[1], schema, ctx)?;
             want(b, Ty::Text, "selected() choice name")?;
@@ -707,25 +703,21 @@ fn check_call(
             match &args[0] {
                 Expr::Lit(Value::Text(t)) if schema.has_table(t) => {}
                 Expr::Lit(Value::Text(t)) => {
-                    return Err(err(
-                        ExprErrorKind::UnknownField,
-                        format!("table(): no table named '{t}'"),
-                    ));
+                    return Err(err(ExprErrorKind::UnknownField, |l| {
+                        fc::expr_no_table(l, t)
+                    }));
                 }
                 _ => {
-                    return Err(mismatch(
-                        "table() needs a table name in quotes as its first argument".into(),
-                    ));
+                    return Err(mismatch(fc::expr_table_needs_name));
                 }
             }
             let k = check(&mut args[1], schema, ctx)?;
             want(k, Ty::Text, "table() key")?;
             Ok(Ty::Number)
         }
-        _ => Err(err(
-            ExprErrorKind::UnknownFunction,
-            format!("unknown function '{name}'"),
-        )),
+        _ => Err(err(ExprErrorKind::UnknownFunction, |l| {
+            fc::expr_unknown_function(l, name)
+        })),
     }
 }
 
@@ -1185,10 +1177,10 @@ mod tests {
                     let e = parse(&deep).unwrap_err();
                     assert_eq!(e.kind, ExprErrorKind::Syntax);
                     assert!(
-                        e.message.contains("nested more than 64")
-                            || e.message.contains("bytes long"),
+                        e.message.en.contains("nested more than 64")
+                            || e.message.en.contains("bytes long"),
                         "{n}: {}",
-                        e.message
+                        e.message.en
                     );
                 }
                 for deep in [
@@ -1229,6 +1221,6 @@ mod tests {
     fn expression_longer_than_the_limit_is_refused() {
         let long = format!("households + '{}'", "x".repeat(MAX_EXPR_BYTES));
         let e = parse(&long).unwrap_err();
-        assert!(e.message.contains("4096"), "{}", e.message);
+        assert!(e.message.en.contains("4096"), "{}", e.message.en);
     }
 }

@@ -18,22 +18,36 @@ use std::fmt;
 use std::path::Path;
 use toml::Spanned;
 
-/// A mistake in a forms directory: `file:line: field: reason`.
+use crate::i18n::both;
+use crate::i18n::form_checks as fc;
+
+/// A mistake in a forms directory: `file:line: field: reason`, the reason in both
+/// languages (words from `i18n::form_checks`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormError {
     pub file: String,
     pub line: usize,
     pub field: String,
-    pub reason: String,
+    pub reason: Text,
 }
 
+impl FormError {
+    /// `file:line: field: reason`, the reason in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        format!(
+            "{}:{}: {}: {}",
+            self.file,
+            self.line,
+            self.field,
+            self.reason.get(lang)
+        )
+    }
+}
+
+/// In English; [`FormError::message`] says it in the run's language.
 impl fmt::Display for FormError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file, self.line, self.field, self.reason
-        )
+        f.write_str(&self.message(Lang::En))
     }
 }
 
@@ -41,15 +55,21 @@ impl fmt::Display for FormError {
 #[derive(Debug, Clone)]
 pub struct FormErrors(pub Vec<FormError>);
 
+impl FormErrors {
+    /// One error a line, the reasons in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        self.0
+            .iter()
+            .map(|e| e.message(lang))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// In English; [`FormErrors::message`] says it in the run's language.
 impl fmt::Display for FormErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
+        f.write_str(&self.message(Lang::En))
     }
 }
 
@@ -185,7 +205,7 @@ pub fn dir_files(dir: &Path, registers: bool) -> Result<Vec<(String, String)>, F
             file: p.display().to_string(),
             line: 0,
             field: "-".into(),
-            reason: format!("cannot read: {e}"),
+            reason: both(|l| fc::cannot_read_file(l, &crate::i18n::io_error(l, &e))),
         }])
     };
     let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| unreadable(p, e));
@@ -204,7 +224,7 @@ pub fn dir_files(dir: &Path, registers: bool) -> Result<Vec<(String, String)>, F
             file: dir.display().to_string(),
             line: 0,
             field: "-".into(),
-            reason: format!("cannot read the forms directory: {e}"),
+            reason: both(|l| fc::cannot_read_dir(l, &crate::i18n::io_error(l, &e))),
         }]));
     }
     let mut files = Vec::new();
@@ -310,7 +330,7 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
                         file: path.clone(),
                         line: schema::line_of(src, raw.active.span().start),
                         field: "active".into(),
-                        reason: format!("no [[basis]] with id '{active}'"),
+                        reason: both(|l| fc::no_basis(l, active)),
                     }),
                     Some(b) => {
                         for (name, v) in &b.tables {
@@ -325,7 +345,7 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
                                         file: path.clone(),
                                         line: 1,
                                         field: format!("{name}.{k}"),
-                                        reason: "a threshold must be a number".into(),
+                                        reason: both(fc::threshold_not_number),
                                     }),
                                 }
                             }
@@ -348,7 +368,7 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
                         file: path.clone(),
                         line: 1,
                         field: "form.id".into(),
-                        reason: format!("a second form with id '{}'", f.id),
+                        reason: both(|l| fc::second_form(l, &f.id)),
                     });
                 }
                 forms.push(f)
@@ -378,17 +398,16 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
                             file: path.clone(),
                             line,
                             field: "rounds".into(),
-                            reason: format!(
-                                "round '{}' must be 1 to 16 letters, digits, '-' or '_'",
-                                value::sanitize_for_terminal(b)
-                            ),
+                            reason: both(|l| {
+                                fc::bad_round_name(l, &value::sanitize_for_terminal(b))
+                            }),
                         });
                     } else if list.is_empty() {
                         errors.push(FormError {
                             file: path.clone(),
                             line,
                             field: "rounds".into(),
-                            reason: "an empty list of rounds: leave the key out to allow the years 2000-2099".into(),
+                            reason: both(fc::empty_rounds),
                         });
                     } else {
                         rounds = Some(list);
@@ -402,7 +421,7 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
                             file: path.clone(),
                             line,
                             field: id.clone(),
-                            reason: format!("target for unknown indicator '{id}'"),
+                            reason: both(|l| fc::target_unknown_indicator(l, id)),
                         });
                     }
                     let min = *t.min.get_ref();
@@ -411,7 +430,7 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
                             file: path.clone(),
                             line: schema::line_of(src, t.min.span().start),
                             field: id.clone(),
-                            reason: format!("target {min} must be a fraction between 0 and 1"),
+                            reason: both(|l| fc::target_not_fraction(l, min)),
                         });
                     }
                     targets.push(Target {
@@ -427,7 +446,7 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
             file: origin.to_string(),
             line: 0,
             field: "-".into(),
-            reason: "no form definition (*.toml) found".into(),
+            reason: both(fc::no_form_definition),
         });
     }
     let registers: Vec<(String, String)> = files
@@ -441,7 +460,7 @@ pub fn load_files(files: &[(String, String)], origin: &str) -> Result<FormSet, F
                 file: path.clone(),
                 line: e.line,
                 field: e.field.clone(),
-                reason: e.reason.clone(),
+                reason: both(|l| fc::register_problem(l, &e.problem)),
             });
         }
     }

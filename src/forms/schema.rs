@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use toml::Spanned;
 
+use crate::i18n::both;
+use crate::i18n::form_checks as fc;
+
 /// A bilingual text: Chinese first, English second.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -349,13 +352,14 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn error(&mut self, offset: usize, field: &str, reason: impl Into<String>) {
+    /// An error at `offset`: `reason` gives its text in each language.
+    fn error(&mut self, offset: usize, field: &str, reason: impl Fn(Lang) -> String) {
         let line = self.line(offset);
         self.errors.push(FormError {
             file: self.file.to_string(),
             line,
             field: field.to_string(),
-            reason: reason.into(),
+            reason: both(reason),
         });
     }
 
@@ -396,10 +400,11 @@ fn toml_error_line(src: &str, e: &toml::de::Error) -> usize {
     e.span().map(|s| line_of(src, s.start)).unwrap_or(1)
 }
 
-/// First line of a TOML error message, without the source excerpt.
-pub fn toml_error_reason(e: &toml::de::Error) -> String {
+/// First line of a TOML error message, without the source excerpt (the parser's own
+/// words, in English, after a label in each language).
+pub fn toml_error_reason(e: &toml::de::Error) -> Text {
     let msg = e.message().trim().to_string();
-    format!("TOML syntax: {msg}")
+    both(|l| fc::toml_syntax(l, &msg))
 }
 
 /// Load and check a form. `file` names it in messages; `tables` come from thresholds.
@@ -426,10 +431,7 @@ fn load_form_with(
             file: file.to_string(),
             line: 1,
             field: "-".into(),
-            reason: format!(
-                "the form is {} bytes long; a form may have at most {MAX_FORM_BYTES} bytes",
-                src.len()
-            ),
+            reason: both(|l| fc::form_too_long(l, src.len(), MAX_FORM_BYTES)),
         }]);
     }
     let raw: RawForm = match toml::from_str(src) {
@@ -457,11 +459,9 @@ fn load_form_with(
             file: file.to_string(),
             line: 1,
             field: "-".into(),
-            reason: format!(
-                "the form has {fields} fields in {} bytes; a form may have at most \
-                 {MAX_FORM_FIELDS} fields and {MAX_FORM_BYTES} bytes",
-                src.len()
-            ),
+            reason: both(|l| {
+                fc::form_too_many_fields(l, fields, src.len(), MAX_FORM_FIELDS, MAX_FORM_BYTES)
+            }),
         }]);
     }
     let default_section = raw
@@ -567,7 +567,7 @@ fn load_form_with(
                 file: file.into(),
                 line: f.line,
                 field: f.name.clone(),
-                reason: format!("unknown section '{}'", f.section),
+                reason: both(|l| fc::unknown_section(l, &f.section)),
             }),
         }
     }
@@ -578,7 +578,7 @@ fn load_form_with(
                 file: file.into(),
                 line: g.line,
                 field: g.name.clone(),
-                reason: format!("unknown section '{}'", g.section),
+                reason: both(|l| fc::unknown_section(l, &g.section)),
             }),
         }
     }
@@ -588,25 +588,25 @@ fn load_form_with(
     for i in &raw.indicator {
         let id = i.id.get_ref().clone();
         if !ind_seen.insert(id.clone()) {
-            cx.error(i.id.span().start, &id, "duplicate indicator id");
+            cx.error(i.id.span().start, &id, fc::duplicate_indicator);
         }
         let kind = match i.kind.as_deref() {
             None | Some("ratio") => IndicatorKind::Ratio,
             Some("coverage") => IndicatorKind::Coverage,
             Some(other) => {
-                cx.error(
-                    i.id.span().start,
-                    &id,
-                    format!("unknown indicator kind '{other}' (use ratio or coverage)"),
-                );
+                cx.error(i.id.span().start, &id, |l| {
+                    fc::unknown_indicator_kind(l, other)
+                });
                 IndicatorKind::Ratio
             }
         };
-        let mut side = |e: &Option<Spanned<String>>, what: &str| match e {
+        let mut side = |e: &Option<Spanned<String>>, what: &'static str| match e {
             Some(s) => compile(&mut cx, s, &id, what, &schema, None, None, Some(Ty::Number)),
             None => {
                 if kind == IndicatorKind::Ratio {
-                    cx.error(i.id.span().start, &id, format!("missing {what}"));
+                    cx.error(i.id.span().start, &id, |l| {
+                        fc::missing_part(l, fc::part(l, what))
+                    });
                 }
                 None
             }
@@ -656,14 +656,10 @@ fn register_name(
         None => n.clone(),
     };
     if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        cx.error(
-            name.span().start,
-            &shown,
-            "a field name may hold only ASCII letters, digits and '_'",
-        );
+        cx.error(name.span().start, &shown, fc::bad_field_name);
     }
     if !seen.insert(n.clone()) {
-        cx.error(name.span().start, &shown, "duplicate field name");
+        cx.error(name.span().start, &shown, fc::duplicate_field);
     }
 }
 
@@ -672,7 +668,7 @@ fn compile(
     cx: &mut Ctx<'_>,
     src: &Spanned<String>,
     field: &str,
-    what: &str,
+    what: &'static str,
     schema: &FormSchema<'_>,
     group: Option<&str>,
     current: Option<Ty>,
@@ -682,7 +678,9 @@ fn compile(
     let mut e = match expr::parse(src.get_ref()) {
         Ok(e) => e,
         Err(err) => {
-            cx.error(at, field, format!("{what}: {err}"));
+            cx.error(at, field, |l| {
+                fc::in_part(l, fc::part(l, what), err.message.get(l))
+            });
             return None;
         }
     };
@@ -692,21 +690,22 @@ fn compile(
                 && t != w
                 && t != Ty::Any
             {
-                cx.error(
-                    at,
-                    field,
-                    format!("{what}: type mismatch: gives {t} but {w} is needed"),
-                );
+                cx.error(at, field, |l| {
+                    fc::part_gives(l, fc::part(l, what), fc::ty(l, t), fc::ty(l, w))
+                });
                 return None;
             }
             Some(e)
         }
         Err(err) => {
-            let reason = match err.kind {
-                expr::ExprErrorKind::TypeMismatch => format!("{what}: type mismatch: {err}"),
-                _ => format!("{what}: {err}"),
-            };
-            cx.error(at, field, reason);
+            let mismatch = err.kind == expr::ExprErrorKind::TypeMismatch;
+            cx.error(at, field, |l| {
+                let (what, err) = (fc::part(l, what), err.message.get(l));
+                match mismatch {
+                    true => fc::part_type_mismatch(l, what, err),
+                    false => fc::in_part(l, what, err),
+                }
+            });
             None
         }
     }
@@ -726,24 +725,15 @@ fn build_field(
         None => name.clone(),
     };
     let Some(ty) = FieldType::parse(f.ty.get_ref()) else {
-        cx.error(
-            f.ty.span().start,
-            &shown,
-            format!(
-                "unknown type '{}' (use integer, decimal, text, date, yes_no, select_one or select_many)",
-                f.ty.get_ref()
-            ),
-        );
+        cx.error(f.ty.span().start, &shown, |l| {
+            fc::unknown_type(l, f.ty.get_ref())
+        });
         return None;
     };
     let mut choices = Vec::new();
     if matches!(ty, FieldType::SelectOne | FieldType::SelectMany) {
         match &f.choices {
-            None => cx.error(
-                f.name.span().start,
-                &shown,
-                "a select field needs choices (choices = \"list name\")",
-            ),
+            None => cx.error(f.name.span().start, &shown, fc::select_needs_choices),
             Some(list) => match choice_lists.get(list.get_ref()) {
                 Some(items) if !items.is_empty() => {
                     choices = items
@@ -754,19 +744,12 @@ fn build_field(
                         })
                         .collect();
                 }
-                Some(_) => cx.error(
-                    list.span().start,
-                    &shown,
-                    format!("choice list '{}' has no choices", list.get_ref()),
-                ),
-                None => cx.error(
-                    list.span().start,
-                    &shown,
-                    format!(
-                        "select field has no choices: no choice list '{}'",
-                        list.get_ref()
-                    ),
-                ),
+                Some(_) => cx.error(list.span().start, &shown, |l| {
+                    fc::empty_choice_list(l, list.get_ref())
+                }),
+                None => cx.error(list.span().start, &shown, |l| {
+                    fc::no_choice_list(l, list.get_ref())
+                }),
             },
         }
     }
@@ -805,11 +788,9 @@ fn build_field(
         Some(v) => match toml_default(v, ty) {
             Some(v) => Some(v),
             None => {
-                cx.error(
-                    f.name.span().start,
-                    &shown,
-                    format!("default does not fit type {}", ty.name()),
-                );
+                cx.error(f.name.span().start, &shown, |l| {
+                    fc::default_does_not_fit(l, ty.name())
+                });
                 None
             }
         },
@@ -844,23 +825,14 @@ fn number_max(cx: &mut Ctx<'_>, f: &RawField, ty: FieldType, shown: &str) -> Opt
             return Some(MAX_NUMBER);
         }
         if number {
-            cx.error(
-                f.name.span().start,
-                shown,
-                format!(
-                    "a number field needs max, the largest value it may hold (at most \
-                     {MAX_NUMBER:e}), e.g. max = 20000"
-                ),
-            );
+            cx.error(f.name.span().start, shown, |l| {
+                fc::number_needs_max(l, &format!("{MAX_NUMBER:e}"))
+            });
         }
         return None;
     };
     if !number {
-        cx.error(
-            raw.span().start,
-            shown,
-            "max applies only to integer and decimal fields",
-        );
+        cx.error(raw.span().start, shown, fc::max_only_for_numbers);
         return None;
     }
     let value = match raw.get_ref() {
@@ -871,18 +843,13 @@ fn number_max(cx: &mut Ctx<'_>, f: &RawField, ty: FieldType, shown: &str) -> Opt
     match value {
         Some(m) if m.is_finite() && m > 0.0 && m <= MAX_NUMBER => Some(m),
         _ => {
-            cx.error(
-                raw.span().start,
-                shown,
-                format!(
-                    "max must be a {} above 0 and at most {MAX_NUMBER:e}",
-                    if ty == FieldType::Integer {
-                        "whole number"
-                    } else {
-                        "number"
-                    }
-                ),
-            );
+            cx.error(raw.span().start, shown, |l| {
+                let max = format!("{MAX_NUMBER:e}");
+                match ty {
+                    FieldType::Integer => fc::bad_max_integer(l, &max),
+                    _ => fc::bad_max_decimal(l, &max),
+                }
+            });
             None
         }
     }
@@ -997,7 +964,7 @@ fn order_calculations(
                 file: cx.file.to_string(),
                 line,
                 field: names[0].clone(),
-                reason: format!("calculation cycle: {}", names.join(" → ")),
+                reason: both(|l| fc::calculation_cycle(l, &names.join(" → "))),
             });
         }
     }

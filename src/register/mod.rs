@@ -6,7 +6,6 @@
 //! scope. An `in_scope` cell of `1`/`yes` or `0`/`no` overrides the rule for that row.
 
 use std::collections::HashMap;
-use std::fmt;
 
 /// Level of an administrative unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -72,23 +71,31 @@ impl Division {
     }
 }
 
-/// A problem in a register file.
+/// A problem in a register file: `file:line: field: reason`. Its words are in the
+/// catalogue (`i18n::form_checks`, which also gives it `Display`, in English).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterError {
     pub file: String,
     pub line: usize,
     pub field: String,
-    pub reason: String,
+    pub problem: RegisterProblem,
 }
 
-impl fmt::Display for RegisterError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file, self.line, self.field, self.reason
-        )
-    }
+/// What is wrong with a register row (values quoted from the file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegisterProblem {
+    HeaderUnreadable(String),
+    HeaderColumns,
+    BadRow(String),
+    NotACode(String),
+    BadName,
+    UnknownLevel(String),
+    BadScope(String),
+    DuplicateCode(String),
+    OwnParentOnly(String),
+    ParentNotAbove { parent: String, level: Level },
+    NotUnderParent { code: String, parent: String },
+    ParentMissing(String),
 }
 
 impl std::error::Error for RegisterError {}
@@ -122,64 +129,50 @@ impl Register {
             .has_headers(true)
             .flexible(false)
             .from_reader(text.as_bytes());
-        let err = |line: usize, field: &str, reason: String| RegisterError {
+        use RegisterProblem as P;
+        let err = |line: usize, field: &str, problem: RegisterProblem| RegisterError {
             file: file.to_string(),
             line,
             field: field.to_string(),
-            reason,
+            problem,
         };
         let headers = rdr
             .headers()
-            .map_err(|e| err(1, "-", format!("cannot read the header: {e}")))?
+            .map_err(|e| err(1, "-", P::HeaderUnreadable(e.to_string())))?
             .clone();
         let col = |name: &str| headers.iter().position(|h| h == name);
         let (Some(c_code), Some(c_name), Some(c_parent), Some(c_level)) =
             (col("code"), col("name"), col("parent_code"), col("level"))
         else {
-            return Err(err(
-                1,
-                "-",
-                "the header must have code,name,parent_code,level".into(),
-            ));
+            return Err(err(1, "-", P::HeaderColumns));
         };
         let c_scope = col("in_scope");
         let mut divisions = Vec::new();
         let mut repeats = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             let line = i + 2;
-            let rec = rec.map_err(|e| err(line, "-", format!("bad CSV row: {e}")))?;
+            let rec = rec.map_err(|e| err(line, "-", P::BadRow(e.to_string())))?;
             let get = |c: usize| rec.get(c).unwrap_or("").trim();
             let code = get(c_code);
             if !is_code(code) {
-                return Err(err(
-                    line,
-                    "code",
-                    format!("'{code}' is not a 12-digit code"),
-                ));
+                return Err(err(line, "code", P::NotACode(code.to_string())));
             }
             let name = get(c_name);
             // The same test as `forms::value::has_control_chars`, kept here so the
             // register (below `forms`, which validates it) imports nothing from `forms`.
             if name.is_empty() || name.chars().any(char::is_control) {
-                return Err(err(line, "name", "empty or has control characters".into()));
+                return Err(err(line, "name", P::BadName));
             }
             let Some(level) = Level::parse(get(c_level)) else {
                 return Err(err(
                     line,
                     "level",
-                    format!(
-                        "unknown level '{}' (province, city, county, township, village)",
-                        get(c_level)
-                    ),
+                    P::UnknownLevel(get(c_level).to_string()),
                 ));
             };
             let parent = get(c_parent);
             if !parent.is_empty() && !is_code(parent) {
-                return Err(err(
-                    line,
-                    "parent_code",
-                    format!("'{parent}' is not a 12-digit code"),
-                ));
+                return Err(err(line, "parent_code", P::NotACode(parent.to_string())));
             }
             if parent == code {
                 // The NBS tables repeat a unit without lower levels as its own child
@@ -194,11 +187,7 @@ impl Register {
                 "1" | "yes" | "true" => true,
                 "0" | "no" | "false" => false,
                 other => {
-                    return Err(err(
-                        line,
-                        "in_scope",
-                        format!("'{other}' is not 1, 0 or empty"),
-                    ));
+                    return Err(err(line, "in_scope", P::BadScope(other.to_string())));
                 }
             };
             divisions.push((
@@ -216,18 +205,12 @@ impl Register {
         let mut index = HashMap::with_capacity(divisions.len());
         for (i, (line, d)) in divisions.iter().enumerate() {
             if index.insert(d.code.clone(), i).is_some() {
-                return Err(err(*line, "code", format!("duplicate code {}", d.code)));
+                return Err(err(*line, "code", P::DuplicateCode(d.code.clone())));
             }
         }
         for (line, code) in &repeats {
             if !index.contains_key(code) {
-                return Err(err(
-                    *line,
-                    "parent_code",
-                    format!(
-                        "{code} is its own parent and is on no other row; give it its real parent"
-                    ),
-                ));
+                return Err(err(*line, "parent_code", P::OwnParentOnly(code.clone())));
             }
         }
         for (line, d) in &divisions {
@@ -235,25 +218,23 @@ impl Register {
             if let Some(&pi) = index.get(p) {
                 let pd = &divisions[pi].1;
                 if pd.level >= d.level {
+                    let (parent, level) = (p.clone(), d.level);
                     return Err(err(
                         *line,
                         "parent_code",
-                        format!("parent {p} is not above level {}", d.level.as_str()),
+                        P::ParentNotAbove { parent, level },
                     ));
                 }
                 if !d.code.starts_with(pd.prefix()) {
+                    let (code, parent) = (d.code.clone(), p.clone());
                     return Err(err(
                         *line,
                         "parent_code",
-                        format!("code {} does not lie under its parent {p}", d.code),
+                        P::NotUnderParent { code, parent },
                     ));
                 }
             } else if d.level == Level::Village || d.level == Level::Township {
-                return Err(err(
-                    *line,
-                    "parent_code",
-                    format!("parent {p} is not in the register"),
-                ));
+                return Err(err(*line, "parent_code", P::ParentMissing(p.clone())));
             }
         }
         Ok(Register {
@@ -320,7 +301,7 @@ mod tests {
         assert!(
             Register::parse("t.csv", &bad)
                 .unwrap_err()
-                .reason
+                .to_string()
                 .contains("duplicate")
         );
     }

@@ -64,12 +64,7 @@ impl UnitReport {
 
 /// The line every report format carries for demo data.
 pub fn demo_notice(lang: crate::forms::Lang) -> &'static str {
-    match lang {
-        crate::forms::Lang::Zh => "【演示数据】以下数字由 ruralenv demo 生成，不是真实调查数据",
-        crate::forms::Lang::En => {
-            "[DEMO DATA] these figures were made by `ruralenv demo`; they are not survey data"
-        }
-    }
+    crate::i18n::data::demo_notice(lang)
 }
 
 impl Report {

@@ -81,7 +81,7 @@ pub fn default_top(store: &Store) -> Result<Option<DivisionRow>, StoreError> {
         1 => roots.pop(),
         _ => Some(DivisionRow {
             code: COUNTRY_CODE.to_string(),
-            name: "全国".to_string(),
+            name: crate::i18n::data::COUNTRY_NAME.to_string(),
             parent: None,
             level: Level::Country,
             in_scope: false,

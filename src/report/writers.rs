@@ -16,39 +16,14 @@ use serde_json::{Value, json};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::model::{IndicatorValue, Level, Report, UnitReport};
+use crate::i18n::data as m;
 
 /// Language of labels in the human-facing outputs (table, CSV labels, XLSX).
 pub use crate::forms::Lang;
 
-trait Pick {
-    fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str;
-}
-
-impl Pick for Lang {
-    fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
-
 /// Name of a level in `lang`; also the XLSX sheet name for that level.
 pub fn level_label(level: Level, lang: Lang) -> &'static str {
-    match (level, lang) {
-        (Level::Country, Lang::Zh) => "全国",
-        (Level::Province, Lang::Zh) => "省",
-        (Level::City, Lang::Zh) => "市",
-        (Level::County, Lang::Zh) => "县",
-        (Level::Township, Lang::Zh) => "乡镇",
-        (Level::Village, Lang::Zh) => "村",
-        (Level::Country, Lang::En) => "Country",
-        (Level::Province, Lang::En) => "Province",
-        (Level::City, Lang::En) => "City",
-        (Level::County, Lang::En) => "County",
-        (Level::Township, Lang::En) => "Township",
-        (Level::Village, Lang::En) => "Village",
-    }
+    m::report_level(lang, level)
 }
 
 const LEVELS: [Level; 5] = [
@@ -60,15 +35,15 @@ const LEVELS: [Level; 5] = [
 ];
 
 fn indicator_label<'r>(report: &'r Report, id: &'r str, lang: Lang) -> &'r str {
-    report
-        .indicator_info(id)
-        .map_or(id, |info| lang.pick(&info.label_zh, &info.label_en))
+    report.indicator_info(id).map_or(id, |info| {
+        crate::i18n::pick(lang, &info.label_zh, &info.label_en)
+    })
 }
 
 fn indicator_unit<'r>(report: &'r Report, id: &str, lang: Lang) -> &'r str {
-    report
-        .indicator_info(id)
-        .map_or("", |info| lang.pick(&info.unit_zh, &info.unit_en))
+    report.indicator_info(id).map_or("", |info| {
+        crate::i18n::pick(lang, &info.unit_zh, &info.unit_en)
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -443,24 +418,18 @@ fn indicator_row(unit: &UnitReport, v: &IndicatorValue, top: Level) -> Vec<Strin
 pub fn write_table(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let round = printable(&report.round);
     let generated_at = printable(&report.generated_at);
-    let title = match lang {
-        Lang::Zh => format!("农村人居环境整治 {round} 轮 (生成于 {generated_at})"),
-        Lang::En => format!("Rural living environment, round {round} (generated {generated_at})"),
-    };
+    let title = m::report_title(lang, &round, &generated_at);
     if report.demo {
         write_line(out, super::model::demo_notice(lang))?;
     }
     write_line(out, &title)?;
     let Some(top) = report.units.iter().map(|u| u.level).min() else {
         writeln!(out)?;
-        return write_line(out, lang.pick("(没有单位)", "(no units)"));
+        return write_line(out, m::report_no_units(lang));
     };
 
     use Align::{Left, Right};
-    let village_headers = match lang {
-        Lang::Zh => ["单位", "代码", "级别", "已报", "范围内"],
-        Lang::En => ["Unit", "Code", "Level", "Reported", "In scope"],
-    };
+    let village_headers = m::report_village_headers(lang);
     let village_rows: Vec<Vec<String>> = report
         .units
         .iter()
@@ -475,10 +444,7 @@ pub fn write_table(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Resu
         })
         .collect();
 
-    let indicator_headers = match lang {
-        Lang::Zh => ["单位", "达成率", "目标", "达标", "差额", "分子/分母"],
-        Lang::En => ["Unit", "Value", "Target", "Met", "Shortfall", "Num/Den"],
-    };
+    let indicator_headers = m::report_indicator_headers(lang);
     let sections: Vec<(String, Vec<Vec<String>>)> = report
         .indicator_ids()
         .into_iter()
@@ -519,10 +485,7 @@ pub fn write_table(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Resu
     indicators.widths[0] = name_width;
 
     writeln!(out)?;
-    write_line(
-        out,
-        lang.pick("已报村庄 / 范围内村庄", "Villages reported / in scope"),
-    )?;
+    write_line(out, m::report_villages_heading(lang))?;
     villages.write(out, &village_rows)?;
     for (heading, rows) in &sections {
         writeln!(out)?;
@@ -647,8 +610,7 @@ const TOWNSHIP_COLUMNS: usize = 2;
 /// Met or not as text beside the colour (a black-and-white printout keeps it).
 fn met_mark(met: Option<bool>, lang: Lang) -> &'static str {
     match met {
-        Some(true) => lang.pick("✓ 达标", "✓ met"),
-        Some(false) => lang.pick("✗ 未达标", "✗ not met"),
+        Some(met) => m::report_met_mark(lang, met),
         None => "",
     }
 }
@@ -661,7 +623,7 @@ fn print_setup(ws: &mut Worksheet, header_rows: RowNum, lang: Lang) -> Result<()
     if header_rows > 0 {
         ws.set_repeat_rows(0, header_rows - 1)?;
     }
-    ws.set_footer(lang.pick("&C第 &P 页，共 &N 页", "&CPage &P of &N"));
+    ws.set_footer(m::report_page_footer(lang));
     Ok(())
 }
 
@@ -730,31 +692,26 @@ fn write_summary_sheet(
     lang: Lang,
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name(lang.pick("摘要", "Summary"))?;
-    ws.write_string_with_format(
-        0,
-        0,
-        lang.pick("农村人居环境整治报告", "Rural living environment report"),
-        &st.title,
-    )?;
+    ws.set_name(m::report_summary_sheet(lang))?;
+    ws.write_string_with_format(0, 0, m::report_workbook_title(lang), &st.title)?;
     if report.demo {
         ws.write_string_with_format(1, 0, super::model::demo_notice(lang), &st.title)?;
     }
-    ws.write_string_with_format(2, 0, lang.pick("轮次", "Round"), &st.label)?;
+    ws.write_string_with_format(2, 0, m::report_round_label(lang), &st.label)?;
     ws.write_string_with_format(2, 1, &report.round, &st.text)?;
-    ws.write_string_with_format(3, 0, lang.pick("生成时间", "Generated at"), &st.label)?;
+    ws.write_string_with_format(3, 0, m::report_generated_at_label(lang), &st.label)?;
     match generated_at_cell(&report.generated_at) {
         Some(dt) => ws.write_datetime_with_format(3, 1, dt, &st.datetime)?,
         None => ws.write_string_with_format(3, 1, &report.generated_at, &st.text)?,
     };
 
-    let mut label_width = excel_width(lang.pick("已报村庄数", "Villages reported"));
+    let mut label_width = excel_width(m::report_reported_label(lang));
     if let Some(top) = report.units.first() {
         let facts = [
-            (lang.pick("单位", "Unit"), top.name.clone()),
-            (lang.pick("代码", "Code"), top.code.clone()),
+            (m::report_unit_label(lang), top.name.clone()),
+            (m::report_code_label(lang), top.code.clone()),
             (
-                lang.pick("级别", "Level"),
+                m::report_level_label(lang),
                 level_label(top.level, lang).to_owned(),
             ),
         ];
@@ -764,14 +721,8 @@ fn write_summary_sheet(
             ws.write_string_with_format(r, 1, text, &st.text)?;
         }
         let counts = [
-            (
-                lang.pick("范围内村庄数", "Villages in scope"),
-                top.villages_in_scope,
-            ),
-            (
-                lang.pick("已报村庄数", "Villages reported"),
-                top.villages_reported,
-            ),
+            (m::report_in_scope_label(lang), top.villages_in_scope),
+            (m::report_reported_label(lang), top.villages_reported),
         ];
         for (i, (label, n)) in counts.into_iter().enumerate() {
             let r = row(7 + i)?;
@@ -779,28 +730,7 @@ fn write_summary_sheet(
             ws.write_number_with_format(r, 1, n as f64, &st.count)?;
         }
 
-        let headers = match lang {
-            Lang::Zh => [
-                "指标",
-                "达成率",
-                "目标",
-                "达标",
-                "分子",
-                "分母",
-                "差额",
-                "计量单位",
-            ],
-            Lang::En => [
-                "Indicator",
-                "Value",
-                "Target",
-                "Met",
-                "Numerator",
-                "Denominator",
-                "Shortfall",
-                "Counted in",
-            ],
-        };
+        let headers = m::report_summary_headers(lang);
         let header_row = 10;
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(header_row, col(c)?, *h, &st.header)?;
@@ -856,40 +786,21 @@ fn write_level_sheet(
     let with_township = level == Level::Village;
     let lead = if with_township { TOWNSHIP_COLUMNS } else { 0 };
     let first_indicator = FIRST_INDICATOR_COLUMN + lead;
-    let mut headers: Vec<String> = match lang {
-        Lang::Zh => vec!["代码", "名称"],
-        Lang::En => vec!["Code", "Name"],
-    }
-    .into_iter()
-    .map(String::from)
-    .collect();
+    let mut headers: Vec<String> = m::report_sheet_unit_headers(lang)
+        .into_iter()
+        .map(String::from)
+        .collect();
     if with_township {
-        headers.extend(
-            match lang {
-                Lang::Zh => ["乡镇代码", "乡镇名称"],
-                Lang::En => ["Township code", "Township"],
-            }
-            .map(String::from),
-        );
+        headers.extend(m::report_sheet_township_headers(lang).map(String::from));
     }
     headers.extend(
-        match lang {
-            Lang::Zh => ["范围内村庄数", "已报村庄数"],
-            Lang::En => ["Villages in scope", "Villages reported"],
-        }
+        [
+            m::report_in_scope_label(lang),
+            m::report_reported_label(lang),
+        ]
         .map(String::from),
     );
-    let parts = match lang {
-        Lang::Zh => ["达成率", "达标", "目标", "分子", "分母", "差额"],
-        Lang::En => [
-            "value",
-            "met",
-            "target",
-            "numerator",
-            "denominator",
-            "shortfall",
-        ],
-    };
+    let parts = m::report_indicator_parts(lang);
     for id in ids {
         let label = indicator_label(report, id, lang);
         headers.extend(parts.iter().map(|p| format!("{label} {p}")));

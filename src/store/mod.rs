@@ -65,9 +65,12 @@ pub enum StoreError {
     Foreign { path: String, found: i32 },
     #[error("{0}: cannot create the data directory: {1}")]
     Dir(String, std::io::Error),
-    /// Opening the database failed: the path, and why in plain words.
-    #[error("{path}: {reason}")]
-    Open { path: String, reason: String },
+    /// Opening the database failed: the path, and why in plain words (both languages).
+    #[error("{path}: {}", .reason.en)]
+    Open {
+        path: String,
+        reason: crate::forms::Text,
+    },
     /// Said once, in plain words (SQLite's own text repeats itself through the chain of
     /// sources: "database is locked: database is locked: Error code 5").
     #[error("{}", sqlite_words(.0))]
@@ -96,44 +99,24 @@ impl From<rusqlite::Error> for StoreError {
 
 /// What a SQLite error means for the person at the keyboard, once.
 pub fn sqlite_words(e: &rusqlite::Error) -> String {
-    use rusqlite::ErrorCode as C;
-    match e.sqlite_error_code() {
-        Some(C::DatabaseBusy | C::DatabaseLocked) => "the database is busy: another ruralenv \
-            (an import, the TUI or another command) is writing to it; wait until it has \
-            finished, then try again"
-            .into(),
-        Some(C::DiskFull) => "the disk is full; free some space on it, then try again".into(),
-        Some(C::ReadOnly) => "the database cannot be written: the data directory or the \
-            database file is read-only"
-            .into(),
-        Some(C::NotADatabase | C::DatabaseCorrupt) => "the database file is damaged or is not \
-            a database; move it away and restore a backup, or choose another --data-dir"
-            .into(),
-        Some(C::SystemIoFailure) => "the disk reported an input/output error (it may be full, \
-            removed or failing)"
-            .into(),
-        Some(C::CannotOpen) => "cannot open the database file".into(),
-        _ => match e {
-            rusqlite::Error::SqliteFailure(_, Some(msg)) => format!("database error: {msg}"),
-            other => format!("database error: {other}"),
-        },
-    }
+    crate::i18n::data::sqlite_words(crate::forms::Lang::En, e)
 }
 
 /// Why opening the database at `path` failed, in plain words: a full disk is named as such
 /// even when SQLite only says "disk I/O error".
-fn open_words(e: &rusqlite::Error, dir: &Path) -> String {
+fn open_words(e: &rusqlite::Error, dir: &Path) -> crate::forms::Text {
     if matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::CannotOpen)
     ) && disk_is_full(dir)
     {
-        return sqlite_words(&rusqlite::Error::SqliteFailure(
+        let full = rusqlite::Error::SqliteFailure(
             rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
             None,
-        ));
+        );
+        return crate::i18n::both(|l| crate::i18n::data::sqlite_words(l, &full));
     }
-    sqlite_words(e)
+    crate::i18n::both(|l| crate::i18n::data::sqlite_words(l, e))
 }
 
 /// Is the file system holding `dir` out of space (for an unprivileged writer)?
@@ -338,10 +321,7 @@ impl Store {
                 if version < schema_version() {
                     return Err(StoreError::Open {
                         path: shown,
-                        reason: "the database is read-only and was made by an older version \
-                                 of ruralenv; open it once where it can be written, so that it \
-                                 is upgraded"
-                            .into(),
+                        reason: crate::i18n::both(crate::i18n::data::db_read_only_old),
                     });
                 }
                 tracing::warn!("{shown}: read-only; opened for reading only");
