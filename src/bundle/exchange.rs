@@ -862,7 +862,8 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
-    /// A fact refused for a reason meant for whoever made the bundle (in English).
+    /// A fact refused for a technical reason meant for whoever made the bundle's software
+    /// (the detail in English, labelled in the run's language).
     fn refuse(
         &self,
         fact: Option<u64>,
@@ -871,7 +872,7 @@ impl Pass<'_> {
         reason: impl AsRef<str>,
     ) -> ImportError {
         let reason = sanitize_for_terminal(reason.as_ref());
-        let reason = crate::forms::Text::new(&reason, &reason);
+        let reason = crate::i18n::both(|l| crate::i18n::data::bundle_fact_malformed(l, &reason));
         self.refuse_in(fact, village, field, reason)
     }
 

@@ -5,6 +5,17 @@ use super::{Lang, pick};
 use std::fmt::Display;
 
 // ---------------------------------------------------------------------------------------
+// A fact refused for a technical reason meant for whoever wrote the software that made the
+// bundle (a malformed hash, a control character): the detail stays in the words of the
+// check that found it, after a label in the run's language.
+catalogue! {
+    fn bundle_fact_malformed(detail: &str) {
+        zh: "内容不合格式（制作数据包的软件有误；技术细节：{detail}）",
+        en: "{detail}",
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Bundle files (`bundle::format::BundleErrorKind`): what is wrong with a file, said to the
 // person who handed it over.
 catalogue! {
