@@ -313,20 +313,12 @@ fn no_record_text(
     round: &str,
     draft: bool,
 ) -> String {
+    use crate::i18n::tui_county as words;
     use crate::tui::text::clean;
     let (name, code, round) = (clean(name), clean(code), clean(round));
-    match (lang, draft) {
-        (crate::forms::Lang::Zh, false) => {
-            format!("{name}（{code}）在 {round} 轮还没有记录")
-        }
-        (crate::forms::Lang::Zh, true) => {
-            format!("{name}（{code}）在 {round} 轮的记录尚未完成或被退回，还不计入")
-        }
-        (crate::forms::Lang::En, false) => {
-            format!("{name} ({code}) has no record for round {round} yet")
-        }
-        (crate::forms::Lang::En, true) => format!(
-            "{name} ({code}): the record for round {round} is not finalized or was returned, so it does not count yet"
-        ),
+    if draft {
+        words::record_not_counted(lang, &name, &code, &round)
+    } else {
+        words::no_record(lang, &name, &code, &round)
     }
 }
