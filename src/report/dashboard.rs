@@ -81,7 +81,7 @@ pub fn holdbacks_from(
             .iter()
             .filter(|v| v.reported)
             .filter_map(|v| {
-                let (_, num, den) = v.sums.iter().find(|(id, _, _)| id == indicator)?;
+                let (_, num, den) = v.sums.iter().find(|(id, _, _)| &**id == indicator)?;
                 Some(Holdback {
                     code: v.code.clone(),
                     name: v.name.clone(),

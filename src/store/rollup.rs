@@ -4,7 +4,9 @@
 use super::{DivisionRow, Result, Store};
 use crate::register::Level;
 use rusqlite::params;
+use rusqlite::types::ValueRef;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One in-scope village for a round (`Store::village_facts`).
 #[derive(Debug, Clone, PartialEq)]
@@ -13,8 +15,9 @@ pub struct VillageFacts {
     pub name: String,
     /// A counted record reports it.
     pub reported: bool,
-    /// (indicator, numerator, denominator) of the counted record.
-    pub sums: Vec<(String, f64, f64)>,
+    /// (indicator, numerator, denominator) of the counted record; the indicator's id is
+    /// shared by every village (one allocation per indicator, not per village).
+    pub sums: Vec<(Arc<str>, f64, f64)>,
 }
 
 /// Sums for one bucket (a township's 9-digit prefix, or a village code).
@@ -211,24 +214,43 @@ impl Store {
              ORDER BY d.code",
         )?;
         let mut out: Vec<VillageFacts> = Vec::new();
+        // Read without a copy per row (about six rows a village at province scale): the
+        // code is compared in place, the name read once a village, the indicator's id
+        // shared.
+        let mut ids: Vec<Arc<str>> = Vec::new();
+        let text = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<String> {
+            Ok(text_ref(r, i)?.to_string())
+        };
         let mut rows = stmt.query(params![form_id, round, prefix])?;
         while let Some(r) = rows.next()? {
-            let code: String = r.get(0)?;
+            let code = text_ref(r, 0)?;
             if out.last().is_none_or(|v| v.code != code) {
                 out.push(VillageFacts {
-                    code,
-                    name: r.get(1)?,
+                    code: code.to_string(),
+                    name: text(r, 1)?,
                     reported: r.get(2)?,
                     sums: Vec::new(),
                 });
             }
+            let ind = match r.get_ref(3)? {
+                ValueRef::Null => None,
+                _ => Some(text_ref(r, 3)?),
+            };
             if let (Some(ind), Some(num), Some(den)) = (
-                r.get::<_, Option<String>>(3)?,
+                ind,
                 r.get::<_, Option<f64>>(4)?,
                 r.get::<_, Option<f64>>(5)?,
             ) && let Some(v) = out.last_mut()
             {
-                v.sums.push((ind, num, den));
+                let id = match ids.iter().find(|id| &***id == ind) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id: Arc<str> = Arc::from(ind);
+                        ids.push(id.clone());
+                        id
+                    }
+                };
+                v.sums.push((id, num, den));
             }
         }
         Ok(out)
@@ -273,4 +295,11 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+}
+
+/// A text column read in place (a code, an id), without a copy.
+fn text_ref<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
 }
