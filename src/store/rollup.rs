@@ -205,43 +205,56 @@ impl Store {
         round: &str,
         prefix: &str,
     ) -> Result<Vec<VillageFacts>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT d.code, d.name, c.record_id IS NOT NULL, k.indicator, k.num, k.den
-             FROM divisions d
-             LEFT JOIN counted c ON c.form_id = ?1 AND c.round = ?2 AND c.village_code = d.code
-             LEFT JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
-             WHERE d.level = 'village' AND d.in_scope = 1 AND d.code >= ?3 AND d.code < ?3 || ':'
-             ORDER BY d.code",
-        )?;
+        // Two ranges read in code order and merged here: the in-scope villages, then the
+        // counted records' contributions (a scan of `current` by its key, where a join
+        // from every village would look each one up).
         let mut out: Vec<VillageFacts> = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, name FROM divisions
+             WHERE level = 'village' AND in_scope = 1 AND code >= ?1 AND code < ?1 || ':'
+             ORDER BY code",
+        )?;
+        let mut rows = stmt.query(params![prefix])?;
+        while let Some(r) = rows.next()? {
+            out.push(VillageFacts {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                reported: false,
+                sums: Vec::new(),
+            });
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.village_code, k.indicator, k.num, k.den
+             FROM counted c
+             LEFT JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
+             WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
+             ORDER BY c.village_code",
+        )?;
         // Read without a copy per row (about six rows a village at province scale): the
-        // code is compared in place, the name read once a village, the indicator's id
-        // shared.
+        // code is compared in place, the indicator's id shared.
         let mut ids: Vec<Arc<str>> = Vec::new();
-        let text = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<String> {
-            Ok(text_ref(r, i)?.to_string())
-        };
+        let mut at = 0;
         let mut rows = stmt.query(params![form_id, round, prefix])?;
         while let Some(r) = rows.next()? {
             let code = text_ref(r, 0)?;
-            if out.last().is_none_or(|v| v.code != code) {
-                out.push(VillageFacts {
-                    code: code.to_string(),
-                    name: text(r, 1)?,
-                    reported: r.get(2)?,
-                    sums: Vec::new(),
-                });
+            // The villages are in code order too: move on to this one (a counted record
+            // of a village out of scope has none, and is skipped).
+            while at < out.len() && out[at].code.as_str() < code {
+                at += 1;
             }
-            let ind = match r.get_ref(3)? {
+            let Some(v) = out.get_mut(at).filter(|v| v.code == code) else {
+                continue;
+            };
+            v.reported = true;
+            let ind = match r.get_ref(1)? {
                 ValueRef::Null => None,
-                _ => Some(text_ref(r, 3)?),
+                _ => Some(text_ref(r, 1)?),
             };
             if let (Some(ind), Some(num), Some(den)) = (
                 ind,
-                r.get::<_, Option<f64>>(4)?,
-                r.get::<_, Option<f64>>(5)?,
-            ) && let Some(v) = out.last_mut()
-            {
+                r.get::<_, Option<f64>>(2)?,
+                r.get::<_, Option<f64>>(3)?,
+            ) {
                 let id = match ids.iter().find(|id| &***id == ind) {
                     Some(id) => id.clone(),
                     None => {
@@ -299,7 +312,7 @@ impl Store {
 
 /// A text column read in place (a code, an id), without a copy.
 fn text_ref<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
-    r.get_ref(i)?
-        .as_str()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }

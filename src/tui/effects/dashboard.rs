@@ -143,9 +143,11 @@ fn work(data_dir: &Path, forms: &FormSet, unit: &str, round: &str, tx: &Sender<M
         }
         let facts = match facts {
             // A panic there is logged by `tui::run`'s hook.
-            Ok(h) => h
-                .join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error while computing (see the log)"))),
+            Ok(h) => h.join().unwrap_or_else(|_| {
+                Err(anyhow::anyhow!(
+                    "internal error while computing (see the log)"
+                ))
+            }),
             // No second thread: read them here.
             Err(_) => read_facts(),
         };
