@@ -322,8 +322,7 @@ where
 
 /// The command line with its help in `lang`: every command's and option's text from the
 /// catalogue, and clap's headings ("Usage", "Options", "Commands", "Arguments") too.
-/// clap's own error texts stay English (clap has no translations); `main` puts a line in
-/// the run's language before them.
+/// clap's own usage errors are said in the catalogue's words by `usage_error_text`.
 pub fn command(lang: crate::forms::Lang) -> clap::Command {
     use clap::CommandFactory;
     let mut cmd = localize(Cli::command(), "", lang);
@@ -357,9 +356,14 @@ fn localize(mut cmd: clap::Command, path: &str, lang: crate::forms::Lang) -> cla
                 i18n::cli_heading_options(lang)
             };
             let a = a.help_heading(heading);
-            match help {
+            let a = match help {
                 Some(h) => a.help(h),
                 None => a,
+            };
+            if lang == crate::forms::Lang::Zh {
+                arg_facts_in_words(a, lang)
+            } else {
+                a
             }
         });
     }
@@ -376,6 +380,165 @@ fn localize(mut cmd: clap::Command, path: &str, lang: crate::forms::Lang) -> cla
         cmd = cmd.mut_subcommand(name, |c| localize(c, &sub_path, lang));
     }
     cmd
+}
+
+/// An option's possible values, default and environment variable, which clap writes in
+/// English (`[possible values: …]`), said in the catalogue's words at the end of its help.
+fn arg_facts_in_words(a: clap::Arg, lang: crate::forms::Lang) -> clap::Arg {
+    use crate::i18n;
+    let mut facts = Vec::new();
+    if !a.is_hide_possible_values_set() {
+        let values: Vec<String> = a
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        if !values.is_empty() && a.get_action().takes_values() {
+            facts.push(i18n::cli_arg_values(
+                lang,
+                &values.join(i18n::list_separator(lang)),
+            ));
+        }
+    }
+    if !a.is_hide_default_value_set() && a.get_action().takes_values() {
+        let defaults: Vec<String> = a
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        if !defaults.is_empty() {
+            facts.push(i18n::cli_arg_default(lang, &defaults.join(" ")));
+        }
+    }
+    if !a.is_hide_env_set()
+        && let Some(env) = a.get_env()
+    {
+        facts.push(i18n::cli_arg_env(lang, &env.to_string_lossy()));
+    }
+    if facts.is_empty() {
+        return a;
+    }
+    let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+    let text =
+        i18n::cli_arg_help_with_facts(lang, &help, &facts.join(i18n::clause_separator(lang)));
+    a.hide_possible_values(true)
+        .hide_default_value(true)
+        .hide_env(true)
+        .help(text)
+}
+
+/// A usage error in the run's language: what was wrong, the suggestion, the usage line.
+/// The same facts as clap's own text (`ErrorKind` and its context), in the catalogue's
+/// words; `None` for a kind this has no words for (then clap's text is shown). Every value
+/// from the command line is made safe for the terminal.
+pub fn usage_error_text<F: clap::error::ErrorFormatter>(
+    lang: crate::forms::Lang,
+    e: &clap::error::Error<F>,
+) -> Option<String> {
+    use crate::forms::value::sanitize_for_terminal as safe;
+    use crate::i18n;
+    use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
+    let string = |k: K| match e.get(k) {
+        Some(V::String(s)) => Some(safe(s)),
+        _ => None,
+    };
+    let strings = |k: K| match e.get(k) {
+        Some(V::Strings(v)) => Some(
+            v.iter()
+                .map(|s| safe(s))
+                .collect::<Vec<_>>()
+                .join(i18n::list_separator(lang)),
+        ),
+        Some(V::String(s)) => Some(safe(s)),
+        _ => None,
+    };
+    let number = |k: K| match e.get(k) {
+        Some(V::Number(n)) => Some(*n),
+        _ => None,
+    };
+    let arg = string(K::InvalidArg);
+    let value = string(K::InvalidValue);
+    let mut lines = Vec::new();
+    let what = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let (arg, value) = (arg?, value?);
+            if let Some(values) = strings(K::ValidValue).filter(|v| !v.is_empty()) {
+                lines.push(i18n::cli_err_possible_values(lang, &values));
+            }
+            if value.is_empty() {
+                i18n::cli_err_value_missing(lang, &arg)
+            } else {
+                i18n::cli_err_invalid_value(lang, &arg, &value)
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let (arg, value) = (arg?, value?);
+            match std::error::Error::source(e) {
+                Some(reason) => i18n::cli_err_invalid_value_because(
+                    lang,
+                    &arg,
+                    &value,
+                    &safe(&reason.to_string()),
+                ),
+                None => i18n::cli_err_invalid_value(lang, &arg, &value),
+            }
+        }
+        ErrorKind::UnknownArgument => i18n::cli_err_unknown_argument(lang, &arg?),
+        ErrorKind::InvalidSubcommand => {
+            i18n::cli_err_unknown_command(lang, &string(K::InvalidSubcommand)?)
+        }
+        ErrorKind::MissingRequiredArgument => i18n::cli_err_missing(lang, &strings(K::InvalidArg)?),
+        ErrorKind::MissingSubcommand => {
+            if let Some(names) = strings(K::ValidSubcommand) {
+                lines.push(i18n::cli_err_commands(lang, &names));
+            }
+            i18n::cli_err_missing_command(lang, &string(K::InvalidSubcommand)?)
+        }
+        ErrorKind::ArgumentConflict => {
+            let arg = arg?;
+            match e.get(K::PriorArg) {
+                Some(V::String(p)) if safe(p) == arg => i18n::cli_err_given_twice(lang, &arg),
+                _ => i18n::cli_err_conflict(lang, &arg, &strings(K::PriorArg)?),
+            }
+        }
+        ErrorKind::TooManyValues => i18n::cli_err_extra_value(lang, &arg?, &value?),
+        ErrorKind::WrongNumberOfValues => i18n::cli_err_value_count(
+            lang,
+            &arg?,
+            number(K::ExpectedNumValues)?,
+            number(K::ActualNumValues)?,
+        ),
+        ErrorKind::TooFewValues => i18n::cli_err_value_count(
+            lang,
+            &arg?,
+            number(K::MinValues)?,
+            number(K::ActualNumValues)?,
+        ),
+        ErrorKind::NoEquals => i18n::cli_err_no_equals(lang, &arg?),
+        _ => return None,
+    };
+    for k in [K::SuggestedSubcommand, K::SuggestedArg, K::SuggestedValue] {
+        if let Some(s) = strings(k) {
+            lines.push(i18n::cli_err_did_you_mean(lang, &s));
+        }
+    }
+    if let Some(V::StyledStr(usage)) = e.get(K::Usage) {
+        // clap's usage line starts with its English heading.
+        let usage = usage.to_string();
+        let usage = usage.trim().trim_start_matches("Usage:").trim();
+        lines.push(i18n::cli_err_usage(lang, &safe(usage)));
+    }
+    lines.push(i18n::cli_err_more(lang));
+    Some(format!(
+        "{}\n{}\n",
+        i18n::cli_err_head(lang, &what),
+        lines
+            .iter()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ))
 }
 
 /// After clap built the command: the `--help` / `--version` flags and the `help`

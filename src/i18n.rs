@@ -53,6 +53,11 @@ pub fn pick<T>(lang: Lang, zh: T, en: T) -> T {
     }
 }
 
+/// Between the clauses of a sentence (`；` in Chinese).
+pub fn clause_separator(lang: Lang) -> &'static str {
+    pick(lang, "；", "; ")
+}
+
 /// Between the items of a list in a sentence.
 pub fn list_separator(lang: Lang) -> &'static str {
     pick(lang, "、", ", ")
@@ -1253,11 +1258,60 @@ catalogue! {
         zh: "{{about-with-newline}}\n用法：{{usage}}\n\n{{all-args}}{{after-help}}",
         en: "{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{{all-args}}{{after-help}}",
     }
-    /// Before clap's own (English) text of a usage error.
+    /// Before clap's own (English) text of a usage error this catalogue has no words for.
     fn cli_usage_error() {
         zh: "ruralenv：命令行有误（下面是命令行解析器的英文说明；用法见 ruralenv --help）",
         en: "",
     }
+    /// What an option's `--help` line adds: the values it takes, its default, the
+    /// environment variable that can give it.
+    fn cli_arg_values(values: &str) { zh: "可选：{values}", en: "possible values: {values}" }
+    fn cli_arg_default(value: &str) { zh: "默认：{value}", en: "default: {value}" }
+    fn cli_arg_env(name: &str) { zh: "也可由环境变量 {name} 给出", en: "env: {name}" }
+    /// An option's help followed by those facts.
+    fn cli_arg_help_with_facts(help: &str, facts: &str) { zh: "{help}［{facts}］", en: "{help} [{facts}]" }
+    /// A usage error, said in the run's language (`cli::usage_error_text`).
+    fn cli_err_head(what: &str) { zh: "ruralenv：命令行有误：{what}", en: "ruralenv: bad command line: {what}" }
+    fn cli_err_invalid_value(arg: &str, value: &str) {
+        zh: "{arg} 的值“{value}”无效",
+        en: "invalid value '{value}' for {arg}",
+    }
+    fn cli_err_invalid_value_because(arg: &str, value: &str, reason: &str) {
+        zh: "{arg} 的值“{value}”无效：{reason}",
+        en: "invalid value '{value}' for {arg}: {reason}",
+    }
+    fn cli_err_value_missing(arg: &str) { zh: "{arg} 后面要给一个值", en: "{arg} needs a value" }
+    fn cli_err_possible_values(values: &str) { zh: "可选的值：{values}", en: "possible values: {values}" }
+    fn cli_err_unknown_argument(arg: &str) {
+        zh: "不认识“{arg}”（不是这个命令的选项或参数）",
+        en: "'{arg}' is not an option or argument of this command",
+    }
+    fn cli_err_unknown_command(name: &str) { zh: "没有“{name}”这个命令", en: "there is no command '{name}'" }
+    fn cli_err_missing(args: &str) { zh: "缺少必须给出的：{args}", en: "missing: {args}" }
+    fn cli_err_missing_command(name: &str) {
+        zh: "“{name}”后面要跟一个命令",
+        en: "'{name}' needs a command after it",
+    }
+    fn cli_err_commands(names: &str) { zh: "可用的命令：{names}", en: "commands: {names}" }
+    fn cli_err_given_twice(arg: &str) { zh: "{arg} 只能给一次", en: "{arg} can be given only once" }
+    fn cli_err_conflict(arg: &str, other: &str) {
+        zh: "{arg} 不能和 {other} 一起用",
+        en: "{arg} cannot be used with {other}",
+    }
+    fn cli_err_extra_value(arg: &str, value: &str) {
+        zh: "{arg} 多出了一个值“{value}”",
+        en: "unexpected value '{value}' for {arg}",
+    }
+    fn cli_err_value_count(arg: &str, expected: isize, given: isize) {
+        zh: "{arg} 要给 {expected} 个值，实际给了 {given} 个",
+        en: "{arg} takes {expected} values, {given} given",
+    }
+    fn cli_err_no_equals(arg: &str) { zh: "{arg} 的值要用等号给出（{arg}=…）", en: "{arg} needs its value after an equals sign ({arg}=…)" }
+    fn cli_err_did_you_mean(what: &str) { zh: "是不是想用：{what}", en: "did you mean: {what}" }
+    fn cli_err_usage(usage: &str) { zh: "用法：{usage}", en: "usage: {usage}" }
+    /// Before the help clap shows when a command is given without its subcommand.
+    fn cli_err_help_follows() { zh: "ruralenv：命令行有误：少了命令或参数，说明如下", en: "" }
+    fn cli_err_more() { zh: "加上 --help 可以看到这个命令的说明。", en: "Add --help to see this command's help." }
 }
 
 pub fn cli_heading_options(lang: Lang) -> &'static str {

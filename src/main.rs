@@ -93,8 +93,23 @@ fn main() -> ExitCode {
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
+            // In Chinese, clap's English text is replaced by the catalogue's words; in
+            // English, clap's own text (with its colours) is kept.
+            if e.use_stderr()
+                && lang == ruralenv::forms::Lang::Zh
+                && let Some(text) = ruralenv::cli::usage_error_text(lang, &e)
+            {
+                eprint!("{text}");
+                return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            }
             if e.use_stderr() {
-                let lead = ruralenv::i18n::cli_usage_error(lang);
+                let lead = if e.kind()
+                    == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                {
+                    ruralenv::i18n::cli_err_help_follows(lang)
+                } else {
+                    ruralenv::i18n::cli_usage_error(lang)
+                };
                 if !lead.is_empty() {
                     eprintln!("{lead}");
                 }

@@ -2,20 +2,18 @@
 //! its row arrives, farms files are joined to villages by code whatever their order, and a
 //! bad row anywhere, even the last of a large file, leaves the database exactly as it was.
 
-use assert_cmd::Command;
+mod cli_support;
+
+use cli_support::{FARMS_HEADER, HEADER, bin_en as bin, import_csv, show, stderr_of};
 use serde_json::Value;
 use std::path::Path;
 
-const HEADER: &str = "village_code,survey_date,surveyor,households,population,garbage_facilities,garbage_technology,garbage_cleaners,garbage_funding,garbage_supervision,toilet_three_compartment,toilet_double_urn,toilet_biogas,toilet_urine_diverting,toilet_double_pit,toilet_sewered_flush,toilet_other_sanitary,sewage_mode,sewage_households,sewage_controlled,manure_scattered_produced_t,manure_scattered_utilized_t,notes";
-const FARMS_HEADER: &str = "village_code,farm_name,species,head_count,facilities_matched,manure_produced_t,manure_utilized_t";
+fn import(dir: &Path, main: &Path, farms: Option<&Path>) -> assert_cmd::assert::Assert {
+    import_csv(bin(dir), main, farms)
+}
 
-fn bin(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("ruralenv").unwrap();
-    c.arg("--data-dir")
-        .arg(dir)
-        .args(["--lang", "en"])
-        .env_remove("RURALENV_SURVEYOR");
-    c
+fn report(dir: &Path) -> Value {
+    cli_support::report(dir, "411000000000")
 }
 
 fn row(village: &str, households: i64, notes: &str) -> String {
@@ -51,21 +49,6 @@ fn villages(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-fn import(dir: &Path, main: &Path, farms: Option<&Path>) -> assert_cmd::assert::Assert {
-    let mut c = bin(dir);
-    c.args(["records", "import-csv"])
-        .arg(main)
-        .args(["--round", "2020"]);
-    if let Some(f) = farms {
-        c.arg("--group").arg(format!("farms={}", f.display()));
-    }
-    c.assert()
-}
-
-fn stderr_of(a: assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.failure().code(1).get_output().stderr.clone()).unwrap()
-}
-
 /// Every row of every table of the database, sorted: equal dumps are equal databases.
 fn dump(dir: &Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(dir.join("ruralenv.db")).unwrap();
@@ -96,40 +79,6 @@ fn dump(dir: &Path) -> Vec<String> {
         out.extend(rows);
     }
     out
-}
-
-fn report(dir: &Path) -> Value {
-    let out = bin(dir)
-        .args([
-            "report",
-            "--round",
-            "2020",
-            "--under",
-            "411000000000",
-            "--format",
-            "json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let mut v: Value = serde_json::from_slice(&out).unwrap();
-    v.as_object_mut().unwrap().remove("generated_at");
-    v
-}
-
-fn show(dir: &Path, village: &str) -> Value {
-    let out = bin(dir)
-        .args([
-            "records", "show", village, "--round", "2020", "--format", "json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
 }
 
 fn farm_names(dir: &Path, village: &str) -> Vec<String> {

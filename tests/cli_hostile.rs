@@ -2,7 +2,9 @@
 //! reaches the terminal with control, bidi or invisible format characters in it; file
 //! names and `--round` included.
 
-use assert_cmd::Command;
+mod cli_support;
+
+use cli_support::{bin_en as bin, run};
 #[cfg(unix)]
 use std::fs;
 use std::path::Path;
@@ -16,27 +18,6 @@ const TOWNSHIP: &str = "411003003000";
 /// An OSC 52 clipboard write: a terminal that honours it replaces what the clerk pastes next.
 #[cfg(unix)] // used by the test that names a file with an escape: Unix file names only
 const OSC52: &str = "\u{1b}]52;c;cm0gLXJmIH4K\u{7}";
-
-fn bin(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("ruralenv").unwrap();
-    c.arg("--data-dir")
-        .arg(dir)
-        .arg("--lang")
-        .arg("en")
-        .env_remove("RURALENV_SURVEYOR")
-        .env_remove("RURALENV_DATA_DIR");
-    c
-}
-
-/// Both streams of a run, and its exit code.
-fn run(c: &mut Command) -> (String, String, i32) {
-    let out = c.output().unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
-}
 
 /// No character of the terminal-safety rule anywhere but line breaks.
 fn assert_terminal_safe(what: &str, text: &str) {

@@ -147,7 +147,7 @@ fn argument_errors_and_help_speak_the_run_language() {
     );
     let (o, _) = out(bin(d).args(["report", "--help"]));
     assert!(o.contains("用法：") && o.contains("轮次"), "{o}");
-    // clap's own error text stays English; a line in the run's language comes first.
+    // Usage errors speak the run's language too (more in tests/cli_usage.rs).
     let e = fails(bin(d).args(["report", "--bogus"]), 2);
     assert!(e.starts_with("ruralenv：命令行有误"), "{e}");
     assert!(e.contains("--bogus"), "{e}");

@@ -1,10 +1,19 @@
 //! `records import-csv | export-csv | show` through the real binary.
 
-use assert_cmd::Command;
+mod cli_support;
+
+use cli_support::{HEADER, bin, bin_en, import_csv, show, stderr_of};
 use serde_json::Value;
 use std::path::Path;
 
-const HEADER: &str = "village_code,survey_date,surveyor,households,population,garbage_facilities,garbage_technology,garbage_cleaners,garbage_funding,garbage_supervision,toilet_three_compartment,toilet_double_urn,toilet_biogas,toilet_urine_diverting,toilet_double_pit,toilet_sewered_flush,toilet_other_sanitary,sewage_mode,sewage_households,sewage_controlled,manure_scattered_produced_t,manure_scattered_utilized_t,notes";
+fn import(dir: &Path, main: &Path, farms: Option<&Path>) -> assert_cmd::assert::Assert {
+    import_csv(bin(dir), main, farms)
+}
+
+fn import_en(dir: &Path, main: &Path, farms: Option<&Path>) -> assert_cmd::assert::Assert {
+    import_csv(bin_en(dir), main, farms)
+}
+
 const V1: &str = "411003003204";
 const V2: &str = "411003003205";
 
@@ -20,36 +29,6 @@ const FARMS: &str = "village_code,farm_name,species,head_count,facilities_matche
 411003003204,红旗养猪场,pig,500,yes,1000,900\n\
 411003003204,小李猪场,pig,499,no,300,100\n\
 411003003205,蛋鸡场,layer,5000,no,50,40\n";
-
-fn bin(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("ruralenv").unwrap();
-    c.arg("--data-dir").arg(dir).env_remove("RURALENV_SURVEYOR");
-    c
-}
-
-fn show(dir: &Path, village: &str) -> Value {
-    let out = bin(dir)
-        .args([
-            "records", "show", village, "--round", "2020", "--format", "json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
-}
-
-fn import(dir: &Path, main: &Path, farms: Option<&Path>) -> assert_cmd::assert::Assert {
-    let mut c = bin(dir);
-    c.args(["records", "import-csv"])
-        .arg(main)
-        .args(["--round", "2020"]);
-    if let Some(f) = farms {
-        c.arg("--group").arg(format!("farms={}", f.display()));
-    }
-    c.assert()
-}
 
 #[test]
 fn imports_utf8_with_bom_and_groups() {
@@ -314,7 +293,7 @@ fn no_command_without_a_terminal_points_at_headless_commands() {
 
 #[test]
 fn bad_usage_exits_2() {
-    Command::cargo_bin("ruralenv")
+    assert_cmd::Command::cargo_bin("ruralenv")
         .unwrap()
         .args(["report"])
         .assert()
@@ -323,21 +302,6 @@ fn bad_usage_exits_2() {
 
 // ---- Excel-proof CSV (issue 12) and hostile CSV (issue 11): each test is named after the
 // finding it pins down.
-
-fn import_en(dir: &Path, main: &Path, farms: Option<&Path>) -> assert_cmd::assert::Assert {
-    let mut c = bin(dir);
-    c.args(["--lang", "en", "records", "import-csv"])
-        .arg(main)
-        .args(["--round", "2020"]);
-    if let Some(f) = farms {
-        c.arg("--group").arg(format!("farms={}", f.display()));
-    }
-    c.assert()
-}
-
-fn stderr_of(a: assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.code(1).get_output().stderr.clone()).unwrap()
-}
 
 #[test]
 fn silent_wrong_data_utf8_file_with_one_gb18030_cell_is_refused_naming_the_first_bad_line() {

@@ -1,8 +1,10 @@
 //! `records template | import-xlsx | export-xlsx` through the real binary; workbooks read
 //! back with calamine (and their XML, for the drop-down lists calamine does not read).
 
-use assert_cmd::Command;
+mod cli_support;
+
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use cli_support::{HEADER, bin, show};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::io::Read as _;
@@ -11,14 +13,6 @@ use std::path::Path;
 const TOWNSHIP: &str = "411003003000";
 const V1: &str = "411003003204";
 const V2: &str = "411003003205";
-
-const HEADER: &str = "village_code,survey_date,surveyor,households,population,garbage_facilities,garbage_technology,garbage_cleaners,garbage_funding,garbage_supervision,toilet_three_compartment,toilet_double_urn,toilet_biogas,toilet_urine_diverting,toilet_double_pit,toilet_sewered_flush,toilet_other_sanitary,sewage_mode,sewage_households,sewage_controlled,manure_scattered_produced_t,manure_scattered_utilized_t,notes";
-
-fn bin(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("ruralenv").unwrap();
-    c.arg("--data-dir").arg(dir).env_remove("RURALENV_SURVEYOR");
-    c
-}
 
 fn in_scope_villages(dir: &Path) -> Vec<(String, String)> {
     let out = bin(dir)
@@ -194,37 +188,7 @@ const FARMS: &str = "village_code,farm_name,species,head_count,facilities_matche
 411003003205,蛋鸡场,layer,5000,no,50,40\n";
 
 fn report_json(dir: &Path) -> Value {
-    let out = bin(dir)
-        .args([
-            "report",
-            "--round",
-            "2020",
-            "--under",
-            "411003000000",
-            "--format",
-            "json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let mut v: Value = serde_json::from_slice(&out).unwrap();
-    v.as_object_mut().unwrap().remove("generated_at");
-    v
-}
-
-fn show(dir: &Path, village: &str) -> Value {
-    let out = bin(dir)
-        .args([
-            "records", "show", village, "--round", "2020", "--format", "json",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
+    cli_support::report(dir, "411003000000")
 }
 
 fn import_xlsx(dir: &Path, file: &Path) -> assert_cmd::assert::Assert {

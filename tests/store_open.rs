@@ -3,31 +3,14 @@
 //! read-only data directory, a log file that cannot be written, a full disk. Every
 //! failure names the file and says what happened once, in plain words; nothing panics.
 
+mod cli_support;
+
 use assert_cmd::Command;
+use cli_support::{bin_en as bin, run};
 use ruralenv::store::{DB_FILE, Store, StoreError};
 use rusqlite::Connection;
 use std::fs;
 use std::path::Path;
-
-fn bin(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("ruralenv").unwrap();
-    c.arg("--data-dir")
-        .arg(dir)
-        .arg("--lang")
-        .arg("en")
-        .env_remove("RURALENV_SURVEYOR")
-        .env_remove("RURALENV_DATA_DIR");
-    c
-}
-
-fn run(c: &mut Command) -> (String, String, i32) {
-    let out = c.output().unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
-}
 
 fn tables(db: &Path) -> Vec<String> {
     let c = Connection::open(db).unwrap();

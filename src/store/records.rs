@@ -479,9 +479,15 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.village_code FROM drafts d JOIN records r USING (record_id) WHERE r.form_id = ?1 AND r.round = ?2",
         )?;
+        // A draft over a finalized revision (`e` on it) is a new revision being made: the
+        // village is a draft again until it is finalized (as `records_of` says of the
+        // record), unless it is in conflict. What counts is the `counted` view's, unchanged.
         for v in stmt.query_map(params![form_id, round], |r| r.get::<_, String>(0))? {
             let v = v?;
-            map.entry(v).or_insert(RecordStatus::Draft);
+            let st = map.entry(v).or_insert(RecordStatus::Draft);
+            if *st != RecordStatus::Conflict {
+                *st = RecordStatus::Draft;
+            }
         }
         Ok(map)
     }

@@ -6,6 +6,7 @@
 //! messages.
 
 use crate::forms::Lang;
+use crate::i18n::tui_keys;
 use crate::store::{DivisionRow, RecordStatus, ReviewAction};
 use crate::tui::keys::{self, Action, Ctx};
 use crate::tui::layout;
@@ -302,17 +303,11 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.history = None;
             if returned.is_some() {
                 // The comment itself is above the form, in full: said once.
-                m.notice(Notice::warn(
-                    m.t(
-                        "审核已退回此记录，意见见上方",
-                        "The reviewer returned this record: the comment is above",
-                    )
-                    .to_string(),
-                ));
+                m.notice(Notice::warn(tui_keys::returned_record(m.lang)));
             } else if read_only {
-                m.notice(Notice::info(m.t(
-                    "此记录已完成，只读。按 e 修改（将生成新版本）。",
-                    "This record is finalized and read-only. Press e to edit it as a new revision.",
+                m.notice(Notice::info(tui_keys::read_only_record(
+                    m.lang,
+                    crate::i18n::key(Ctx::ReadOnly, Action::Edit),
                 )));
             }
             Vec::new()
@@ -362,18 +357,12 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 };
                 // A constraint message of this field outranks "saved".
                 if let Some(msg) = r.messages.get(&key) {
-                    let text = format!(
-                        "{}{}{}{}",
-                        tr(lang, "已保存，但请核对 ", "Saved, but check "),
-                        label,
-                        tr(lang, "：", ": "),
-                        msg.get(lang)
-                    );
+                    let text = tui_keys::saved_but_check(lang, &label, msg.get(lang));
                     m.notice = Some(Notice::warn(text));
                 } else {
                     m.notice = Some(Notice {
                         kind: NoticeKind::Saved,
-                        text: format!("{}{}", tr(lang, "已保存：", "Saved: "), label),
+                        text: tui_keys::saved(lang, &label),
                     });
                 }
             }
@@ -383,10 +372,10 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             if let Some(r) = &mut m.record {
                 r.pending = r.pending.saturating_sub(1);
             }
-            m.notice(Notice::error(format!(
-                "{}{field}: {}",
-                m.t("未能保存 ", "Not saved: "),
-                clean(&error)
+            m.notice(Notice::error(tui_keys::not_saved(
+                m.lang,
+                &field,
+                &clean(&error),
             )));
             Vec::new()
         }
@@ -400,7 +389,7 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             if let Some(r) = &mut m.record {
                 r.remove_row(&group, &row_id);
             }
-            m.notice(Notice::info(m.t("已删除该行", "Row deleted")));
+            m.notice(Notice::info(tui_keys::row_deleted(m.lang)));
             Vec::new()
         }
         Msg::FinalizeBlocked(list) => {
@@ -410,10 +399,7 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Finalized { record_id, rev } => {
-            let text = match m.lang {
-                Lang::Zh => format!("已完成，生成第 {rev} 版"),
-                Lang::En => format!("Finalized as revision {rev}"),
-            };
+            let text = tui_keys::finalized(m.lang, rev);
             m.notice(Notice {
                 kind: NoticeKind::Saved,
                 text,
@@ -454,10 +440,8 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.notice(Notice {
                 kind: NoticeKind::Saved,
                 text: match action {
-                    ReviewAction::Approve => m.t("已通过", "Approved").into(),
-                    ReviewAction::Return => m
-                        .t("已退回，意见已记录", "Returned with the comment")
-                        .into(),
+                    ReviewAction::Approve => tui_keys::approved(m.lang),
+                    ReviewAction::Return => tui_keys::returned_with_comment(m.lang),
                 },
             });
             let mut cmds = vec![Cmd::LoadStatuses {
@@ -511,10 +495,9 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                         m.screen = Screen::Home;
                     }
                 }
-                m.notice(Notice::error(format!(
-                    "{}{}",
-                    m.t("看板未能计算：", "The dashboard could not be computed: "),
-                    clean(&error)
+                m.notice(Notice::error(tui_keys::dashboard_failed(
+                    m.lang,
+                    &clean(&error),
                 )));
             }
             Vec::new()
@@ -572,10 +555,7 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 Some(f) => f.demo_loaded(dir, result),
                 None => {
                     let text = match result {
-                        Ok(n) => match m.lang {
-                            Lang::Zh => format!("已在 {} 生成 {n} 条演示记录", clean(&dir)),
-                            Lang::En => format!("{n} demo records made in {}", clean(&dir)),
-                        },
+                        Ok(n) => tui_keys::demo_made(m.lang, n, &clean(&dir)),
                         Err(e) => clean(&e),
                     };
                     m.notice(Notice::info(text));
@@ -816,10 +796,7 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
         Some(Go::Import) => cmds.extend(open_exchange(m, None)),
         Some(Go::ToggleLang) => {
             m.notice = None;
-            m.lang = match m.lang {
-                Lang::Zh => Lang::En,
-                Lang::En => Lang::Zh,
-            };
+            m.lang = crate::i18n::pick(m.lang, Lang::En, Lang::Zh);
             cmds.push(Cmd::SaveSetting {
                 key: "lang".into(),
                 value: m.lang.code().into(),
@@ -976,14 +953,12 @@ fn remember_folder(m: &mut Model) -> Option<Cmd> {
 /// "N answers are still waiting for the database: quit and lose them?"
 fn quit_question(lang: Lang, n: usize) -> Confirm {
     Confirm {
-        question: match lang {
-            Lang::Zh => format!(
-                "有 {n} 项答案还在等待数据库（其他程序正在写入），现在退出就不会保存。仍要退出？y 退出 / n 继续等待"
-            ),
-            Lang::En => format!(
-                "{n} answers are still waiting for the database (another program is writing); quitting now loses them. Quit anyway? y quit / n keep waiting"
-            ),
-        },
+        question: tui_keys::quit_while_saving(
+            lang,
+            n,
+            crate::i18n::key(Ctx::Confirm, Action::Confirm),
+            crate::i18n::key(Ctx::Confirm, Action::Cancel),
+        ),
         cmd: Cmd::Quit,
     }
 }
@@ -1014,10 +989,7 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                     if !m.rounds.contains(&text) {
                         m.rounds.insert(0, text.clone());
                     }
-                    let t = match m.lang {
-                        Lang::Zh => format!("轮次：{text}"),
-                        Lang::En => format!("Round: {text}"),
-                    };
+                    let t = tui_keys::round_set(m.lang, &text);
                     m.notice(Notice::info(t));
                     vec![
                         Cmd::SaveSetting {
@@ -1029,23 +1001,11 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                 }
                 PromptKind::Name => {
                     if text.is_empty() || text.chars().any(crate::termsafe::is_unsafe) {
-                        m.notice(Notice::error(m.t(
-                            "请输入姓名（记录在每项修改和审核旁）",
-                            "Please type a name (it is recorded with every change and review)",
-                        )));
+                        m.notice(Notice::error(tui_keys::name_needed(m.lang)));
                         m.prompt = Some(p);
                         return Vec::new();
                     }
-                    let t = match m.lang {
-                        Lang::Zh => format!(
-                            "姓名已改为 {}，此后的修改和审核都记在这个名字下",
-                            clean(&text)
-                        ),
-                        Lang::En => format!(
-                            "Name set to {}: later changes and reviews are recorded under it",
-                            clean(&text)
-                        ),
-                    };
+                    let t = tui_keys::name_set(m.lang, &clean(&text));
                     m.notice(Notice::info(t));
                     m.surveyor = Some(text.clone());
                     vec![Cmd::SetSurveyor(text)]
@@ -1056,10 +1016,7 @@ fn prompt_key(m: &mut Model, action: Option<Action>, ev: &KeyEvent) -> Vec<Cmd> 
                     rev,
                 } => {
                     if text.is_empty() {
-                        m.notice(Notice::error(m.t(
-                            "退回必须写明原因，调查人才知道要改什么",
-                            "A return needs a comment: say what the surveyor should change",
-                        )));
+                        m.notice(Notice::error(tui_keys::return_needs_comment(m.lang)));
                         m.prompt = Some(Prompt {
                             kind: PromptKind::ReturnComment {
                                 record_id,

@@ -177,21 +177,41 @@ fn finalize_review_return_and_revise() {
         RecordStatus::Finalized,
         "asks first"
     );
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert!(shot.contains("待审核 1 · 已通过 0 · 已退回 0"), "{shot}");
     send(&mut m, &mut fx, key(KeyCode::Char('y')));
     assert_eq!(m.home.status(VILLAGE), RecordStatus::Returned);
     assert_eq!(
         m.review.as_ref().unwrap().rows[0].comment.as_deref(),
         Some("户数与台账不符")
     );
+    // The review's header counts the list as it is after the review.
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert!(shot.contains("待审核 0 · 已通过 0 · 已退回 1"), "{shot}");
     // The surveyor opens it: the comment shows; e starts a new revision.
     send(&mut m, &mut fx, key(KeyCode::Enter));
     assert_eq!(
         m.record.as_ref().unwrap().return_comment.as_deref(),
         Some("户数与台账不符")
     );
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert!(shot.contains("已退回 第1版"), "{shot}");
     send(&mut m, &mut fx, key(KeyCode::Char('e')));
     let r = m.record.as_ref().unwrap();
     assert!(!r.read_only);
+    // A new revision is being made: home says draft, the header says which revision the
+    // draft becomes, as being made (revision 2 does not exist yet).
+    assert_eq!(m.home.status(VILLAGE), RecordStatus::Draft);
+    let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+    assert!(shot.contains("草稿 · 正在修改为第2版"), "{shot}");
+    assert!(!shot.contains(" 第2版"), "{shot}");
+    // The clerk's list still shows the returned revision 1 as returned (not dropped for
+    // the draft), so approving it would say it counts again.
+    let mut rv = m.clone();
+    send(&mut rv, &mut fx, key(KeyCode::Esc));
+    send(&mut rv, &mut fx, key(KeyCode::Char('v')));
+    let row = rv.review.as_ref().unwrap().rows[0].clone();
+    assert_eq!((row.status, row.rev), (RecordStatus::Returned, 1));
     assert_eq!(r.shown.get("households"), &Value::Int(200));
     // The draft opens at its first unanswered field; households is above it.
     for _ in 0..40 {
@@ -328,13 +348,15 @@ fn a_new_revision_can_be_discarded() {
     assert!(m.record.as_ref().unwrap().read_only);
     send(&mut m, &mut fx, key(KeyCode::Char('e')));
     assert!(!m.record.as_ref().unwrap().read_only);
-    assert_eq!(m.home.status(VILLAGE), RecordStatus::Finalized);
+    // Home shows the new revision being made; discarding it gives the finalized one back.
+    assert_eq!(m.home.status(VILLAGE), RecordStatus::Draft);
     send(&mut m, &mut fx, ctrl('d'));
     assert!(m.confirm.is_some());
     send(&mut m, &mut fx, key(KeyCode::Char('y')));
     let r = m.record.as_ref().unwrap();
     assert!(r.read_only);
     assert_eq!(r.rev, Some(1));
+    assert_eq!(m.home.status(VILLAGE), RecordStatus::Finalized);
     assert!(!fx.store.records_of("village", VILLAGE, "2020").unwrap()[0].has_draft);
 }
 

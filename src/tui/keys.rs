@@ -3,6 +3,7 @@
 //! drift from the real keys.
 
 use crate::forms::Lang;
+use crate::i18n::tui_keys::{KeyWords, words};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Where the user is: which part of the table applies.
@@ -64,43 +65,7 @@ pub enum Ctx {
 impl Ctx {
     /// Heading of this context on the help screen.
     pub fn title(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
-            Ctx::Global => ("任何界面", "Everywhere"),
-            Ctx::Home => ("首页（村庄名册）", "Home (village register)"),
-            Ctx::Search => ("搜索", "Search"),
-            Ctx::Form => ("表单（草稿）", "Form (draft)"),
-            Ctx::Choice => ("是/否 与 选择题", "Yes/no and choice fields"),
-            Ctx::Table => ("规模养殖场表格", "Farms table"),
-            Ctx::ReadOnly => ("已完成的记录（只读）", "Finalized record (read-only)"),
-            Ctx::Viewing => (
-                "从看板打开的记录（只看）",
-                "Record opened from the dashboard (view only)",
-            ),
-            Ctx::Issues => ("完成前需处理的问题", "What blocks finalizing"),
-            Ctx::History => ("修改记录", "History"),
-            Ctx::Review => ("审核", "Review"),
-            Ctx::Dashboard => ("指标看板", "Dashboard"),
-            Ctx::Picker => ("选择文件夹或文件", "Folders and files"),
-            Ctx::ImportPicker => ("导入数据包", "Import bundles"),
-            Ctx::ExportPicker => ("导出数据包", "Export a bundle"),
-            Ctx::FileName => ("导出文件名", "Export file name"),
-            Ctx::Running => ("导入/导出进行中", "Import or export at work"),
-            Ctx::Outcome => ("导入/导出结果", "Import or export result"),
-            Ctx::Prompt => ("输入框", "Prompt"),
-            Ctx::Confirm => ("确认", "Confirm"),
-            Ctx::Help => ("帮助", "Help"),
-            Ctx::FirstRun => ("首次使用", "First run"),
-            Ctx::FirstRunDemo => ("首次使用：演示数据", "First run: demo data"),
-            Ctx::Trust => ("信任的密钥", "Trusted keys"),
-            Ctx::TrustAdd => ("添加信任的密钥", "Adding a trusted key"),
-            Ctx::TrustCheck => ("核对指纹", "Checking the fingerprint"),
-            Ctx::Conflicts => ("冲突（分叉与重复）", "Conflicts (forks and duplicates)"),
-            Ctx::Compare => ("对比两个版本", "Comparing two versions"),
-        };
-        match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        crate::i18n::tui_keys::ctx_title(lang, self)
     }
 }
 
@@ -220,34 +185,46 @@ pub struct Binding {
     /// How the keys are written in the footer and help.
     pub label: &'static str,
     pub action: Action,
-    pub zh: &'static str,
-    pub en: &'static str,
+    /// What the key does, in the catalogue (help's words and the footer's).
+    pub words: &'static KeyWords,
     pub ctx: Ctx,
-    /// Shown in the one-line footer (help shows everything).
-    pub footer: bool,
+    /// Shown in the one-line footer (help shows everything), with its rank when the line
+    /// is short: 1 before 2 (`footer = later`).
+    pub footer: Option<u8>,
     /// Still active while the user types into an input (printable keys never are).
     pub typing: bool,
 }
 
 impl Binding {
+    /// What the help says the key does.
     pub fn hint(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.zh,
-            Lang::En => self.en,
-        }
+        self.words.help(lang)
     }
 }
 
+/// A row's place in the footer: `true` (rank 1), `later` (rank 2, the first to go when the
+/// line is short), `false` (only in help).
+macro_rules! foot {
+    (true) => {
+        Some(1)
+    };
+    (later) => {
+        Some(2)
+    };
+    (false) => {
+        None
+    };
+}
+
 macro_rules! b {
-    ($ctx:ident, [$($key:expr),+], $label:expr, $action:ident, $zh:expr, $en:expr, footer=$f:expr, typing=$t:expr) => {
+    ($ctx:ident, [$($key:expr),+], $label:expr, $action:ident, $words:ident, footer=$f:ident, typing=$t:expr) => {
         Binding {
             keys: &[$($key),+],
             label: $label,
             action: Action::$action,
-            zh: $zh,
-            en: $en,
+            words: &words::$words,
             ctx: Ctx::$ctx,
-            footer: $f,
+            footer: foot!($f),
             typing: $t,
         }
     };
@@ -260,181 +237,181 @@ use KeyCode::*;
 #[rustfmt::skip]
 pub static TABLE: &[Binding] = &[
     // Home
-    b!(Home, [k(Enter)], "Enter", Open, "打开/展开", "open (or fold a unit)", footer = true, typing = false),
-    b!(Home, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = false, typing = false),
-    b!(Home, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
-    b!(Home, [ch('/')], "/", Search, "搜索", "search", footer = true, typing = false),
-    b!(Home, [ch('r')], "r", Round, "轮次", "round", footer = true, typing = false),
-    b!(Home, [ch('d')], "d", Dashboard, "指标看板", "dashboard", footer = true, typing = false),
-    b!(Home, [ch('v')], "v", Review, "审核（本乡镇）", "review (township)", footer = true, typing = false),
-    b!(Home, [ch('x')], "x", Export, "导出数据包（光标所在单位）", "export a bundle (unit under the cursor)", footer = true, typing = false),
-    b!(Home, [ch('i')], "i", Import, "导入数据包（U 盘等）", "import bundles (USB stick…)", footer = true, typing = false),
-    b!(Home, [k(Right), ch('l')], "→/l", Expand, "展开", "expand", footer = false, typing = false),
-    b!(Home, [k(Left), ch('h')], "←/h", Collapse, "收起/上级", "collapse/parent", footer = false, typing = false),
-    b!(Home, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
-    b!(Home, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
-    b!(Home, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
-    b!(Home, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
-    b!(Home, [ch('L')], "L", Language, "中文/English", "English/中文", footer = false, typing = false),
-    b!(Home, [k(Esc)], "Esc", Back, "清除搜索", "clear search", footer = false, typing = false),
-    b!(Home, [ch('t')], "t", Trust, "信任的密钥（本机指纹）", "trusted keys (own fingerprint)", footer = true, typing = false),
-    b!(Home, [ch('n')], "n", Name, "我的姓名（记录在修改和审核旁）", "my name (recorded with changes and reviews)", footer = false, typing = false),
-    b!(Home, [ch('c')], "c", Conflicts, "处理冲突（分叉与重复）", "resolve conflicts", footer = true, typing = false),
+    b!(Home, [k(Enter)], "Enter", Open, HOME_OPEN, footer = true, typing = false),
+    b!(Home, [k(Up), ch('k')], "↑↓/jk", Up, MOVE, footer = false, typing = false),
+    b!(Home, [k(Down), ch('j')], "↓/j", Down, DOWN, footer = false, typing = false),
+    b!(Home, [ch('/')], "/", Search, HOME_SEARCH, footer = later, typing = false),
+    b!(Home, [ch('r')], "r", Round, HOME_ROUND, footer = later, typing = false),
+    b!(Home, [ch('d')], "d", Dashboard, HOME_DASHBOARD, footer = true, typing = false),
+    b!(Home, [ch('v')], "v", Review, HOME_REVIEW, footer = later, typing = false),
+    b!(Home, [ch('x')], "x", Export, HOME_EXPORT, footer = true, typing = false),
+    b!(Home, [ch('i')], "i", Import, HOME_IMPORT, footer = true, typing = false),
+    b!(Home, [k(Right), ch('l')], "→/l", Expand, HOME_EXPAND, footer = false, typing = false),
+    b!(Home, [k(Left), ch('h')], "←/h", Collapse, HOME_COLLAPSE, footer = false, typing = false),
+    b!(Home, [k(PageUp)], "PgUp", PageUp, PAGE_UP, footer = false, typing = false),
+    b!(Home, [k(PageDown)], "PgDn", PageDown, PAGE_DOWN, footer = false, typing = false),
+    b!(Home, [k(Home), ch('g')], "Home/g", Top, TOP, footer = false, typing = false),
+    b!(Home, [k(End), ch('G')], "End/G", Bottom, BOTTOM, footer = false, typing = false),
+    b!(Home, [ch('L')], "L", Language, HOME_LANGUAGE, footer = false, typing = false),
+    b!(Home, [k(Esc)], "Esc", Back, HOME_BACK, footer = false, typing = false),
+    b!(Home, [ch('t')], "t", Trust, HOME_TRUST, footer = true, typing = false),
+    b!(Home, [ch('n')], "n", Name, HOME_NAME, footer = false, typing = false),
+    b!(Home, [ch('c')], "c", Conflicts, HOME_CONFLICTS, footer = true, typing = false),
     // Search (typing)
-    b!(Search, [k(Enter)], "Enter", Confirm, "结束搜索", "done", footer = true, typing = true),
-    b!(Search, [k(Esc)], "Esc", Cancel, "清除搜索", "clear", footer = true, typing = true),
-    b!(Search, [k(Up)], "↑↓", Up, "移动", "move", footer = true, typing = true),
-    b!(Search, [k(Down)], "↓", Down, "下移", "down", footer = false, typing = true),
+    b!(Search, [k(Enter)], "Enter", Confirm, SEARCH_CONFIRM, footer = true, typing = true),
+    b!(Search, [k(Esc)], "Esc", Cancel, SEARCH_CANCEL, footer = true, typing = true),
+    b!(Search, [k(Up)], "↑↓", Up, MOVE, footer = true, typing = true),
+    b!(Search, [k(Down)], "↓", Down, DOWN, footer = false, typing = true),
     // Form (draft)
-    b!(Form, [k(Tab), k(Enter)], "Tab/Enter", Next, "保存并下一项", "save, next", footer = true, typing = true),
-    b!(Form, [Key(BackTab, KeyModifiers::SHIFT)], "Shift-Tab", Prev, "上一项", "previous", footer = true, typing = true),
-    b!(Form, [k(Up)], "↑↓", Prev, "上一项/下一项", "previous/next", footer = false, typing = true),
-    b!(Form, [k(Down)], "↓", Next, "下一项", "next", footer = false, typing = true),
-    b!(Form, [ctrl('f')], "Ctrl-F", Finalize, "完成", "finalize", footer = true, typing = true),
-    b!(Form, [ctrl('d')], "Ctrl-D", Discard, "放弃本次修订", "discard this revision", footer = false, typing = true),
-    b!(Form, [ctrl('t')], "Ctrl-T", History, "修改记录", "history", footer = false, typing = true),
-    b!(Form, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = true),
+    b!(Form, [k(Tab), k(Enter)], "Tab/Enter", Next, FORM_NEXT, footer = true, typing = true),
+    b!(Form, [Key(BackTab, KeyModifiers::SHIFT)], "Shift-Tab", Prev, PREVIOUS, footer = later, typing = true),
+    b!(Form, [k(Up)], "↑↓", Prev, FORM_PREV, footer = false, typing = true),
+    b!(Form, [k(Down)], "↓", Next, NEXT, footer = false, typing = true),
+    b!(Form, [ctrl('f')], "Ctrl-F", Finalize, FORM_FINALIZE, footer = true, typing = true),
+    b!(Form, [ctrl('d')], "Ctrl-D", Discard, FORM_DISCARD, footer = false, typing = true),
+    b!(Form, [ctrl('t')], "Ctrl-T", History, HISTORY, footer = false, typing = true),
+    b!(Form, [k(Esc)], "Esc", Back, BACK, footer = true, typing = true),
     // Choice fields
-    b!(Choice, [k(Right), ch(' ')], "←→/Space", ChoiceNext, "选择", "choose", footer = true, typing = false),
-    b!(Choice, [k(Left)], "←", ChoicePrev, "上一个选项", "previous choice", footer = false, typing = false),
-    b!(Choice, [k(Backspace), k(Delete)], "Backspace", Clear, "清空", "clear", footer = false, typing = false),
+    b!(Choice, [k(Right), ch(' ')], "←→/Space", ChoiceNext, CHOOSE, footer = true, typing = false),
+    b!(Choice, [k(Left)], "←", ChoicePrev, CHOICE_PREV, footer = false, typing = false),
+    b!(Choice, [k(Backspace), k(Delete)], "Backspace", Clear, CHOICE_CLEAR, footer = false, typing = false),
     // Farms table
-    b!(Table, [k(Enter)], "Enter", EditRow, "编辑此行", "edit row", footer = true, typing = false),
-    b!(Table, [ch('a'), k(Insert)], "a", AddRow, "添加一行", "add row", footer = true, typing = false),
-    b!(Table, [ch('d'), k(Delete)], "d", DeleteRow, "删除此行", "delete row", footer = true, typing = false),
-    b!(Table, [k(Up), ch('k')], "↑↓/jk", Up, "选择行", "pick row", footer = false, typing = false),
-    b!(Table, [k(Down), ch('j')], "↓/j", Down, "下一行", "next row", footer = false, typing = false),
+    b!(Table, [k(Enter)], "Enter", EditRow, TABLE_EDIT_ROW, footer = true, typing = false),
+    b!(Table, [ch('a'), k(Insert)], "a", AddRow, TABLE_ADD_ROW, footer = true, typing = false),
+    b!(Table, [ch('d'), k(Delete)], "d", DeleteRow, TABLE_DELETE_ROW, footer = true, typing = false),
+    b!(Table, [k(Up), ch('k')], "↑↓/jk", Up, TABLE_UP, footer = false, typing = false),
+    b!(Table, [k(Down), ch('j')], "↓/j", Down, TABLE_DOWN, footer = false, typing = false),
     // Read-only record
-    b!(ReadOnly, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
-    b!(ReadOnly, [k(Down), ch('j'), k(Tab), k(Enter)], "↓/j", Down, "下移", "down", footer = false, typing = false),
-    b!(ReadOnly, [ch('e')], "e", Edit, "修改（新版本）", "edit (new revision)", footer = true, typing = false),
-    b!(ReadOnly, [ch('h'), ctrl('t')], "h", History, "修改记录", "history", footer = true, typing = false),
-    b!(ReadOnly, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
-    b!(Viewing, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
-    b!(Viewing, [k(Down), ch('j'), k(Tab), k(Enter)], "↓/j", Down, "下移", "down", footer = false, typing = false),
-    b!(Viewing, [ch('h'), ctrl('t')], "h", History, "修改记录", "history", footer = true, typing = false),
-    b!(Viewing, [k(Esc)], "Esc", Back, "返回看板", "back to the dashboard", footer = true, typing = false),
+    b!(ReadOnly, [k(Up), ch('k')], "↑↓/jk", Up, MOVE, footer = true, typing = false),
+    b!(ReadOnly, [k(Down), ch('j'), k(Tab), k(Enter)], "↓/j", Down, DOWN, footer = false, typing = false),
+    b!(ReadOnly, [ch('e')], "e", Edit, READ_ONLY_EDIT, footer = true, typing = false),
+    b!(ReadOnly, [ch('h'), ctrl('t')], "h", History, HISTORY, footer = true, typing = false),
+    b!(ReadOnly, [k(Esc)], "Esc", Back, BACK, footer = true, typing = false),
+    b!(Viewing, [k(Up), ch('k')], "↑↓/jk", Up, MOVE, footer = true, typing = false),
+    b!(Viewing, [k(Down), ch('j'), k(Tab), k(Enter)], "↓/j", Down, DOWN, footer = false, typing = false),
+    b!(Viewing, [ch('h'), ctrl('t')], "h", History, HISTORY, footer = true, typing = false),
+    b!(Viewing, [k(Esc)], "Esc", Back, VIEWING_BACK, footer = true, typing = false),
     // Issues
-    b!(Issues, [k(Enter)], "Enter", Open, "转到该项", "go to field", footer = true, typing = false),
-    b!(Issues, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
-    b!(Issues, [k(Down), ch('j')], "↓", Down, "下移", "down", footer = false, typing = false),
-    b!(Issues, [k(Esc)], "Esc", Back, "关闭", "close", footer = true, typing = false),
+    b!(Issues, [k(Enter)], "Enter", Open, ISSUES_OPEN, footer = true, typing = false),
+    b!(Issues, [k(Up), ch('k')], "↑↓", Up, MOVE, footer = true, typing = false),
+    b!(Issues, [k(Down), ch('j')], "↓", Down, DOWN, footer = false, typing = false),
+    b!(Issues, [k(Esc)], "Esc", Back, ISSUES_BACK, footer = true, typing = false),
     // History
-    b!(History, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
-    b!(History, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
-    b!(History, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
-    b!(History, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
-    b!(History, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
-    b!(History, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
-    b!(History, [k(Esc), ch('h')], "Esc", Back, "返回", "back", footer = true, typing = false),
+    b!(History, [k(Up), ch('k')], "↑↓", Up, SCROLL, footer = true, typing = false),
+    b!(History, [k(Down), ch('j')], "↓", Down, SCROLL_DOWN, footer = false, typing = false),
+    b!(History, [k(PageUp)], "PgUp", PageUp, PAGE_UP, footer = false, typing = false),
+    b!(History, [k(PageDown)], "PgDn", PageDown, PAGE_DOWN, footer = false, typing = false),
+    b!(History, [k(Home), ch('g')], "Home/g", Top, TOP, footer = false, typing = false),
+    b!(History, [k(End), ch('G')], "End/G", Bottom, BOTTOM, footer = false, typing = false),
+    b!(History, [k(Esc), ch('h')], "Esc", Back, BACK, footer = true, typing = false),
     // Review
-    b!(Review, [ch('a')], "a", Approve, "通过", "approve", footer = true, typing = false),
-    b!(Review, [ch('r')], "r", Return, "退回（附意见）", "return with comment", footer = true, typing = false),
-    b!(Review, [k(Enter)], "Enter", Open, "查看", "view", footer = true, typing = false),
-    b!(Review, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
-    b!(Review, [k(Down), ch('j')], "↓", Down, "下移", "down", footer = false, typing = false),
-    b!(Review, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
+    b!(Review, [ch('a')], "a", Approve, REVIEW_APPROVE, footer = true, typing = false),
+    b!(Review, [ch('r')], "r", Return, REVIEW_RETURN, footer = true, typing = false),
+    b!(Review, [k(Enter)], "Enter", Open, REVIEW_OPEN, footer = true, typing = false),
+    b!(Review, [k(Up), ch('k')], "↑↓", Up, MOVE, footer = true, typing = false),
+    b!(Review, [k(Down), ch('j')], "↓", Down, DOWN, footer = false, typing = false),
+    b!(Review, [k(Esc)], "Esc", Back, BACK, footer = true, typing = false),
     // Dashboard
-    b!(Dashboard, [k(Up), ch('k')], "↑↓/jk", Up, "选择", "choose", footer = true, typing = false),
-    b!(Dashboard, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
-    b!(Dashboard, [k(Tab), Key(BackTab, KeyModifiers::SHIFT)], "Tab", SwitchFocus, "指标/列表", "focus", footer = true, typing = false),
-    b!(Dashboard, [k(Right), ch('l')], "←→/1-4", NextPane, "面板", "pane", footer = true, typing = false),
-    b!(Dashboard, [k(Left), ch('h')], "←/h", PrevPane, "上一面板", "previous pane", footer = false, typing = false),
-    b!(Dashboard, [k(Enter)], "Enter", Open, "打开", "open", footer = true, typing = false),
-    b!(Dashboard, [ch('s')], "s", Sort, "排序", "order", footer = true, typing = false),
-    b!(Dashboard, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
-    b!(Dashboard, [ch('1')], "1", PaneUnits, "下级单位", "units", footer = false, typing = false),
-    b!(Dashboard, [ch('2')], "2", PaneHoldbacks, "短板村", "holds back", footer = false, typing = false),
-    b!(Dashboard, [ch('3')], "3", PaneUnreported, "未报的村", "unreported", footer = false, typing = false),
-    b!(Dashboard, [ch('4')], "4", PaneTrend, "趋势", "trend", footer = false, typing = false),
-    b!(Dashboard, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
-    b!(Dashboard, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    b!(Dashboard, [k(Up), ch('k')], "↑↓/jk", Up, CHOOSE, footer = true, typing = false),
+    b!(Dashboard, [k(Down), ch('j')], "↓/j", Down, DOWN, footer = false, typing = false),
+    b!(Dashboard, [k(Tab), Key(BackTab, KeyModifiers::SHIFT)], "Tab", SwitchFocus, DASHBOARD_SWITCH_FOCUS, footer = true, typing = false),
+    b!(Dashboard, [k(Right), ch('l')], "←→/1-4", NextPane, DASHBOARD_NEXT_PANE, footer = true, typing = false),
+    b!(Dashboard, [k(Left), ch('h')], "←/h", PrevPane, DASHBOARD_PREV_PANE, footer = false, typing = false),
+    b!(Dashboard, [k(Enter)], "Enter", Open, OPEN, footer = true, typing = false),
+    b!(Dashboard, [ch('s')], "s", Sort, DASHBOARD_SORT, footer = true, typing = false),
+    b!(Dashboard, [k(Esc)], "Esc", Back, BACK, footer = true, typing = false),
+    b!(Dashboard, [ch('1')], "1", PaneUnits, DASHBOARD_PANE_UNITS, footer = false, typing = false),
+    b!(Dashboard, [ch('2')], "2", PaneHoldbacks, DASHBOARD_PANE_HOLDBACKS, footer = false, typing = false),
+    b!(Dashboard, [ch('3')], "3", PaneUnreported, DASHBOARD_PANE_UNREPORTED, footer = false, typing = false),
+    b!(Dashboard, [ch('4')], "4", PaneTrend, DASHBOARD_PANE_TREND, footer = false, typing = false),
+    b!(Dashboard, [k(PageUp)], "PgUp", PageUp, PAGE_UP, footer = false, typing = false),
+    b!(Dashboard, [k(PageDown)], "PgDn", PageDown, PAGE_DOWN, footer = false, typing = false),
     // Trusted keys
-    b!(Trust, [ch('a'), k(Insert)], "a", AddKey, "添加", "add", footer = true, typing = false),
-    b!(Trust, [ch('d'), k(Delete)], "d", RemoveKey, "移除", "remove", footer = true, typing = false),
-    b!(Trust, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
-    b!(Trust, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
-    b!(Trust, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
-    b!(TrustAdd, [k(Enter)], "Enter", Confirm, "检查并核对指纹", "check, then compare fingerprint", footer = true, typing = true),
-    b!(TrustAdd, [k(Tab), k(Down)], "Tab/↓", Next, "下一项", "next", footer = true, typing = true),
-    b!(TrustAdd, [Key(BackTab, KeyModifiers::SHIFT), k(Up)], "Shift-Tab", Prev, "上一项", "previous", footer = false, typing = true),
-    b!(TrustAdd, [k(Esc)], "Esc", Cancel, "取消（不保存）", "cancel (nothing saved)", footer = true, typing = true),
-    b!(TrustCheck, [ch('y')], "y", Confirm, "一致，保存", "it matches: save", footer = true, typing = false),
-    b!(TrustCheck, [ch('n'), k(Esc)], "n/Esc", Cancel, "不一致，返回修改", "it does not: go back", footer = true, typing = false),
+    b!(Trust, [ch('a'), k(Insert)], "a", AddKey, TRUST_ADD_KEY, footer = true, typing = false),
+    b!(Trust, [ch('d'), k(Delete)], "d", RemoveKey, TRUST_REMOVE_KEY, footer = true, typing = false),
+    b!(Trust, [k(Up), ch('k')], "↑↓/jk", Up, MOVE, footer = true, typing = false),
+    b!(Trust, [k(Down), ch('j')], "↓/j", Down, DOWN, footer = false, typing = false),
+    b!(Trust, [k(Esc)], "Esc", Back, BACK, footer = true, typing = false),
+    b!(TrustAdd, [k(Enter)], "Enter", Confirm, TRUST_ADD_CONFIRM, footer = true, typing = true),
+    b!(TrustAdd, [k(Tab), k(Down)], "Tab/↓", Next, NEXT, footer = true, typing = true),
+    b!(TrustAdd, [Key(BackTab, KeyModifiers::SHIFT), k(Up)], "Shift-Tab", Prev, PREVIOUS, footer = false, typing = true),
+    b!(TrustAdd, [k(Esc)], "Esc", Cancel, TRUST_ADD_CANCEL, footer = true, typing = true),
+    b!(TrustCheck, [ch('y')], "y", Confirm, TRUST_CHECK_CONFIRM, footer = true, typing = false),
+    b!(TrustCheck, [ch('n'), k(Esc)], "n/Esc", Cancel, TRUST_CHECK_CANCEL, footer = true, typing = false),
     // Conflicts
-    b!(Conflicts, [k(Enter)], "Enter", Open, "对比版本", "compare", footer = true, typing = false),
-    b!(Conflicts, [k(Up), ch('k')], "↑↓/jk", Up, "移动", "move", footer = true, typing = false),
-    b!(Conflicts, [k(Down), ch('j')], "↓/j", Down, "下移", "down", footer = false, typing = false),
-    b!(Conflicts, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
-    b!(Compare, [k(Left), ch('h')], "←→/hl", SideLeft, "选左/右", "left/right", footer = true, typing = false),
-    b!(Compare, [k(Right), ch('l')], "→/l", SideRight, "选右侧", "right side", footer = false, typing = false),
-    b!(Compare, [k(Tab)], "Tab", NextVersion, "换右侧版本", "other version", footer = true, typing = false),
-    b!(Compare, [Key(BackTab, KeyModifiers::SHIFT)], "Shift-Tab", PrevVersion, "上一个版本", "previous version", footer = false, typing = false),
-    b!(Compare, [k(Enter)], "Enter", Choose, "以此为准", "keep this one", footer = true, typing = false),
-    b!(Compare, [ch('d')], "d", DiffOnly, "只看不同", "diffs only", footer = true, typing = false),
-    b!(Compare, [k(Esc)], "Esc", Back, "返回列表", "back", footer = true, typing = false),
-    b!(Compare, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
-    b!(Compare, [k(Down), ch('j')], "↓/j", Down, "向下滚动", "scroll down", footer = false, typing = false),
-    b!(Compare, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
-    b!(Compare, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
+    b!(Conflicts, [k(Enter)], "Enter", Open, CONFLICTS_OPEN, footer = true, typing = false),
+    b!(Conflicts, [k(Up), ch('k')], "↑↓/jk", Up, MOVE, footer = true, typing = false),
+    b!(Conflicts, [k(Down), ch('j')], "↓/j", Down, DOWN, footer = false, typing = false),
+    b!(Conflicts, [k(Esc)], "Esc", Back, BACK, footer = true, typing = false),
+    b!(Compare, [k(Left), ch('h')], "←→/hl", SideLeft, COMPARE_SIDE_LEFT, footer = true, typing = false),
+    b!(Compare, [k(Right), ch('l')], "→/l", SideRight, COMPARE_SIDE_RIGHT, footer = false, typing = false),
+    b!(Compare, [k(Tab)], "Tab", NextVersion, COMPARE_NEXT_VERSION, footer = later, typing = false),
+    b!(Compare, [Key(BackTab, KeyModifiers::SHIFT)], "Shift-Tab", PrevVersion, COMPARE_PREV_VERSION, footer = false, typing = false),
+    b!(Compare, [k(Enter)], "Enter", Choose, COMPARE_CHOOSE, footer = true, typing = false),
+    b!(Compare, [ch('d')], "d", DiffOnly, COMPARE_DIFF_ONLY, footer = true, typing = false),
+    b!(Compare, [k(Esc)], "Esc", Back, COMPARE_BACK, footer = true, typing = false),
+    b!(Compare, [k(Up), ch('k')], "↑↓", Up, SCROLL, footer = later, typing = false),
+    b!(Compare, [k(Down), ch('j')], "↓/j", Down, SCROLL_DOWN, footer = false, typing = false),
+    b!(Compare, [k(PageUp)], "PgUp", PageUp, PAGE_UP, footer = false, typing = false),
+    b!(Compare, [k(PageDown)], "PgDn", PageDown, PAGE_DOWN, footer = false, typing = false),
     // Import picker (before the shared picker rows: its Enter says more)
-    b!(ImportPicker, [ch(' ')], "Space", Mark, "选中/取消", "mark", footer = true, typing = false),
-    b!(ImportPicker, [k(Enter)], "Enter", Open, "打开/导入", "open/import", footer = true, typing = false),
-    b!(ImportPicker, [ch('a')], "a", MarkAll, "选中此处全部数据包", "mark every bundle here", footer = false, typing = false),
+    b!(ImportPicker, [ch(' ')], "Space", Mark, IMPORT_PICKER_MARK, footer = true, typing = false),
+    b!(ImportPicker, [k(Enter)], "Enter", Open, IMPORT_PICKER_OPEN, footer = true, typing = false),
+    b!(ImportPicker, [ch('a')], "a", MarkAll, IMPORT_PICKER_MARK_ALL, footer = false, typing = false),
     // Export picker
-    b!(ExportPicker, [ch('w')], "w", WriteHere, "写到此处", "write here", footer = true, typing = false),
-    b!(ExportPicker, [k(Tab)], "Tab", EditName, "改文件名", "file name", footer = true, typing = false),
+    b!(ExportPicker, [ch('w')], "w", WriteHere, EXPORT_PICKER_WRITE_HERE, footer = true, typing = false),
+    b!(ExportPicker, [k(Tab)], "Tab", EditName, EXPORT_PICKER_EDIT_NAME, footer = true, typing = false),
     // Folders and files
-    b!(Picker, [k(Enter)], "Enter", Open, "打开", "open", footer = true, typing = false),
-    b!(Picker, [k(Up), ch('k')], "↑↓", Up, "移动", "move", footer = true, typing = false),
-    b!(Picker, [k(Down), ch('j')], "↓", Down, "下移", "down", footer = false, typing = false),
-    b!(Picker, [k(Backspace), k(Left), ch('h')], "Bksp", Parent, "上级", "up", footer = true, typing = false),
-    b!(Picker, [k(Right), ch('l')], "→/l", Expand, "打开文件夹", "open folder", footer = false, typing = false),
-    b!(Picker, [ch('p')], "p", Places, "起始位置（U 盘、主目录）", "places (USB, home)", footer = false, typing = false),
-    b!(Picker, [ch('.')], ".", ShowAll, "显示全部文件/仅数据包", "all files / bundles only", footer = false, typing = false),
-    b!(Picker, [k(F(5)), ctrl('r')], "F5", Refresh, "刷新（插入 U 盘后）", "refresh (after plugging in)", footer = false, typing = false),
-    b!(Picker, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
-    b!(Picker, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
-    b!(Picker, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
-    b!(Picker, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
-    b!(Picker, [k(Esc)], "Esc", Back, "返回", "back", footer = true, typing = false),
+    b!(Picker, [k(Enter)], "Enter", Open, OPEN, footer = true, typing = false),
+    b!(Picker, [k(Up), ch('k')], "↑↓", Up, MOVE, footer = true, typing = false),
+    b!(Picker, [k(Down), ch('j')], "↓", Down, DOWN, footer = false, typing = false),
+    b!(Picker, [k(Backspace), k(Left), ch('h')], "Bksp", Parent, PICKER_PARENT, footer = true, typing = false),
+    b!(Picker, [k(Right), ch('l')], "→/l", Expand, PICKER_EXPAND, footer = false, typing = false),
+    b!(Picker, [ch('p')], "p", Places, PICKER_PLACES, footer = false, typing = false),
+    b!(Picker, [ch('.')], ".", ShowAll, PICKER_SHOW_ALL, footer = false, typing = false),
+    b!(Picker, [k(F(5)), ctrl('r')], "F5", Refresh, PICKER_REFRESH, footer = false, typing = false),
+    b!(Picker, [k(PageUp)], "PgUp", PageUp, PAGE_UP, footer = false, typing = false),
+    b!(Picker, [k(PageDown)], "PgDn", PageDown, PAGE_DOWN, footer = false, typing = false),
+    b!(Picker, [k(Home), ch('g')], "Home/g", Top, TOP, footer = false, typing = false),
+    b!(Picker, [k(End), ch('G')], "End/G", Bottom, BOTTOM, footer = false, typing = false),
+    b!(Picker, [k(Esc)], "Esc", Back, BACK, footer = true, typing = false),
     // Export file name (typing)
-    b!(FileName, [k(Enter)], "Enter", Confirm, "写入", "write", footer = true, typing = true),
-    b!(FileName, [k(Esc), k(Tab)], "Esc/Tab", Cancel, "回到文件夹", "back to folders", footer = true, typing = true),
+    b!(FileName, [k(Enter)], "Enter", Confirm, FILE_NAME_CONFIRM, footer = true, typing = true),
+    b!(FileName, [k(Esc), k(Tab)], "Esc/Tab", Cancel, FILE_NAME_CANCEL, footer = true, typing = true),
     // Import or export at work
-    b!(Running, [ch('q')], "q", Quit, "退出（未完成的导入不保存）", "quit (keeps nothing unfinished)", footer = true, typing = false),
+    b!(Running, [ch('q')], "q", Quit, RUNNING_QUIT, footer = true, typing = false),
     // Result
-    b!(Outcome, [k(Esc), k(Enter)], "Esc", Back, "返回首页", "back home", footer = true, typing = false),
-    b!(Outcome, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
-    b!(Outcome, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
-    b!(Outcome, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
-    b!(Outcome, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
-    b!(Outcome, [ch('t')], "t", Trust, "信任被拒绝的密钥（核对指纹后）", "trust the refused key (after comparing)", footer = false, typing = false),
+    b!(Outcome, [k(Esc), k(Enter)], "Esc", Back, OUTCOME_BACK, footer = true, typing = false),
+    b!(Outcome, [k(Up), ch('k')], "↑↓", Up, SCROLL, footer = true, typing = false),
+    b!(Outcome, [k(Down), ch('j')], "↓", Down, SCROLL_DOWN, footer = false, typing = false),
+    b!(Outcome, [k(PageUp)], "PgUp", PageUp, PAGE_UP, footer = false, typing = false),
+    b!(Outcome, [k(PageDown)], "PgDn", PageDown, PAGE_DOWN, footer = false, typing = false),
+    b!(Outcome, [ch('t')], "t", Trust, OUTCOME_TRUST, footer = false, typing = false),
     // Prompt and confirm
-    b!(Prompt, [k(Enter)], "Enter", Confirm, "确定", "OK", footer = true, typing = true),
-    b!(Prompt, [k(Esc)], "Esc", Cancel, "取消", "cancel", footer = true, typing = true),
-    b!(Confirm, [ch('y'), k(Enter)], "y", Confirm, "确定", "yes", footer = true, typing = false),
-    b!(Confirm, [ch('n'), k(Esc)], "n/Esc", Cancel, "取消", "no", footer = true, typing = false),
+    b!(Prompt, [k(Enter)], "Enter", Confirm, PROMPT_CONFIRM, footer = true, typing = true),
+    b!(Prompt, [k(Esc)], "Esc", Cancel, PROMPT_CANCEL, footer = true, typing = true),
+    b!(Confirm, [ch('y'), k(Enter)], "y", Confirm, CONFIRM_CONFIRM, footer = true, typing = false),
+    b!(Confirm, [ch('n'), k(Esc)], "n/Esc", Cancel, CONFIRM_CANCEL, footer = true, typing = false),
     // Help
-    b!(Help, [k(Up), ch('k')], "↑↓", Up, "滚动", "scroll", footer = true, typing = false),
-    b!(Help, [k(Down), ch('j')], "↓", Down, "向下滚动", "scroll down", footer = false, typing = false),
-    b!(Help, [k(PageUp)], "PgUp", PageUp, "上一页", "page up", footer = false, typing = false),
-    b!(Help, [k(PageDown)], "PgDn", PageDown, "下一页", "page down", footer = false, typing = false),
-    b!(Help, [k(Home), ch('g')], "Home/g", Top, "到顶", "top", footer = false, typing = false),
-    b!(Help, [k(End), ch('G')], "End/G", Bottom, "到底", "bottom", footer = false, typing = false),
-    b!(Help, [k(Esc), ch('?'), k(F(1))], "Esc", Back, "关闭帮助", "close help", footer = true, typing = false),
+    b!(Help, [k(Up), ch('k')], "↑↓", Up, SCROLL, footer = true, typing = false),
+    b!(Help, [k(Down), ch('j')], "↓", Down, SCROLL_DOWN, footer = false, typing = false),
+    b!(Help, [k(PageUp)], "PgUp", PageUp, PAGE_UP, footer = false, typing = false),
+    b!(Help, [k(PageDown)], "PgDn", PageDown, PAGE_DOWN, footer = false, typing = false),
+    b!(Help, [k(Home), ch('g')], "Home/g", Top, TOP, footer = false, typing = false),
+    b!(Help, [k(End), ch('G')], "End/G", Bottom, BOTTOM, footer = false, typing = false),
+    b!(Help, [k(Esc), ch('?'), k(F(1))], "Esc", Back, HELP_BACK, footer = true, typing = false),
     // First run
-    b!(FirstRun, [k(Enter)], "Enter", Confirm, "确定/继续", "OK/continue", footer = true, typing = true),
-    b!(FirstRun, [k(Up), ch('k')], "↑↓", Up, "选择", "choose", footer = true, typing = false),
-    b!(FirstRun, [k(Down), ch('j')], "↓", Down, "下一个", "next", footer = false, typing = false),
-    b!(FirstRun, [k(Esc)], "Esc", Cancel, "返回上一步", "back", footer = true, typing = true),
-    b!(FirstRunDemo, [ch('d')], "d", Demo, "在单独的目录生成演示数据", "demo data in a directory of its own", footer = true, typing = false),
-    b!(FirstRunDemo, [k(Enter), k(Esc)], "Enter", Confirm, "开始使用本目录", "start working here", footer = true, typing = false),
+    b!(FirstRun, [k(Enter)], "Enter", Confirm, FIRST_RUN_CONFIRM, footer = true, typing = true),
+    b!(FirstRun, [k(Up), ch('k')], "↑↓", Up, CHOOSE, footer = true, typing = false),
+    b!(FirstRun, [k(Down), ch('j')], "↓", Down, FIRST_RUN_DOWN, footer = false, typing = false),
+    b!(FirstRun, [k(Esc)], "Esc", Cancel, FIRST_RUN_CANCEL, footer = true, typing = true),
+    b!(FirstRunDemo, [ch('d')], "d", Demo, FIRST_RUN_DEMO, footer = true, typing = false),
+    b!(FirstRunDemo, [k(Enter), k(Esc)], "Enter", Confirm, FIRST_RUN_DEMO_CONFIRM, footer = true, typing = false),
     // Everywhere
-    b!(Global, [ch('?')], "?", Help, "帮助", "help", footer = true, typing = false),
-    b!(Global, [k(F(1))], "F1", Help, "帮助", "help", footer = true, typing = true),
-    b!(Global, [ch('q')], "q", Quit, "退出", "quit", footer = true, typing = false),
-    b!(Global, [ctrl('c')], "Ctrl-C", ForceQuit, "退出（任何时候）", "quit (anywhere)", footer = false, typing = true),
+    b!(Global, [ch('?')], "?", Help, HELP, footer = true, typing = false),
+    b!(Global, [k(F(1))], "F1", Help, HELP, footer = true, typing = true),
+    b!(Global, [ch('q')], "q", Quit, QUIT, footer = later, typing = false),
+    b!(Global, [ctrl('c')], "Ctrl-C", ForceQuit, FORCE_QUIT, footer = false, typing = true),
 ];
 
 /// Does a key event press this key? Shift is ignored for characters (it is in the char).
@@ -474,7 +451,7 @@ pub fn resolve(contexts: &[Ctx], ev: &KeyEvent, typing: bool) -> Option<Action> 
 pub fn footer(contexts: &[Ctx], typing: bool) -> Vec<&'static Binding> {
     let mut out: Vec<&'static Binding> = Vec::new();
     for ctx in contexts {
-        for b in TABLE.iter().filter(|b| b.ctx == *ctx && b.footer) {
+        for b in TABLE.iter().filter(|b| b.ctx == *ctx && b.footer.is_some()) {
             if typing && !b.typing {
                 continue;
             }
@@ -493,9 +470,7 @@ pub fn footer(contexts: &[Ctx], typing: bool) -> Vec<&'static Binding> {
 
 /// The footer's text of a hint: the help's, without what it says in brackets.
 pub fn footer_hint(b: &Binding, lang: Lang) -> &'static str {
-    let h = b.hint(lang);
-    let cut = [h.find('（'), h.find(" (")].into_iter().flatten().min();
-    cut.map_or(h, |i| &h[..i])
+    b.words.footer(lang)
 }
 
 /// Is this the way out of where the user is, or help? The footer always keeps it.
@@ -503,71 +478,62 @@ fn way_out(a: Action) -> bool {
     matches!(a, Action::Back | Action::Cancel | Action::Help)
 }
 
-/// The footer of `w` columns: each hint as (key label, text), or with no text when the
-/// line is short of room; the way out (Esc) and help (?) are kept first, then hints in table
-/// order while they fit whole, then the keys of the rest alone.
+/// The footer of `w` columns: each hint as (key label, its words), never a key without
+/// its words. With the help's words when every hint fits whole with them, else with the
+/// footer's short words: first the way out (Esc, or `q` where there is no other) and help
+/// (`?`), then the rest by rank and table order while they fit; shown in table order.
 pub fn footer_line(
     contexts: &[Ctx],
     typing: bool,
     lang: Lang,
     w: usize,
-) -> Vec<(&'static str, Option<&'static str>)> {
+) -> Vec<(&'static str, &'static str)> {
     let rows = footer(contexts, typing);
-    // The help's words when every hint fits whole with them, else the short ones.
     let long = fit_footer(&rows, w, |b| b.hint(lang));
-    if long.iter().all(|s| *s == Some(true)) {
-        return rows.iter().map(|b| (b.label, Some(b.hint(lang)))).collect();
-    }
-    let short = fit_footer(&rows, w, |b| footer_hint(b, lang));
+    let hint: fn(&Binding, Lang) -> &'static str = if long.iter().all(|s| *s) {
+        Binding::hint
+    } else {
+        footer_hint
+    };
+    let shown = fit_footer(&rows, w, |b| hint(b, lang));
     rows.iter()
-        .zip(short)
-        .filter_map(|(b, s)| s.map(|whole| (b.label, whole.then(|| footer_hint(b, lang)))))
+        .zip(shown)
+        .filter(|(_, s)| *s)
+        .map(|(b, _)| (b.label, hint(b, lang)))
         .collect()
 }
 
-/// Which rows the footer shows (`Some(true)` whole, `Some(false)` the key alone).
+/// Which rows the footer shows, each whole with its words.
 fn fit_footer(
     rows: &[&'static Binding],
     w: usize,
     hint: impl Fn(&Binding) -> &'static str,
-) -> Vec<Option<bool>> {
+) -> Vec<bool> {
     use unicode_width::UnicodeWidthStr;
-    let full = |b: &Binding| b.label.width() + 1 + hint(b).width() + 2;
-    let bare = |b: &Binding| b.label.width() + 1;
-    // The last hint needs no gap after it.
+    // A hint and the gap after it; the last needs no gap.
+    let cost = |b: &Binding| b.label.width() + 1 + hint(b).width() + 2;
+    let exit = rows
+        .iter()
+        .any(|b| matches!(b.action, Action::Back | Action::Cancel));
+    let must = |b: &Binding| way_out(b.action) || (!exit && b.action == Action::Quit);
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            if must(rows[i]) {
+                0
+            } else {
+                rows[i].footer.unwrap_or(u8::MAX)
+            },
+            i,
+        )
+    });
     let mut left = w + 2;
-    let mut shown: Vec<Option<bool>> = vec![None; rows.len()];
-    for (i, b) in rows.iter().enumerate() {
-        if way_out(b.action) {
-            if full(b) <= left {
-                left -= full(b);
-                shown[i] = Some(true);
-            } else if bare(b) <= left {
-                left -= bare(b);
-                shown[i] = Some(false);
-            }
-        }
-    }
-    // As many hints whole as leave room for the keys of the rest.
-    let others: Vec<usize> = (0..rows.len())
-        .filter(|&i| shown[i].is_none() && !way_out(rows[i].action))
-        .collect();
-    let cost = |k: usize| -> usize {
-        others
-            .iter()
-            .enumerate()
-            .map(|(n, &i)| if n < k { full(rows[i]) } else { bare(rows[i]) })
-            .sum()
-    };
-    let k = (0..=others.len())
-        .rev()
-        .find(|&k| cost(k) <= left)
-        .unwrap_or(0);
-    for (n, &i) in others.iter().enumerate() {
-        let need = if n < k { full(rows[i]) } else { bare(rows[i]) };
-        if need <= left {
-            left -= need;
-            shown[i] = Some(n < k);
+    let mut shown = vec![false; rows.len()];
+    for i in order {
+        let c = cost(rows[i]);
+        if c <= left {
+            left -= c;
+            shown[i] = true;
         }
     }
     shown
@@ -628,26 +594,85 @@ mod tests {
         );
     }
 
+    /// The stacks of contexts the screens use (`Model::contexts`, the exchange screen's).
+    fn stacks() -> Vec<(Vec<Ctx>, bool)> {
+        let mut out = Vec::new();
+        for ctx in HELP_ORDER.iter().filter(|c| **c != Ctx::Global) {
+            for typing in [false, true] {
+                out.push((vec![*ctx, Ctx::Global], typing));
+            }
+        }
+        for pair in [
+            [Ctx::Table, Ctx::Form],
+            [Ctx::Choice, Ctx::Form],
+            [Ctx::ImportPicker, Ctx::Picker],
+            [Ctx::ExportPicker, Ctx::Picker],
+        ] {
+            out.push((vec![pair[0], pair[1], Ctx::Global], false));
+        }
+        out
+    }
+
+    fn used(line: &[(&str, &str)]) -> usize {
+        use unicode_width::UnicodeWidthStr;
+        line.iter()
+            .map(|(l, h)| l.width() + 1 + h.width() + 2)
+            .sum::<usize>()
+            .saturating_sub(2)
+    }
+
     #[test]
-    fn the_footer_keeps_the_way_out_and_names_every_key_of_home() {
-        for (lang, w) in [(Lang::En, 80), (Lang::Zh, 80), (Lang::En, 120)] {
+    fn no_footer_shows_a_key_without_its_words() {
+        for (stack, typing) in stacks() {
+            for lang in [Lang::Zh, Lang::En] {
+                for w in [60, 80, 100, 120, 200] {
+                    let line = footer_line(&stack, typing, lang, w);
+                    let at = format!("{stack:?} typing={typing} {lang:?} {w}: {line:?}");
+                    for (label, words) in &line {
+                        assert!(!label.is_empty() && !words.trim().is_empty(), "{at}");
+                    }
+                    assert!(used(&line) <= w, "{at}");
+                    // The way out and help are always there.
+                    let rows = footer(&stack, typing);
+                    for b in rows.iter().filter(|b| way_out(b.action)) {
+                        assert!(line.iter().any(|(l, _)| *l == b.label), "{at}: {}", b.label);
+                    }
+                    // Nothing is left out that would have fitted.
+                    if line.len() < rows.len() {
+                        for b in rows
+                            .iter()
+                            .filter(|b| !line.iter().any(|(l, _)| *l == b.label))
+                        {
+                            let mut more = line.clone();
+                            more.push((b.label, footer_hint(b, lang)));
+                            assert!(used(&more) > w, "{at}: {} fits", b.label);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_footer_keeps_the_way_out_and_the_keys_of_home() {
+        // Home has no Esc: q is its way out.
+        for (lang, w) in [
+            (Lang::En, 80),
+            (Lang::Zh, 80),
+            (Lang::En, 120),
+            (Lang::Zh, 120),
+        ] {
             let line = footer_line(&[Ctx::Home, Ctx::Global], false, lang, w);
             let labels: Vec<&str> = line.iter().map(|(l, _)| *l).collect();
-            for k in ["d", "x", "i", "t", "c", "?"] {
-                assert!(
-                    labels.contains(&k),
-                    "{lang:?} {w}: {k} missing in {labels:?}"
-                );
+            for k in ["Enter", "d", "x", "i", "t", "c", "?", "q"] {
+                assert!(labels.contains(&k), "{lang:?} {w}: {k} missing in {line:?}");
             }
-            let used: usize = line
-                .iter()
-                .map(|(l, h)| {
-                    unicode_width::UnicodeWidthStr::width(*l)
-                        + h.map_or(1, |h| 1 + unicode_width::UnicodeWidthStr::width(h) + 2)
-                })
-                .sum();
-            assert!(used <= w + 2, "{lang:?} {w}: {used}");
         }
+        let line = footer_line(&[Ctx::Home, Ctx::Global], false, Lang::Zh, 80);
+        assert!(line.contains(&("x", "导出")), "{line:?}");
+        // At 120 columns home shows every key of its footer.
+        let line = footer_line(&[Ctx::Home, Ctx::Global], false, Lang::En, 120);
+        assert_eq!(line.len(), footer(&[Ctx::Home, Ctx::Global], false).len());
         // The comparison's Esc is there from 40 columns; the trust list's at 20.
         for w in 40..=60 {
             let line = footer_line(&[Ctx::Compare, Ctx::Global], false, Lang::En, w);
@@ -655,6 +680,68 @@ mod tests {
         }
         let line = footer_line(&[Ctx::Trust, Ctx::Global], false, Lang::Zh, 20);
         assert!(line.iter().any(|(l, _)| *l == "Esc"), "{line:?}");
+    }
+
+    #[test]
+    fn every_footer_of_the_snapshots_names_each_key_with_its_words() {
+        // The footer is the last row of every screen the snapshots keep.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui/snapshots");
+        let mut seen = 0;
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_none_or(|x| x != "snap") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Some(footer) = text.lines().rev().find(|l| !l.trim().is_empty()) else {
+                continue;
+            };
+            let footer = footer.trim_end().trim_end_matches('|').trim_end();
+            for item in footer.split("  ").filter(|s| !s.is_empty()) {
+                let (label, words) = item.trim().split_once(' ').unwrap_or((item.trim(), ""));
+                let known = TABLE.iter().any(|b| {
+                    b.label == label
+                        && [Lang::Zh, Lang::En]
+                            .iter()
+                            .any(|l| words == b.hint(*l) || words == footer_hint(b, *l))
+                });
+                assert!(
+                    known,
+                    "{}: `{item}` is not a key with its words: {footer}",
+                    path.display()
+                );
+            }
+            seen += 1;
+        }
+        assert!(seen > 100, "{seen} snapshots");
+    }
+
+    #[test]
+    fn messages_name_the_keys_of_the_table() {
+        use crate::i18n::{key, tui_keys};
+        assert_eq!(
+            tui_keys::read_only_record(Lang::Zh, key(Ctx::ReadOnly, Action::Edit)),
+            "此记录已完成，只读。按 e 修改（将生成新版本）。"
+        );
+        assert_eq!(
+            tui_keys::revision_started(Lang::En, key(Ctx::Form, Action::Finalize)),
+            "A new revision is open: change what needs changing, then Ctrl-F to finalize"
+        );
+        let q = tui_keys::quit_while_saving(
+            Lang::Zh,
+            2,
+            key(Ctx::Confirm, Action::Confirm),
+            key(Ctx::Confirm, Action::Cancel),
+        );
+        assert!(q.ends_with("y 退出 / n/Esc 继续等待"), "{q}");
+        let c = tui_keys::review_in_conflict(
+            Lang::Zh,
+            "小宋村委会",
+            "2020",
+            "forks",
+            key(Ctx::Home, Action::Conflicts),
+        );
+        assert!(c.contains("先在首页按 c 处理冲突"), "{c}");
     }
 
     #[test]
@@ -675,7 +762,23 @@ mod tests {
         }
         for b in TABLE {
             assert!(HELP_ORDER.contains(&b.ctx));
-            assert!(!b.zh.is_empty() && !b.en.is_empty());
+            // Every row has its words in both languages, in help and (if shown) in the footer.
+            for lang in [Lang::Zh, Lang::En] {
+                assert!(
+                    !b.hint(lang).trim().is_empty(),
+                    "{:?} {:?}",
+                    b.ctx,
+                    b.action
+                );
+                if b.footer.is_some() {
+                    assert!(
+                        !footer_hint(b, lang).trim().is_empty(),
+                        "{:?} {:?}",
+                        b.ctx,
+                        b.action
+                    );
+                }
+            }
         }
     }
 }

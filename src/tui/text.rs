@@ -8,10 +8,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Pick the Chinese or English wording.
 pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
+    crate::i18n::pick(lang, zh, en)
 }
 
 /// Text from the store, a bundle or a paste, made safe for the terminal.
@@ -20,27 +17,12 @@ pub fn clean(s: &str) -> String {
 }
 
 pub fn status_label(s: RecordStatus, lang: Lang) -> &'static str {
-    match s {
-        RecordStatus::NotStarted => tr(lang, "未开始", "not started"),
-        RecordStatus::Draft => tr(lang, "草稿", "draft"),
-        RecordStatus::Finalized => tr(lang, "已完成", "finalized"),
-        RecordStatus::Approved => tr(lang, "已通过", "approved"),
-        RecordStatus::Returned => tr(lang, "已退回", "returned"),
-        RecordStatus::Conflict => tr(lang, "有冲突", "conflict"),
-    }
+    crate::i18n::record_status(lang, s)
 }
 
 /// Why a unit outside the survey scope has no form, and how a county changes the scope.
 pub fn out_of_scope(lang: Lang, name: &str, code: &str) -> String {
-    let name = clean(name);
-    match lang {
-        Lang::Zh => format!(
-            "{name} {code} 不在调查范围（居委会，或县里未列入），填了也不会计入，所以不打开表单。县里要调查它，请在名册 forms/divisions/ 中把它的 in_scope 设为是，并发到每台电脑"
-        ),
-        Lang::En => format!(
-            "{name} {code} is not in the survey scope (a residents' committee, or left out by the county): it would never count, so no form opens. A county that surveys it sets in_scope in its register (forms/divisions/) on every installation"
-        ),
-    }
+    crate::i18n::tui_keys::out_of_scope(lang, &clean(name), code)
 }
 
 /// A value as a person reads it: 是/否, choice labels, plain numbers; "—" when unanswered.
@@ -61,7 +43,7 @@ pub fn show_value(field: &Field, v: &Value, lang: Lang) -> String {
                     .unwrap_or_else(|| clean(c))
             })
             .collect::<Vec<_>>()
-            .join(tr(lang, "、", ", ")),
+            .join(crate::i18n::list_separator(lang)),
         (_, Value::Dec(d)) => format_decimal(*d),
         (_, v) => clean(&v.to_plain()),
     }
@@ -77,11 +59,7 @@ pub fn show_raw(v: &Value, lang: Lang) -> String {
 }
 
 pub fn yes_no(b: bool, lang: Lang) -> &'static str {
-    if b {
-        tr(lang, "是", "yes")
-    } else {
-        tr(lang, "否", "no")
-    }
+    crate::i18n::yes_no(lang, b)
 }
 
 /// Display width of a string in terminal cells (a Chinese character takes two).

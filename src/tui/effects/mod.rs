@@ -15,11 +15,12 @@ pub mod trust;
 pub mod worker;
 
 use crate::forms::{FormSet, Lang};
+use crate::i18n::{key, tui_keys};
 use crate::store::{FinalizeResult, Store};
+use crate::tui::keys::{Action, Ctx};
 use crate::tui::shared::record::Commit;
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::{Cmd, Msg, Notice, Startup};
-use crate::tui::text::tr;
 use demo::DEMO_HOOK;
 use std::collections::HashMap;
 
@@ -239,9 +240,9 @@ impl Effects {
             Ok(msgs) => msgs,
             Err(e) => {
                 tracing::warn!("{what}: {e:#}");
-                vec![Msg::Notice(Notice::error(format!(
-                    "{}{e:#}",
-                    tr(lang, "出错了：", "Error: ")
+                vec![Msg::Notice(Notice::error(tui_keys::error(
+                    lang,
+                    &format!("{e:#}"),
                 )))]
             }
         }
@@ -297,11 +298,9 @@ impl Effects {
             } if !self.waiting.is_empty() => {
                 let _ = (record_id, form_id, version);
                 out.extend(self.retry_saves());
-                out.push(Msg::Notice(Notice::warn(tr(
-                    lang,
-                    "还有答案在等待数据库（其他程序正在写入），保存后再完成",
-                    "Answers are still waiting for the database (another program is writing); finalize once they are saved",
-                ))));
+                out.push(Msg::Notice(Notice::warn(
+                    tui_keys::finalize_waits_for_saves(lang),
+                )));
             }
             Cmd::Finalize {
                 record_id,
@@ -322,10 +321,11 @@ impl Effects {
                 let (village, round) = self.record_key(&record_id)?;
                 let o = self.open(&village, &round, None, lang)?;
                 out.push(Msg::RecordOpened(Box::new(o)));
-                out.push(Msg::Notice(Notice::info(tr(
+                // Home shows the village as a draft again (a new revision is being made).
+                out.push(self.statuses(&round)?);
+                out.push(Msg::Notice(Notice::info(tui_keys::revision_started(
                     lang,
-                    "已开始新版本：修改后按 Ctrl-F 完成",
-                    "A new revision is open: change what needs changing, then Ctrl-F to finalize",
+                    key(Ctx::Form, Action::Finalize),
                 ))));
             }
             Cmd::DiscardRevision {
@@ -368,14 +368,13 @@ impl Effects {
                     }) => {
                         let village = crate::tui::text::clean(&village);
                         let round = crate::tui::text::clean(&round);
-                        out.push(Msg::Notice(Notice::error(match lang {
-                            Lang::Zh => format!(
-                                "未审核：{village} 在 {round} 轮有冲突（重复记录或同一版本的两个分叉），不知道审核哪个版本。先在首页按 c 处理冲突，再审核计入的版本"
-                            ),
-                            Lang::En => format!(
-                                "Not reviewed: village {village} has {what} for round {round}. Resolve that first (c on the home screen), then review the version that counts"
-                            ),
-                        })));
+                        out.push(Msg::Notice(Notice::error(tui_keys::review_in_conflict(
+                            lang,
+                            &village,
+                            &round,
+                            &what,
+                            key(Ctx::Home, Action::Conflicts),
+                        ))));
                     }
                     Err(e) => return Err(e.into()),
                 }
@@ -388,12 +387,7 @@ impl Effects {
             Cmd::LoadDemo { dir, under, round } => {
                 let result = match DEMO_HOOK {
                     Some(hook) => self.load_demo(hook, &dir, &under, &round, lang),
-                    None => Err(tr(
-                        lang,
-                        "此版本没有演示数据生成器",
-                        "This build has no demo data generator",
-                    )
-                    .to_string()),
+                    None => Err(tui_keys::no_demo_generator(lang)),
                 };
                 out.push(Msg::DemoLoaded { dir, result });
             }

@@ -1,7 +1,7 @@
 //! The review screen's effect: a township's finalized records for a round.
 
 use crate::register::Level;
-use crate::store::RecordStatus;
+use crate::store::{RecordStatus, ReviewAction};
 use crate::tui::effects::Effects;
 use crate::tui::shared::{Msg, ReviewRow};
 
@@ -23,7 +23,7 @@ impl Effects {
                 .get(&v.code)
                 .copied()
                 .unwrap_or(RecordStatus::NotStarted);
-            if matches!(st, RecordStatus::NotStarted | RecordStatus::Draft) {
+            if st == RecordStatus::NotStarted {
                 continue;
             }
             let recs = self.store.records_of(&form_id, &v.code, round)?;
@@ -34,8 +34,18 @@ impl Effects {
             else {
                 continue;
             };
-            let Some((rev, _, _, at, by)) = r.latest.clone() else {
+            let Some((rev, hash, _, at, by)) = r.latest.clone() else {
                 continue;
+            };
+            // A village being revised (a draft over its finalized revision) is reviewed as
+            // that revision stands: approved, returned or finalized.
+            let st = match st {
+                RecordStatus::Draft => match self.store.last_review(&r.record_id, rev, &hash)? {
+                    Some(x) if x.action == ReviewAction::Approve => RecordStatus::Approved,
+                    Some(_) => RecordStatus::Returned,
+                    None => RecordStatus::Finalized,
+                },
+                st => st,
             };
             rows.push(ReviewRow {
                 village: v,

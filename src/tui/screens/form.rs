@@ -8,11 +8,12 @@ use crate::forms::record::{FieldPath, Issue, RecordData, parse_input};
 use crate::forms::schema::SectionItem;
 use crate::forms::value::Value;
 use crate::forms::{Field, FieldType, Form, Text};
+use crate::i18n::tui_record as t;
 use crate::store::{DivisionRow, RecordStatus};
-use crate::tui::keys::Action;
+use crate::tui::keys::{Action, Ctx};
 use crate::tui::shared::record::{Commit, Opened, RecordRef};
 use crate::tui::shared::{Cmd, Confirm, Go, Notice, Outcome, Say, input_request};
-use crate::tui::text::{clean, tr};
+use crate::tui::text::clean;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use tui_input::{Input, InputRequest};
@@ -113,15 +114,9 @@ fn too_large(f: &Field, input: &Input) -> Option<Text> {
     let max = f.max.map_or(i64::MAX as f64, |m| m.min(i64::MAX as f64));
     let shown = clean(s);
     Some(if s.starts_with('-') {
-        Text::new(
-            &format!("{shown} 小于本项的下限 -{max:.0}"),
-            &format!("{shown} is below this field's smallest value, -{max:.0}"),
-        )
+        crate::i18n::both(|l| t::integer_below(l, &shown, max))
     } else {
-        Text::new(
-            &format!("{shown} 超过本项的上限 {max:.0}"),
-            &format!("{shown} is above this field's maximum, {max:.0}"),
-        )
+        crate::i18n::both(|l| t::integer_above(l, &shown, max))
     })
 }
 
@@ -395,14 +390,8 @@ impl Record {
             return None;
         }
         let (date, round) = (clean(&date), clean(&self.round));
-        Some(match lang {
-            Lang::Zh => format!(
-                "调查日期 {date} 不在 {round} 轮的年份（{year} 年）内。确实如此吗？y 保留 / n 改正"
-            ),
-            Lang::En => format!(
-                "The survey date {date} is not in round {round}'s year ({year}). Is that right? y keep / n correct"
-            ),
-        })
+        let (yes, no) = t::yes_no_keys();
+        Some(t::date_outside_round(lang, &date, &round, year, yes, no))
     }
 
     pub fn live_value(&self) -> Result<Value, Text> {
@@ -827,7 +816,7 @@ impl Record {
                     Notice::warn(format!(
                         "{}{}{}",
                         label.unwrap_or_default(),
-                        tr(lang, "：", ": "),
+                        t::colon(lang),
                         t.get(lang)
                     ))
                 });
@@ -841,17 +830,11 @@ impl Record {
     pub fn block(&mut self, list: Vec<Issue>, lang: Lang) -> Notice {
         let n = list.len();
         self.issues = Some(Issues { list, cursor: 0 });
-        let text = match lang {
-            Lang::Zh => format!("还有 {n} 项需要处理，选择一项按 Enter 转到该处"),
-            Lang::En => {
-                format!(
-                    "{} {} finalizing; pick one and press Enter to go there",
-                    crate::tui::text::count(n, "problem"),
-                    if n == 1 { "blocks" } else { "block" }
-                )
-            }
-        };
-        Notice::warn(text)
+        Notice::warn(t::finalize_blocked(
+            lang,
+            n,
+            crate::i18n::key(Ctx::Issues, Action::Open),
+        ))
     }
 
     /// Leave the record for the screen it was opened from, showing its village on home.
@@ -881,7 +864,7 @@ impl Record {
                         return Outcome::say(Notice::warn(format!(
                             "{}{}{}",
                             r.form.path_label(&issue.path, lang),
-                            tr(lang, "：", ": "),
+                            t::colon(lang),
                             issue.message.get(lang)
                         )));
                     }
@@ -899,11 +882,7 @@ impl Record {
                 r.date_ok = Some(value);
                 return r.key(Some(then), ev, lang);
             }
-            return Outcome::say(Notice::info(tr(
-                lang,
-                "请改正调查日期",
-                "Correct the survey date",
-            )));
+            return Outcome::say(Notice::info(t::correct_the_date(lang)));
         }
         if !r.read_only
             && r.issues.is_none()
@@ -963,10 +942,9 @@ impl Record {
                         r.enter_row(&g, &id, None);
                         return Outcome::none();
                     }
-                    return Outcome::say(Notice::info(tr(
+                    return Outcome::say(Notice::info(t::no_rows_yet(
                         lang,
-                        "还没有行：按 a 添加一行",
-                        "No rows yet: press a to add one",
+                        crate::i18n::key(Ctx::Table, Action::AddRow),
                     )));
                 }
                 Some(Action::AddRow) => {
@@ -984,14 +962,8 @@ impl Record {
                     if let (Some(rid), Some(row)) =
                         (r.record_id.clone(), r.data.rows(&g).get(r.table_row))
                     {
-                        let q = match lang {
-                            Lang::Zh => {
-                                format!("删除第 {} 行？按 y 确定，n 取消", r.table_row + 1)
-                            }
-                            Lang::En => {
-                                format!("Delete row {}? y to delete, n to keep it", r.table_row + 1)
-                            }
-                        };
+                        let (yes, no) = t::yes_no_keys();
+                        let q = t::delete_row_question(lang, r.table_row + 1, yes, no);
                         return Outcome::ask(
                             q,
                             Cmd::DeleteRow {
@@ -1018,10 +990,9 @@ impl Record {
                     if r.row_mode.is_some() && forward {
                         r.exit_row();
                     } else if forward && say.is_none() {
-                        say = Some(Say::Unless(Notice::info(tr(
+                        say = Some(Say::Unless(Notice::info(t::last_field(
                             lang,
-                            "已是最后一项；按 Ctrl-F 完成",
-                            "That was the last field; press Ctrl-F to finalize",
+                            crate::i18n::key(Ctx::Form, Action::Finalize),
                         ))));
                     }
                 }
@@ -1045,10 +1016,9 @@ impl Record {
                     Ok(left) => left,
                     Err(mut n) => {
                         r.escape_armed = true;
-                        n.text.push_str(tr(
+                        n.text.push_str(&t::esc_again(
                             lang,
-                            "（再按 Esc 放弃输入的内容）",
-                            " (Esc again to give up what was typed)",
+                            crate::i18n::key(Ctx::Form, Action::Back),
                         ));
                         return Outcome::say(n);
                     }
@@ -1080,14 +1050,8 @@ impl Record {
                         let next = r.rev.map_or(1, |v| v + 1);
                         let name = clean(&r.village.name);
                         let round = clean(&r.round);
-                        let question = match lang {
-                            Lang::Zh => format!(
-                                "完成 {name} {round} 轮，生成第 {next} 版？完成后计入汇总。y 确定 / n 取消"
-                            ),
-                            Lang::En => format!(
-                                "Finalize {name} round {round} as revision {next}? It will count. y / n"
-                            ),
-                        };
+                        let (yes, no) = t::yes_no_keys();
+                        let question = t::finalize_question(lang, &name, &round, next, yes, no);
                         ask = Some(Confirm {
                             question,
                             cmd: Cmd::Finalize {
@@ -1109,12 +1073,8 @@ impl Record {
             }
             Some(Action::Discard) => match (&r.record_id, r.rev) {
                 (Some(id), Some(rev)) => {
-                    let q = match lang {
-                        Lang::Zh => format!("放弃本次修订，恢复到第 {rev} 版？按 y 确定，n 取消"),
-                        Lang::En => {
-                            format!("Discard these changes and go back to revision {rev}? y / n")
-                        }
-                    };
+                    let (yes, no) = t::yes_no_keys();
+                    let q = t::discard_question(lang, rev, yes, no);
                     Outcome::ask(
                         q,
                         Cmd::DiscardRevision {
@@ -1124,11 +1084,7 @@ impl Record {
                         },
                     )
                 }
-                _ => Outcome::say(Notice::info(tr(
-                    lang,
-                    "这是第一版的草稿，没有可恢复的版本",
-                    "This is the first draft: there is no revision to go back to",
-                ))),
+                _ => Outcome::say(Notice::info(t::first_draft_no_revision(lang))),
             },
             Some(Action::History) => {
                 let (mut cmds, warn) = match r.leave_field(lang) {
@@ -1138,13 +1094,7 @@ impl Record {
                 let mut say = warn.map(Say::Set);
                 match r.record_id.clone() {
                     Some(id) => cmds.push(Cmd::LoadHistory { record_id: id }),
-                    None => {
-                        say = Some(Say::Set(Notice::info(tr(
-                            lang,
-                            "还没有修改记录",
-                            "No history yet",
-                        ))))
-                    }
+                    None => say = Some(Say::Set(Notice::info(t::no_history_yet(lang)))),
                 }
                 Outcome {
                     cmds,
@@ -1178,12 +1128,10 @@ impl Record {
                 Outcome {
                     cmds,
                     ask: Some(Confirm {
-                        question: tr(
-                            lang,
-                            "退出 ruralenv？已填的答案都已保存。y 退出 / n 继续填写",
-                            "Quit ruralenv? Every answer given is saved. y quit / n keep filling in",
-                        )
-                        .to_string(),
+                        question: {
+                            let (yes, no) = t::yes_no_keys();
+                            t::quit_question(lang, yes, no)
+                        },
                         cmd: Cmd::Quit,
                     }),
                     ..Outcome::default()

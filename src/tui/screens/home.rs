@@ -10,7 +10,7 @@ use crate::tui::shared::conflicts::ConflictsCmd;
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::trust::TrustCmd;
 use crate::tui::shared::{Cmd, Go, Notice, Outcome, Prompt, PromptKind, input_request, paste_into};
-use crate::tui::text::{out_of_scope, tr};
+use crate::tui::text::out_of_scope;
 use ratatui::crossterm::event::KeyEvent;
 use std::collections::{HashMap, HashSet};
 use tui_input::Input;
@@ -332,11 +332,9 @@ impl Home {
                         township: self.tree.units[t].code.clone(),
                         round: round.to_string(),
                     }),
-                    None => Outcome::say(Notice::warn(tr(
-                        lang,
-                        "请先把光标移到一个乡镇或其下的村",
-                        "Put the cursor on a township or one of its villages first",
-                    ))),
+                    None => Outcome::say(Notice::warn(
+                        crate::i18n::tui_record::review_needs_township(lang),
+                    )),
                 };
             }
             Some(Action::Dashboard) => {
@@ -350,11 +348,9 @@ impl Home {
                         unit: self.tree.units[i].code.clone(),
                         round: round.to_string(),
                     }),
-                    None => Outcome::say(Notice::warn(tr(
-                        lang,
-                        "请先选择一个县、乡镇或市",
-                        "Pick a county, township or city first",
-                    ))),
+                    None => Outcome::say(Notice::warn(
+                        crate::i18n::tui_record::dashboard_needs_unit(lang),
+                    )),
                 };
             }
             Some(Action::Trust) => return Outcome::cmd(Cmd::Trust(TrustCmd::Load)),
@@ -366,10 +362,8 @@ impl Home {
             Some(Action::Export) => {
                 return match self.selected() {
                     Some(i) => Outcome::go(Go::Export(self.tree.units[i].clone())),
-                    None => Outcome::say(Notice::warn(tr(
+                    None => Outcome::say(Notice::warn(crate::i18n::tui_record::export_needs_unit(
                         lang,
-                        "请先选择要导出的单位（县、乡镇或村）",
-                        "Pick the unit to export first (county, township or village)",
                     ))),
                 };
             }

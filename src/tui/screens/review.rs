@@ -2,6 +2,7 @@
 //! with a comment by the township's clerk (drawn by `view::review`).
 
 use crate::forms::Lang;
+use crate::i18n::tui_record as t;
 use crate::store::{DivisionRow, RecordStatus, ReviewAction};
 use crate::tui::keys::Action;
 use crate::tui::shared::{Cmd, Go, Outcome, Prompt, PromptKind, ReviewRow};
@@ -94,38 +95,18 @@ pub fn approve_question(s: &ReviewRow, lang: Lang) -> String {
         short_time(&s.finalized_at),
     );
     let rev = s.rev;
+    let (yes, no) = t::yes_no_keys();
     // What counts (docs/counting.md): a finalized record counts already; a returned one
     // counts again once approved.
-    let returned = s.status == RecordStatus::Returned;
-    match (lang, returned) {
-        (Lang::Zh, false) => {
-            format!(
-                "通过 {name} 第 {rev} 版（{by} 于 {at} 完成）？它已计入汇总，通过后继续计入。y 确定 / n 取消"
-            )
-        }
-        (Lang::Zh, true) => {
-            format!(
-                "通过 {name} 第 {rev} 版（{by} 于 {at} 完成，已退回）？通过后重新计入汇总。y 确定 / n 取消"
-            )
-        }
-        (Lang::En, false) => format!(
-            "Approve revision {rev} of {name} (finalized by {by} on {at})? It already counts and keeps counting. y / n"
-        ),
-        (Lang::En, true) => format!(
-            "Approve revision {rev} of {name} (finalized by {by} on {at}, returned)? It will count again. y / n"
-        ),
+    if s.status == RecordStatus::Returned {
+        t::approve_returned_question(lang, &name, rev, &by, &at, yes, no)
+    } else {
+        t::approve_question(lang, &name, rev, &by, &at, yes, no)
     }
 }
 
 /// "Return revision N of 村名? It stops counting until finalized again."
 pub fn return_question(village: &str, rev: u32, lang: Lang) -> String {
-    let name = clean(village);
-    match lang {
-        Lang::Zh => {
-            format!("退回 {name} 第 {rev} 版？退回后不再计入，直到调查人重新完成。y 确定 / n 取消")
-        }
-        Lang::En => format!(
-            "Return revision {rev} of {name}? It stops counting until it is finalized again. y / n"
-        ),
-    }
+    let (yes, no) = t::yes_no_keys();
+    t::return_question(lang, &clean(village), rev, yes, no)
 }

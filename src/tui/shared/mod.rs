@@ -51,14 +51,7 @@ impl Role {
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Role::Surveyor, Lang::Zh) => "调查人",
-            (Role::Surveyor, Lang::En) => "surveyor",
-            (Role::Township, Lang::Zh) => "乡镇审核",
-            (Role::Township, Lang::En) => "township",
-            (Role::County, Lang::Zh) => "县级汇总",
-            (Role::County, Lang::En) => "county",
-        }
+        crate::i18n::tui_keys::role(lang, self)
     }
 }
 

@@ -4,9 +4,12 @@
 
 use crate::forms::value::Value;
 use crate::forms::{Field, FieldType, Lang};
+use crate::i18n::key;
+use crate::i18n::tui_record as t;
 use crate::tui::app::Model;
+use crate::tui::keys::{Action, Ctx};
 use crate::tui::screens::form::{FieldKey, Item, Record, is_text_like};
-use crate::tui::text::{clean, count, fit, show_value, status_label, tr, truncate};
+use crate::tui::text::{clean, fit, show_value, status_label, truncate, width};
 use crate::tui::view::home::{status_style, window};
 use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
@@ -15,18 +18,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-fn type_name(f: &Field, lang: Lang) -> &'static str {
-    match f.ty {
-        FieldType::Integer => tr(lang, "整数", "whole number"),
-        FieldType::Decimal => tr(lang, "数字", "number"),
-        FieldType::Text => tr(lang, "文字", "text"),
-        FieldType::Date => tr(lang, "日期 年-月-日", "date YYYY-MM-DD"),
-        FieldType::YesNo => tr(lang, "是/否", "yes/no"),
-        FieldType::SelectOne => tr(lang, "单选", "one choice"),
-        FieldType::SelectMany => tr(lang, "多选", "choices"),
-    }
-}
-
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let Some(r) = &m.record else { return };
     // The reviewer's comment in full, to its end (up to a third of the screen).
@@ -34,7 +25,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         .return_comment
         .as_ref()
         .map(|c| {
-            let text = format!("{}{}", tr(m.lang, "退回意见：", "Returned: "), clean(c));
+            let text = format!("{}{}", t::return_banner(m.lang), clean(c));
             crate::tui::text::wrap_to(&text, area.width as usize)
         })
         .unwrap_or_default();
@@ -91,27 +82,22 @@ fn draw_header(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
         Span::raw(format!("· {} · ", clean(&r.round))),
         Span::styled(status_label(r.status, m.lang), status_style(r.status)),
     ];
-    // A draft is the revision it will become when finalized.
-    let rev = match r.rev {
-        Some(rev) if r.read_only => Some(rev),
-        Some(rev) => Some(rev + 1),
-        None => None,
-    };
-    if let Some(rev) = rev {
-        spans.push(Span::raw(match m.lang {
-            Lang::Zh => format!(" 第{rev}版"),
-            Lang::En => format!(" rev {rev}"),
-        }));
+    // A finalized revision is shown as it is; a draft over one is the revision it will
+    // become when finalized, said as being made (it does not exist yet).
+    match r.rev {
+        Some(rev) if r.read_only => spans.push(Span::raw(t::header_rev(m.lang, rev))),
+        Some(rev) => spans.push(Span::styled(
+            t::header_making_rev(m.lang, rev + 1),
+            Style::default().fg(Color::Yellow),
+        )),
+        None => {}
     }
-    spans.push(Span::raw(match m.lang {
-        Lang::Zh => format!(" · 进度 {answered}/{required}"),
-        Lang::En => format!(" · answered {answered}/{required}"),
-    }));
+    spans.push(Span::raw(t::header_progress(m.lang, answered, required)));
     if r.read_only {
-        spans.push(Span::styled(tr(m.lang, " · 只读", " · read-only"), dim()));
+        spans.push(Span::styled(t::read_only_mark(m.lang), dim()));
     } else if r.pending > 0 {
         spans.push(Span::styled(
-            tr(m.lang, " · 保存中…", " · saving…"),
+            t::saving_mark(m.lang),
             Style::default().fg(Color::Yellow),
         ));
     }
@@ -144,19 +130,13 @@ fn draw_list(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
                 let (g, id) = r.row_mode.clone().unwrap_or_default();
                 let n = r.row_index(&g, &id).map(|i| i + 1).unwrap_or(0);
                 let gl = r.form.group(&g).map(|x| x.label.get(m.lang)).unwrap_or("");
-                let text = match m.lang {
-                    Lang::Zh => format!("■ {gl} · 第 {n} 行（Esc 返回表格）"),
-                    Lang::En => format!("■ {gl} · row {n} (Esc back to the table)"),
-                };
+                let text = t::row_header(m.lang, gl, n, key(Ctx::Form, Action::Back));
                 Line::styled(fit(&text, w), bold().fg(Color::Cyan))
             }
             Item::Group(g) => {
                 let gl = r.form.group(g).map(|x| x.label.get(m.lang)).unwrap_or("");
                 let n = r.data.rows(g).len();
-                let text = match m.lang {
-                    Lang::Zh => format!("{gl}（{n} 行）"),
-                    Lang::En => format!("{gl} ({})", count(n, "row")),
-                };
+                let text = t::group_line(m.lang, gl, &t::rows(m.lang, n));
                 let mut l = Line::from(vec![
                     Span::raw(if focused { "› " } else { "  " }),
                     Span::raw(" "),
@@ -306,9 +286,9 @@ fn draw_detail(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
         "{}{} · {}{}",
         field.label.get(m.lang),
         if field.required { " *" } else { "" },
-        type_name(field, m.lang),
+        t::field_type(m.lang, field.ty),
         if field.required {
-            tr(m.lang, " · 必填", " · required")
+            t::required_mark(m.lang)
         } else {
             ""
         }
@@ -367,10 +347,7 @@ fn choice_line(r: &Record, field: &Field, lang: Lang, w: usize) -> Line<'static>
     let mut spans = vec![Span::raw("› ")];
     match field.ty {
         FieldType::YesNo => {
-            for (b, label) in [
-                (true, tr(lang, "是(y)", "yes (y)")),
-                (false, tr(lang, "否(n)", "no (n)")),
-            ] {
+            for (b, label) in [(true, t::yes_answer(lang)), (false, t::no_answer(lang))] {
                 let st = if cur == Value::Bool(b) {
                     on
                 } else {
@@ -386,15 +363,9 @@ fn choice_line(r: &Record, field: &Field, lang: Lang, w: usize) -> Line<'static>
                 spans.push(Span::styled(format!(" {} ", truncate(&now, w / 2)), on));
             }
             let n = field.choices.len();
-            let hint = match (lang, field.ty) {
-                (Lang::Zh, FieldType::SelectMany) => {
-                    format!("  数字 1–{n} 勾选/取消，←→ 移动，空格 勾选")
-                }
-                (Lang::En, FieldType::SelectMany) => {
-                    format!("  digits 1–{n} tick/untick, ←→ move, space ticks")
-                }
-                (Lang::Zh, _) => format!("  数字 1–{n} 或 ←→ 选择（选项见上）"),
-                (Lang::En, _) => format!("  digits 1–{n} or ←→ choose (options above)"),
+            let hint = match field.ty {
+                FieldType::SelectMany => t::choose_many_hint(lang, n),
+                _ => t::choose_one_hint(lang, n),
             };
             spans.push(Span::styled(hint, dim()));
         }
@@ -406,15 +377,11 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
     let Some(group) = r.form.group(g) else { return };
     let w = area.width as usize;
     let rows = r.data.rows(g);
-    let title = match m.lang {
-        Lang::Zh => format!("─ {}（{} 行）", group.label.get(m.lang), rows.len()),
-        Lang::En => format!(
-            "─ {} ({})",
-            group.label.get(m.lang),
-            count(rows.len(), "row")
-        ),
-    };
-    let mut lines = vec![Line::styled(fit(&title, w), bold().fg(Color::Cyan))];
+    let mut title = t::table_title(
+        m.lang,
+        group.label.get(m.lang),
+        &t::rows(m.lang, rows.len()),
+    );
     let widths = column_widths(
         &group
             .fields
@@ -435,18 +402,25 @@ fn draw_table(m: &Model, r: &Record, g: &str, f: &mut Frame, area: Rect) {
             .collect::<Vec<_>>(),
         w.saturating_sub(4),
     );
+    // Headers too long for their column are shortened so that no two read the same; the
+    // title says where the full names are (a row opened lists its fields by name).
+    let labels: Vec<&str> = group.fields.iter().map(|fl| fl.label.get(m.lang)).collect();
+    let (headers, shortened) = short_headers(&labels, &widths);
+    if shortened && !rows.is_empty() {
+        title.push_str(&t::table_short_headers(
+            m.lang,
+            key(Ctx::Table, Action::EditRow),
+        ));
+    }
+    let mut lines = vec![Line::styled(fit(&title, w), bold().fg(Color::Cyan))];
     let mut header = vec![Span::styled("  # ", bold())];
-    for (fl, &cw) in group.fields.iter().zip(&widths) {
-        header.push(Span::styled(cell(fl.label.get(m.lang), cw), bold()));
+    for (h, &cw) in headers.iter().zip(&widths) {
+        header.push(Span::styled(cell(h, cw), bold()));
     }
     lines.push(Line::from(header));
     if rows.is_empty() {
         lines.push(Line::styled(
-            tr(
-                m.lang,
-                "  （没有养殖场：按 a 添加一行）",
-                "  (no farms: press a to add one)",
-            ),
+            t::table_empty(m.lang, key(Ctx::Table, Action::AddRow)),
             dim(),
         ));
     }
@@ -507,6 +481,88 @@ pub(crate) fn column_widths(cols: &[(usize, usize)], room: usize) -> Vec<usize> 
     w
 }
 
+/// A label without its parenthesised parts ("粪污产生量（吨/年）" → "粪污产生量").
+fn without_brackets(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out.trim().to_string();
+    if out.is_empty() { s.to_string() } else { out }
+}
+
+/// The part of `s` after the longest beginning it shares with one of `others` (at a word's
+/// start in a text with spaces): "粪污产生量" beside "粪污利用量" → "产生量".
+fn distinct_part(s: &str, others: &[&str]) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let shared = others
+        .iter()
+        .map(|o| {
+            chars
+                .iter()
+                .zip(o.chars())
+                .take_while(|(a, b)| **a == *b)
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let mut cut = shared.min(chars.len().saturating_sub(1));
+    if chars.contains(&' ') {
+        // Back to the start of the word the shared part ends in.
+        while cut > 0 && chars[cut - 1] != ' ' {
+            cut -= 1;
+        }
+    }
+    chars[cut..].iter().collect::<String>().trim().to_string()
+}
+
+/// The table's headers in columns of `widths` (one cell of each is the gap): a label
+/// whole when it fits; else without its brackets; else what sets it apart from the
+/// others (without the beginning it shares with one), cut; its number first when two
+/// would still read the same.
+/// Whether any header was shortened.
+pub(crate) fn short_headers(labels: &[&str], widths: &[usize]) -> (Vec<String>, bool) {
+    let room: Vec<usize> = widths.iter().map(|w| w.saturating_sub(1)).collect();
+    let base: Vec<String> = labels
+        .iter()
+        .zip(&room)
+        .map(|(l, &r)| {
+            if width(l) <= r {
+                l.to_string()
+            } else {
+                without_brackets(l)
+            }
+        })
+        .collect();
+    // A header still too long drops the beginning it shares with another ("粪污").
+    let mut out: Vec<String> = (0..base.len())
+        .map(|i| {
+            if width(&base[i]) <= room[i] {
+                return base[i].clone();
+            }
+            let others: Vec<&str> = (0..base.len())
+                .filter(|&j| j != i)
+                .map(|j| base[j].as_str())
+                .collect();
+            truncate(&distinct_part(&base[i], &others), room[i])
+        })
+        .collect();
+    let clash = |out: &[String], i: usize| (0..out.len()).any(|j| j != i && out[j] == out[i]);
+    for i in 0..out.len() {
+        if clash(&out, i) {
+            out[i] = truncate(&format!("{}{}", i + 1, base[i]), room[i]);
+        }
+    }
+    let shortened = out.iter().zip(labels).any(|(o, l)| o != l);
+    (out, shortened)
+}
+
 /// A table cell: the text cut to leave one blank column before the next cell.
 fn cell(s: &str, w: usize) -> String {
     format!("{} ", fit(s, w.saturating_sub(1)))
@@ -515,16 +571,7 @@ fn cell(s: &str, w: usize) -> String {
 fn draw_issues(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
     let Some(iss) = &r.issues else { return };
     let w = area.width as usize;
-    let title = match m.lang {
-        Lang::Zh => format!(
-            "─ 无法完成：还有 {} 项需要处理（Enter 转到该项）",
-            iss.list.len()
-        ),
-        Lang::En => format!(
-            "─ Cannot finalize: {} (Enter goes to the field)",
-            count(iss.list.len(), "problem")
-        ),
-    };
+    let title = t::issues_title(m.lang, iss.list.len(), key(Ctx::Issues, Action::Open));
     let mut lines = vec![Line::styled(fit(&title, w), bold().fg(Color::Yellow))];
     // Labels as wide as the longest (up to half the line); a message longer than its
     // room goes on below, so every word of it is read.
@@ -576,7 +623,112 @@ fn draw_issues(m: &Model, r: &Record, f: &mut Frame, area: Rect) {
 
 #[cfg(test)]
 mod tests {
-    use super::column_widths;
+    use super::{column_widths, short_headers};
+    use crate::tui::keys::{Action, Ctx};
+
+    /// The QA walkthrough's case: a long farm name at 80 columns squeezes the other
+    /// columns to a few cells, where every manure header read "粪…".
+    #[test]
+    fn farm_table_headers_at_80_columns_differ_and_say_where_the_full_names_are() {
+        use crate::tui::app::update;
+        use crate::tui::shared::Msg;
+        use crate::tui::tests::{form_model, opened, press, typ};
+        use ratatui::crossterm::event::KeyCode;
+        for lang in [crate::forms::Lang::Zh, crate::forms::Lang::En] {
+            let mut m = form_model(opened(Some("r1"), false));
+            m.lang = lang;
+            for _ in 0..60 {
+                if m.record.as_ref().unwrap().focused_group().is_some() {
+                    break;
+                }
+                press(&mut m, KeyCode::Tab);
+            }
+            update(
+                &mut m,
+                Msg::RowAdded {
+                    group: "farms".into(),
+                    row_id: "a".into(),
+                },
+            );
+            for text in [
+                "许昌市建安区兴旺生态养殖专业合作社",
+                "1",
+                "600",
+                "y",
+                "1200",
+                "900",
+            ] {
+                typ(&mut m, text);
+                press(&mut m, KeyCode::Tab);
+            }
+            let shot = crate::tui::snapshot_tests::render_for_tests(&m, 80, 24);
+            let lines: Vec<&str> = shot.lines().collect();
+            let title = lines
+                .iter()
+                .position(|l| l.starts_with("─ "))
+                .expect("the table");
+            assert!(
+                lines[title].contains(crate::i18n::key(Ctx::Table, Action::EditRow)),
+                "{shot}"
+            );
+            // The header's cells after "#": none reads like another.
+            let cells: Vec<&str> = lines[title + 1]
+                .trim_end_matches('|')
+                .split_whitespace()
+                .skip(1)
+                .collect();
+            assert!(cells.len() >= 4, "{shot}");
+            for i in 0..cells.len() {
+                for j in 0..i {
+                    assert_ne!(cells[i], cells[j], "{shot}");
+                }
+            }
+            assert!(
+                lines[title + 2].contains("兴旺生态养殖专业合作社"),
+                "{shot}"
+            );
+        }
+    }
+
+    #[test]
+    fn table_headers_cut_short_still_read_apart() {
+        let zh = [
+            "养殖场名称",
+            "粪污处理设施装备配套",
+            "粪污产生量（吨/年）",
+            "粪污利用量（吨/年）",
+        ];
+        // Whole where they fit: nothing said about shortening.
+        let (h, short) = short_headers(&zh, &[12, 22, 21, 21]);
+        assert_eq!(h, zh);
+        assert!(!short);
+        // The QA case: columns of three cells read "粪… 粪… 粪…"; each now differs.
+        for room in [3, 4, 5, 7, 9, 11] {
+            let (h, short) = short_headers(&zh, &[11, room + 1, room + 1, room + 1]);
+            assert!(short);
+            for i in 1..h.len() {
+                for j in 1..i {
+                    assert_ne!(h[i], h[j], "{room}: {h:?}");
+                }
+                assert!(crate::tui::text::width(&h[i]) <= room, "{room}: {h:?}");
+            }
+        }
+        let (h, _) = short_headers(&zh, &[11, 4, 4, 4]);
+        assert_eq!(h[1..], ["处…", "产…", "利…"], "what sets each apart");
+        // The brackets go first: the name itself stays whole where it fits.
+        let (h, _) = short_headers(&zh, &[11, 11, 11, 11]);
+        assert_eq!(h[2..], ["粪污产生量", "粪污利用量"]);
+        let en = [
+            "Manure facilities",
+            "Manure produced (t/year)",
+            "Manure utilized (t/year)",
+        ];
+        let (h, _) = short_headers(&en, &[5, 5, 5]);
+        assert_eq!(h, ["fac…", "pro…", "uti…"]);
+        // Nothing sets two apart: their numbers do.
+        let (h, _) = short_headers(&["甲甲甲甲甲", "甲甲甲甲甲"], &[4, 4]);
+        assert_ne!(h[0], h[1], "{h:?}");
+    }
 
     #[test]
     fn table_columns_keep_values_whole_and_cut_headers_first() {

@@ -1,9 +1,10 @@
 //! `?`: every key of the table, by context. Built from the same table as the footer.
 
+use crate::i18n::key;
 use crate::tui::app::Model;
-use crate::tui::keys::TABLE;
+use crate::tui::keys::{Action, Ctx, TABLE};
 use crate::tui::screens::help::{HelpLine, help_lines, max_scroll};
-use crate::tui::text::{fit, tr, width};
+use crate::tui::text::{fit, width};
 use crate::tui::view::style::{bold, dim};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -32,10 +33,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let mut all = vec![Line::styled(
         fit(
-            tr(
+            &crate::i18n::tui_keys::help_intro(
                 m.lang,
-                "帮助：按键一览（↑↓ 滚动，Esc 关闭）。表单中 Tab/Enter 离开一项即保存。",
-                "Help: all keys (↑↓ scroll, Esc closes). In the form, Tab/Enter saves the field you leave.",
+                key(Ctx::Help, Action::Up),
+                key(Ctx::Help, Action::Back),
+                key(Ctx::Form, Action::Next),
             ),
             w,
         ),

@@ -1,12 +1,12 @@
 //! The history screen: a record's changes (who, when, field, old → new) beside its
 //! revisions, reviews (the comment wrapped, in full) and resolutions.
 
-use crate::forms::Lang;
 use crate::forms::record::FieldPath;
+use crate::i18n::tui_record as t;
 use crate::store::{HistoryEvent, ReviewAction};
 use crate::tui::app::Model;
 use crate::tui::screens::history::Entry;
-use crate::tui::text::{clean, fit, short_time, show_raw, show_value, split_path, tr, wrap_to};
+use crate::tui::text::{clean, fit, short_time, show_raw, show_value, split_path, wrap_to};
 use crate::tui::view::style::{bold, dim};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -71,42 +71,25 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         .iter()
         .filter(|e| matches!(e, Entry::Event(HistoryEvent::Reviewed(_))))
         .count();
-    let title = match m.lang {
-        Lang::Zh => format!(
-            "修改记录 · {name} · {} 轮 · {} 项修改 · {reviews} 次审核",
-            clean(&m.round),
-            h.rows.len()
-        ),
-        Lang::En => format!(
-            "History · {name} · round {} · {} changes · {reviews} reviews",
-            clean(&m.round),
-            h.rows.len()
-        ),
-    };
+    let title = t::history_title(m.lang, &name, &clean(&m.round), h.rows.len(), reviews);
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
     let (rev_w, at_w, who_w) = (5, 17, if w >= 100 { 12 } else { 8 });
     let field_w = ((w.saturating_sub(rev_w + at_w + who_w)) * 45 / 100).max(8);
     let change_w = w.saturating_sub(rev_w + at_w + who_w + field_w);
+    let [rev, when, who, field, change] = t::history_columns(m.lang);
     lines.push(Line::styled(
         format!(
             "{}{}{}{}{}",
-            fit(tr(m.lang, "版本", "rev"), rev_w),
-            fit(tr(m.lang, "时间", "when"), at_w),
-            fit(tr(m.lang, "修改人", "who"), who_w),
-            fit(tr(m.lang, "字段", "field"), field_w),
-            fit(tr(m.lang, "原值 → 新值", "old → new"), change_w),
+            fit(rev, rev_w),
+            fit(when, at_w),
+            fit(who, who_w),
+            fit(field, field_w),
+            fit(change, change_w),
         ),
         bold().fg(Color::Cyan),
     ));
     if h.entries.is_empty() {
-        lines.push(Line::styled(
-            tr(
-                m.lang,
-                "  （还没有完成过的版本）",
-                "  (nothing finalized yet)",
-            ),
-            dim(),
-        ));
+        lines.push(Line::styled(t::history_empty(m.lang), dim()));
     }
     let body = (area.height as usize).saturating_sub(2);
     let lead = |rev: u32, at: &str, who: &str| {
@@ -178,41 +161,27 @@ fn event_text<'a>(m: &Model, e: &'a HistoryEvent) -> (u32, &'a str, &'a str, Str
             changes,
             ..
         } => {
-            let text = match m.lang {
-                Lang::Zh => format!("■ 完成第 {rev} 版（{changes} 项修改）"),
-                Lang::En => format!(
-                    "■ revision {rev} finalized ({})",
-                    crate::tui::text::count(*changes, "change")
-                ),
-            };
+            let text = t::revision_finalized(m.lang, *rev, *changes);
             (*rev, at, who, text, bold().fg(Color::Green))
         }
         HistoryEvent::Reviewed(r) => match r.action {
             ReviewAction::Approve => {
-                let mut text = tr(m.lang, "✓ 审核通过", "✓ approved").to_string();
+                let mut text = t::approved_event(m.lang).to_string();
                 if !r.comment.trim().is_empty() {
-                    text.push_str(tr(m.lang, "：", ": "));
+                    text.push_str(t::colon(m.lang));
                     text.push_str(&clean(&r.comment));
                 }
                 (r.rev, &r.at, &r.who, text, bold().fg(Color::Cyan))
             }
             ReviewAction::Return => {
-                let text = format!(
-                    "{}{}",
-                    tr(m.lang, "↩ 退回：", "↩ returned: "),
-                    clean(&r.comment)
-                );
+                let text = format!("{}{}", t::returned_event(m.lang), clean(&r.comment));
                 (r.rev, &r.at, &r.who, text, bold().fg(Color::Magenta))
             }
         },
         HistoryEvent::Resolved(r) => {
-            let text = match (r.kind.as_str(), m.lang) {
-                ("fork", Lang::Zh) => format!("⚑ 处理分叉：以第 {} 版的这个版本为准", r.rev),
-                ("fork", Lang::En) => {
-                    format!("⚑ fork resolved: this version of revision {} counts", r.rev)
-                }
-                (_, Lang::Zh) => "⚑ 处理重复：以这条记录为准".to_string(),
-                (_, Lang::En) => "⚑ duplicates resolved: this record counts".to_string(),
+            let text = match r.kind.as_str() {
+                "fork" => t::fork_resolved(m.lang, r.rev),
+                _ => t::duplicates_resolved(m.lang).to_string(),
             };
             (r.rev, &r.at, &r.who, text, bold().fg(Color::Yellow))
         }

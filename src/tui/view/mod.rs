@@ -15,10 +15,11 @@ mod review;
 mod style;
 mod trust;
 
+use crate::i18n::tui_keys;
 use crate::tui::app::{Model, Screen};
 use crate::tui::keys;
 use crate::tui::shared::NoticeKind;
-use crate::tui::text::{fit, tr, width};
+use crate::tui::text::{fit, width};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -82,14 +83,11 @@ pub fn draw(m: &Model, f: &mut Frame) {
 fn draw_title(m: &Model, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let demo = if m.demo {
-        tr(m.lang, "【演示数据】", "[DEMO DATA] ")
+        tui_keys::demo_marker(m.lang)
     } else {
         ""
     };
-    let left = format!(
-        " {demo}ruralenv · {}",
-        tr(m.lang, "农村人居环境调查", "rural living environment")
-    );
+    let left = format!(" {demo}ruralenv · {}", tui_keys::app_title(m.lang));
     let role = m.role.unwrap_or(crate::tui::shared::Role::Surveyor);
     let who = match &m.surveyor {
         Some(name) => super::text::clean(name),
@@ -97,22 +95,7 @@ fn draw_title(m: &Model, f: &mut Frame, area: Rect) {
         None => String::new(),
     };
     let who = format!("{} {who}", role.label(m.lang));
-    let right = match m.lang {
-        crate::forms::Lang::Zh => {
-            format!(
-                "轮次 {} · {} ",
-                super::text::clean(&m.round),
-                who.trim_end()
-            )
-        }
-        crate::forms::Lang::En => {
-            format!(
-                "round {} · {} ",
-                super::text::clean(&m.round),
-                who.trim_end()
-            )
-        }
-    };
+    let right = tui_keys::title_round(m.lang, &super::text::clean(&m.round), who.trim_end());
     let rw = width(&right).min(w / 2);
     let lw = w - rw;
     // Demo data is marked in another colour, before anything else, on every screen.
@@ -131,12 +114,10 @@ fn draw_title(m: &Model, f: &mut Frame, area: Rect) {
 fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
     if let Some(p) = &m.prompt {
         let label = match p.kind {
-            crate::tui::shared::PromptKind::Round => {
-                tr(m.lang, "轮次（如 2020）：", "Round (e.g. 2020): ")
-            }
-            crate::tui::shared::PromptKind::Name => tr(m.lang, "姓名：", "Name: "),
+            crate::tui::shared::PromptKind::Round => tui_keys::prompt_round(m.lang),
+            crate::tui::shared::PromptKind::Name => tui_keys::prompt_name(m.lang),
             crate::tui::shared::PromptKind::ReturnComment { .. } => {
-                tr(m.lang, "退回意见：", "Why is it returned: ")
+                tui_keys::prompt_return_comment(m.lang)
             }
         };
         let mut at = area;
@@ -167,16 +148,7 @@ fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
         return;
     }
     if m.saves_waiting > 0 {
-        let text = match m.lang {
-            crate::forms::Lang::Zh => format!(
-                "⏳ 等待数据库…（{} 项答案待保存：其他程序正在写入，空闲后自动保存，可以继续填写）",
-                m.saves_waiting
-            ),
-            crate::forms::Lang::En => format!(
-                "⏳ Waiting for the database… ({} answers to save: another program is writing; they are saved when it is free, keep typing)",
-                m.saves_waiting
-            ),
-        };
+        let text = tui_keys::waiting_for_database(m.lang, m.saves_waiting);
         f.render_widget(
             Paragraph::new(fit(&text, area.width as usize)).style(
                 Style::default()
@@ -216,10 +188,7 @@ fn draw_footer(m: &Model, f: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     for (label, hint) in keys::footer_line(&m.contexts(), m.typing(), m.lang, area.width as usize) {
         spans.push(Span::styled(label, key));
-        spans.push(Span::raw(match hint {
-            Some(h) => format!(" {h}  "),
-            None => " ".to_string(),
-        }));
+        spans.push(Span::raw(format!(" {hint}  ")));
     }
     f.render_widget(
         Paragraph::new(Line::from(spans)).style(dim().fg(Color::Gray)),

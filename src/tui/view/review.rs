@@ -1,8 +1,9 @@
 //! The review screen: the finalized records of a township, approved or returned.
 
-use crate::forms::Lang;
+use crate::i18n::tui_record as t;
+use crate::store::RecordStatus;
 use crate::tui::app::Model;
-use crate::tui::text::{clean, fit, short_time, status_label, tr};
+use crate::tui::text::{clean, fit, short_time, status_label, width};
 use crate::tui::view::home::{status_style, window};
 use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
@@ -14,47 +15,48 @@ use ratatui::widgets::Paragraph;
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let Some(rv) = &m.review else { return };
     let w = area.width as usize;
-    let title = match m.lang {
-        Lang::Zh => format!(
-            "审核 · {} {} · {} 轮 · {} 条已完成记录",
-            clean(&rv.township.name),
-            rv.township.code,
-            clean(&m.round),
-            rv.rows.len()
-        ),
-        Lang::En => format!(
-            "Review · {} {} · round {} · {} finalized records",
-            clean(&rv.township.name),
-            rv.township.code,
-            clean(&m.round),
-            rv.rows.len()
-        ),
-    };
+    // What is left to review and what was done, of the list as it is now (it is loaded
+    // again after each review).
+    let of = |st: RecordStatus| rv.rows.iter().filter(|r| r.status == st).count();
+    let conflicts = of(RecordStatus::Conflict);
+    let title = [t::review_title, t::review_title_short]
+        .iter()
+        .map(|title| {
+            let mut s = title(
+                m.lang,
+                &clean(&rv.township.name),
+                &rv.township.code,
+                &clean(&m.round),
+                of(RecordStatus::Finalized),
+                of(RecordStatus::Approved),
+                of(RecordStatus::Returned),
+            );
+            if conflicts > 0 {
+                s.push_str(&t::review_title_conflicts(m.lang, conflicts));
+            }
+            s
+        })
+        .reduce(|long, short| if width(&long) <= w { long } else { short })
+        .unwrap_or_default();
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
     let code_w = if w >= 100 { 13 } else { 0 };
     let (name_w, st_w, by_w, at_w) = (16, 11, if w >= 100 { 12 } else { 8 }, 17);
     let comment_w = w.saturating_sub(2 + name_w + code_w + st_w + by_w + at_w);
+    let [village, code, status, by, at, comment] = t::review_columns(m.lang);
     lines.push(Line::styled(
         format!(
             "  {}{}{}{}{}{}",
-            fit(tr(m.lang, "村", "village"), name_w),
-            fit(tr(m.lang, "代码", "code"), code_w),
-            fit(tr(m.lang, "状态", "status"), st_w),
-            fit(tr(m.lang, "完成人", "by"), by_w),
-            fit(tr(m.lang, "完成时间", "finalized"), at_w),
-            fit(tr(m.lang, "退回意见", "return comment"), comment_w),
+            fit(village, name_w),
+            fit(code, code_w),
+            fit(status, st_w),
+            fit(by, by_w),
+            fit(at, at_w),
+            fit(comment, comment_w),
         ),
         bold().fg(Color::Cyan),
     ));
     if rv.rows.is_empty() {
-        lines.push(Line::styled(
-            tr(
-                m.lang,
-                "  （本乡镇本轮还没有已完成的记录）",
-                "  (no finalized records in this township for this round)",
-            ),
-            dim(),
-        ));
+        lines.push(Line::styled(t::review_empty(m.lang), dim()));
     }
     // The comment of the record under the cursor, in full, at the foot of the list.
     let full: Vec<String> = rv
@@ -63,11 +65,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         .and_then(|r| r.comment.as_deref())
         .filter(|c| crate::tui::text::width(c) > comment_w)
         .map(|c| {
-            let text = format!(
-                "{}{}",
-                tr(m.lang, "退回意见：", "Return comment: "),
-                clean(c)
-            );
+            let text = format!("{}{}", t::return_comment_label(m.lang), clean(c));
             crate::tui::text::wrap_to(&text, w)
         })
         .unwrap_or_default();
