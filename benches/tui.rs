@@ -405,10 +405,16 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
         "  CPU: d → village lists drawn (all threads)",
         &stats(lists_cpu),
     );
-    show("  CPU: `report --format json` (process)", &stats(reports_cpu));
+    show(
+        "  CPU: `report --format json` (process)",
+        &stats(reports_cpu),
+    );
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "  load average during the run: {}",
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
 }
