@@ -20,7 +20,10 @@
 # Usage: bash benches/csv_import_speed.sh [REGISTER]
 #   REGISTER  a register CSV (default ../shared/data/henan-divisions.csv, else
 #             /work/shared/data/henan-divisions.csv); RUNS=3; XLSX=0 skips the workbook;
-#   KEEP=DIR  keeps the generated data in DIR and reuses it on the next run.
+#   KEEP=DIR  keeps the generated data in DIR and reuses it on the next run;
+#   BIN=FILE  measures that ruralenv binary instead of building this tree's (an older
+#             release, for before/after: give it its own KEEP, since a newer schema is
+#             refused by an older binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 register=${1:-}
@@ -34,8 +37,12 @@ register=$(realpath "$register")
 runs=${RUNS:-3}
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 CLI (apt-get install sqlite3)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
-cargo build --release --quiet
-bin=$(realpath target/release/ruralenv)
+if [ -n "${BIN:-}" ]; then
+  bin=$(realpath "$BIN")
+else
+  cargo build --release --quiet
+  bin=$(realpath target/release/ruralenv)
+fi
 if [ -n "${KEEP:-}" ]; then
   work=$KEEP
   mkdir -p "$work"
@@ -100,13 +107,16 @@ done
 
 col() { awk -v c="$2" '{print $c}' "$1" | median; }
 floor=$(col "$work/floor.txt" 1)
+floor_cpu=$(awk '{print $2 + $3}' "$work/floor.txt" | median)
 echo
 echo "$villages villages, $farms farms; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); medians of $runs runs"
-printf '%-22s %8s %8s %10s %8s\n' what "wall s" "CPU s" "peak MB" "× floor"
+printf '%-22s %8s %8s %10s %12s %11s\n' what "wall s" "CPU s" "peak MB" "× floor wall" "× floor CPU"
 row() { # label file
   local w u s m
   w=$(col "$2" 1); u=$(col "$2" 2); s=$(col "$2" 3); m=$(col "$2" 4)
-  printf '%-22s %8.2f %8.2f %10.1f %8.1f\n' "$1" "$w" "$(echo "$u + $s" | bc -l)" "$(echo "$m / 1000" | bc -l)" "$(echo "$w / $floor" | bc -l)"
+  c=$(awk '{print $2 + $3}' "$2" | median)
+  printf '%-22s %8.2f %8.2f %10.1f %12.1f %11.1f\n' "$1" "$w" "$c" "$(echo "$m / 1000" | bc -l)" \
+    "$(echo "$w / $floor" | bc -l)" "$(echo "$c / $floor_cpu" | bc -l)"
 }
 row "import-csv" "$work/csv.txt"
 [ "${XLSX:-1}" != 0 ] && row "import-xlsx" "$work/xlsx.txt"

@@ -239,13 +239,15 @@ impl Store {
                 content,
             ])?;
         {
+            // Keyed by the revision's id (migration 6): the row just inserted.
+            let revision = self.conn.last_insert_rowid();
             let contributions = form.contributions(&r.data);
             check_contributions(r, &contributions)?;
             let mut stmt = self.conn.prepare_cached(
-                "INSERT INTO contributions(record_id, rev, hash, indicator, num, den) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO contribution_terms(revision, indicator, num, den) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for (id, num, den) in contributions {
-                stmt.execute(params![r.record_id, r.rev, hash, id, num, den])?;
+                stmt.execute(params![revision, id, num, den])?;
             }
         }
         if !r.changes.is_empty() {

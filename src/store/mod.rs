@@ -40,12 +40,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_3_revisions_rowid.sql")),
         M::up(include_str!("schema_4_counted.sql")),
         M::up(include_str!("schema_5_imports_per_signer.sql")),
+        M::up(include_str!("schema_6_contributions_by_revision.sql")),
     ])
 }
 
 /// Schema version this binary writes.
 pub fn schema_version() -> i64 {
-    5
+    6
 }
 
 #[derive(Debug, thiserror::Error)]

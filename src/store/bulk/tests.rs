@@ -135,7 +135,9 @@ fn dump(store: &Store, sql: &str) -> Vec<String> {
 fn tables(store: &Store) -> Vec<Vec<String>> {
     [
         "SELECT * FROM records ORDER BY 1",
-        "SELECT * FROM revisions ORDER BY 1, 2, 3",
+        // Not the id: local bookkeeping, in the order facts arrived (migration 6).
+        "SELECT record_id, rev, hash, form_id, form_version, village_code, round, finalized_at,
+                finalized_by, content FROM revisions ORDER BY 1, 2, 3",
         "SELECT * FROM contributions ORDER BY 1, 2, 3, 4",
         "SELECT * FROM audit ORDER BY 1, 2, 3, 4",
         "SELECT * FROM current ORDER BY 1, 2, 3",
@@ -310,7 +312,8 @@ fn a_schema_1_database_migrates_with_the_same_facts_and_township_sums() {
              INSERT INTO divisions SELECT * FROM l.divisions;
              INSERT INTO form_versions SELECT * FROM l.form_versions;
              INSERT INTO records SELECT * FROM l.records;
-             INSERT INTO revisions SELECT * FROM l.revisions;
+             INSERT INTO revisions SELECT record_id, rev, hash, form_id, form_version,
+               village_code, round, finalized_at, finalized_by, content FROM l.revisions;
              INSERT INTO contributions SELECT * FROM l.contributions;
              INSERT INTO audit SELECT * FROM l.audit;
              INSERT INTO resolutions SELECT * FROM l.resolutions;
@@ -330,4 +333,165 @@ fn a_schema_1_database_migrates_with_the_same_facts_and_township_sums() {
         !dump(&migrated, "SELECT * FROM township_sums").is_empty(),
         "the backfill found the in-scope villages"
     );
+}
+
+/// Migration 6 moves the contributions to `contribution_terms`, keyed by the revision's
+/// id. A database of the previous schema (5), holding forks, duplicates, resolutions and a
+/// returned revision, upgrades in place with every fact, every contribution and every
+/// figure as it was; its revisions were stored in another order than here, so the ids
+/// differ, and the contributions must follow their revision, not its position.
+#[test]
+fn a_schema_5_database_migrates_to_contributions_by_revision_with_the_same_figures() {
+    use super::super::{Review, ReviewAction};
+    let mut rng = ChaCha8Rng::seed_from_u64(33);
+    let mut cases = 0;
+    while cases < 8 {
+        let (revs, res) = facts(&mut rng);
+        if revs.len() < 4 {
+            continue;
+        }
+        cases += 1;
+        let (_d, mut latest, set) = open();
+        let form = set.village_form();
+        latest
+            .transaction(|s| {
+                for r in &revs {
+                    s.merge_revision(r, form)?;
+                }
+                for r in &res {
+                    s.merge_resolution(r)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        // A returned revision stops counting: the figures depend on the reviews too.
+        let counted: Vec<(String, u32, String)> = {
+            let mut stmt = latest
+                .conn()
+                .prepare("SELECT record_id, rev, hash FROM current ORDER BY village_code")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        if let Some((record_id, rev, hash)) = counted.first() {
+            latest
+                .merge_review(&Review {
+                    review_id: "v1".into(),
+                    record_id: record_id.clone(),
+                    rev: *rev,
+                    hash: hash.clone(),
+                    action: ReviewAction::Return,
+                    comment: "重填".into(),
+                    who: "王五".into(),
+                    at: "2020-07-01T10:00:00+08:00".into(),
+                })
+                .unwrap();
+        }
+        let sums = dump(&latest, "SELECT * FROM township_sums ORDER BY 1, 2, 3, 4");
+        let expected = latest.canonical_dump().unwrap();
+
+        // The same facts in a database made by migrations 1 to 5, revisions stored in
+        // reverse order of their key (so rowids differ from the ids here).
+        let old_dir = tempfile::tempdir().unwrap();
+        {
+            let mut conn =
+                rusqlite::Connection::open(old_dir.path().join(super::super::DB_FILE)).unwrap();
+            rusqlite_migration::Migrations::new(vec![
+                rusqlite_migration::M::up(include_str!("../schema.sql")),
+                rusqlite_migration::M::up(include_str!("../schema_2_rollup.sql")),
+                rusqlite_migration::M::up(include_str!("../schema_3_revisions_rowid.sql")),
+                rusqlite_migration::M::up(include_str!("../schema_4_counted.sql")),
+                rusqlite_migration::M::up(include_str!("../schema_5_imports_per_signer.sql")),
+            ])
+            .to_latest(&mut conn)
+            .unwrap();
+            let v: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(v, 5);
+            conn.pragma_update(None, "application_id", super::super::APPLICATION_ID)
+                .unwrap();
+            let db = latest.path().display().to_string().replace('\'', "''");
+            conn.execute_batch(&format!(
+                "ATTACH DATABASE '{db}' AS l;
+                 INSERT INTO settings SELECT * FROM l.settings;
+                 INSERT INTO divisions SELECT * FROM l.divisions;
+                 INSERT INTO form_versions SELECT * FROM l.form_versions;
+                 INSERT INTO records SELECT * FROM l.records;
+                 INSERT INTO revisions SELECT record_id, rev, hash, form_id, form_version,
+                   village_code, round, finalized_at, finalized_by, content FROM l.revisions
+                   ORDER BY record_id DESC, rev DESC, hash DESC;
+                 INSERT INTO contributions SELECT * FROM l.contributions;
+                 INSERT INTO audit SELECT * FROM l.audit;
+                 INSERT INTO reviews SELECT * FROM l.reviews;
+                 INSERT INTO resolutions SELECT * FROM l.resolutions;
+                 INSERT INTO current SELECT * FROM l.current;
+                 DELETE FROM township_sums;
+                 DELETE FROM township_reported;
+                 INSERT INTO township_sums SELECT * FROM l.township_sums;
+                 INSERT INTO township_reported SELECT * FROM l.township_reported;
+                 DETACH DATABASE l;"
+            ))
+            .unwrap();
+            let terms: i64 = conn
+                .query_row("SELECT count(*) FROM contributions", [], |r| r.get(0))
+                .unwrap();
+            assert!(terms > 0);
+        }
+        let mut migrated = Store::open(old_dir.path()).unwrap();
+        let v: i64 = migrated
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, super::super::schema_version());
+        // Every fact, every contribution (through the view) and every figure as before.
+        assert_eq!(migrated.canonical_dump().unwrap(), expected, "case {cases}");
+        // The sums rebuilt from the migrated contributions are the same: each term went
+        // to its own revision.
+        migrated
+            .rebuild_township_rollup("village", "2020", "41")
+            .unwrap();
+        assert_eq!(
+            dump(&migrated, "SELECT * FROM township_sums ORDER BY 1, 2, 3, 4"),
+            sums,
+            "case {cases}"
+        );
+        assert_eq!(migrated.canonical_dump().unwrap(), expected, "case {cases}");
+        // Each term names a revision that exists, and the ids are not the rowids of the
+        // latest database (the mapping went by key, not by position).
+        let orphans: i64 = migrated
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM contribution_terms t
+                 WHERE NOT EXISTS (SELECT 1 FROM revisions r WHERE r.id = t.revision)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(orphans, 0);
+        let ids = |s: &Store| {
+            dump(
+                s,
+                "SELECT record_id, rev, hash, id FROM revisions ORDER BY record_id, rev, hash",
+            )
+        };
+        if revs.len() > 1 {
+            assert_ne!(ids(&migrated), ids(&latest), "case {cases}");
+        }
+        // New revisions after the upgrade get their own ids and contributions.
+        let mut more = revs[0].clone();
+        more.rev = 9;
+        migrated.merge_revision(&more, form).unwrap();
+        let n: i64 = migrated
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM contributions WHERE record_id = ?1 AND rev = 9",
+                [&more.record_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(n > 0);
+    }
 }
