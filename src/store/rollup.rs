@@ -207,7 +207,9 @@ impl Store {
     ) -> Result<Vec<VillageFacts>> {
         // Two ranges read in code order and merged here: the in-scope villages, then the
         // counted records' contributions (a scan of `current` by its key, where a join
-        // from every village would look each one up).
+        // from every village would look each one up). The view `contributions` is written
+        // out as its join: SQLite cannot flatten a view that is a join on the right of a
+        // LEFT JOIN and would materialize every contribution of the database.
         let mut out: Vec<VillageFacts> = Vec::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT code, name FROM divisions
@@ -226,7 +228,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.village_code, k.indicator, k.num, k.den
              FROM counted c
-             LEFT JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
+             LEFT JOIN revisions r ON r.record_id = c.record_id AND r.rev = c.rev AND r.hash = c.hash
+             LEFT JOIN contribution_terms k ON k.revision = r.id
              WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
              ORDER BY c.village_code",
         )?;
