@@ -770,6 +770,17 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
             _ => {}
         }
     }
+    // An import or export starts from the folder shown: the pickers open there next,
+    // even when the run ends with no way out taken (the window closed).
+    let job = |c: &Cmd| {
+        matches!(
+            c,
+            Cmd::Exchange(ExchangeCmd::Import { .. } | ExchangeCmd::Export { .. })
+        )
+    };
+    if cmds.iter().any(job) {
+        cmds.extend(remember_folder(m));
+    }
     match o.say {
         Some(Say::Set(n)) => m.notice = Some(n),
         Some(Say::Unless(n)) => {
@@ -803,6 +814,9 @@ fn apply(m: &mut Model, o: Outcome) -> Vec<Cmd> {
             });
         }
         Some(Go::Trust(p)) => {
+            // Leaving the import's summary for the trust screen: the pickers (import and
+            // export) open in its folder next, as after any other way out.
+            cmds.extend(remember_folder(m));
             m.exchange = None;
             m.trust_prefill = Some(p);
             cmds.push(Cmd::Trust(TrustCmd::Load));

@@ -344,6 +344,7 @@ fn an_unreadable_folder_says_why_and_the_picker_stays() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("a-file");
     touch(&file, 1);
+    let sub = mkdir(&root.path().join("sub"));
     let data = tempfile::tempdir().unwrap();
     let (mut m, mut fx) = start(data.path(), only_cwd(root.path()), Lang::Zh);
     send(&mut m, &mut fx, key(KeyCode::Char('i')));
@@ -369,6 +370,12 @@ fn an_unreadable_folder_says_why_and_the_picker_stays() {
         let shot = render(&m, 80, 24);
         assert!(shot.contains("无法打开"), "{shot}");
     }
+    // A folder that opens: the complaint goes, from the list and from the status line.
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(sub.as_path()));
+    assert_eq!(exchange(&m).picker.error, None);
+    assert_eq!(m.notice, None, "{:?}", m.notice);
+    assert!(!render(&m, 80, 24).contains("无法打开"));
     // Without read permission (root reads everything, so only as another user).
     #[cfg(unix)]
     {
@@ -669,11 +676,18 @@ fn import_two_bundles_from_the_screen_with_progress_and_summary() {
     assert_eq!(m.home.status("411003003204"), RecordStatus::NotStarted);
     mark_both(&mut m, &mut fx);
     let cmds = update(&mut m, key(KeyCode::Enter));
+    // The import, and its folder kept for the pickers.
     assert_eq!(
         cmds,
-        vec![Cmd::Exchange(ExchangeCmd::Import {
-            paths: s.paths.to_vec()
-        })]
+        vec![
+            Cmd::Exchange(ExchangeCmd::Import {
+                paths: s.paths.to_vec()
+            }),
+            Cmd::SaveSetting {
+                key: crate::tui::shared::PICKER_DIR.into(),
+                value: s.bundles.to_string_lossy().into_owned(),
+            }
+        ]
     );
     pump(&mut m, &mut fx, Vec::new(), cmds);
     assert!(exchange(&m).is_running());
@@ -1262,4 +1276,88 @@ fn one_job_at_a_time() {
     };
     assert!(n.text.contains("Another import"), "{n:?}");
     finish(&mut m, &mut fx);
+}
+
+/// The clerk's first import from a USB stick is refused (the sender's key is not trusted
+/// yet); `t` trusts it from the summary. The export picker then opens in the stick's
+/// folder, this run and the next, and the import picker in the folder of an export.
+#[test]
+fn both_pickers_open_in_the_last_folder_of_either_even_after_trusting_from_the_summary() {
+    let s = setup(false);
+    let root = tempfile::tempdir().unwrap();
+    let usb = mkdir(&root.path().join("USB"));
+    std::fs::copy(&s.paths[1], usb.join("b.renv")).unwrap();
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(root.path()), Lang::Zh);
+    send(&mut m, &mut fx, key_char('i'));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(usb.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    finish(&mut m, &mut fx);
+    assert!(matches!(&exchange(&m).stage, Stage::Imported(r)
+        if matches!(r[0].outcome, FileOutcome::Refused(_))));
+    // t: the trust screen; leave it without saving.
+    send(&mut m, &mut fx, key_char('t'));
+    assert_eq!(m.screen, Screen::Trust);
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    assert_eq!(m.screen, Screen::Home);
+    send(&mut m, &mut fx, key_char('x'));
+    assert_eq!(m.screen, Screen::Exchange);
+    assert!(matches!(
+        exchange(&m).job,
+        crate::tui::screens::exchange::Job::Export { .. }
+    ));
+    assert_eq!(
+        exchange(&m).picker.dir.as_deref(),
+        Some(usb.as_path()),
+        "the export picker opens where the import was"
+    );
+    // Export into another folder: the import picker opens there.
+    let out = mkdir(&root.path().join("out"));
+    send(&mut m, &mut fx, key(KeyCode::Backspace));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(root.path()));
+    // The cursor is on USB (came from there); "out" sorts before it.
+    send(&mut m, &mut fx, key(KeyCode::Up));
+    send(&mut m, &mut fx, key(KeyCode::Right));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(out.as_path()));
+    send(&mut m, &mut fx, key_char('w'));
+    finish(&mut m, &mut fx);
+    assert!(
+        matches!(&exchange(&m).stage, Stage::Exported(_)),
+        "{:?}",
+        exchange(&m).stage
+    );
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key_char('i'));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(out.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key_char('q'));
+    assert!(m.quit);
+    drop(fx);
+    // The next run: both pickers open there.
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(root.path()), Lang::Zh);
+    send(&mut m, &mut fx, key_char('x'));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(out.as_path()));
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    send(&mut m, &mut fx, key_char('i'));
+    assert_eq!(exchange(&m).picker.dir.as_deref(), Some(out.as_path()));
+}
+
+/// An import remembers its folder as it starts: a run that ends without leaving the screen
+/// (the window closed) still opens both pickers there next time.
+#[test]
+fn the_folder_of_an_import_is_kept_even_when_the_window_is_closed() {
+    let s = setup(true);
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::Zh);
+    import_one(&mut m, &mut fx, KeyCode::Down);
+    // No Esc, no q: the run just ends.
+    drop(fx);
+    drop(m);
+    let (mut m, mut fx) = start(&s.receiver, only_cwd(&s.bundles), Lang::Zh);
+    send(&mut m, &mut fx, key_char('x'));
+    assert_eq!(
+        exchange(&m).picker.dir.as_deref(),
+        Some(s.bundles.as_path())
+    );
 }

@@ -8,7 +8,6 @@ use crate::tui::shared::Msg;
 use crate::tui::shared::conflicts::{
     Choice, ConflictsCmd, ConflictsMsg, DUPLICATE, FORK, OpenedConflict, Question, Version,
 };
-use crate::tui::text::tr;
 
 impl Effects {
     pub(crate) fn run_conflicts(
@@ -29,11 +28,9 @@ impl Effects {
             } => match self.open_conflict(&form_id, &village, &round)? {
                 Some(o) => out.push(Msg::Conflicts(ConflictsMsg::Opened(Box::new(o)))),
                 None => {
-                    out.push(Msg::Notice(crate::tui::shared::Notice::info(tr(
-                        lang,
-                        "这个冲突已经解决了",
-                        "This conflict has been resolved already",
-                    ))));
+                    out.push(Msg::Notice(crate::tui::shared::Notice::info(
+                        crate::i18n::tui_exchange::already_resolved(lang),
+                    )));
                     let list = self.store.conflict_details(Some(&round))?;
                     out.push(Msg::Conflicts(ConflictsMsg::Loaded { round, list }));
                 }

@@ -19,7 +19,6 @@ use crate::tui::shared::exchange::{
     ListError, Refusal,
 };
 use crate::tui::shared::{Msg, Notice};
-use crate::tui::text::tr;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender, TryRecvError};
@@ -232,12 +231,7 @@ impl Effects {
         let limits = crate::bundle::format::Limits::default();
         let b = crate::bundle::format::open_signed(path, &limits).map_err(|e| {
             tracing::info!("peek {}: {e}", path.display());
-            tr(
-                lang,
-                "无法读取：不是完好的数据包",
-                "Cannot be read: not a sound bundle",
-            )
-            .to_string()
+            crate::i18n::tui_exchange::unreadable_bundle(lang).to_string()
         })?;
         let hex = hex::encode(b.signer);
         let trusted_as = self
@@ -279,11 +273,9 @@ impl Effects {
             },
             ExchangeCmd::Quit => ExchangeMsg::Quit,
             _ if self.job_running() => {
-                return vec![Msg::Notice(Notice::warn(tr(
-                    lang,
-                    "另一项导入或导出正在进行，请等它完成",
-                    "Another import or export is running; wait for it to finish",
-                )))];
+                return vec![Msg::Notice(Notice::warn(
+                    crate::i18n::tui_exchange::one_job_at_a_time(lang),
+                ))];
             }
             ExchangeCmd::Export {
                 under,
@@ -383,7 +375,9 @@ impl Effects {
                     en: without_path(&out, &e.to_string()),
                     zh: match &e {
                         ExportError::Bundle(b) => b.kind.zh(),
-                        ExportError::Store(s) => format!("无法读取数据库：{s}"),
+                        ExportError::Store(s) => {
+                            crate::i18n::tui_exchange::database_unreadable_zh(&s.to_string())
+                        }
                         other => other.to_string(),
                     },
                 },

@@ -6,10 +6,10 @@
 use crate::bundle::keys::{InstallationKey, fingerprint, parse_public_key};
 use crate::forms::Lang;
 use crate::forms::value::has_control_chars;
+use crate::i18n::tui_exchange as words;
 use crate::tui::effects::Effects;
 use crate::tui::shared::Msg;
 use crate::tui::shared::trust::{OwnKey, TrustCmd, TrustData, TrustMsg, TrustedRow};
-use crate::tui::text::tr;
 
 impl Effects {
     /// Answers with the reloaded list first, then what happened (so the cursor can go to
@@ -23,26 +23,17 @@ impl Effects {
                 scope,
                 name,
             } => {
-                let refused = |zh: &'static str, en: &'static str| {
-                    vec![Msg::Trust(TrustMsg::Refused(tr(lang, zh, en).to_string()))]
+                let refused = |why: fn(Lang) -> &'static str| {
+                    vec![Msg::Trust(TrustMsg::Refused(why(lang).to_string()))]
                 };
                 let Ok(bytes) = parse_public_key(&public_key) else {
-                    return Ok(refused(
-                        "这不是有效的公钥",
-                        "That is not a valid public key",
-                    ));
+                    return Ok(refused(words::refused_invalid_key));
                 };
                 if self.store.division(&scope)?.is_none() {
-                    return Ok(refused(
-                        "名册中没有这个范围代码",
-                        "The scope code is not in the register",
-                    ));
+                    return Ok(refused(words::refused_scope_unknown));
                 }
                 if name.trim().is_empty() || has_control_chars(&name) {
-                    return Ok(refused(
-                        "名称为空或含控制字符",
-                        "The name is empty or has control characters",
-                    ));
+                    return Ok(refused(words::refused_bad_name));
                 }
                 let public = hex::encode(bytes);
                 self.store.trust_key(&public, name.trim(), &scope)?;
@@ -58,12 +49,7 @@ impl Effects {
                     out.push(Msg::Trust(TrustMsg::Removed { name }));
                 } else {
                     out.push(Msg::Trust(TrustMsg::Refused(
-                        tr(
-                            lang,
-                            "这个密钥本来就不在信任列表中",
-                            "That key was not trusted here",
-                        )
-                        .to_string(),
+                        words::key_was_not_trusted(lang).to_string(),
                     )));
                 }
             }
@@ -85,16 +71,9 @@ impl Effects {
                 })
                 .map_err(|e| {
                     tracing::warn!("installation key: {e}");
-                    format!(
-                        "{}{e}",
-                        tr(
-                            lang,
-                            "无法读取本机密钥：",
-                            "Cannot read this installation's key: "
-                        )
-                    )
+                    format!("{}{e}", words::own_key_unreadable(lang))
                 }),
-            None => Err(tr(lang, "找不到数据目录", "No data directory").to_string()),
+            None => Err(words::no_data_directory(lang).to_string()),
         };
         let keys = self
             .store

@@ -8,6 +8,7 @@ use crate::forms::record::Row as GroupRow;
 use crate::forms::schema::SectionItem;
 use crate::forms::value::Value;
 use crate::forms::{Field, Lang};
+use crate::i18n::tui_exchange as words;
 use crate::store::exchange::{Candidate, ConflictDetail};
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::shared::conflicts::{
@@ -15,7 +16,7 @@ use crate::tui::shared::conflicts::{
 };
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::{Cmd, Go, Notice, NoticeKind, Outcome, Say};
-use crate::tui::text::{clean, short_time, show_raw, show_value, tr};
+use crate::tui::text::{clean, short_time, show_raw, show_value};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,10 +236,7 @@ pub fn compare(l: &Version, r: &Version, lang: Lang) -> Vec<CompareRow> {
     let group_rows = |name: &str, rows: &mut Vec<CompareRow>| {
         let lg = l.form.group(name).or(r.form.group(name));
         let (lr, rr) = (l.data.rows(name), r.data.rows(name));
-        let count = |n: usize| match lang {
-            Lang::Zh => format!("{n} 行"),
-            Lang::En => crate::tui::text::count(n, "row"),
-        };
+        let count = |n: usize| words::rows(lang, n);
         rows.push(CompareRow {
             label: lg
                 .map(|g| clean(g.label.get(lang)))
@@ -324,7 +322,7 @@ pub fn compare(l: &Version, r: &Version, lang: Lang) -> Vec<CompareRow> {
     }
     if !rest.is_empty() || !rest_groups.is_empty() {
         rows.push(CompareRow {
-            label: tr(lang, "其他", "Other").to_string(),
+            label: words::other_fields(lang).to_string(),
             left: String::new(),
             right: String::new(),
             differs: false,
@@ -477,35 +475,26 @@ impl Compare {
             &v.candidate,
         );
         if kinds.is_empty() || o.versions().len() < 2 {
-            return Outcome::say(Notice::info(tr(
-                lang,
-                "只有一个版本，无需选择",
-                "There is only one version: nothing to choose",
-            )));
+            return Outcome::say(Notice::info(words::only_one_version(lang)));
         }
         let k = &v.candidate;
         let d = &o.conflict.detail;
-        let side = match (o.side, lang) {
-            (Side::Left, Lang::Zh) => "左侧",
-            (Side::Right, Lang::Zh) => "右侧",
-            (Side::Left, Lang::En) => "left",
-            (Side::Right, Lang::En) => "right",
+        let side = match o.side {
+            Side::Left => words::left_side(lang),
+            Side::Right => words::right_side(lang),
         };
         let date = short_time(&k.finalized_at);
-        let question = match lang {
-            Lang::Zh => format!(
-                "以{side}版本为准（记录 {} 第 {} 版，{} {date}）？y 确定，n 取消",
-                short_id(&k.record_id),
-                k.rev,
-                clean(&k.finalized_by)
-            ),
-            Lang::En => format!(
-                "Keep the {side} version (record {} rev {}, {} {date})? y / n",
-                short_id(&k.record_id),
-                k.rev,
-                clean(&k.finalized_by)
-            ),
-        };
+        let (yes, no) = words::yes_no_keys();
+        let question = words::keep_side_question(
+            lang,
+            side,
+            &short_id(&k.record_id),
+            k.rev,
+            &clean(&k.finalized_by),
+            &date,
+            yes,
+            no,
+        );
         Outcome::ask(
             question,
             Cmd::Conflicts(ConflictsCmd::Resolve(Choice {
@@ -556,21 +545,11 @@ pub fn resolved(
             village,
             round,
         }));
-        Notice::warn(match lang {
-            Lang::Zh => format!("已记录选择；{name}的另一条记录有几个版本，请再选出其真实版本"),
-            Lang::En => format!(
-                "Choice recorded; another record of {name} still has forked versions: choose among them too"
-            ),
-        })
+        Notice::warn(words::choose_again(lang, &name))
     } else {
         Notice {
             kind: NoticeKind::Saved,
-            text: match lang {
-                Lang::Zh => format!("已解决：{name}，选择已记录（随以后导出的数据包传递）"),
-                Lang::En => {
-                    format!("Resolved: {name}; the choice is recorded and travels in later bundles")
-                }
-            },
+            text: words::resolved_notice(lang, &name),
         }
     };
     Outcome {

@@ -7,6 +7,8 @@
 use crate::bundle::exchange::{ExportSummary, ImportSummary};
 use crate::forms::Lang;
 use crate::forms::value::sanitize_for_terminal_keep_newlines;
+use crate::i18n::key;
+use crate::i18n::tui_exchange as t;
 use crate::store::DivisionRow;
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::picker::{BUNDLE_EXT, PickMode, Picker, PickerOutcome, human_size};
@@ -17,7 +19,7 @@ use crate::tui::shared::exchange::{
 use crate::tui::shared::trust::Prefill;
 use crate::tui::shared::{Cmd, Go, Notice, NoticeKind, Outcome};
 use crate::tui::shared::{input_request, paste_into};
-use crate::tui::text::{clean, count, tr, width};
+use crate::tui::text::{clean, width};
 use ratatui::crossterm::event::KeyEvent;
 use std::path::{Path, PathBuf};
 use tui_input::Input;
@@ -86,23 +88,13 @@ pub fn proposed_name(code: &str, round: &str, who: Option<&str>, today: &str) ->
 pub fn check_name(typed: &str, lang: Lang) -> Result<String, String> {
     let name = typed.trim();
     if name.is_empty() {
-        return Err(tr(lang, "请输入文件名", "Type a file name").into());
+        return Err(t::type_file_name(lang).into());
     }
     if name.contains(['/', '\\']) || name.chars().any(crate::termsafe::is_unsafe) {
-        return Err(tr(
-            lang,
-            "文件名不能含 / 或 \\；文件夹在上面的列表中选择",
-            "A file name has no / or \\; pick the folder in the list",
-        )
-        .into());
+        return Err(t::file_name_has_slash(lang).into());
     }
     if name.starts_with('.') {
-        return Err(tr(
-            lang,
-            "文件名不能以 . 开头",
-            "A file name cannot start with a dot",
-        )
-        .into());
+        return Err(t::file_name_starts_with_dot(lang).into());
     }
     let name = if crate::tui::picker::is_bundle_name(name) {
         name.to_string()
@@ -110,7 +102,7 @@ pub fn check_name(typed: &str, lang: Lang) -> Result<String, String> {
         format!("{name}.{BUNDLE_EXT}")
     };
     if name.len() > 200 {
-        return Err(tr(lang, "文件名太长", "The file name is too long").into());
+        return Err(t::file_name_too_long(lang).into());
     }
     Ok(name)
 }
@@ -200,13 +192,9 @@ impl Exchange {
             Stage::Running(_) => {
                 // Nothing stops a bundle half way: it is all or nothing, so quitting is safe.
                 if action == Some(Action::Quit) {
+                    let (yes, no) = t::yes_no_keys();
                     return Outcome::ask(
-                        tr(
-                            lang,
-                            "仍在处理：现在退出？未完成的部分不保存，数据不会损坏。y / n",
-                            "Still working: quit now? The unfinished part is not kept (no damage). y / n",
-                        )
-                        .into(),
+                        t::quit_while_running(lang, yes, no),
                         Cmd::Exchange(ExchangeCmd::Quit),
                     );
                 }
@@ -295,11 +283,7 @@ impl Exchange {
             return Outcome::none();
         };
         let Some(dir) = x.picker.target_dir().map(Path::to_path_buf) else {
-            return Outcome::say(Notice::warn(tr(
-                lang,
-                "先选择一个位置（如 U 盘）",
-                "Pick a place first (a USB stick, for example)",
-            )));
+            return Outcome::say(Notice::warn(t::pick_a_place_first(lang)));
         };
         match check_name(x.name.value(), lang) {
             Err(e) => {
@@ -342,14 +326,16 @@ impl Exchange {
                 result,
             } => match result {
                 Ok(entries) => {
+                    // A folder that opens ends the complaint about one that did not.
+                    let complained = x.picker.error.is_some();
                     x.picker.set_listing(dir, entries, came_from.as_deref());
+                    if complained {
+                        o = Outcome::clear();
+                    }
                     o.cmds.extend(x.peek());
                 }
                 Err(e) => {
-                    let text = match lang {
-                        Lang::Zh => format!("无法打开 {}：{}", clean_path(&dir), e.text(lang)),
-                        Lang::En => format!("Cannot open {}: {}", clean_path(&dir), e.text(lang)),
-                    };
+                    let text = t::cannot_open(lang, &clean_path(&dir), &e.text(lang));
                     x.picker.set_error(dir, e.text(lang));
                     o = Outcome::say(Notice::error(text));
                 }
@@ -357,13 +343,8 @@ impl Exchange {
             ExchangeMsg::Peeked { path, about } => x.about = Some((path, about)),
             ExchangeMsg::Exists { path, cmd } => {
                 // The folder is on the screen; the file name is what the question is about.
-                let question = match lang {
-                    Lang::Zh => format!(
-                        "已有同名文件，替换它？y 替换 / n 取消：{}",
-                        file_name(&path)
-                    ),
-                    Lang::En => format!("Replace the existing file? y / n: {}", file_name(&path)),
-                };
+                let (yes, no) = t::yes_no_keys();
+                let question = t::replace_existing(lang, &file_name(&path), yes, no);
                 o = Outcome::ask(question, Cmd::Exchange(cmd));
             }
             ExchangeMsg::Started(p) => {
@@ -380,33 +361,18 @@ impl Exchange {
                 o = Outcome::say(match &r {
                     Ok(s) => Notice {
                         kind: NoticeKind::Saved,
-                        text: match lang {
-                            Lang::Zh => format!("已导出并校验：{}", clean_path(&s.path)),
-                            Lang::En => format!("Exported and verified: {}", clean_path(&s.path)),
-                        },
+                        text: t::exported_notice(lang, &clean_path(&s.path)),
                     },
-                    Err(_) => Notice::error(tr(
-                        lang,
-                        "导出失败，没有写入文件",
-                        "The export failed; no file was written",
-                    )),
+                    Err(_) => Notice::error(t::export_failed_notice(lang)),
                 });
                 x.stage = Stage::Exported(r);
                 x.scroll = 0;
             }
             ExchangeMsg::Imported(results) => {
-                let t = Totals::of(&results);
-                let text = match lang {
-                    Lang::Zh => format!(
-                        "导入完成：导入 {}，已导入过 {}，拒绝 {}",
-                        t.imported, t.already, t.refused
-                    ),
-                    Lang::En => format!(
-                        "Import finished: {} imported, {} already imported, {} refused",
-                        t.imported, t.already, t.refused
-                    ),
-                };
-                o = Outcome::say(if t.refused > 0 {
+                let sums = Totals::of(&results);
+                let text =
+                    t::import_finished_notice(lang, sums.imported, sums.already, sums.refused);
+                o = Outcome::say(if sums.refused > 0 {
                     Notice::warn(text)
                 } else {
                     Notice {
@@ -527,8 +493,7 @@ pub fn wrap(text: &str, w: usize, indent: &str) -> Vec<String> {
             if used + cw > w {
                 // Closing punctuation never starts a line: the character before it goes
                 // down with it.
-                let carry = if "，。、；：！？）”』」》".contains(c) && width(&line) > iw + 2
-                {
+                let carry = if t::CLOSING_PUNCTUATION.contains(c) && width(&line) > iw + 2 {
                     line.pop()
                 } else {
                     None
@@ -618,15 +583,7 @@ pub fn outcome_lines(x: &Exchange, lang: Lang, w: usize) -> Vec<(Tone, String)> 
         Stage::Exported(r) => export_lines(&mut l, x, r, lang),
         Stage::Imported(results) => import_lines(&mut l, results, &x.round, lang),
         Stage::Failed(e) => {
-            l.add(
-                Tone::Bad,
-                tr(
-                    lang,
-                    "✗ 无法开始，没有做任何更改",
-                    "✗ Could not start; nothing was changed",
-                ),
-                "",
-            );
+            l.add(Tone::Bad, t::could_not_start(lang), "");
             l.add(
                 Tone::Plain,
                 &sanitize_for_terminal_keep_newlines(e).replace('\n', " "),
@@ -645,145 +602,56 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
     };
     match r {
         Ok(s) => {
-            l.add(
-                Tone::Good,
-                tr(
-                    lang,
-                    "✓ 导出完成：写入后已重新读取并校验签名",
-                    "✓ Exported: read back and verified after writing",
-                ),
-                "",
-            );
+            l.add(Tone::Good, t::exported_title(lang), "");
             l.blank();
-            let rows: Vec<(&str, &str, String)> = vec![
-                ("文件", "File", clean_path(&s.path)),
+            let rows: Vec<(&str, String)> = vec![
+                (t::label_file(lang), clean_path(&s.path)),
                 (
-                    "单位",
-                    "Unit",
-                    match lang {
-                        Lang::Zh => format!(
-                            "{} {} · {} 轮",
-                            clean(&s.under_name),
-                            s.under,
-                            clean(&s.round)
-                        ),
-                        Lang::En => format!(
-                            "{} {} · round {}",
-                            clean(&s.under_name),
-                            s.under,
-                            clean(&s.round)
-                        ),
-                    },
+                    t::label_unit(lang),
+                    t::unit_round(lang, &clean(&s.under_name), &s.under, &clean(&s.round)),
                 ),
                 (
-                    "内容",
-                    "Content",
-                    match lang {
-                        Lang::Zh => format!(
-                            "{} 个村的 {} 条版本 · 审核 {} · 处理 {}",
-                            s.villages, s.revisions, s.reviews, s.resolutions
-                        ),
-                        Lang::En => format!(
-                            "{} of {} · {} · {}",
-                            count(s.revisions, "revision"),
-                            count(s.villages, "village"),
-                            count(s.reviews, "review"),
-                            count(s.resolutions, "resolution")
-                        ),
-                    },
+                    t::label_content(lang),
+                    t::export_content(lang, s.villages, s.revisions, s.reviews, s.resolutions),
                 ),
-                ("表单", "Forms", clean(&s.forms.join(", "))),
+                (t::label_forms(lang), clean(&s.forms.join(", "))),
                 (
-                    "大小",
-                    "Size",
-                    match lang {
-                        Lang::Zh => {
-                            format!("{}（{} 字节）", human_size(s.file_bytes), s.file_bytes)
-                        }
-                        Lang::En => {
-                            format!("{} ({} bytes)", human_size(s.file_bytes), s.file_bytes)
-                        }
-                    },
+                    t::label_size(lang),
+                    t::bytes(lang, &human_size(s.file_bytes), s.file_bytes),
                 ),
-                ("签名指纹", "Fingerprint", s.fingerprint.clone()),
+                (t::label_fingerprint(lang), s.fingerprint.clone()),
             ];
             let label_w = rows
                 .iter()
-                .map(|(zh, en, _)| width(tr(lang, zh, en)))
+                .map(|(label, _)| width(label))
                 .max()
                 .unwrap_or(4);
             let indent = " ".repeat(label_w + 2);
-            for (zh, en, v) in rows {
-                let label = tr(lang, zh, en);
+            for (label, v) in rows {
                 let pad = " ".repeat(label_w - width(label));
                 l.add(Tone::Plain, &format!("{label}{pad}  {v}"), &indent);
             }
             l.blank();
-            l.add(
-                Tone::Dim,
-                tr(
-                    lang,
-                    "接收方添加信任时，请通过电话核对上面的签名指纹。",
-                    "The receiver checks this fingerprint with you by phone before trusting it.",
-                ),
-                "",
-            );
+            l.add(Tone::Dim, t::check_fingerprint_by_phone(lang), "");
             if s.drafts_left_out > 0 {
-                let t = match lang {
-                    Lang::Zh => format!(
-                        "注意：还有 {} 份草稿尚未完成，没有导出。",
-                        s.drafts_left_out
-                    ),
-                    Lang::En => format!(
-                        "Note: {} {} not finalized and {} not exported.",
-                        count(s.drafts_left_out, "draft"),
-                        if s.drafts_left_out == 1 { "is" } else { "are" },
-                        if s.drafts_left_out == 1 {
-                            "was"
-                        } else {
-                            "were"
-                        }
-                    ),
-                };
-                l.add(Tone::Warn, &t, "");
+                let text = t::drafts_left_out(lang, s.drafts_left_out);
+                l.add(Tone::Warn, &text, "");
             }
         }
         Err(p) => {
-            l.add(
-                Tone::Bad,
-                tr(
-                    lang,
-                    "✗ 导出失败，没有写入文件",
-                    "✗ The export failed; no file was written",
-                ),
-                "",
-            );
+            l.add(Tone::Bad, t::export_failed_title(lang), "");
             l.blank();
-            let text = match (p, lang) {
-                (ExportProblem::Nothing { drafts }, Lang::Zh) => format!(
-                    "{} {} 在 {} 轮没有已完成的记录{}。",
-                    clean(&unit.name),
-                    unit.code,
-                    clean(&round),
-                    if *drafts > 0 {
-                        format!("（有 {drafts} 份草稿，需先完成）")
-                    } else {
-                        String::new()
-                    }
+            let text = match p {
+                ExportProblem::Nothing { drafts } => t::nothing_to_export(
+                    lang,
+                    &clean(&unit.name),
+                    &unit.code,
+                    &clean(&round),
+                    *drafts,
                 ),
-                (ExportProblem::Nothing { drafts }, Lang::En) => format!(
-                    "{} {} has no finalized records in round {}{}.",
-                    clean(&unit.name),
-                    unit.code,
-                    clean(&round),
-                    if *drafts > 0 {
-                        format!(" ({} must be finalized first)", count(*drafts, "draft"))
-                    } else {
-                        String::new()
-                    }
-                ),
-                (ExportProblem::Other { zh, .. }, Lang::Zh) => format!("原因：{}", clean(zh)),
-                (ExportProblem::Other { en, .. }, Lang::En) => format!("Why: {}", clean(en)),
+                ExportProblem::Other { zh, en } => {
+                    t::export_reason(lang, &clean(crate::i18n::pick(lang, zh, en)))
+                }
             };
             l.add(Tone::Plain, &text, "  ");
         }
@@ -791,99 +659,55 @@ fn export_lines(l: &mut Lines, x: &Exchange, r: &Result<ExportSummary, ExportPro
 }
 
 fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) {
-    let t = Totals::of(results);
-    let head = match lang {
-        Lang::Zh => format!(
-            "导入完成：{} 个文件 · 导入 {} · 已导入过 {} · 拒绝 {}",
-            results.len(),
-            t.imported,
-            t.already,
-            t.refused
-        ),
-        Lang::En => format!(
-            "Import finished: {} · {} imported · {} already imported · {} refused",
-            count(results.len(), "file"),
-            t.imported,
-            t.already,
-            t.refused
-        ),
-    };
+    let sums = Totals::of(results);
+    let head = t::import_head(
+        lang,
+        results.len(),
+        sums.imported,
+        sums.already,
+        sums.refused,
+    );
     l.add(Tone::Title, &head, "");
-    let sums = match lang {
-        Lang::Zh => format!(
-            "记录版本：新增 {} · 更新 {} · 未变 {} · 分叉 {} · 重复 {}",
-            t.new, t.updated, t.unchanged, t.forks, t.duplicates
-        ),
-        Lang::En => format!(
-            "Revisions: {} new · {} updated · {} unchanged · {} · {}",
-            t.new,
-            t.updated,
-            t.unchanged,
-            count(t.forks, "fork"),
-            count(t.duplicates, "duplicate")
-        ),
-    };
-    l.add(Tone::Plain, &sums, "");
-    if t.forks + t.duplicates > 0 {
-        let hint = tr(
-            lang,
-            "有村庄存在分叉或重复记录，需要人工选择计入哪个版本：回首页后按 c 处理。",
-            "Some villages now have forks or duplicates that need a person's choice: press c on home.",
-        );
-        l.add(Tone::Warn, hint, "");
+    let line = t::import_sums(
+        lang,
+        sums.new,
+        sums.updated,
+        sums.unchanged,
+        sums.forks,
+        sums.duplicates,
+    );
+    l.add(Tone::Plain, &line, "");
+    if sums.forks + sums.duplicates > 0 {
+        let hint = t::forks_need_a_person(lang, key(Ctx::Home, Action::Conflicts));
+        l.add(Tone::Warn, &hint, "");
     }
     for r in results {
         l.blank();
         let name = file_name(&r.path);
         match &r.outcome {
             FileOutcome::Imported(s) if s.already_imported => {
-                let t = match lang {
-                    Lang::Zh => format!("= {name}：已导入过，没有任何更改"),
-                    Lang::En => format!("= {name}: already imported; nothing changed"),
-                };
-                l.add(Tone::Dim, &t, "  ");
+                l.add(Tone::Dim, &t::already_imported(lang, &name), "  ");
                 l.add(Tone::Dim, &from_line(s, lang), "  ");
             }
             FileOutcome::Imported(s) => {
-                let t = match lang {
-                    Lang::Zh => format!("✓ {name}：已导入（{} 轮）", clean(&s.round)),
-                    Lang::En => format!("✓ {name}: imported (round {})", clean(&s.round)),
-                };
-                l.add(Tone::Good, &t, "  ");
+                let text = t::imported_file(lang, &name, &clean(&s.round));
+                l.add(Tone::Good, &text, "  ");
                 l.add(Tone::Plain, &from_line(s, lang), "  ");
-                let counts = match lang {
-                    Lang::Zh => format!(
-                        "  {} 个村：新增 {} · 更新 {} · 未变 {} · 分叉 {} · 重复 {} · 审核 {} · \
-                         处理 {}",
-                        s.villages,
-                        s.revisions_new,
-                        s.revisions_updated,
-                        s.revisions_unchanged,
-                        s.forks,
-                        s.duplicates,
-                        s.reviews_new,
-                        s.resolutions_new
-                    ),
-                    Lang::En => format!(
-                        "  {}: {} new · {} updated · {} unchanged · {} · {} · {} · {}",
-                        count(s.villages, "village"),
-                        s.revisions_new,
-                        s.revisions_updated,
-                        s.revisions_unchanged,
-                        count(s.forks, "fork"),
-                        count(s.duplicates, "duplicate"),
-                        count(s.reviews_new, "review"),
-                        count(s.resolutions_new, "resolution")
-                    ),
-                };
+                let counts = t::imported_counts(
+                    lang,
+                    s.villages,
+                    s.revisions_new,
+                    s.revisions_updated,
+                    s.revisions_unchanged,
+                    s.forks,
+                    s.duplicates,
+                    s.reviews_new,
+                    s.resolutions_new,
+                );
                 l.add(Tone::Plain, &counts, "  ");
             }
             FileOutcome::Refused(why) => {
-                let t = match lang {
-                    Lang::Zh => format!("✗ {name}：被拒绝，没有导入任何内容"),
-                    Lang::En => format!("✗ {name}: refused; nothing was imported"),
-                };
-                l.add(Tone::Bad, &t, "  ");
+                l.add(Tone::Bad, &t::refused_file(lang, &name), "  ");
                 match why {
                     Refusal::UnknownKey {
                         fingerprint,
@@ -892,40 +716,22 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
                         claimed_scope,
                         ..
                     } => {
-                        let lead = tr(
-                            lang,
-                            "  签名密钥未被信任，它的指纹是：",
-                            "  Signed by a key this installation does not trust; its fingerprint:",
-                        );
-                        l.add(Tone::Warn, lead, "  ");
+                        l.add(Tone::Warn, t::untrusted_key_lead(lang), "  ");
                         l.add(Tone::Title, &format!("    {fingerprint}"), "    ");
-                        let t = match lang {
-                            Lang::Zh => format!(
-                                "  数据包自称来自“{}”，范围 {}。请先打电话与发送人核对指纹，\
-                                 然后按 t 在信任列表中添加此密钥（会再次显示指纹供核对），或运行：",
-                                clean(claimed_name),
-                                clean(claimed_scope)
-                            ),
-                            Lang::En => format!(
-                                "  The bundle says it comes from \"{}\" for {}. Check the \
-                                 fingerprint with the sender by phone, then press t to add the \
-                                 key to the trust list (its fingerprint is shown again to \
-                                 compare), or run:",
-                                clean(claimed_name),
-                                clean(claimed_scope)
-                            ),
-                        };
-                        l.add(Tone::Warn, &t, "  ");
+                        let text = t::refused_key_advice(
+                            lang,
+                            &clean(claimed_name),
+                            &clean(claimed_scope),
+                            key(Ctx::Outcome, Action::Trust),
+                        );
+                        l.add(Tone::Warn, &text, "  ");
                         for line in wrap_command(&clean(command), l.w, "  ") {
                             l.out.push((Tone::Command, line));
                         }
                     }
                     Refusal::Other { en, zh } => {
-                        let t = match lang {
-                            Lang::Zh => format!("  原因：{}", clean(zh)),
-                            Lang::En => format!("  Why: {}", clean(en)),
-                        };
-                        l.add(Tone::Plain, &t, "  ");
+                        let why = clean(crate::i18n::pick(lang, zh, en));
+                        l.add(Tone::Plain, &t::refusal_reason(lang, &why), "  ");
                     }
                 }
             }
@@ -944,48 +750,22 @@ fn import_lines(l: &mut Lines, results: &[FileResult], shown: &str, lang: Lang) 
     others.dedup();
     if !others.is_empty() {
         let list = clean(&others.join(", "));
-        let t = match lang {
-            Lang::Zh => format!(
-                "注意：导入的记录属于 {list} 轮，首页显示的是 {} 轮；在首页按 r 切换轮次。",
-                clean(shown)
-            ),
-            Lang::En => format!(
-                "Note: the records imported are of round {list}; home shows round {}. Press r \
-                 on home to switch.",
-                clean(shown)
-            ),
-        };
+        let text =
+            t::other_round_imported(lang, &list, &clean(shown), key(Ctx::Home, Action::Round));
         l.blank();
-        l.add(Tone::Warn, &t, "");
+        l.add(Tone::Warn, &text, "");
     }
-    if t.forks + t.duplicates > 0 {
+    if sums.forks + sums.duplicates > 0 {
         l.blank();
-        l.add(
-            Tone::Warn,
-            tr(
-                lang,
-                "有分叉或重复的记录等待人工处理：见冲突处理界面，或运行 ruralenv conflicts",
-                "Forks or duplicates await a person: see the conflicts screen, or run \
-                 ruralenv conflicts",
-            ),
-            "",
-        );
+        l.add(Tone::Warn, t::forks_await(lang), "");
     }
 }
 
 fn from_line(s: &ImportSummary, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "  来自“{}”（密钥 {}，信任范围 {}）",
-            clean(&s.trusted_name),
-            s.fingerprint,
-            clean(&s.trusted_scope)
-        ),
-        Lang::En => format!(
-            "  from \"{}\" (key {}, trusted for {})",
-            clean(&s.trusted_name),
-            s.fingerprint,
-            clean(&s.trusted_scope)
-        ),
-    }
+    t::from_sender(
+        lang,
+        &clean(&s.trusted_name),
+        &s.fingerprint,
+        &clean(&s.trusted_scope),
+    )
 }

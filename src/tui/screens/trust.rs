@@ -6,11 +6,13 @@
 
 use crate::bundle::keys::{fingerprint, parse_public_key};
 use crate::forms::Lang;
+use crate::i18n::key;
+use crate::i18n::tui_exchange as words;
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::trust::{Prefill, TrustCmd, TrustData, TrustMsg, TrustedRow};
 use crate::tui::shared::{Cmd, Notice, NoticeKind, Outcome, input_request};
-use crate::tui::text::{clean, tr};
+use crate::tui::text::clean;
 use ratatui::crossterm::event::KeyEvent;
 use tui_input::{Input, InputRequest};
 
@@ -58,48 +60,15 @@ impl AddError {
 
     pub fn text(&self, lang: Lang) -> String {
         let s = match self {
-            AddError::KeyMissing => tr(
-                lang,
-                "请粘贴或输入对方的公钥（对方 key show 的第一行，64 位）",
-                "Paste or type the sender's public key (first line of their `key show`, 64 characters)",
-            ),
-            AddError::KeyIsFingerprint => tr(
-                lang,
-                "这是指纹，不是公钥：添加需要完整公钥（64 位），指纹留作核对",
-                "That is a fingerprint: adding needs the full public key (64 characters)",
-            ),
-            AddError::KeyLength(n) => {
-                return match lang {
-                    Lang::Zh => format!("公钥应为 64 位，现在是 {n} 位"),
-                    Lang::En => format!("A public key has 64 characters; this has {n}"),
-                };
-            }
-            AddError::KeyNotHex => tr(
-                lang,
-                "公钥只含 0-9 和 a-f",
-                "A public key has only the characters 0-9 and a-f",
-            ),
-            AddError::KeyInvalid => tr(
-                lang,
-                "这不是有效的公钥（可能抄错了一位，请对照原文）",
-                "Not a valid public key (a character may be mistyped)",
-            ),
-            AddError::KeyOwn => tr(
-                lang,
-                "这是本机自己的公钥，无需信任",
-                "That is this installation's own key: nothing to trust",
-            ),
-            AddError::ScopeMissing => tr(
-                lang,
-                "请输入范围代码（12 位，如乡镇 411003003000）",
-                "Type the scope code (12 digits, e.g. a township 411003003000)",
-            ),
-            AddError::ScopeFormat => tr(lang, "范围代码是 12 位数字", "A scope code is 12 digits"),
-            AddError::ScopeUnknown => tr(
-                lang,
-                "名册中没有这个代码",
-                "No unit has this code in the register",
-            ),
+            AddError::KeyMissing => words::key_missing(lang),
+            AddError::KeyIsFingerprint => words::key_is_fingerprint(lang),
+            AddError::KeyLength(n) => return words::key_length(lang, *n),
+            AddError::KeyNotHex => words::key_not_hex(lang),
+            AddError::KeyInvalid => words::key_invalid(lang),
+            AddError::KeyOwn => words::key_own(lang),
+            AddError::ScopeMissing => words::scope_missing(lang),
+            AddError::ScopeFormat => words::scope_format(lang),
+            AddError::ScopeUnknown => words::scope_unknown(lang),
         };
         s.to_string()
     }
@@ -325,11 +294,7 @@ impl TrustScreen {
                     })),
                     Some(Action::Cancel) => {
                         a.check = None;
-                        Outcome::say(Notice::warn(tr(
-                            lang,
-                            "未保存。请与对方重新核对公钥",
-                            "Nothing saved. Check the public key with the sender again",
-                        )))
+                        Outcome::say(Notice::warn(words::check_key_again(lang)))
                     }
                     Some(Action::Quit) => Outcome::quit(),
                     _ => Outcome::none(),
@@ -346,11 +311,7 @@ impl TrustScreen {
                 }
                 Some(Action::Cancel) => {
                     t.add = None;
-                    Outcome::say(Notice::info(tr(
-                        lang,
-                        "已取消，未保存",
-                        "Cancelled, nothing saved",
-                    )))
+                    Outcome::say(Notice::info(words::cancelled_nothing_saved(lang)))
                 }
                 Some(Action::Confirm) => match check(a, tree, &t.data) {
                     Ok(c) => {
@@ -364,13 +325,7 @@ impl TrustScreen {
                         let n = errors.len();
                         a.errors = errors;
                         a.focus = first;
-                        Outcome::say(Notice::error(match lang {
-                            Lang::Zh => format!("有 {n} 处需要改正，未保存"),
-                            Lang::En => format!(
-                                "{} to correct; nothing saved",
-                                crate::tui::text::count(n, "thing")
-                            ),
-                        }))
+                        Outcome::say(Notice::error(words::to_correct(lang, n)))
                     }
                 },
                 _ => {
@@ -391,31 +346,18 @@ impl TrustScreen {
             }
             Some(Action::AddKey) => {
                 t.add = Some(AddKey::default());
-                return Outcome::say(Notice::info(tr(
+                return Outcome::say(Notice::info(words::add_key_notice(
                     lang,
-                    "粘贴对方 key show 的第一行（公钥），填范围代码和名称，按 Enter 核对指纹",
-                    "Paste the sender's key (line 1 of `key show`), the scope, a name; then Enter",
+                    key(Ctx::TrustAdd, Action::Confirm),
                 )));
             }
             Some(Action::RemoveKey) => {
                 let Some(k) = t.selected() else {
-                    return Outcome::say(Notice::info(tr(
-                        lang,
-                        "没有可移除的密钥",
-                        "No trusted key to remove",
-                    )));
+                    return Outcome::say(Notice::info(words::nothing_to_remove(lang)));
                 };
                 let name = clean(&k.name);
-                let question = match lang {
-                    Lang::Zh => format!(
-                        "不再信任「{name}」（指纹 {}）？此后它的数据包将被拒收。y 确定，n 取消",
-                        k.fingerprint
-                    ),
-                    Lang::En => format!(
-                        "Stop trusting \u{201c}{name}\u{201d} ({})? Its bundles will be refused. y / n",
-                        k.fingerprint
-                    ),
-                };
+                let (yes, no) = words::yes_no_keys();
+                let question = words::remove_key_question(lang, &name, &k.fingerprint, yes, no);
                 return Outcome::ask(
                     question,
                     Cmd::Trust(TrustCmd::Remove {
@@ -476,13 +418,7 @@ pub fn answer(screen: Option<&mut TrustScreen>, msg: TrustMsg, lang: Lang) -> Ou
                     t.cursor = i;
                 }
             }
-            let text = match lang {
-                Lang::Zh => format!("已信任「{}」，指纹 {fingerprint}", clean(&name)),
-                Lang::En => format!(
-                    "Trusted \u{201c}{}\u{201d}, fingerprint {fingerprint}",
-                    clean(&name)
-                ),
-            };
+            let text = words::trusted_notice(lang, &clean(&name), &fingerprint);
             let mut o = Outcome::say(Notice {
                 kind: NoticeKind::Saved,
                 text,
@@ -495,17 +431,9 @@ pub fn answer(screen: Option<&mut TrustScreen>, msg: TrustMsg, lang: Lang) -> Ou
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default(),
                 );
+                let (yes, no) = words::yes_no_keys();
                 o.ask = Some(crate::tui::shared::Confirm {
-                    question: match lang {
-                        Lang::Zh => format!(
-                            "已信任「{}」。现在重新导入刚才被拒绝的 {file}？y 导入 / n 不导入",
-                            clean(&name)
-                        ),
-                        Lang::En => format!(
-                            "Trusted \u{201c}{}\u{201d}. Import {file}, refused a moment ago, again now? y import / n not now",
-                            clean(&name)
-                        ),
-                    },
+                    question: words::import_again_question(lang, &clean(&name), &file, yes, no),
                     cmd: crate::tui::shared::Cmd::Exchange(
                         crate::tui::shared::exchange::ExchangeCmd::Import { paths: vec![path] },
                     ),
@@ -514,10 +442,7 @@ pub fn answer(screen: Option<&mut TrustScreen>, msg: TrustMsg, lang: Lang) -> Ou
             o
         }
         TrustMsg::Removed { name } => {
-            let text = match lang {
-                Lang::Zh => format!("已不再信任「{}」", clean(&name)),
-                Lang::En => format!("No longer trusted: \u{201c}{}\u{201d}", clean(&name)),
-            };
+            let text = words::untrusted_notice(lang, &clean(&name));
             Outcome::say(Notice {
                 kind: NoticeKind::Saved,
                 text,
@@ -530,7 +455,7 @@ pub fn answer(screen: Option<&mut TrustScreen>, msg: TrustMsg, lang: Lang) -> Ou
             }
             Outcome::say(Notice::error(format!(
                 "{}{}",
-                tr(lang, "未保存：", "Not saved: "),
+                words::not_saved_prefix(lang),
                 clean(&error)
             )))
         }

@@ -3,8 +3,9 @@
 
 use crate::bundle::exchange::{ExportSummary, ImportSummary};
 use crate::forms::Lang;
+use crate::i18n::tui_exchange as t;
 use crate::tui::picker::{Entry, Place};
-use crate::tui::text::{clean, tr};
+use crate::tui::text::clean;
 use std::path::PathBuf;
 
 /// Work for effects.
@@ -50,14 +51,9 @@ pub enum ListError {
 impl ListError {
     pub fn text(&self, lang: Lang) -> String {
         match self {
-            ListError::PermissionDenied => tr(lang, "没有读取权限", "permission denied").into(),
-            ListError::NotFound => tr(
-                lang,
-                "不存在（U 盘是否已拔出？）",
-                "it does not exist (was the USB stick removed?)",
-            )
-            .into(),
-            ListError::NotAFolder => tr(lang, "不是文件夹", "it is not a folder").into(),
+            ListError::PermissionDenied => t::permission_denied(lang).into(),
+            ListError::NotFound => t::folder_not_found(lang).into(),
+            ListError::NotAFolder => t::not_a_folder(lang).into(),
             ListError::Other(s) => clean(s),
         }
     }

@@ -3,12 +3,15 @@
 //! both values; rows that differ are marked). A pure function of the model.
 
 use crate::forms::Lang;
+use crate::i18n::key;
+use crate::i18n::tui_exchange as words;
 use crate::store::exchange::ConflictDetail;
 use crate::tui::app::Model;
+use crate::tui::keys::{Action, Ctx};
 use crate::tui::screens::conflicts::{Compare, Side, short_hash, short_id, village_name};
 use crate::tui::shared::conflicts::Question;
 use crate::tui::text::short_time;
-use crate::tui::text::{clean, fit, tr, width, wrap_to};
+use crate::tui::text::{clean, fit, width, wrap_to};
 use crate::tui::view::home::window;
 use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
@@ -20,9 +23,9 @@ use ratatui::widgets::Paragraph;
 /// "duplicate records" / "forked revision" / both.
 pub fn kind_label(d: &ConflictDetail, lang: Lang) -> &'static str {
     match (d.duplicate, d.fork) {
-        (true, true) => tr(lang, "重复且分叉", "duplicate+fork"),
-        (true, false) => tr(lang, "重复记录", "duplicate"),
-        _ => tr(lang, "版本分叉", "forked revision"),
+        (true, true) => words::kind_duplicate_fork(lang),
+        (true, false) => words::kind_duplicate(lang),
+        _ => words::kind_fork(lang),
     }
 }
 
@@ -38,19 +41,7 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect) {
     let Some(c) = &m.conflicts else { return };
     let w = area.width as usize;
     let lang = m.lang;
-    let title = match lang {
-        Lang::Zh => format!(
-            "冲突 · {} 轮 · {} 个村待人工选择计入哪个版本",
-            clean(&c.round),
-            c.list.len()
-        ),
-        Lang::En => format!(
-            "Conflicts · round {} · {} {} a choice of the version that counts",
-            clean(&c.round),
-            crate::tui::text::count(c.list.len(), "village"),
-            if c.list.len() == 1 { "awaits" } else { "await" }
-        ),
-    };
+    let title = words::conflicts_title(lang, &clean(&c.round), c.list.len());
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
     let code_w = if w >= 70 { 13 } else { 0 };
     let (name_w, kind_w, n_w) = (if w >= 110 { 24 } else { 16 }, 16, 6);
@@ -59,31 +50,18 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect) {
         fit(
             &format!(
                 "  {}{}{}{}{}",
-                fit(tr(lang, "村", "village"), name_w),
-                fit(tr(lang, "代码", "code"), code_w),
-                fit(tr(lang, "类型", "kind"), kind_w),
-                fit(tr(lang, "版本", "vers."), n_w),
-                fit(
-                    tr(lang, "暂时计入（最后完成的）", "counted for now"),
-                    counted_w
-                ),
+                fit(words::column_village(lang), name_w),
+                fit(words::column_code(lang), code_w),
+                fit(words::column_kind(lang), kind_w),
+                fit(words::column_versions(lang), n_w),
+                fit(words::column_counted(lang), counted_w),
             ),
             w,
         ),
         bold().fg(Color::Cyan),
     ));
     if c.list.is_empty() {
-        lines.push(Line::styled(
-            fit(
-                tr(
-                    lang,
-                    "  （本轮没有待处理的冲突）",
-                    "  (no forks or duplicates await a decision in this round)",
-                ),
-                w,
-            ),
-            dim(),
-        ));
+        lines.push(Line::styled(fit(words::no_conflicts(lang), w), dim()));
     }
     let rows = (area.height as usize).saturating_sub(2);
     for i in window(c.list.len(), c.cursor, rows) {
@@ -175,36 +153,19 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     let c = cols(w, label_need, value_need);
     let d = &o.conflict.detail;
     let n = o.versions().len();
-    let what = match (&o.conflict.question, lang) {
-        (Question::Record, Lang::Zh) => format!("{} · {n} 个版本", kind_label(d, lang)),
-        (Question::Record, Lang::En) => format!("{} · {n} versions", kind_label(d, lang)),
-        (Question::Version { .. }, Lang::Zh) if !d.duplicate => {
-            format!("{} · {n} 个版本", kind_label(d, lang))
+    let what = match &o.conflict.question {
+        Question::Version { record_id } if d.duplicate => {
+            words::pick_true_version(lang, &short_id(record_id))
         }
-        (Question::Version { .. }, Lang::En) if !d.duplicate => {
-            format!("{} · {n} versions", kind_label(d, lang))
-        }
-        (Question::Version { record_id }, Lang::Zh) => {
-            format!("计入记录已定；请选记录 …{} 的真实版本", short_id(record_id))
-        }
-        (Question::Version { record_id }, Lang::En) => {
-            format!("pick the true version of record …{}", short_id(record_id))
-        }
+        _ => words::kind_versions(lang, kind_label(d, lang), n),
     };
-    let title = match lang {
-        Lang::Zh => format!(
-            "{} {} · {} 轮 · {what}",
-            village_name(&m.home.tree, &d.village_code),
-            clean(&d.village_code),
-            clean(&d.round),
-        ),
-        Lang::En => format!(
-            "{} {} · round {} · {what}",
-            village_name(&m.home.tree, &d.village_code),
-            clean(&d.village_code),
-            clean(&d.round),
-        ),
-    };
+    let title = words::compare_title(
+        lang,
+        &village_name(&m.home.tree, &d.village_code),
+        &clean(&d.village_code),
+        &clean(&d.round),
+        &what,
+    );
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
     let (Some(l), Some(r)) = (o.left_version(), o.right_version()) else {
         f.render_widget(Paragraph::new(lines), area);
@@ -225,22 +186,25 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     };
     let counted = |v: &crate::tui::shared::conflicts::Version| {
         if v.candidate.counted {
-            tr(lang, "（暂时计入）", " (counted now)")
+            words::counted_now(lang)
         } else {
             ""
         }
     };
     let (pos, others) = o.right_position();
-    let left_head = format!("{}{}", tr(lang, "左", "Left"), counted(l));
+    let left_head = format!("{}{}", words::left(lang), counted(l));
     let right_head = if single {
         String::new()
     } else if others > 1 {
-        match lang {
-            Lang::Zh => format!("右 {pos}/{others}{}（Tab 换）", counted(r)),
-            Lang::En => format!("Right {pos}/{others}{} (Tab: next)", counted(r)),
-        }
+        words::right_of(
+            lang,
+            pos,
+            others,
+            counted(r),
+            key(Ctx::Compare, Action::NextVersion),
+        )
     } else {
-        format!("{}{}", tr(lang, "右", "Right"), counted(r))
+        format!("{}{}", words::right(lang), counted(r))
     };
     lines.push(Line::from(row_line(
         &c,
@@ -261,29 +225,16 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     };
     let rec = |v: &crate::tui::shared::conflicts::Version| {
         let k = &v.candidate;
-        match lang {
-            Lang::Zh => format!(
-                "…{} 第{}版 #{}",
-                short_id(&k.record_id),
-                k.rev,
-                short_hash(&k.hash)
-            ),
-            Lang::En => format!(
-                "…{} rev {} #{}",
-                short_id(&k.record_id),
-                k.rev,
-                short_hash(&k.hash)
-            ),
-        }
+        words::record_rev(lang, &short_id(&k.record_id), k.rev, &short_hash(&k.hash))
     };
-    lines.push(meta(tr(lang, "记录", "record"), rec(l), rec(r)));
+    lines.push(meta(words::meta_record(lang), rec(l), rec(r)));
     lines.push(meta(
-        tr(lang, "完成人", "finalized by"),
+        words::meta_finalized_by(lang),
         clean(&l.candidate.finalized_by),
         clean(&r.candidate.finalized_by),
     ));
     lines.push(meta(
-        tr(lang, "完成时间", "finalized at"),
+        words::meta_finalized_at(lang),
         short_time(&l.candidate.finalized_at),
         short_time(&r.candidate.finalized_at),
     ));
@@ -321,30 +272,15 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
     } else {
         rows.iter().filter(|r| r.differs).count()
     };
-    let summary = match lang {
-        Lang::Zh => format!(
-            "── {differing} 项不同{} · 第 {}–{} 行，共 {} 行 ──",
-            if o.diff_only {
-                "（只看不同，d 显示全部）"
-            } else {
-                "（d 只看不同）"
-            },
-            (start + 1).min(end),
-            end,
-            rows.len()
-        ),
-        Lang::En => format!(
-            "── {differing} differ{} · lines {}–{} of {} ──",
-            if o.diff_only {
-                " (only these; d: all)"
-            } else {
-                " (d: only these)"
-            },
-            (start + 1).min(end),
-            end,
-            rows.len()
-        ),
-    };
+    let summary = words::compare_summary(
+        lang,
+        differing,
+        o.diff_only,
+        key(Ctx::Compare, Action::DiffOnly),
+        (start + 1).min(end),
+        end,
+        rows.len(),
+    );
     lines.push(Line::styled(fit(&summary, w), dim()));
     let diff_style = Style::default()
         .fg(Color::Yellow)
@@ -392,17 +328,7 @@ fn draw_compare(m: &Model, f: &mut Frame, area: Rect, o: &Compare) {
         }
     }
     if rows.is_empty() && o.diff_only {
-        lines.push(Line::styled(
-            fit(
-                tr(
-                    lang,
-                    "  两个版本的内容相同（只是记录或完成人、时间不同）",
-                    "  Both versions say the same (only the record, who or when differ)",
-                ),
-                w,
-            ),
-            dim(),
-        ));
+        lines.push(Line::styled(fit(words::same_content(lang), w), dim()));
     }
     f.render_widget(Paragraph::new(lines), area);
 }

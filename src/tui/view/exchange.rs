@@ -2,10 +2,13 @@
 //! job, and its outcome.
 
 use crate::forms::Lang;
+use crate::i18n::key;
+use crate::i18n::tui_exchange as t;
 use crate::tui::app::Model;
+use crate::tui::keys::{Action, Ctx};
 use crate::tui::screens::exchange::{Exchange, Job, Stage, Tone, outcome_lines};
 use crate::tui::shared::exchange::{BundleAbout, JobProgress};
-use crate::tui::text::{clean, fit, tr};
+use crate::tui::text::{clean, fit};
 use crate::tui::view::picker::{draw_list, location};
 use crate::tui::view::style::{bold, dim, draw_input};
 use ratatui::Frame;
@@ -48,46 +51,30 @@ fn draw_picking(m: &Model, x: &Exchange, f: &mut Frame, area: Rect) {
     }
     match &x.job {
         Job::Export { unit, round } => {
-            let title = match lang {
-                Lang::Zh => format!(
-                    "导出数据包 · {} {} · {} 轮",
-                    clean(&unit.name),
-                    unit.code,
-                    clean(round)
-                ),
-                Lang::En => format!(
-                    "Export a bundle · {} {} · round {}",
-                    clean(&unit.name),
-                    unit.code,
-                    clean(round)
-                ),
-            };
+            let title = t::export_title(lang, &clean(&unit.name), &unit.code, &clean(round));
             f.render_widget(Paragraph::new(fit(&title, w)).style(bold()), row(area, 0));
             let target = match p.target_dir() {
                 Some(d) => clean(&d.to_string_lossy()),
-                None => tr(lang, "（先选择一个位置）", "(pick a place first)").into(),
+                None => t::pick_a_place_hint(lang).into(),
             };
-            let to = format!("{}{target}", tr(lang, "保存到：", "Save to: "));
+            let to = format!("{}{target}", t::save_to(lang));
             f.render_widget(Paragraph::new(fit(&to, w)), row(area, 1));
             draw_input(
                 f,
                 row(area, 2),
-                tr(lang, "文件名：", "File name: "),
+                t::file_name_label(lang),
                 &x.name,
                 x.editing_name,
             );
         }
         Job::Import => {
             let n = p.marked.len();
-            let title = match (lang, n) {
-                (Lang::Zh, 0) => "导入数据包 · 空格选中文件，Enter 导入".to_string(),
-                (Lang::Zh, n) => format!("导入数据包 · 已选 {n} 个文件，Enter 导入"),
-                (Lang::En, 0) => "Import bundles · Space marks files, Enter imports".to_string(),
-                (Lang::En, n) => format!(
-                    "Import bundles · {} marked, Enter imports",
-                    crate::tui::text::count(n, "file")
-                ),
-            };
+            let title = t::import_title(
+                lang,
+                n,
+                key(Ctx::ImportPicker, Action::Mark),
+                key(Ctx::ImportPicker, Action::Open),
+            );
             f.render_widget(Paragraph::new(fit(&title, w)).style(bold()), row(area, 0));
             f.render_widget(Paragraph::new(fit(&location(p, lang), w)), row(area, 1));
         }
@@ -96,10 +83,7 @@ fn draw_picking(m: &Model, x: &Exchange, f: &mut Frame, area: Rect) {
     let info = header - 1;
     match (&p.error, &x.job) {
         (Some((dir, why)), _) => {
-            let text = match lang {
-                Lang::Zh => format!("✗ 无法打开 {}：{why}", clean(&dir.to_string_lossy())),
-                Lang::En => format!("✗ Cannot open {}: {why}", clean(&dir.to_string_lossy())),
-            };
+            let text = t::cannot_open_line(lang, &clean(&dir.to_string_lossy()), why);
             f.render_widget(
                 Paragraph::new(fit(&text, w)).style(error_style()),
                 row(area, info),
@@ -108,31 +92,22 @@ fn draw_picking(m: &Model, x: &Exchange, f: &mut Frame, area: Rect) {
         (None, Job::Export { .. }) => {
             let text = match &p.dir {
                 None => location(p, lang),
-                Some(_) => tr(
-                    lang,
-                    "此处已有的数据包也列在下面；同名文件会先询问是否替换",
-                    "Bundles already here are listed below; a file of the same name is asked about",
-                )
-                .into(),
+                Some(_) => t::bundles_here_listed(lang).into(),
             };
             f.render_widget(Paragraph::new(fit(&text, w)).style(dim()), row(area, info));
         }
         (None, Job::Import) => {
-            let text = tr(
-                lang,
-                "只显示文件夹和 .renv 数据包（. 显示全部）· Backspace 上级 · p 起始位置",
-                "Folders and .renv bundles only (. for all) · Backspace: up · p: places",
+            let (all, up, places) = (
+                key(Ctx::Picker, Action::ShowAll),
+                key(Ctx::Picker, Action::Parent),
+                key(Ctx::Picker, Action::Places),
             );
             let text = if p.show_all {
-                tr(
-                    lang,
-                    "显示全部文件（. 只显示数据包）· Backspace 上级 · p 起始位置",
-                    "Every file (. for bundles only) · Backspace: up · p: places",
-                )
+                t::all_files_hint(lang, all, up, places)
             } else {
-                text
+                t::bundles_only_hint(lang, all, up, places)
             };
-            f.render_widget(Paragraph::new(fit(text, w)).style(dim()), row(area, info));
+            f.render_widget(Paragraph::new(fit(&text, w)).style(dim()), row(area, info));
         }
     }
     let mut list = Rect {
@@ -175,47 +150,32 @@ fn about_text(about: &Result<BundleAbout, String>, lang: Lang) -> String {
         Ok(a) => a,
         Err(e) => return format!("✗ {}", clean(e)),
     };
-    let trust = match (&a.trusted_as, lang) {
-        (Some(n), Lang::Zh) => format!("已信任（{}）", clean(n)),
-        (Some(n), Lang::En) => format!("trusted ({})", clean(n)),
-        (None, Lang::Zh) => format!("未信任的密钥，指纹 {}", clean(&a.fingerprint)),
-        (None, Lang::En) => format!("key not trusted, fingerprint {}", clean(&a.fingerprint)),
+    let trust = match &a.trusted_as {
+        Some(n) => t::trusted_as(lang, &clean(n)),
+        None => t::key_not_trusted(lang, &clean(&a.fingerprint)),
     };
     let demo = if a.demo {
-        tr(lang, " · 演示数据", " · demo data")
+        t::demo_data_suffix(lang)
     } else {
         ""
     };
-    match lang {
-        Lang::Zh => format!(
-            "来自 {}（范围 {}）· {} 轮 · {} 条版本 · {trust}{demo}",
-            clean(&a.exporter_name),
-            clean(&a.exporter_scope),
-            clean(&a.round),
-            a.revisions
-        ),
-        Lang::En => format!(
-            "From {} (scope {}) · round {} · {} · {trust}{demo}",
-            clean(&a.exporter_name),
-            clean(&a.exporter_scope),
-            clean(&a.round),
-            crate::tui::text::count(a.revisions, "revision")
-        ),
-    }
+    t::about_bundle(
+        lang,
+        &clean(&a.exporter_name),
+        &clean(&a.exporter_scope),
+        &clean(&a.round),
+        a.revisions,
+        &trust,
+        demo,
+    )
 }
 
 fn draw_running(m: &Model, x: &Exchange, p: &JobProgress, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let lang = m.lang;
-    let title = match (&x.job, lang) {
-        (Job::Export { unit, .. }, Lang::Zh) => {
-            format!("正在导出 {} {} …", clean(&unit.name), unit.code)
-        }
-        (Job::Export { unit, .. }, Lang::En) => {
-            format!("Exporting {} {} …", clean(&unit.name), unit.code)
-        }
-        (Job::Import, Lang::Zh) => format!("正在导入 · 文件 {}/{}", p.file, p.files),
-        (Job::Import, Lang::En) => format!("Importing · file {} of {}", p.file, p.files),
+    let title = match &x.job {
+        Job::Export { unit, .. } => t::exporting(lang, &clean(&unit.name), &unit.code),
+        Job::Import => t::importing(lang, p.file, p.files),
     };
     let [t, _, name, gauge, _, all_label, all, _, hint1, hint2] = Layout::vertical([
         Constraint::Length(1),
@@ -236,12 +196,9 @@ fn draw_running(m: &Model, x: &Exchange, p: &JobProgress, f: &mut Frame, area: R
         name,
     );
     let label = if p.total == 0 {
-        tr(lang, "正在读取、校验…", "reading and checking…").to_string()
+        t::reading_and_checking(lang).to_string()
     } else {
-        match lang {
-            Lang::Zh => format!("{} / {} 条", p.done, p.total),
-            Lang::En => format!("{} / {} facts", p.done, p.total),
-        }
+        t::facts_done(lang, p.done, p.total)
     };
     let ratio = if p.total == 0 {
         0.0
@@ -258,10 +215,7 @@ fn draw_running(m: &Model, x: &Exchange, p: &JobProgress, f: &mut Frame, area: R
         inset(gauge),
     );
     if matches!(x.job, Job::Import) && p.files > 1 {
-        f.render_widget(
-            Paragraph::new(fit(tr(lang, "全部文件", "All files"), w)),
-            all_label,
-        );
+        f.render_widget(Paragraph::new(fit(t::all_files(lang), w)), all_label);
         let overall = p.overall();
         f.render_widget(
             Gauge::default()
@@ -274,28 +228,17 @@ fn draw_running(m: &Model, x: &Exchange, p: &JobProgress, f: &mut Frame, area: R
     }
     let (a, b) = match x.job {
         Job::Import => (
-            tr(
+            t::import_whole_or_nothing(lang),
+            t::quitting_keeps_nothing(
                 lang,
-                "每个数据包要么全部导入，要么完全不导入；导入期间请勿拔出 U 盘。",
-                "Each bundle goes in whole or not at all; keep the USB stick in.",
-            ),
-            tr(
-                lang,
-                "现在退出（q 或 Ctrl-C）不会损坏数据，只是未完成的导入不保存。",
-                "Quitting now (q or Ctrl-C) damages nothing; the unfinished part is not kept.",
+                key(Ctx::Running, Action::Quit),
+                key(Ctx::Global, Action::ForceQuit),
             ),
         ),
-        Job::Export { .. } => (
-            tr(
-                lang,
-                "先写入临时文件，同步到磁盘后改名，再读回校验；请勿拔出 U 盘。",
-                "Written to a temporary file, synced, renamed, then read back; keep the USB in.",
-            ),
-            "",
-        ),
+        Job::Export { .. } => (t::export_written_safely(lang), String::new()),
     };
     f.render_widget(Paragraph::new(fit(a, w)).style(dim()), hint1);
-    f.render_widget(Paragraph::new(fit(b, w)).style(dim()), hint2);
+    f.render_widget(Paragraph::new(fit(&b, w)).style(dim()), hint2);
 }
 
 /// A gauge two cells in from each side.

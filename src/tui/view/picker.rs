@@ -3,8 +3,11 @@
 //! escaped before they are drawn.
 
 use crate::forms::Lang;
+use crate::i18n::key;
+use crate::i18n::tui_exchange as words;
+use crate::tui::keys::{Action, Ctx};
 use crate::tui::picker::{PickMode, Picker, PlaceKind, human_size};
-use crate::tui::text::{clean, fit, fit_right, tr};
+use crate::tui::text::{clean, fit, fit_right};
 use crate::tui::view::home::window;
 use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
@@ -15,11 +18,11 @@ use ratatui::widgets::Paragraph;
 
 pub fn place_label(kind: PlaceKind, lang: Lang) -> &'static str {
     match kind {
-        PlaceKind::Removable => tr(lang, "移动存储", "USB"),
-        PlaceKind::Folder => tr(lang, "常用文件夹", "Folder"),
-        PlaceKind::Home => tr(lang, "主目录", "Home"),
-        PlaceKind::Current => tr(lang, "当前文件夹", "Current"),
-        PlaceKind::Drive => tr(lang, "本地磁盘", "Drive"),
+        PlaceKind::Removable => words::place_removable(lang),
+        PlaceKind::Folder => words::place_folder(lang),
+        PlaceKind::Home => words::place_home(lang),
+        PlaceKind::Current => words::place_current(lang),
+        PlaceKind::Drive => words::place_drive(lang),
     }
 }
 
@@ -27,12 +30,7 @@ pub fn place_label(kind: PlaceKind, lang: Lang) -> &'static str {
 pub fn location(p: &Picker, lang: Lang) -> String {
     match &p.dir {
         Some(d) => clean(&d.to_string_lossy()),
-        None => tr(
-            lang,
-            "起始位置：U 盘等移动存储、主目录、当前文件夹",
-            "Places: USB sticks and other removable media, home, current folder",
-        )
-        .into(),
+        None => words::places_line(lang).into(),
     }
 }
 
@@ -64,11 +62,7 @@ pub fn draw_list(p: &Picker, lang: Lang, f: &mut Frame, area: Rect) {
             }
             if p.places.is_empty() {
                 lines.push(Line::styled(
-                    tr(
-                        lang,
-                        "  没有找到 U 盘或主目录。插入 U 盘后按 F5 刷新。",
-                        "  No USB stick or home folder found. Plug one in, then F5.",
-                    ),
+                    words::no_places(lang, key(Ctx::Picker, Action::Refresh)),
                     dim(),
                 ));
             }
@@ -119,13 +113,9 @@ pub fn draw_list(p: &Picker, lang: Lang, f: &mut Frame, area: Rect) {
             }
             if p.shown.is_empty() {
                 let text = if p.show_all {
-                    tr(lang, "  （空文件夹）", "  (empty folder)")
+                    words::empty_folder(lang).to_string()
                 } else {
-                    tr(
-                        lang,
-                        "  （没有文件夹或 .renv 数据包；按 . 显示全部文件）",
-                        "  (no folders or .renv bundles here; . shows every file)",
-                    )
+                    words::no_bundles_here(lang, key(Ctx::Picker, Action::ShowAll))
                 };
                 lines.push(Line::styled(text, dim()));
             }

@@ -3,9 +3,12 @@
 //! fingerprint check in large digits. A pure function of the model.
 
 use crate::forms::Lang;
+use crate::i18n::key;
+use crate::i18n::tui_exchange as words;
 use crate::tui::app::Model;
+use crate::tui::keys::{Action, Ctx};
 use crate::tui::screens::trust::{AddField, AddKey, Checked, TrustScreen, scope_unit};
-use crate::tui::text::{clean, fit, tr, width};
+use crate::tui::text::{clean, fit, width};
 use crate::tui::view::home::window;
 use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
@@ -76,36 +79,12 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     }
     let w = area.width as usize;
     let lang = m.lang;
-    let mut lines: Vec<Line> = vec![Line::styled(
-        fit(
-            tr(
-                lang,
-                "信任的密钥 · 只接收这些密钥签名的数据包，且只限其范围内的村",
-                "Trusted keys · bundles are accepted only from these, for villages in their scope",
-            ),
-            w,
-        ),
-        bold(),
-    )];
+    let mut lines: Vec<Line> = vec![Line::styled(fit(words::trust_title(lang), w), bold())];
     match &t.data.own {
         Ok(own) => {
-            lines.push(Line::styled(
-                fit(
-                    tr(
-                        lang,
-                        "本机公钥（对方添加信任时需要，可整行发给对方）：",
-                        "This installation's public key (the other side needs it to trust you):",
-                    ),
-                    w,
-                ),
-                dim(),
-            ));
+            lines.push(Line::styled(fit(words::own_public_key(lang), w), dim()));
             lines.push(Line::raw(fit(&format!("  {}", clean(&own.public_hex)), w)));
-            let label = tr(
-                lang,
-                "本机指纹（电话中念给对方核对）：",
-                "Fingerprint (read it to them over the phone): ",
-            );
+            let label = words::own_fingerprint(lang);
             lines.push(Line::from(vec![
                 Span::styled(label, dim()),
                 Span::styled(
@@ -138,13 +117,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
 fn draw_list(m: &Model, f: &mut Frame, area: Rect, t: &TrustScreen) {
     let w = area.width as usize;
     let lang = m.lang;
-    let title = match lang {
-        Lang::Zh => format!("已信任 {} 个密钥", t.data.keys.len()),
-        Lang::En => format!(
-            "{} trusted",
-            crate::tui::text::count(t.data.keys.len(), "key")
-        ),
-    };
+    let title = words::keys_trusted(lang, t.data.keys.len());
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
     // name, scope (code and name), fingerprint, date: the scope takes what is left.
     let (fp_w, date_w) = (30, 10);
@@ -163,10 +136,10 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect, t: &TrustScreen) {
         fit(
             &format!(
                 "  {}{}{}{}",
-                fit(tr(lang, "名称", "name"), name_w),
-                fit(tr(lang, "范围", "scope"), scope_w),
-                fit(tr(lang, "指纹", "fingerprint"), fp_w),
-                fit(tr(lang, "添加日期", "added"), date_w),
+                fit(words::column_name(lang), name_w),
+                fit(words::column_scope(lang), scope_w),
+                fit(words::column_fingerprint(lang), fp_w),
+                fit(words::column_added(lang), date_w),
             ),
             w,
         ),
@@ -175,11 +148,7 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect, t: &TrustScreen) {
     if t.data.keys.is_empty() {
         lines.push(Line::styled(
             fit(
-                tr(
-                    lang,
-                    "  （还没有信任任何密钥：按 a 添加）",
-                    "  (no key is trusted yet: press a to add one)",
-                ),
+                &words::no_key_trusted_yet(lang, key(Ctx::Trust, Action::AddKey)),
                 w,
             ),
             dim(),
@@ -202,9 +171,9 @@ fn draw_list(m: &Model, f: &mut Frame, area: Rect, t: &TrustScreen) {
         let k = &t.data.keys[i];
         let scope_name = scope_unit(&m.home.tree, &k.scope)
             .map(|u| clean(&u.name))
-            .unwrap_or_else(|| tr(lang, "（名册中没有）", "(not in register)").to_string());
+            .unwrap_or_else(|| words::not_in_register(lang).to_string());
         let fp = if k.fingerprint.is_empty() {
-            tr(lang, "（无效的密钥）", "(invalid key)").to_string()
+            words::invalid_key(lang).to_string()
         } else {
             k.fingerprint.clone()
         };
@@ -239,16 +208,16 @@ fn key_detail(
     let lang = m.lang;
     let scope_name = scope_unit(&m.home.tree, &k.scope)
         .map(|u| clean(&u.name))
-        .unwrap_or_else(|| tr(lang, "（名册中没有）", "(not in register)").to_string());
+        .unwrap_or_else(|| words::not_in_register(lang).to_string());
     let rows = [
-        (tr(lang, "名称", "Name"), clean(&k.name)),
+        (words::detail_name(lang), clean(&k.name)),
         (
-            tr(lang, "范围", "Scope"),
+            words::detail_scope(lang),
             format!("{} {scope_name}", clean(&k.scope)),
         ),
-        (tr(lang, "指纹", "Fingerprint"), clean(&k.fingerprint)),
-        (tr(lang, "公钥", "Public key"), clean(&k.public_key)),
-        (tr(lang, "添加", "Added"), clean(&k.added_at)),
+        (words::detail_fingerprint(lang), clean(&k.fingerprint)),
+        (words::detail_public_key(lang), clean(&k.public_key)),
+        (words::detail_added(lang), clean(&k.added_at)),
     ];
     let label_w = rows.iter().map(|(l, _)| width(l)).max().unwrap_or(4) + 2;
     let mut out = Vec::new();
@@ -280,41 +249,28 @@ fn draw_add(m: &Model, f: &mut Frame, area: Rect, a: &AddKey) {
         return;
     }
     f.render_widget(
-        Paragraph::new(Line::styled(
-            fit(tr(lang, "添加信任的密钥", "Trust a key"), w),
-            bold(),
-        )),
+        Paragraph::new(Line::styled(fit(words::add_title(lang), w), bold())),
         row(0),
     );
     let error_style = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
     let fields = [
         (
             AddField::Key,
-            tr(lang, "  公钥：", "  Public key: "),
-            tr(
-                lang,
-                "对方 key show 的第一行（64 位，可直接粘贴）",
-                "first line of the sender's `key show` (64 characters; paste it)",
-            )
-            .to_string(),
+            words::add_key_label(lang),
+            words::add_key_hint(lang).to_string(),
         ),
         (
             AddField::Scope,
-            tr(lang, "  范围代码：", "  Scope code: "),
+            words::add_scope_label(lang),
             match scope_unit(&m.home.tree, a.scope.value()) {
                 Some(u) => format!("→ {}", clean(&u.name)),
-                None => tr(
-                    lang,
-                    "只接收此单位下的村（12 位代码，如乡镇）",
-                    "villages under this unit only (12 digits)",
-                )
-                .to_string(),
+                None => words::add_scope_hint(lang).to_string(),
             },
         ),
         (
             AddField::Name,
-            tr(lang, "  名称：", "  Name: "),
-            tr(lang, "留空则用范围的名称", "empty: the scope's name").to_string(),
+            words::add_name_label(lang),
+            words::add_name_hint(lang).to_string(),
         ),
     ];
     for (n, (field, label, hint)) in fields.into_iter().enumerate() {
@@ -385,37 +341,14 @@ fn draw_check(m: &Model, f: &mut Frame, area: Rect, c: &Checked) {
     let w = area.width as usize;
     let lang = m.lang;
     let mut lines = vec![
-        Line::styled(
-            fit(
-                tr(
-                    lang,
-                    "核对指纹 · 保存之前，请与发送方核对",
-                    "Check the fingerprint with the sender before saving",
-                ),
-                w,
-            ),
-            bold(),
-        ),
+        Line::styled(fit(words::check_title(lang), w), bold()),
         Line::raw(fit(
-            &match lang {
-                Lang::Zh => format!(
-                    "  名称：{}    范围：{} {}",
-                    clean(&c.name),
-                    c.scope,
-                    clean(&c.scope_name)
-                ),
-                Lang::En => format!(
-                    "  Name: {}    Scope: {} {}",
-                    clean(&c.name),
-                    c.scope,
-                    clean(&c.scope_name)
-                ),
-            },
+            &words::check_name_scope(lang, &clean(&c.name), &c.scope, &clean(&c.scope_name)),
             w,
         )),
         Line::styled(
             fit(
-                &format!("{}{}", tr(lang, "  公钥：", "  Key: "), c.public_key),
+                &format!("{}{}", words::check_key_label(lang), c.public_key),
                 w,
             ),
             dim(),
@@ -430,7 +363,7 @@ fn draw_check(m: &Model, f: &mut Frame, area: Rect, c: &Checked) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::raw(tr(lang, "  指纹：", "  Fingerprint: ")),
+        Span::raw(words::check_fingerprint_label(lang)),
         Span::styled(
             c.fingerprint.split(' ').collect::<Vec<_>>().join("  "),
             big_style,
@@ -438,41 +371,20 @@ fn draw_check(m: &Model, f: &mut Frame, area: Rect, c: &Checked) {
     ]));
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        fit(
-            tr(
-                lang,
-                "  这与对方（如在电话中）念给您的指纹一致吗？",
-                "  Does this match what the sender read to you?",
-            ),
-            w,
-        ),
+        fit(words::does_it_match(lang), w),
         bold().fg(Color::Yellow),
     ));
     lines.push(Line::raw(fit(
-        tr(
+        &words::match_keys(
             lang,
-            "  y 一致，保存    n 不一致，返回修改（不保存）",
-            "  y: it matches, save    n: it does not, go back (nothing saved)",
+            key(Ctx::TrustCheck, Action::Confirm),
+            key(Ctx::TrustCheck, Action::Cancel),
         ),
         w,
     )));
     if let Some((name, scope)) = &c.replaces {
         lines.push(Line::styled(
-            fit(
-                &match lang {
-                    Lang::Zh => format!(
-                        "  注意：此密钥已信任为「{}」（范围 {}），保存将替换其名称和范围",
-                        clean(name),
-                        clean(scope)
-                    ),
-                    Lang::En => format!(
-                        "  Note: this key is trusted as \u{201c}{}\u{201d} (scope {}); saving replaces them",
-                        clean(name),
-                        clean(scope)
-                    ),
-                },
-                w,
-            ),
+            fit(&words::key_replaces(lang, &clean(name), &clean(scope)), w),
             Style::default().fg(Color::Magenta),
         ));
     }
