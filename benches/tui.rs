@@ -148,6 +148,35 @@ fn stats(mut v: Vec<Duration>) -> Stats {
     }
 }
 
+/// CPU time (user + system) used so far by this process's threads (`RUSAGE_SELF`) or by
+/// its waited-for children (`RUSAGE_CHILDREN`): unlike the wall clock, it does not grow
+/// when other programs share the cores.
+#[cfg(unix)]
+fn cpu(who: libc::c_int) -> Duration {
+    // SAFETY: getrusage fills the struct it is given; a zeroed rusage is a valid start.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `u` is a valid, writable rusage.
+    if unsafe { libc::getrusage(who, &mut u) } != 0 {
+        return Duration::ZERO;
+    }
+    let t = |v: libc::timeval| Duration::new(v.tv_sec as u64, v.tv_usec as u32 * 1000);
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+#[cfg(not(unix))]
+fn cpu(_who: i32) -> Duration {
+    Duration::ZERO
+}
+
+#[cfg(unix)]
+const SELF: libc::c_int = libc::RUSAGE_SELF;
+#[cfg(unix)]
+const CHILDREN: libc::c_int = libc::RUSAGE_CHILDREN;
+#[cfg(not(unix))]
+const SELF: i32 = 0;
+#[cfg(not(unix))]
+const CHILDREN: i32 = 0;
+
 fn show(what: &str, s: &Stats) {
     println!(
         "{what:<58} n={:<5} p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms",
@@ -292,6 +321,8 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
     let mut lists = Vec::new();
     let mut frames = Vec::new();
     let mut reports = Vec::new();
+    let mut lists_cpu = Vec::new();
+    let mut reports_cpu = Vec::new();
     let out = tempfile::tempdir().expect("tempdir");
     for _ in 0..RUNS {
         // Key → frame: the load starts on the worker, the frame says "computing".
@@ -305,6 +336,7 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
         .expect("prepare");
         pump(&mut m, &mut fx, vec![Msg::Resize(80, 24)], cmds);
         let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        let c0 = cpu(SELF);
         let t0 = Instant::now();
         pump(
             &mut m,
@@ -331,6 +363,7 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
         pump(&mut m, &mut fx, rest, Vec::new());
         term.draw(|f| view::draw(&m, f)).expect("draw");
         lists.push(t0.elapsed());
+        lists_cpu.push(cpu(SELF).saturating_sub(c0));
         assert!(
             m.dashboard
                 .as_ref()
@@ -340,6 +373,7 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
         );
         // The report command, same unit and round.
         let file = out.path().join("report.json");
+        let c0 = cpu(CHILDREN);
         let t0 = Instant::now();
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_ruralenv"))
             .arg("--data-dir")
@@ -355,6 +389,7 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
             .expect("report");
         assert!(status.success(), "report failed");
         reports.push(t0.elapsed());
+        reports_cpu.push(cpu(CHILDREN).saturating_sub(c0));
     }
     println!("dashboard of {unit}, round 2020 ({what}):");
     show("  d → frame saying \"computing\"", &stats(frames));
@@ -364,4 +399,22 @@ fn dashboard_section(dir: &Path, unit: &str, what: &str) {
         &stats(lists),
     );
     show("  `report --format json` (process)", &stats(reports));
+    // The same, as CPU time: what the wall clock would be on idle cores (both threads of
+    // the dashboard's load counted).
+    show(
+        "  CPU: d → village lists drawn (all threads)",
+        &stats(lists_cpu),
+    );
+    show(
+        "  CPU: `report --format json` (process)",
+        &stats(reports_cpu),
+    );
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "  load average during the run: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
 }

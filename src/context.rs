@@ -111,6 +111,47 @@ pub fn os_user() -> Option<String> {
         .find(|v| !v.trim().is_empty())
 }
 
+/// Who acts when no name was typed: `given` (`--surveyor`, the stored name), else the OS
+/// user, else the installation's own name ([`installation_name`]). Never "unknown": a
+/// township clerk or the county is asked no name at the first run, and their reviews
+/// and merges must still say which installation made them.
+pub fn acting_name(given: Option<String>, os: Option<String>, store: &Store) -> String {
+    given
+        .filter(|w| !w.trim().is_empty())
+        .or(os.filter(|w| !w.trim().is_empty()))
+        .unwrap_or_else(|| installation_name(store))
+}
+
+/// This installation's name for the "who" of what it records when nobody gave a name:
+/// its role as chosen at the first run (`surveyor`, `township`, `county`; `ruralenv`
+/// before one is chosen) and the first two groups of its signing key's fingerprint, as
+/// `ruralenv key show` and an importer's `trust list` print it: "township 04711 52233".
+pub fn installation_name(store: &Store) -> String {
+    let role = store
+        .setting("role")
+        .ok()
+        .flatten()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "ruralenv".to_string());
+    // The key's public half, written beside the key when it was made (read only: this
+    // never makes a key).
+    let fingerprint = store
+        .path()
+        .parent()
+        .and_then(|dir| {
+            std::fs::read_to_string(dir.join(crate::bundle::keys::KEY_ID_FILE_NAME)).ok()
+        })
+        .and_then(|hex| crate::bundle::keys::parse_public_key(&hex).ok())
+        .map(|public| crate::bundle::keys::fingerprint(&public));
+    match fingerprint {
+        Some(fp) => {
+            let short: Vec<&str> = fp.split(' ').take(2).collect();
+            format!("{role} {}", short.join(" "))
+        }
+        None => role,
+    }
+}
+
 /// The UI language: `--lang` if given (for this run only), else the one chosen in the TUI
 /// (its language key saves it), else zh.
 pub fn resolve_lang(store: &Store, flag: Option<Lang>) -> anyhow::Result<Lang> {
@@ -121,4 +162,52 @@ pub fn resolve_lang(store: &Store, flag: Option<Lang>) -> anyhow::Result<Lang> {
         .setting("lang")?
         .and_then(|s| Lang::parse(&s))
         .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store_with_key(role: Option<&str>) -> (tempfile::TempDir, Store, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let key = crate::bundle::keys::InstallationKey::load_or_create(dir.path()).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        if let Some(r) = role {
+            store.set_setting("role", r).unwrap();
+        }
+        (dir, store, key.fingerprint())
+    }
+
+    #[test]
+    fn a_clerk_without_a_name_acts_under_the_installations_role_and_key() {
+        for role in ["township", "county"] {
+            let (_dir, store, fp) = store_with_key(Some(role));
+            let groups: Vec<&str> = fp.split(' ').collect();
+            let want = format!("{role} {} {}", groups[0], groups[1]);
+            assert_eq!(installation_name(&store), want);
+            // No name given and no OS user (or a blank one): the installation's name.
+            assert_eq!(acting_name(None, None, &store), want);
+            assert_eq!(acting_name(Some(" ".into()), Some("".into()), &store), want);
+            assert_ne!(acting_name(None, None, &store), "unknown");
+        }
+    }
+
+    #[test]
+    fn a_given_name_or_the_os_user_comes_first() {
+        let (_dir, store, _) = store_with_key(Some("township"));
+        assert_eq!(
+            acting_name(Some("李四".into()), Some("li".into()), &store),
+            "李四"
+        );
+        assert_eq!(acting_name(None, Some("li".into()), &store), "li");
+    }
+
+    #[test]
+    fn without_a_role_or_a_key_file_the_name_says_ruralenv() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(installation_name(&store), "ruralenv");
+        let (_dir, store, fp) = store_with_key(None);
+        assert!(installation_name(&store).starts_with("ruralenv "), "{fp}");
+    }
 }

@@ -66,15 +66,14 @@ impl Env {
         })
     }
 
-    /// Who is acting: `--surveyor`, else the stored name, else the OS user.
+    /// Who is acting: `--surveyor`, else the stored name, else the OS user, else the
+    /// installation's role and key (`context::acting_name`), never "unknown".
     pub fn who(&self, store: &Store) -> anyhow::Result<String> {
         if let Some(s) = &self.surveyor {
             return Ok(s.clone());
         }
-        if let Some(s) = store.setting("surveyor")? {
-            return Ok(s);
-        }
-        Ok(context::os_user().unwrap_or_else(|| "unknown".into()))
+        let stored = store.setting("surveyor")?;
+        Ok(context::acting_name(stored, context::os_user(), store))
     }
 }
 

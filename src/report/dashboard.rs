@@ -81,7 +81,7 @@ pub fn holdbacks_from(
             .iter()
             .filter(|v| v.reported)
             .filter_map(|v| {
-                let (_, num, den) = v.sums.iter().find(|(id, _, _)| id == indicator)?;
+                let (_, num, den) = v.sums.iter().find(|(id, _, _)| &**id == indicator)?;
                 Some(Holdback {
                     code: v.code.clone(),
                     name: v.name.clone(),
@@ -289,5 +289,87 @@ mod tests {
         let tr = trend(&store, &forms, &county).unwrap();
         assert_eq!(tr.len(), 1);
         assert_eq!(tr[0].0, "2020");
+    }
+
+    #[test]
+    fn village_facts_read_as_one_join_of_every_village_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let forms = FormSet::builtin();
+        let mut store = crate::context::open_store(dir.path(), &forms).unwrap();
+        village(&mut store, &forms, "411003003204", 100, 90, true);
+        village(&mut store, &forms, "411003003205", 200, 100, false);
+        village(&mut store, &forms, "411003003206", 50, 10, true);
+        village(&mut store, &forms, "411003003207", 80, 80, true);
+        // Returned: not counted, so not reported. Out of scope: not listed at all.
+        let form_id = forms.village_form().id.clone();
+        let returned = store.records_of(&form_id, "411003003205", "2020").unwrap()[0]
+            .record_id
+            .clone();
+        store
+            .add_review(&returned, crate::store::ReviewAction::Return, "改", "t")
+            .unwrap();
+        store
+            .conn()
+            .execute(
+                "UPDATE divisions SET in_scope = 0 WHERE code = '411003003207'",
+                [],
+            )
+            .unwrap();
+        let facts = store.village_facts(&form_id, "2020", "411003003").unwrap();
+        // The former reading: every in-scope village joined with its counted record.
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT d.code, d.name, c.record_id IS NOT NULL, k.indicator, k.num, k.den
+                 FROM divisions d
+                 LEFT JOIN counted c ON c.form_id = ?1 AND c.round = ?2 AND c.village_code = d.code
+                 LEFT JOIN contributions k ON k.record_id = c.record_id AND k.rev = c.rev AND k.hash = c.hash
+                 WHERE d.level = 'village' AND d.in_scope = 1 AND d.code >= ?3 AND d.code < ?3 || ':'
+                 ORDER BY d.code, k.indicator",
+            )
+            .unwrap();
+        type Row = (
+            String,
+            String,
+            bool,
+            Option<String>,
+            Option<f64>,
+            Option<f64>,
+        );
+        let want: Vec<Row> = stmt
+            .query_map(rusqlite::params![form_id, "2020", "411003003"], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut got: Vec<Row> = Vec::new();
+        for v in &facts {
+            let mut sums = v.sums.clone();
+            sums.sort_by(|a, b| a.0.cmp(&b.0));
+            if sums.is_empty() {
+                got.push((v.code.clone(), v.name.clone(), v.reported, None, None, None));
+            }
+            for (id, n, d) in sums {
+                let row = (v.code.clone(), v.name.clone(), v.reported);
+                got.push((row.0, row.1, row.2, Some(id.to_string()), Some(n), Some(d)));
+            }
+        }
+        assert_eq!(got, want);
+        let reported: Vec<&str> = facts
+            .iter()
+            .filter(|v| v.reported)
+            .map(|v| v.code.as_str())
+            .collect();
+        assert_eq!(reported, ["411003003204", "411003003206"]);
+        assert!(facts.iter().all(|v| v.code != "411003003207"));
+        assert_eq!(facts.len(), 14, "15 in the township, one out of scope");
     }
 }

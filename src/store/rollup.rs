@@ -4,7 +4,9 @@
 use super::{DivisionRow, Result, Store};
 use crate::register::Level;
 use rusqlite::params;
+use rusqlite::types::ValueRef;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One in-scope village for a round (`Store::village_facts`).
 #[derive(Debug, Clone, PartialEq)]
@@ -13,8 +15,9 @@ pub struct VillageFacts {
     pub name: String,
     /// A counted record reports it.
     pub reported: bool,
-    /// (indicator, numerator, denominator) of the counted record.
-    pub sums: Vec<(String, f64, f64)>,
+    /// (indicator, numerator, denominator) of the counted record; the indicator's id is
+    /// shared by every village (one allocation per indicator, not per village).
+    pub sums: Vec<(Arc<str>, f64, f64)>,
 }
 
 /// Sums for one bucket (a township's 9-digit prefix, or a village code).
@@ -202,34 +205,68 @@ impl Store {
         round: &str,
         prefix: &str,
     ) -> Result<Vec<VillageFacts>> {
+        // Two ranges read in code order and merged here: the in-scope villages, then the
+        // counted records' contributions (a scan of `current` by its key, where a join
+        // from every village would look each one up). The view `contributions` is written
+        // out as its join: SQLite cannot flatten a view that is a join on the right of a
+        // LEFT JOIN and would materialize every contribution of the database.
+        let mut out: Vec<VillageFacts> = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.code, d.name, c.record_id IS NOT NULL, k.indicator, k.num, k.den
-             FROM divisions d
-             LEFT JOIN counted c ON c.form_id = ?1 AND c.round = ?2 AND c.village_code = d.code
+            "SELECT code, name FROM divisions
+             WHERE level = 'village' AND in_scope = 1 AND code >= ?1 AND code < ?1 || ':'
+             ORDER BY code",
+        )?;
+        let mut rows = stmt.query(params![prefix])?;
+        while let Some(r) = rows.next()? {
+            out.push(VillageFacts {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                reported: false,
+                sums: Vec::new(),
+            });
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.village_code, k.indicator, k.num, k.den
+             FROM counted c
              LEFT JOIN revisions r ON r.record_id = c.record_id AND r.rev = c.rev AND r.hash = c.hash
              LEFT JOIN contribution_terms k ON k.revision = r.id
-             WHERE d.level = 'village' AND d.in_scope = 1 AND d.code >= ?3 AND d.code < ?3 || ':'
-             ORDER BY d.code",
+             WHERE c.form_id = ?1 AND c.round = ?2 AND c.village_code >= ?3 AND c.village_code < ?3 || ':'
+             ORDER BY c.village_code",
         )?;
-        let mut out: Vec<VillageFacts> = Vec::new();
+        // Read without a copy per row (about six rows a village at province scale): the
+        // code is compared in place, the indicator's id shared.
+        let mut ids: Vec<Arc<str>> = Vec::new();
+        let mut at = 0;
         let mut rows = stmt.query(params![form_id, round, prefix])?;
         while let Some(r) = rows.next()? {
-            let code: String = r.get(0)?;
-            if out.last().is_none_or(|v| v.code != code) {
-                out.push(VillageFacts {
-                    code,
-                    name: r.get(1)?,
-                    reported: r.get(2)?,
-                    sums: Vec::new(),
-                });
+            let code = text_ref(r, 0)?;
+            // The villages are in code order too: move on to this one (a counted record
+            // of a village out of scope has none, and is skipped).
+            while at < out.len() && out[at].code.as_str() < code {
+                at += 1;
             }
+            let Some(v) = out.get_mut(at).filter(|v| v.code == code) else {
+                continue;
+            };
+            v.reported = true;
+            let ind = match r.get_ref(1)? {
+                ValueRef::Null => None,
+                _ => Some(text_ref(r, 1)?),
+            };
             if let (Some(ind), Some(num), Some(den)) = (
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<f64>>(4)?,
-                r.get::<_, Option<f64>>(5)?,
-            ) && let Some(v) = out.last_mut()
-            {
-                v.sums.push((ind, num, den));
+                ind,
+                r.get::<_, Option<f64>>(2)?,
+                r.get::<_, Option<f64>>(3)?,
+            ) {
+                let id = match ids.iter().find(|id| &***id == ind) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id: Arc<str> = Arc::from(ind);
+                        ids.push(id.clone());
+                        id
+                    }
+                };
+                v.sums.push((id, num, den));
             }
         }
         Ok(out)
@@ -274,4 +311,11 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+}
+
+/// A text column read in place (a code, an id), without a copy.
+fn text_ref<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }

@@ -953,6 +953,16 @@ fn first_run_asks_a_clerk_or_the_county_no_name() {
         assert_eq!(m.screen, Screen::Home, "{role}: no name asked");
         assert_eq!(m.surveyor, None);
         assert_eq!(m.role.map(Role::code), Some(role));
+        // The name can still be set later, from home, as for a surveyor.
+        assert!(press(&mut m, KeyCode::Char('n')).is_empty());
+        assert_eq!(m.prompt.as_ref().map(|p| p.input.value()), Some(""));
+        typ(&mut m, "王五");
+        assert_eq!(
+            press(&mut m, KeyCode::Enter),
+            vec![Cmd::SetSurveyor("王五".into())],
+            "{role}"
+        );
+        assert_eq!(m.surveyor.as_deref(), Some("王五"));
     }
 }
 

@@ -94,56 +94,77 @@ pub fn load(
 }
 
 /// The worker: the figures first (`DashboardLoaded` with the village lists pending),
-/// then the village lists (`DashboardVillages`), or `DashboardFailed`.
+/// then the village lists (`DashboardVillages`), or `DashboardFailed`. The villages'
+/// facts are read meanwhile on a second thread with its own connection (the longer
+/// part at province scale), so the lists follow the figures closely.
 fn work(data_dir: &Path, forms: &FormSet, unit: &str, round: &str, tx: &Sender<Msg>) {
     let failed = |e: anyhow::Error| Msg::DashboardFailed {
         unit: unit.to_string(),
         round: round.to_string(),
         error: format!("{e:#}"),
     };
-    let first = Store::open(data_dir)
-        .map_err(anyhow::Error::from)
-        .and_then(|store| {
-            let d = division(&store, unit)?;
-            let parts = rollups(&store, forms, &d, round)?;
-            let mut data = assemble(forms, d, round, parts, Vec::new());
-            data.villages_pending = true;
-            Ok((store, data))
-        });
-    let (store, data) = match first {
-        Ok(x) => x,
-        Err(e) => {
-            let _ = tx.send(failed(e));
+    let read_facts = || -> anyhow::Result<Vec<VillageFacts>> {
+        let store = Store::open(data_dir)?;
+        let d = division(&store, unit)?;
+        Ok(store.village_facts(&forms.village_form().id, round, d.prefix())?)
+    };
+    std::thread::scope(|s| {
+        let facts = std::thread::Builder::new()
+            .name(format!("{WORKER_PREFIX}dashboard-villages"))
+            .spawn_scoped(s, read_facts);
+        let first = Store::open(data_dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|store| {
+                let d = division(&store, unit)?;
+                let parts = rollups(&store, forms, &d, round)?;
+                let mut data = assemble(forms, d, round, parts, Vec::new());
+                data.villages_pending = true;
+                Ok(data)
+            });
+        let data = match first {
+            Ok(x) => x,
+            Err(e) => {
+                let _ = tx.send(failed(e));
+                return;
+            }
+        };
+        let shortfalls: Vec<(String, f64)> = data
+            .own()
+            .map(|u| {
+                u.indicators
+                    .iter()
+                    .filter_map(|v| v.shortfall.map(|s| (v.id.clone(), s)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The UI may have quit or moved on meanwhile: nobody needs the answer then.
+        if tx.send(Msg::DashboardLoaded(Box::new(data))).is_err() {
             return;
         }
-    };
-    let shortfalls: Vec<(String, f64)> = data
-        .own()
-        .map(|u| {
-            u.indicators
-                .iter()
-                .filter_map(|v| v.shortfall.map(|s| (v.id.clone(), s)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let prefix = data.unit.prefix().to_string();
-    // The UI may have quit or moved on meanwhile: nobody needs the answer then.
-    if tx.send(Msg::DashboardLoaded(Box::new(data))).is_err() {
-        return;
-    }
-    let msg = match store.village_facts(&forms.village_form().id, round, &prefix) {
-        Ok(facts) => Msg::DashboardVillages {
-            unit: unit.to_string(),
-            round: round.to_string(),
-            holdbacks: shortfalls
-                .iter()
-                .map(|(id, s)| dashboard::holdbacks_from(&facts, forms, id, *s))
-                .collect(),
-            unreported: dashboard::unreported(&facts),
-        },
-        Err(e) => failed(e.into()),
-    };
-    let _ = tx.send(msg);
+        let facts = match facts {
+            // A panic there is logged by `tui::run`'s hook.
+            Ok(h) => h.join().unwrap_or_else(|_| {
+                Err(anyhow::anyhow!(
+                    "internal error while computing (see the log)"
+                ))
+            }),
+            // No second thread: read them here.
+            Err(_) => read_facts(),
+        };
+        let msg = match facts {
+            Ok(facts) => Msg::DashboardVillages {
+                unit: unit.to_string(),
+                round: round.to_string(),
+                holdbacks: shortfalls
+                    .iter()
+                    .map(|(id, s)| dashboard::holdbacks_from(&facts, forms, id, *s))
+                    .collect(),
+                unreported: dashboard::unreported(&facts),
+            },
+            Err(e) => failed(e),
+        };
+        let _ = tx.send(msg);
+    });
 }
 
 impl Effects {
@@ -313,20 +334,12 @@ fn no_record_text(
     round: &str,
     draft: bool,
 ) -> String {
+    use crate::i18n::tui_county as words;
     use crate::tui::text::clean;
     let (name, code, round) = (clean(name), clean(code), clean(round));
-    match (lang, draft) {
-        (crate::forms::Lang::Zh, false) => {
-            format!("{name}（{code}）在 {round} 轮还没有记录")
-        }
-        (crate::forms::Lang::Zh, true) => {
-            format!("{name}（{code}）在 {round} 轮的记录尚未完成或被退回，还不计入")
-        }
-        (crate::forms::Lang::En, false) => {
-            format!("{name} ({code}) has no record for round {round} yet")
-        }
-        (crate::forms::Lang::En, true) => format!(
-            "{name} ({code}): the record for round {round} is not finalized or was returned, so it does not count yet"
-        ),
+    if draft {
+        words::record_not_counted(lang, &name, &code, &round)
+    } else {
+        words::no_record(lang, &name, &code, &round)
     }
 }

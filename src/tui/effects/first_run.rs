@@ -2,8 +2,8 @@
 //! the one the user works in), marked as demo data before the first record goes in.
 
 use crate::forms::Lang;
+use crate::i18n::tui_county as words;
 use crate::tui::effects::Effects;
-use crate::tui::text::tr;
 use std::path::{Path, PathBuf};
 
 use crate::tui::effects::demo::DemoHook;
@@ -26,26 +26,15 @@ impl Effects {
             _ => a == b,
         };
         if here.as_deref().is_some_and(|h| same(h, &there)) {
-            return Err(tr(
-                lang,
-                "演示数据不能放进正在使用的数据目录",
-                "Demo data cannot go into the data directory in use",
-            )
-            .to_string());
+            return Err(words::demo_into_own_dir(lang));
         }
         let run = || -> anyhow::Result<Result<usize, String>> {
             let mut store = crate::context::open_store(&there, &self.forms)?;
             if !store.is_demo()? && store.holds_data()? {
-                return Ok(Err(match lang {
-                    Lang::Zh => format!(
-                        "{} 里有真实调查数据，演示数据不能放进去（什么也没有改）",
-                        crate::tui::text::clean(dir)
-                    ),
-                    Lang::En => format!(
-                        "{} holds real survey data, so demo data cannot go into it (nothing was changed)",
-                        crate::tui::text::clean(dir)
-                    ),
-                }));
+                return Ok(Err(words::demo_dir_holds_real_data(
+                    lang,
+                    &crate::tui::text::clean(dir),
+                )));
             }
             // Marked before the first record goes in: no demo record is ever unmarked.
             store.mark_demo()?;
@@ -55,7 +44,7 @@ impl Effects {
             Ok(r) => r,
             Err(e) => {
                 tracing::warn!("demo data into {dir}: {e:#}");
-                Err(format!("{}{e:#}", tr(lang, "出错了：", "Error: ")))
+                Err(words::demo_error(lang, &format!("{e:#}")))
             }
         }
     }

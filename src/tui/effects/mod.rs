@@ -151,10 +151,8 @@ impl Effects {
     }
 
     pub fn new(store: Store, forms: FormSet, who: Option<String>) -> Effects {
-        let who = who
-            .filter(|w| !w.trim().is_empty())
-            .or_else(crate::context::os_user)
-            .unwrap_or_else(|| "unknown".into());
+        // A clerk or the county is asked no name: never "unknown" (`context::acting_name`).
+        let who = crate::context::acting_name(who, crate::context::os_user(), &store);
         Effects {
             store,
             forms,

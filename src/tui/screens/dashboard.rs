@@ -29,13 +29,7 @@ impl Pane {
     pub const ALL: [Pane; 4] = [Pane::Units, Pane::Holdbacks, Pane::Unreported, Pane::Trend];
 
     pub fn title(self, lang: crate::forms::Lang) -> &'static str {
-        let (zh, en) = match self {
-            Pane::Units => ("下级单位", "Units"),
-            Pane::Holdbacks => ("短板村", "Holds back"),
-            Pane::Unreported => ("未报", "Unreported"),
-            Pane::Trend => ("趋势", "Trend"),
-        };
-        crate::tui::text::tr(lang, zh, en)
+        crate::i18n::tui_county::pane(lang, self)
     }
 }
 

@@ -8,7 +8,6 @@ use crate::forms::Lang;
 use crate::tui::keys::Action;
 use crate::tui::shared::tree::Tree;
 use crate::tui::shared::{Cmd, Notice, Outcome, Role, input_request};
-use crate::tui::text::tr;
 use ratatui::crossterm::event::KeyEvent;
 use tui_input::Input;
 
@@ -112,11 +111,9 @@ impl FirstRun {
                 Some(Action::Confirm) => {
                     let name = self.input.value().trim().to_string();
                     if name.is_empty() {
-                        return Outcome::say(Notice::error(tr(
-                            ctx.lang,
-                            "请输入调查人姓名（记录在每项修改旁）",
-                            "Please type the surveyor's name (it is recorded with every change)",
-                        )));
+                        return Outcome::say(Notice::error(
+                            crate::i18n::tui_county::name_required(ctx.lang),
+                        ));
                     }
                     self.after_setup(Outcome::cmd(Cmd::SetSurveyor(name)), ctx)
                 }

@@ -3,10 +3,11 @@
 //! villages not reported, trend over rounds). A pure function of the model.
 
 use crate::forms::Lang;
+use crate::i18n::pick;
 use crate::report::model::{IndicatorInfo, IndicatorValue};
 use crate::tui::app::Model;
 use crate::tui::screens::dashboard::{DashView, Focus, Pane, trend_bounds};
-use crate::tui::text::{clean, fit, fit_right, tr, width};
+use crate::tui::text::{clean, fit, fit_right, width};
 use crate::tui::view::home::window;
 use crate::tui::view::style::{bold, dim, selected};
 use ratatui::Frame;
@@ -48,26 +49,17 @@ fn amount(x: f64) -> String {
 }
 
 fn label(info: &IndicatorInfo, lang: Lang) -> String {
-    clean(match lang {
-        Lang::Zh => &info.label_zh,
-        Lang::En => &info.label_en,
-    })
+    clean(pick(lang, &info.label_zh, &info.label_en))
 }
 
 fn unit_word(info: &IndicatorInfo, lang: Lang) -> String {
-    clean(match lang {
-        Lang::Zh => &info.unit_zh,
-        Lang::En => &info.unit_en,
-    })
+    clean(pick(lang, &info.unit_zh, &info.unit_en))
 }
 
 /// "差 62 户" / "62 households short"; empty when met or without a target.
 fn shortfall_text(v: &IndicatorValue, info: &IndicatorInfo, lang: Lang) -> String {
     match v.shortfall {
-        Some(s) if s > 0.0 => match lang {
-            Lang::Zh => format!("差 {} {}", amount(s), unit_word(info, lang)),
-            Lang::En => format!("{} {} short", amount(s), unit_word(info, lang)),
-        },
+        Some(s) if s > 0.0 => words::shortfall(lang, &amount(s), &unit_word(info, lang)),
         _ => String::new(),
     }
 }
@@ -110,66 +102,12 @@ fn bar(v: Option<&IndicatorValue>, cells: usize) -> Vec<Span<'static>> {
     spans
 }
 
-/// The strings this screen adds (kept together for the string catalogue).
-mod words {
-    use crate::forms::Lang;
+use crate::i18n::tui_county as words;
+use crate::tui::keys::{Action, Ctx};
 
-    pub fn computing(lang: Lang, unit: &str, round: &str) -> String {
-        match lang {
-            Lang::Zh => format!(" 正在计算 {unit} {round} 年的看板…（Esc 返回）"),
-            Lang::En => {
-                format!(" Computing the dashboard of {unit} for round {round}… (Esc to go back)")
-            }
-        }
-    }
-
-    pub fn computing_villages(lang: Lang) -> &'static str {
-        crate::tui::text::tr(
-            lang,
-            " 正在逐村计算短板村和未报村…",
-            " Computing the villages' lists…",
-        )
-    }
-
-    pub fn computing_short(lang: Lang) -> &'static str {
-        crate::tui::text::tr(lang, " · 正在计算…", " · computing…")
-    }
-
-    pub fn township_head(lang: Lang, name: &str, code: &str, n: usize) -> String {
-        match lang {
-            Lang::Zh => format!(" {name}  {code}  · {n} 个村未报"),
-            Lang::En if n == 1 => format!(" {name}  {code}  · 1 village not reported"),
-            Lang::En => format!(" {name}  {code}  · {n} villages not reported"),
-        }
-    }
-
-    pub fn open_hint(lang: Lang) -> &'static str {
-        crate::tui::text::tr(
-            lang,
-            "Enter 查看记录（只读）",
-            "Enter: view the record (read-only)",
-        )
-    }
-
-    pub fn target_outside(lang: Lang, below: bool) -> &'static str {
-        match (lang, below) {
-            (Lang::Zh, true) => "（在图的下方）",
-            (Lang::Zh, false) => "（在图的上方）",
-            (Lang::En, true) => " (below the chart)",
-            (Lang::En, false) => " (above the chart)",
-        }
-    }
-
-    pub fn units_order(lang: Lang, by: Option<&str>) -> String {
-        match (lang, by) {
-            (Lang::Zh, Some(l)) => format!(" 按「{l}」排序，差的在前（s 按代码排序）"),
-            (Lang::Zh, None) => " 按代码排序（s 按所选指标排序，差的在前）".to_string(),
-            (Lang::En, Some(l)) => format!(" By {l}, worst first (s: code order)"),
-            (Lang::En, None) => {
-                " In code order (s: worst first by the marked indicator)".to_string()
-            }
-        }
-    }
+/// How the key table writes a dashboard key.
+fn key(action: Action) -> &'static str {
+    crate::i18n::key(Ctx::Dashboard, action)
 }
 
 /// Widths of the indicator lines: label, bar and the shortfall text after them.
@@ -208,7 +146,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 (name, clean(&l.round))
             })
             .unwrap_or_default();
-        let text = words::computing(lang, &unit, &round);
+        let text = words::computing(lang, &unit, &round, key(Action::Back));
         let lines: Vec<Line> = crate::tui::text::wrap_to(&text, w)
             .into_iter()
             .map(|l| Line::styled(l, Style::default().fg(Color::Yellow)))
@@ -230,26 +168,15 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         .map(|p| clean(&p.data.unit.name))
         .chain(std::iter::once(clean(&data.unit.name)))
         .collect();
-    let title = match lang {
-        Lang::Zh => format!(
-            " {} · {} 年 · 已报 {}/{} 村 · 覆盖率 {}",
-            path.join(" › "),
-            clean(&data.round),
-            reported,
-            scope,
-            pct(coverage)
-        ),
-        Lang::En => format!(
-            " {} · round {} · {}/{} villages reported · {}",
-            path.join(" › "),
-            clean(&data.round),
-            reported,
-            scope,
-            pct(coverage)
-        ),
-    };
     // The path of a deep drill-down wraps rather than running off the edge.
-    let mut title = title;
+    let mut title = words::title(
+        lang,
+        &path.join(" › "),
+        &clean(&data.round),
+        reported,
+        scope,
+        &pct(coverage),
+    );
     if d.loading.is_some() || data.villages_pending {
         title.push_str(words::computing_short(lang));
     }
@@ -278,17 +205,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let c = indicator_cols(w, longest, short_w);
     let head = format!(
         "  {} {} {} {}",
-        fit(tr(lang, "指标", "Indicator"), c.label),
-        fit(
-            if c.bar >= 14 {
-                tr(lang, "现状 │目标", "value │target")
-            } else {
-                tr(lang, "│目标", "│target")
-            },
-            c.bar
-        ),
-        fit_right(tr(lang, "现状", "value"), 6),
-        fit_right(tr(lang, "目标", "target"), 6),
+        fit(words::col_indicator(lang), c.label),
+        fit(words::col_bar(lang, c.bar >= 14), c.bar),
+        fit_right(words::col_value(lang), 6),
+        fit_right(words::col_target(lang), 6),
     );
     lines.push(Line::styled(fit(&head, w), dim()));
     for (i, info) in infos.iter().enumerate() {
@@ -326,16 +246,16 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         let mut text = format!(
             " ▸ {}{}{}",
             label(info, lang),
-            tr(lang, "：", ": "),
+            words::colon(lang),
             pct(val.and_then(|x| x.value))
         );
         let target = target_text(val.and_then(|x| x.target));
         if !target.is_empty() {
-            text.push_str(&format!("{}{target}", tr(lang, "，目标 ", ", target ")));
+            text.push_str(&format!("{}{target}", words::target_lead(lang)));
         }
         let short = &shorts[v.indicator];
         if !short.is_empty() {
-            text.push_str(tr(lang, "，", ", "));
+            text.push_str(words::comma(lang));
             text.push_str(short);
         }
         lines.extend(
@@ -447,29 +367,29 @@ fn units_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'stat
     let children = v.children();
     let sort_info = data.indicators().get(v.indicator);
     let sort_label = sort_info.map(|i| label(i, lang));
-    let head = words::units_order(lang, sort_label.as_deref().filter(|_| !v.by_code));
+    let head = match sort_label.as_deref().filter(|_| !v.by_code) {
+        Some(l) => words::units_by(lang, l, key(Action::Sort)),
+        None => words::units_by_code(lang, key(Action::Sort)),
+    };
     lines.push(Line::styled(fit(&head, w), dim()));
     if children.is_empty() {
-        lines.push(Line::raw(fit(
-            tr(lang, " 没有下级单位", " No units below this one"),
-            w,
-        )));
+        lines.push(Line::raw(fit(words::no_units_below(lang), w)));
         return lines;
     }
     let name_w = col(children.iter().map(|u| u.name.as_str()), 8, w / 3);
     let cols_head = format!(
         " {} {} {} {}",
-        fit(tr(lang, "单位", "unit"), name_w),
-        fit_right(tr(lang, "已报/应报", "reported"), 9),
-        fit_right(tr(lang, "现状", "value"), 7),
-        tr(lang, "  差距", "  shortfall"),
+        fit(words::col_unit(lang), name_w),
+        fit_right(words::col_reported(lang), 9),
+        fit_right(words::col_value(lang), 7),
+        words::col_shortfall(lang),
     );
     lines.push(Line::styled(fit(&cols_head, w), dim()));
     let det = children.get(v.row).map_or(Vec::new(), |u| {
         let what = if u.level == crate::register::Level::Village {
-            words::open_hint(lang)
+            words::open_hint(lang, key(Action::Open))
         } else {
-            tr(lang, "Enter 下钻", "Enter: drill down")
+            words::drill_hint(lang, key(Action::Open))
         };
         detail(
             v,
@@ -530,38 +450,21 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'
     let name = label(info, lang);
     let unit = unit_word(info, lang);
     let Some(hb) = data.holdbacks_of(&info.id) else {
-        let t = match lang {
-            Lang::Zh => format!(" {name}：没有目标值或已达标"),
-            Lang::En => format!(" {name}: no target, or met"),
-        };
+        let t = words::no_target(lang, &name);
         lines.push(Line::styled(fit(&t, w), dim()));
         return lines;
     };
-    let head = match (hb.needed, lang) {
-        (Some(0), Lang::Zh) => format!(" {name}：已达标"),
-        (Some(0), Lang::En) => format!(" {name}: target met"),
-        (Some(n), Lang::Zh) => {
-            format!(" {name}：差 {} {unit}，需要 {n} 个村", amount(hb.shortfall))
-        }
-        (Some(n), Lang::En) => format!(
-            " {name}: {} {unit} short, {n} villages needed",
-            amount(hb.shortfall)
-        ),
-        (None, Lang::Zh) => format!(
-            " {name}：差 {} {unit}，已报的村全部补齐也不够，还要靠未报的村",
-            amount(hb.shortfall)
-        ),
-        (None, Lang::En) => format!(
-            " {name}: {} {unit} short, more than all reported villages can give",
-            amount(hb.shortfall)
-        ),
+    let head = match hb.needed {
+        Some(0) => words::target_met(lang, &name),
+        Some(n) => words::holdbacks_needed(lang, &name, &amount(hb.shortfall), &unit, n),
+        None => words::holdbacks_not_enough(lang, &name, &amount(hb.shortfall), &unit),
     };
     lines.push(Line::styled(fit(&head, w), bold()));
     if hb.villages.is_empty() {
         return lines;
     }
     let needed = hb.needed.unwrap_or(hb.villages.len());
-    let closes = tr(lang, " ← 到此补齐", " ← closes it");
+    let closes = words::closes_it(lang);
     // # · village · township · code · gain · cumulative, the names sized to the data.
     let fixed = 1 + 3 + 1 + 1 + 12 + 1 + 9 + 1 + 10 + width(closes);
     let spare = w.saturating_sub(fixed + 2);
@@ -574,18 +477,15 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'
     let cols_head = format!(
         " {} {} {} {} {} {}",
         fit_right("#", 3),
-        fit(tr(lang, "村", "village"), name_w),
-        fit(tr(lang, "乡镇", "township"), town_w),
-        fit(tr(lang, "代码", "code"), 12),
-        fit_right(tr(lang, "可增加", "gain"), 9),
-        fit_right(tr(lang, "累计", "cumulative"), 10),
+        fit(words::col_village(lang), name_w),
+        fit(words::col_township(lang), town_w),
+        fit(words::col_code(lang), 12),
+        fit_right(words::col_gain(lang), 9),
+        fit_right(words::col_cumulative(lang), 10),
     );
     lines.push(Line::styled(fit(&cols_head, w), dim()));
     let det = hb.villages.get(v.row).map_or(Vec::new(), |h| {
-        let gain = match lang {
-            Lang::Zh => format!("可增加 {} {unit}", amount(h.gain)),
-            Lang::En => format!("gain {} {unit}", amount(h.gain)),
-        };
+        let gain = words::gain(lang, &amount(h.gain), &unit);
         detail(
             v,
             format!(
@@ -593,7 +493,7 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'
                 clean(&h.name),
                 clean(data.township_of(&h.code)),
                 clean(&h.code),
-                words::open_hint(lang)
+                words::open_hint(lang, key(Action::Open))
             ),
             w,
         )
@@ -636,13 +536,7 @@ fn unreported_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<
     use crate::tui::shared::dashboard::UnreportedRow;
     let data = &v.data;
     let n = data.unreported.len();
-    let head = match (n, lang) {
-        (0, Lang::Zh) => " 应报的村都已上报".to_string(),
-        (0, Lang::En) => " Every village in scope has reported".to_string(),
-        (n, Lang::Zh) => format!(" 还有 {n} 个村未报，按乡镇列出"),
-        (1, Lang::En) => " 1 village not reported yet".to_string(),
-        (n, Lang::En) => format!(" {n} villages not reported yet, by township"),
-    };
+    let head = words::unreported_head(lang, n);
     let mut lines = vec![Line::styled(fit(&head, w), bold())];
     let rows = data.unreported_rows();
     let name_w = col(data.unreported.iter().map(|(_, n)| n.as_str()), 6, w / 2);
@@ -656,7 +550,7 @@ fn unreported_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<
                     clean(name),
                     clean(data.township_of(code)),
                     clean(code),
-                    words::open_hint(lang)
+                    words::open_hint(lang, key(Action::Open))
                 ),
                 w,
             )
@@ -667,7 +561,7 @@ fn unreported_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<
     for i in window(rows.len(), v.row, height) {
         let (text, style) = match &rows[i] {
             UnreportedRow::Township { code, count } => (
-                words::township_head(
+                words::township_unreported(
                     lang,
                     &clean(data.townships.get(code).map_or("", String::as_str)),
                     &clean(code),
@@ -700,11 +594,7 @@ fn trend_pane(v: &DashView, lang: Lang, f: &mut Frame, area: Rect) {
         return;
     };
     if !v.has_trend() {
-        let t = tr(
-            lang,
-            " 只有一个轮次有数据：有 2018、2019、2020 等多轮时在此显示趋势",
-            " Only one round has records: the trend shows once several rounds do",
-        );
+        let t = words::one_round_only(lang);
         let lines: Vec<Line> = crate::tui::text::wrap_to(t, w)
             .into_iter()
             .map(|l| Line::styled(l, dim()))
@@ -735,7 +625,7 @@ fn trend_pane(v: &DashView, lang: Lang, f: &mut Frame, area: Rect) {
     if let Some(t) = target {
         head.push_str(&format!(
             " · {}{}",
-            tr(lang, "目标 ", "target "),
+            words::target_word(lang),
             target_text(Some(t))
         ));
         if t < lo || t > hi {
@@ -794,14 +684,14 @@ fn trend_pane(v: &DashView, lang: Lang, f: &mut Frame, area: Rect) {
     let chart = Chart::new(sets)
         .x_axis(
             Axis::default()
-                .title(tr(lang, "轮次", "round"))
+                .title(words::axis_round(lang))
                 .style(dim())
                 .bounds([0.0, last])
                 .labels(x_labels),
         )
         .y_axis(
             Axis::default()
-                .title(tr(lang, "现状", "value"))
+                .title(words::col_value(lang))
                 .style(dim())
                 .bounds([lo, hi])
                 .labels(y_labels),

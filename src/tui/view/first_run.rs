@@ -1,10 +1,12 @@
 //! The first-run screen: the role, a surveyor's name, then the offer of demo data in a
 //! directory of its own.
 
+use crate::i18n::{key, tui_county as words};
 use crate::tui::app::Model;
+use crate::tui::keys::{Action, Ctx};
 use crate::tui::screens::first_run::{DemoState, FirstRunStep};
 use crate::tui::shared::Role;
-use crate::tui::text::{clean, fit, tr};
+use crate::tui::text::{clean, fit};
 use crate::tui::view::style::{bold, dim, draw_input, selected};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -17,32 +19,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let lines = vec![
         Line::raw(""),
-        Line::styled(
-            fit(
-                tr(
-                    m.lang,
-                    "  欢迎使用 ruralenv：农村人居环境整治调查",
-                    "  Welcome to ruralenv: rural living-environment surveys",
-                ),
-                w,
-            ),
-            bold(),
-        ),
+        Line::styled(fit(&format!("  {}", words::welcome(m.lang)), w), bold()),
         Line::raw(""),
+        Line::raw(fit(&format!("  {}", words::intro_home(m.lang)), w)),
         Line::raw(fit(
-            tr(
-                m.lang,
-                "  首页按 县→乡镇→村 列出名册和本轮状态；表单逐项填写，离开一项即保存；",
-                "  Home: the register and each village's status. Form: each answer is saved",
-            ),
-            w,
-        )),
-        Line::raw(fit(
-            tr(
-                m.lang,
-                "  审核页供乡镇通过或退回已完成的记录。任何时候按 F1 查看按键。",
-                "  when you leave the field. Review: approve or return records. F1: all keys.",
-            ),
+            &format!("  {}", words::intro_review(m.lang, help_key())),
             w,
         )),
         Line::raw(""),
@@ -66,43 +47,34 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     match fr.step {
         FirstRunStep::Role => {
             let mut lines = vec![Line::styled(
-                tr(
+                words::role_question(
                     lang,
-                    "这台电脑用来做什么？（↑↓ 选择，Enter 确定）",
-                    "What is this computer for? (↑↓ to choose, Enter to confirm)",
+                    key(Ctx::FirstRun, Action::Up),
+                    key(Ctx::FirstRun, Action::Confirm),
                 ),
                 bold(),
             )];
+            // A role's line wraps under its text, not under the marker.
+            let text_w = (w.saturating_sub(2)).saturating_sub(2);
             for (i, role) in Role::ALL.iter().enumerate() {
-                let what = match role {
-                    Role::Surveyor => tr(
-                        lang,
-                        "在村里填表、完成，导出数据包交给乡镇",
-                        "fill village forms, finalize, export a bundle for the township",
-                    ),
-                    Role::Township => tr(
-                        lang,
-                        "导入调查人的数据包，通过或退回，导出给县",
-                        "import surveyors' bundles, approve or return, export for the county",
-                    ),
-                    Role::County => tr(
-                        lang,
-                        "导入乡镇的数据包，看指标和报表",
-                        "import townships' bundles, see the indicators and reports",
-                    ),
-                };
                 let text = format!(
-                    "{} {}{}{what}",
-                    if i == fr.role { "▶" } else { " " },
+                    "{}{}{}",
                     role.label(lang),
-                    tr(lang, "：", ": ")
+                    words::colon(lang),
+                    words::role_what(lang, *role)
                 );
-                let line = Line::raw(text);
-                lines.push(if i == fr.role {
-                    line.style(selected())
-                } else {
-                    line
-                });
+                for (k, part) in crate::tui::text::wrap_to(&text, text_w)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let lead = if k == 0 && i == fr.role { "▶ " } else { "  " };
+                    let line = Line::raw(format!("{lead}{part}"));
+                    lines.push(if i == fr.role {
+                        line.style(selected())
+                    } else {
+                        line
+                    });
+                }
             }
             wrap(f, lines, rest);
         }
@@ -110,7 +82,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             draw_input(
                 f,
                 below,
-                tr(lang, "  调查人姓名：", "  Surveyor's name: "),
+                &format!("  {}", words::name_label(lang)),
                 &fr.input,
                 true,
             );
@@ -123,10 +95,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 wrap(
                     f,
                     vec![Line::styled(
-                        tr(
+                        words::name_hint(
                             lang,
-                            "姓名记录在每项修改旁。以后可在首页按 n 修改。Esc 回到上一步。",
-                            "The name is recorded with every change. Change it later with n on the home screen. Esc goes back.",
+                            key(Ctx::Home, Action::Name),
+                            key(Ctx::FirstRun, Action::Cancel),
                         ),
                         dim(),
                     )],
@@ -140,20 +112,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             let lines = match &fr.demo {
                 DemoState::Offered | DemoState::Failed(_) => {
                     let mut l = vec![
-                        Line::styled(
-                            tr(
-                                lang,
-                                "想先试一试？演示数据（虚构的记录）放在单独的目录里，不会混入这里的真实数据：",
-                                "Want to try it first? Demo data (made-up records) goes into a directory of its own, never among the real data here:",
-                            ),
-                            bold(),
-                        ),
+                        Line::styled(words::demo_offer(lang), bold()),
                         Line::raw(format!("  {dir}")),
                         Line::raw(""),
-                        Line::raw(tr(
+                        Line::raw(words::demo_keys(
                             lang,
-                            "按 d 在那里生成演示数据；按 Enter 直接开始使用本目录。",
-                            "Press d to make demo data there; Enter starts working in this directory.",
+                            key(Ctx::FirstRunDemo, Action::Demo),
+                            key(Ctx::FirstRunDemo, Action::Confirm),
                         )),
                     ];
                     if let DemoState::Failed(e) = &fr.demo {
@@ -162,32 +127,28 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                     }
                     l
                 }
-                DemoState::Loading => vec![Line::raw(tr(
-                    lang,
-                    "正在生成演示数据…",
-                    "Making demo data…",
-                ))],
+                DemoState::Loading => vec![Line::raw(words::demo_loading(lang))],
                 DemoState::Done { records, .. } => vec![
-                    Line::raw(match lang {
-                        crate::forms::Lang::Zh => format!(
-                            "已在单独的目录生成 {records} 条演示记录。要打开演示数据，退出后运行："
-                        ),
-                        crate::forms::Lang::En => format!(
-                            "{records} demo records are in a directory of their own. To open them, quit and run:"
-                        ),
-                    }),
+                    Line::raw(words::demo_done(lang, *records)),
                     Line::styled(open, bold()),
                     Line::raw(""),
-                    Line::raw(tr(
+                    Line::raw(words::demo_done_start(
                         lang,
-                        "本目录没有任何演示数据。按 Enter 开始使用本目录（真实数据）。",
-                        "This directory holds no demo data. Press Enter to start working here (real data).",
+                        key(Ctx::FirstRunDemo, Action::Confirm),
                     )),
                 ],
             };
             wrap(f, lines, rest);
         }
     }
+}
+
+/// The help key that works anywhere, even while a name is typed (F1).
+fn help_key() -> &'static str {
+    crate::tui::keys::TABLE
+        .iter()
+        .find(|b| b.ctx == Ctx::Global && b.action == Action::Help && b.typing)
+        .map_or("F1", |b| b.label)
 }
 
 fn style_error() -> Style {
