@@ -304,3 +304,20 @@ pub fn one_round_only(lang: Lang) -> &'static str {
         " Only one round has records: the trend shows once several rounds do",
     )
 }
+
+catalogue! {
+    /// A dashboard worker that ended without an answer (its panic is in the log).
+    fn dashboard_internal_error() {
+        zh: "计算时出了内部错误（详见日志）",
+        en: "internal error while computing (see the log)",
+    }
+    fn dashboard_not_in_register(unit: &str) {
+        zh: "{unit}：名录中没有这个单位",
+        en: "{unit}: not in the register",
+    }
+}
+
+/// A dashboard's failure in both languages, a store error worded in each.
+pub fn dashboard_error(e: &anyhow::Error) -> crate::forms::Text {
+    super::both(|l| super::data::error_chain(l, e))
+}

@@ -497,7 +497,7 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 }
                 m.notice(Notice::error(tui_keys::dashboard_failed(
                     m.lang,
-                    &clean(&error),
+                    &clean(error.get(m.lang)),
                 )));
             }
             Vec::new()

@@ -496,11 +496,14 @@ fn keys_are_answered_while_the_dashboard_loads() {
         Msg::DashboardFailed {
             unit: COUNTY.into(),
             round: "2020".into(),
-            error: "disk I/O error".into(),
+            error: crate::forms::Text::new("磁盘读写出错", "disk I/O error"),
         },
     );
     assert_eq!(m.screen, Screen::Home);
-    assert!(m.notice.as_ref().unwrap().text.contains("disk I/O error"));
+    // The failure is said in the screen's language.
+    let text = &m.notice.as_ref().unwrap().text;
+    assert_eq!(m.lang, crate::forms::Lang::Zh);
+    assert!(text.contains("磁盘读写出错") && !text.contains("disk"), "{text}");
 }
 
 #[test]

@@ -75,9 +75,12 @@ fn assemble(
 }
 
 fn division(store: &Store, unit: &str) -> anyhow::Result<DivisionRow> {
-    store
-        .division(unit)?
-        .ok_or_else(|| anyhow::anyhow!("{unit}: not in the register"))
+    store.division(unit)?.ok_or_else(|| {
+        anyhow::anyhow!(crate::i18n::tui_county::dashboard_not_in_register(
+            crate::forms::Lang::En,
+            unit
+        ))
+    })
 }
 
 /// A unit's dashboard on one connection.
@@ -101,7 +104,7 @@ fn work(data_dir: &Path, forms: &FormSet, unit: &str, round: &str, tx: &Sender<M
     let failed = |e: anyhow::Error| Msg::DashboardFailed {
         unit: unit.to_string(),
         round: round.to_string(),
-        error: format!("{e:#}"),
+        error: crate::i18n::tui_county::dashboard_error(&e),
     };
     let read_facts = || -> anyhow::Result<Vec<VillageFacts>> {
         let store = Store::open(data_dir)?;
@@ -145,7 +148,7 @@ fn work(data_dir: &Path, forms: &FormSet, unit: &str, round: &str, tx: &Sender<M
             // A panic there is logged by `tui::run`'s hook.
             Ok(h) => h.join().unwrap_or_else(|_| {
                 Err(anyhow::anyhow!(
-                    "internal error while computing (see the log)"
+                    crate::i18n::tui_county::dashboard_internal_error(crate::forms::Lang::En)
                 ))
             }),
             // No second thread: read them here.
@@ -204,7 +207,7 @@ impl Effects {
             Err(e) => vec![Msg::DashboardFailed {
                 unit,
                 round,
-                error: e.to_string(),
+                error: crate::i18n::tui_county::dashboard_error(&anyhow::Error::from(e)),
             }],
         }
     }
@@ -229,7 +232,9 @@ impl Effects {
                             out.push(Msg::DashboardFailed {
                                 unit: job.unit.clone(),
                                 round: job.round.clone(),
-                                error: "internal error while computing (see the log)".into(),
+                                error: crate::i18n::both(
+                                    crate::i18n::tui_county::dashboard_internal_error,
+                                ),
                             });
                         }
                         return false;
@@ -257,7 +262,7 @@ impl Effects {
                 out.push(Msg::DashboardFailed {
                     unit: job.unit,
                     round: job.round,
-                    error: "internal error while computing (see the log)".into(),
+                    error: crate::i18n::both(crate::i18n::tui_county::dashboard_internal_error),
                 });
             }
         }

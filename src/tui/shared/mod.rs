@@ -189,7 +189,8 @@ pub enum Msg {
     DashboardFailed {
         unit: String,
         round: String,
-        error: String,
+        /// In both languages: the screen shows the one it speaks.
+        error: crate::forms::Text,
     },
     /// The export and import screens (picker listings, worker progress and outcome).
     Exchange(ExchangeMsg),
