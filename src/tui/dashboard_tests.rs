@@ -503,7 +503,10 @@ fn keys_are_answered_while_the_dashboard_loads() {
     // The failure is said in the screen's language.
     let text = &m.notice.as_ref().unwrap().text;
     assert_eq!(m.lang, crate::forms::Lang::Zh);
-    assert!(text.contains("磁盘读写出错") && !text.contains("disk"), "{text}");
+    assert!(
+        text.contains("磁盘读写出错") && !text.contains("disk"),
+        "{text}"
+    );
 }
 
 #[test]

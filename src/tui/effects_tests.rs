@@ -665,3 +665,33 @@ fn a_panicking_worker_ends_its_job_with_a_message() {
     );
     assert!(!fx.busy());
 }
+
+#[test]
+fn an_unnamed_clerk_acts_under_the_role_chosen_at_the_first_run() {
+    // A township clerk's laptop without an OS user: nobody is asked a name, and what the
+    // clerk records says the installation's role and key, from the first session on.
+    let t = tempfile::tempdir().unwrap();
+    let (_m, mut fx) = start(t.path(), None);
+    fx.who = crate::context::installation_name(&fx.store);
+    let before = fx.who.clone();
+    fx.run(
+        Cmd::SaveSetting {
+            key: "role".into(),
+            value: "township".into(),
+        },
+        Lang::Zh,
+    );
+    assert_ne!(fx.who, before);
+    assert_eq!(fx.who, crate::context::installation_name(&fx.store));
+    assert!(fx.who.starts_with("township "), "{}", fx.who);
+    // A person's name is kept when a setting changes.
+    fx.who = "李四".into();
+    fx.run(
+        Cmd::SaveSetting {
+            key: "role".into(),
+            value: "county".into(),
+        },
+        Lang::Zh,
+    );
+    assert_eq!(fx.who, "李四");
+}

@@ -251,7 +251,15 @@ impl Effects {
     fn try_run(&mut self, cmd: Cmd, lang: Lang) -> anyhow::Result<Vec<Msg>> {
         let mut out = Vec::new();
         match cmd {
-            Cmd::SaveSetting { key, value } => self.store.set_setting(&key, &value)?,
+            Cmd::SaveSetting { key, value } => {
+                let unnamed = self.who == crate::context::installation_name(&self.store);
+                self.store.set_setting(&key, &value)?;
+                // The installation's name says its role: the role chosen at the first run
+                // renames whoever acts unnamed from now on (a clerk with no OS user).
+                if key == "role" && unnamed {
+                    self.who = crate::context::installation_name(&self.store);
+                }
+            }
             Cmd::SetSurveyor(name) => {
                 self.store.set_setting("surveyor", &name)?;
                 self.who = name;
