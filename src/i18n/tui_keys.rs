@@ -271,6 +271,11 @@ catalogue! {
         zh: "此记录已完成，只读。按 {key} 修改（将生成新版本）。",
         en: "This record is finalized and read-only. Press {key} to edit it as a new revision.",
     }
+    /// A finalized record opened from the dashboard, to look at only.
+    fn viewing_record() {
+        zh: "从看板打开，只看不改；要修改请回到首页打开此村。",
+        en: "Opened from the dashboard to look at; to change it, open the village from home.",
+    }
     /// A value is saved, but its check asks for a look.
     fn saved_but_check(label: &str, message: &str) {
         zh: "已保存，但请核对 {label}：{message}",

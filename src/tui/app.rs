@@ -304,6 +304,9 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             if returned.is_some() {
                 // The comment itself is above the form, in full: said once.
                 m.notice(Notice::warn(tui_keys::returned_record(m.lang)));
+            } else if read_only && m.contexts().first() == Some(&Ctx::Viewing) {
+                // No `e` there (keys.rs): the notice must not offer it.
+                m.notice(Notice::info(tui_keys::viewing_record(m.lang)));
             } else if read_only {
                 m.notice(Notice::info(tui_keys::read_only_record(
                     m.lang,

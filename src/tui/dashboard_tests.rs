@@ -708,6 +708,20 @@ mod store {
             ("411003003205", "2020")
         );
         assert_eq!(o.rev, Some(1));
+        // Opened from the dashboard, the notice offers no key the screen does not bind.
+        for lang in [Lang::Zh, Lang::En] {
+            let mut m = super::dashboard(lang);
+            update(&mut m, msgs[0].clone());
+            assert_eq!(m.screen, Screen::Form);
+            assert_eq!(m.contexts()[0], crate::tui::keys::Ctx::Viewing);
+            let text = &m.notice.as_ref().unwrap().text;
+            assert_eq!(text, &crate::i18n::tui_keys::viewing_record(lang));
+            let edit = crate::i18n::key(
+                crate::tui::keys::Ctx::ReadOnly,
+                crate::tui::keys::Action::Edit,
+            );
+            assert!(!text.contains(&format!(" {edit} ")), "{text}");
+        }
         // Another round, another village: no record, said so; nothing is created.
         for (village, round) in [("411003003205", "2021"), ("411003003206", "2020")] {
             let msgs = fx.run(
