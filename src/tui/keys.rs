@@ -488,14 +488,29 @@ pub fn footer_line(
     lang: Lang,
     w: usize,
 ) -> Vec<(&'static str, &'static str)> {
+    footer_line_for(contexts, typing, lang, w, &[])
+}
+
+/// `footer_line`, with the keys of `first` ranked right after the way out and help.
+pub fn footer_line_for(
+    contexts: &[Ctx],
+    typing: bool,
+    lang: Lang,
+    w: usize,
+    first: &[Action],
+) -> Vec<(&'static str, &'static str)> {
     let rows = footer(contexts, typing);
-    let long = fit_footer(&rows, w, |b| b.hint(lang));
+    let fit_footer =
+        |rows: &[&'static Binding], w: usize, hint: &dyn Fn(&Binding) -> &'static str| {
+            fit_footer(rows, w, first, hint)
+        };
+    let long = fit_footer(&rows, w, &|b| b.hint(lang));
     let hint: fn(&Binding, Lang) -> &'static str = if long.iter().all(|s| *s) {
         Binding::hint
     } else {
         footer_hint
     };
-    let shown = fit_footer(&rows, w, |b| hint(b, lang));
+    let shown = fit_footer(&rows, w, &|b| hint(b, lang));
     rows.iter()
         .zip(shown)
         .filter(|(_, s)| *s)
@@ -507,6 +522,7 @@ pub fn footer_line(
 fn fit_footer(
     rows: &[&'static Binding],
     w: usize,
+    first: &[Action],
     hint: impl Fn(&Binding) -> &'static str,
 ) -> Vec<bool> {
     use unicode_width::UnicodeWidthStr;
@@ -521,8 +537,10 @@ fn fit_footer(
         (
             if must(rows[i]) {
                 0
+            } else if first.contains(&rows[i].action) {
+                1
             } else {
-                rows[i].footer.unwrap_or(u8::MAX)
+                rows[i].footer.map_or(u8::MAX, |r| r.saturating_add(1))
             },
             i,
         )
@@ -651,6 +669,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn home_s_footer_keeps_the_key_each_role_uses_most() {
+        // A clerk's work is review, a county's the dashboard (`view::role_actions`): at 80
+        // columns their key stays, with its words, whatever else must go.
+        for lang in [Lang::Zh, Lang::En] {
+            for (first, label) in [(Action::Review, "v"), (Action::Dashboard, "d")] {
+                for w in [60, 80] {
+                    let line = footer_line_for(&[Ctx::Home, Ctx::Global], false, lang, w, &[first]);
+                    assert!(
+                        line.iter()
+                            .any(|(l, words)| *l == label && !words.is_empty()),
+                        "{first:?} {lang:?} {w}: {line:?}"
+                    );
+                    assert!(line.iter().any(|(l, _)| *l == "q"), "{line:?}");
+                }
+            }
+        }
+        // Without a role's preference, review is among the first keys to go at 80.
+        let line = footer_line(&[Ctx::Home, Ctx::Global], false, Lang::Zh, 80);
+        assert!(!line.iter().any(|(l, _)| *l == "v"), "{line:?}");
     }
 
     #[test]

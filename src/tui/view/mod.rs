@@ -181,12 +181,31 @@ fn draw_message(m: &Model, f: &mut Frame, area: Rect) {
     }
 }
 
+/// The actions whose keys this installation's role uses most, kept in home's footer before
+/// the others: the clerk's review (`v`), the county's dashboard (`d`).
+fn role_actions(role: Option<crate::tui::shared::Role>) -> &'static [keys::Action] {
+    use crate::tui::shared::Role;
+    match role {
+        Some(Role::Township) => &[keys::Action::Review],
+        Some(Role::County) => &[keys::Action::Dashboard],
+        Some(Role::Surveyor) | None => &[],
+    }
+}
+
 fn draw_footer(m: &Model, f: &mut Frame, area: Rect) {
     let key = Style::default()
         .fg(Color::Cyan)
         .add_modifier(Modifier::BOLD);
     let mut spans = Vec::new();
-    for (label, hint) in keys::footer_line(&m.contexts(), m.typing(), m.lang, area.width as usize) {
+    let first = role_actions(m.role);
+    let line = keys::footer_line_for(
+        &m.contexts(),
+        m.typing(),
+        m.lang,
+        area.width as usize,
+        first,
+    );
+    for (label, hint) in line {
         spans.push(Span::styled(label, key));
         spans.push(Span::raw(format!(" {hint}  ")));
     }
