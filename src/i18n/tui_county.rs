@@ -321,3 +321,33 @@ catalogue! {
 pub fn dashboard_error(e: &anyhow::Error) -> crate::forms::Text {
     super::both(|l| super::data::error_chain(l, e))
 }
+
+/// A count's unit word as English says it for `x` of it: the form's plural ("farms",
+/// "households", "villages") loses its "s" for exactly one. Chinese has no plural; a word
+/// not ending in a single "s" ("t") is kept.
+pub fn unit_of(lang: Lang, word: &str, x: f64) -> String {
+    match lang {
+        Lang::En if x == 1.0 && word.ends_with('s') && !word.ends_with("ss") => {
+            word[..word.len() - 1].to_string()
+        }
+        _ => word.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_farm_two_farms_and_chinese_unchanged() {
+        assert_eq!(unit_of(Lang::En, "farms", 1.0), "farm");
+        assert_eq!(unit_of(Lang::En, "farms", 2.0), "farms");
+        assert_eq!(unit_of(Lang::En, "households", 0.5), "households");
+        assert_eq!(unit_of(Lang::En, "t", 1.0), "t");
+        assert_eq!(unit_of(Lang::Zh, "个村", 1.0), "个村");
+        assert_eq!(
+            shortfall(Lang::En, "1", &unit_of(Lang::En, "farms", 1.0)),
+            "1 farm short"
+        );
+    }
+}

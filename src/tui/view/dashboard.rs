@@ -56,10 +56,15 @@ fn unit_word(info: &IndicatorInfo, lang: Lang) -> String {
     clean(pick(lang, &info.unit_zh, &info.unit_en))
 }
 
+/// The unit's word for `x` of it: "1 farm short", "2 farms short" (`words::unit_of`).
+fn unit_for(info: &IndicatorInfo, lang: Lang, x: f64) -> String {
+    words::unit_of(lang, &unit_word(info, lang), x)
+}
+
 /// "差 62 户" / "62 households short"; empty when met or without a target.
 fn shortfall_text(v: &IndicatorValue, info: &IndicatorInfo, lang: Lang) -> String {
     match v.shortfall {
-        Some(s) if s > 0.0 => words::shortfall(lang, &amount(s), &unit_word(info, lang)),
+        Some(s) if s > 0.0 => words::shortfall(lang, &amount(s), &unit_for(info, lang, s)),
         _ => String::new(),
     }
 }
@@ -448,7 +453,6 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'
         return lines;
     };
     let name = label(info, lang);
-    let unit = unit_word(info, lang);
     let Some(hb) = data.holdbacks_of(&info.id) else {
         let t = words::no_target(lang, &name);
         lines.push(Line::styled(fit(&t, w), dim()));
@@ -456,8 +460,19 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'
     };
     let head = match hb.needed {
         Some(0) => words::target_met(lang, &name),
-        Some(n) => words::holdbacks_needed(lang, &name, &amount(hb.shortfall), &unit, n),
-        None => words::holdbacks_not_enough(lang, &name, &amount(hb.shortfall), &unit),
+        Some(n) => words::holdbacks_needed(
+            lang,
+            &name,
+            &amount(hb.shortfall),
+            &unit_for(info, lang, hb.shortfall),
+            n,
+        ),
+        None => words::holdbacks_not_enough(
+            lang,
+            &name,
+            &amount(hb.shortfall),
+            &unit_for(info, lang, hb.shortfall),
+        ),
     };
     lines.push(Line::styled(fit(&head, w), bold()));
     if hb.villages.is_empty() {
@@ -485,7 +500,7 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'
     );
     lines.push(Line::styled(fit(&cols_head, w), dim()));
     let det = hb.villages.get(v.row).map_or(Vec::new(), |h| {
-        let gain = words::gain(lang, &amount(h.gain), &unit);
+        let gain = words::gain(lang, &amount(h.gain), &unit_for(info, lang, h.gain));
         detail(
             v,
             format!(

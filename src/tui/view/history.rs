@@ -13,6 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 /// A field of the audit trail as people read it: its label; a group row's field as
 /// "#2 label" (with the group's name where there is room).
@@ -73,10 +74,44 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         .count();
     let title = t::history_title(m.lang, &name, &clean(&m.round), h.rows.len(), reviews);
     let mut lines = vec![Line::styled(fit(&title, w), bold())];
-    let (rev_w, at_w, who_w) = (5, 17, if w >= 100 { 12 } else { 8 });
-    let field_w = ((w.saturating_sub(rev_w + at_w + who_w)) * 45 / 100).max(8);
-    let change_w = w.saturating_sub(rev_w + at_w + who_w + field_w);
     let [rev, when, who, field, change] = t::history_columns(m.lang);
+    // Columns as wide as what they hold, where the width allows: nothing is cut that has
+    // room (a long group field's label, an escaped name).
+    let wide = w >= 120;
+    let changes: Vec<(String, String)> = h
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Change(row) => Some((
+                field_label(m, &row.field, wide),
+                format!(
+                    "{} → {}",
+                    value_text(m, &row.field, &row.old),
+                    value_text(m, &row.field, &row.new)
+                ),
+            )),
+            Entry::Event(_) => None,
+        })
+        .collect();
+    let widest = |items: &mut dyn Iterator<Item = usize>| items.max().unwrap_or(0);
+    let (rev_w, at_w) = (5, 17);
+    let who_need = widest(&mut h.entries.iter().map(|e| match e {
+        Entry::Change(row) => clean(&row.who).width(),
+        Entry::Event(e) => clean(event_text(m, e).2).width(),
+    }))
+    .max(who.width())
+        + 1;
+    let who_w = who_need.clamp(8, if w >= 100 { 17 } else { 9 });
+    let rest = w.saturating_sub(rev_w + at_w + who_w);
+    let field_need = widest(&mut changes.iter().map(|(f, _)| f.width())).max(field.width()) + 1;
+    let change_need = widest(&mut changes.iter().map(|(_, c)| c.width())).max(change.width());
+    let field_w = if field_need + change_need <= rest || field_need <= rest * 55 / 100 {
+        field_need
+    } else {
+        (rest * 45 / 100).max(rest.saturating_sub(change_need))
+    }
+    .clamp(8.min(rest), rest.max(1));
+    let change_w = rest.saturating_sub(field_w);
     lines.push(Line::styled(
         format!(
             "{}{}{}{}{}",
@@ -104,22 +139,16 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     // Every entry's lines, then the window: the end of the history fills the page (End
     // and PgDn stop there), as scrolling in update assumes.
     let mut blocks: Vec<Vec<Line>> = Vec::new();
+    let mut changes = changes.into_iter();
     for entry in &h.entries {
         let mut lines: Vec<Line> = Vec::new();
         match entry {
             Entry::Change(row) => {
-                let change = format!(
-                    "{} → {}",
-                    value_text(m, &row.field, &row.old),
-                    value_text(m, &row.field, &row.new)
-                );
+                let (label, change) = changes.next().unwrap_or_default();
                 let mut spans = lead(row.rev, &row.at, &row.who);
                 spans.push(Span::raw(format!(
                     "{} ",
-                    fit(
-                        &field_label(m, &row.field, w >= 120),
-                        field_w.saturating_sub(1)
-                    )
+                    fit(&label, field_w.saturating_sub(1))
                 )));
                 spans.push(Span::raw(fit(&change, change_w)));
                 lines.push(Line::from(spans));
