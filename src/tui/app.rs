@@ -653,7 +653,7 @@ fn on_key(m: &mut Model, ev: KeyEvent) -> Vec<Cmd> {
         return quit(m, true);
     }
     if let Some(h) = &mut m.help {
-        let o = h.key(action, layout::body_rows(m.size));
+        let o = h.key(action, crate::tui::screens::help::page(m.size, m.lang));
         if let Some(Go::Close { .. }) = o.go {
             m.help = None;
             return Vec::new();

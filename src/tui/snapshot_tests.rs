@@ -402,6 +402,33 @@ fn help() {
 }
 
 #[test]
+fn help_s_intro_wraps_in_full_and_end_shows_the_last_key() {
+    use crate::tui::screens::help::{HelpLine, help_lines};
+    let last = match help_lines().last() {
+        Some(HelpLine::Key(b)) => b.label,
+        other => panic!("{other:?}"),
+    };
+    for lang in [Lang::Zh, Lang::En] {
+        for (w, h) in [(80u16, 24u16), (60, 20), (120, 40)] {
+            let mut m = base(lang);
+            update(&mut m, Msg::Resize(w, h));
+            press(&mut m, KeyCode::Char('?'));
+            let top = render(&m, w, h);
+            assert!(!top.lines().nth(1).unwrap().contains('…'), "{lang:?} {w}: {top}");
+            assert!(top.contains("■"), "{top}");
+            press(&mut m, KeyCode::End);
+            let end = render(&m, w, h);
+            // The intro stays; the last key's row is on the page, above the chrome.
+            assert_eq!(end.lines().nth(1), top.lines().nth(1), "{lang:?} {w}");
+            assert!(
+                end.lines().any(|l| l.trim_start().starts_with(last)),
+                "{lang:?} {w}x{h}: {last} missing\n{end}"
+            );
+        }
+    }
+}
+
+#[test]
 fn first_run() {
     check("first_run", |lang| {
         let mut s = startup(xuchang(), lang);

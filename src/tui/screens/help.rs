@@ -48,7 +48,26 @@ pub fn help_lines() -> Vec<HelpLine> {
 
 /// Number of lines of the help screen: the heading and `help_lines`.
 pub fn help_len() -> usize {
-    1 + help_lines().len()
+    help_lines().len()
+}
+
+/// The intro above the keys, wrapped to `w` columns (never cut): it stays in place while
+/// the keys scroll below it.
+pub fn intro(lang: crate::forms::Lang, w: usize) -> Vec<String> {
+    let text = crate::i18n::tui_keys::help_intro(
+        lang,
+        crate::i18n::key(Ctx::Help, Action::Up),
+        crate::i18n::key(Ctx::Help, Action::Back),
+        crate::i18n::key(Ctx::Form, Action::Next),
+    );
+    crate::tui::text::wrap_to(&text, w.max(1))
+}
+
+/// Rows the keys have on a terminal of `size`: the body less the intro.
+pub fn page(size: (u16, u16), lang: crate::forms::Lang) -> usize {
+    crate::tui::layout::body_rows(size)
+        .saturating_sub(intro(lang, size.0 as usize).len())
+        .max(1)
 }
 
 /// The last first line: the end of the help fills the page of `page` rows.

@@ -1,9 +1,8 @@
 //! `?`: every key of the table, by context. Built from the same table as the footer.
 
-use crate::i18n::key;
 use crate::tui::app::Model;
-use crate::tui::keys::{Action, Ctx, TABLE};
-use crate::tui::screens::help::{HelpLine, help_lines, max_scroll};
+use crate::tui::keys::TABLE;
+use crate::tui::screens::help::{HelpLine, help_lines, intro, max_scroll};
 use crate::tui::text::{fit, width};
 use crate::tui::view::style::{bold, dim};
 use ratatui::Frame;
@@ -31,27 +30,13 @@ pub fn lines(m: &Model, w: usize) -> Vec<Line<'static>> {
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
-    let mut all = vec![Line::styled(
-        fit(
-            &crate::i18n::tui_keys::help_intro(
-                m.lang,
-                key(Ctx::Help, Action::Up),
-                key(Ctx::Help, Action::Back),
-                key(Ctx::Form, Action::Next),
-            ),
-            w,
-        ),
-        dim(),
-    )];
-    all.extend(lines(m, w));
-    let scroll = m
-        .help
-        .map_or(0, |h| h.scroll)
-        .min(max_scroll(area.height as usize));
-    let shown: Vec<Line> = all
+    let intro = intro(m.lang, w);
+    let page = (area.height as usize).saturating_sub(intro.len()).max(1);
+    let scroll = m.help.map_or(0, |h| h.scroll).min(max_scroll(page));
+    let shown: Vec<Line> = intro
         .into_iter()
-        .skip(scroll)
-        .take(area.height as usize)
+        .map(|l| Line::styled(l, dim()))
+        .chain(lines(m, w).into_iter().skip(scroll).take(page))
         .collect();
     f.render_widget(Paragraph::new(shown), area);
 }
