@@ -153,9 +153,9 @@ catalogue! {
         zh: " {name}：已达标",
         en: " {name}: target met",
     }
-    fn holdbacks_needed(name: &str, amount: &str, unit: &str, n: usize) {
-        zh: " {name}：差 {amount} {unit}，需要 {n} 个村",
-        en: " {name}: {amount} {unit} short, {n} villages needed",
+    fn holdbacks_needed(name: &str, amount: &str, unit: &str, villages: &str) {
+        zh: " {name}：差 {amount} {unit}，需要 {villages}",
+        en: " {name}: {amount} {unit} short, {villages} needed",
     }
     fn holdbacks_not_enough(name: &str, amount: &str, unit: &str) {
         zh: " {name}：差 {amount} {unit}，已报的村全部补齐也不够，还要靠未报的村",

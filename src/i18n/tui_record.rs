@@ -346,10 +346,6 @@ pub fn return_comment_label(lang: Lang) -> &'static str {
 // ---------------------------------------------------------------------------------------
 // History
 catalogue! {
-    fn history_title(name: &str, round: &str, changes: usize, reviews: usize) {
-        zh: "修改记录 · {name} · {round} 轮 · {changes} 项修改 · {reviews} 次审核",
-        en: "History · {name} · round {round} · {changes} changes · {reviews} reviews",
-    }
     fn fork_resolved(rev: u32) {
         zh: "⚑ 处理分叉：以第 {rev} 版的这个版本为准",
         en: "⚑ fork resolved: this version of revision {rev} counts",
@@ -402,4 +398,22 @@ pub fn duplicates_resolved(lang: Lang) -> &'static str {
         "⚑ 处理重复：以这条记录为准",
         "⚑ duplicates resolved: this record counts",
     )
+}
+
+/// The history's title: "6 changes · 1 review".
+pub fn history_title(
+    lang: Lang,
+    name: &str,
+    round: &str,
+    changes: usize,
+    reviews: usize,
+) -> String {
+    match lang {
+        Lang::Zh => format!("修改记录 · {name} · {round} 轮 · {changes} 项修改 · {reviews} 次审核"),
+        Lang::En => format!(
+            "History · {name} · round {round} · {} · {}",
+            crate::tui::text::count(changes, "change"),
+            crate::tui::text::count(reviews, "review")
+        ),
+    }
 }

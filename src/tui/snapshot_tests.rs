@@ -414,7 +414,10 @@ fn help_s_intro_wraps_in_full_and_end_shows_the_last_key() {
             update(&mut m, Msg::Resize(w, h));
             press(&mut m, KeyCode::Char('?'));
             let top = render(&m, w, h);
-            assert!(!top.lines().nth(1).unwrap().contains('…'), "{lang:?} {w}: {top}");
+            assert!(
+                !top.lines().nth(1).unwrap().contains('…'),
+                "{lang:?} {w}: {top}"
+            );
             assert!(top.contains("■"), "{top}");
             press(&mut m, KeyCode::End);
             let end = render(&m, w, h);

@@ -465,7 +465,7 @@ fn holdbacks_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<'
             &name,
             &amount(hb.shortfall),
             &unit_for(info, lang, hb.shortfall),
-            n,
+            &crate::i18n::villages(lang, n),
         ),
         None => words::holdbacks_not_enough(
             lang,

@@ -77,22 +77,25 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let [rev, when, who, field, change] = t::history_columns(m.lang);
     // Columns as wide as what they hold, where the width allows: nothing is cut that has
     // room (a long group field's label, an escaped name).
-    let wide = w >= 120;
-    let changes: Vec<(String, String)> = h
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Change(row) => Some((
-                field_label(m, &row.field, wide),
-                format!(
-                    "{} → {}",
-                    value_text(m, &row.field, &row.old),
-                    value_text(m, &row.field, &row.new)
-                ),
-            )),
-            Entry::Event(_) => None,
-        })
-        .collect();
+    // A group row's field with the group's name where the line is wide and it fits, else
+    // "#2 label".
+    let labelled = |wide: bool| -> Vec<(String, String)> {
+        h.entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Change(row) => Some((
+                    field_label(m, &row.field, wide),
+                    format!(
+                        "{} → {}",
+                        value_text(m, &row.field, &row.old),
+                        value_text(m, &row.field, &row.new)
+                    ),
+                )),
+                Entry::Event(_) => None,
+            })
+            .collect()
+    };
+    let mut changes = labelled(w >= 120);
     let widest = |items: &mut dyn Iterator<Item = usize>| items.max().unwrap_or(0);
     let (rev_w, at_w) = (5, 17);
     let who_need = widest(&mut h.entries.iter().map(|e| match e {
@@ -103,14 +106,17 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         + 1;
     let who_w = who_need.clamp(8, if w >= 100 { 17 } else { 9 });
     let rest = w.saturating_sub(rev_w + at_w + who_w);
-    let field_need = widest(&mut changes.iter().map(|(f, _)| f.width())).max(field.width()) + 1;
     let change_need = widest(&mut changes.iter().map(|(_, c)| c.width())).max(change.width());
-    let field_w = if field_need + change_need <= rest || field_need <= rest * 55 / 100 {
-        field_need
-    } else {
-        (rest * 45 / 100).max(rest.saturating_sub(change_need))
+    // Short of room, the field's label (what changed) keeps up to 60 %: most values are
+    // a number or yes/no, and the form shows the current one in full.
+    let share = (rest * 60 / 100).max(rest.saturating_sub(change_need));
+    let need = |changes: &[(String, String)]| {
+        widest(&mut changes.iter().map(|(f, _)| f.width())).max(field.width()) + 1
+    };
+    if w >= 120 && need(&changes) > share {
+        changes = labelled(false);
     }
-    .clamp(8.min(rest), rest.max(1));
+    let field_w = need(&changes).min(share).clamp(8.min(rest), rest.max(1));
     let change_w = rest.saturating_sub(field_w);
     lines.push(Line::styled(
         format!(
