@@ -130,6 +130,12 @@ catalogue! {
         zh: "{key} 查看记录（只读）",
         en: "{key}: view the record (read-only)",
     }
+    /// What Enter does on an unreported village's row: it may have a draft or a returned
+    /// record, or none; `key`: Enter.
+    fn open_if_any_hint(key: &str) {
+        zh: "{key} 查看记录（若有草稿或被退回的）",
+        en: "{key}: view its record, if it has one",
+    }
     /// What Enter does on a unit's row; `key`: Enter.
     fn drill_hint(key: &str) {
         zh: "{key} 下钻",

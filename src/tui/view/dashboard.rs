@@ -565,7 +565,7 @@ fn unreported_pane(v: &DashView, lang: Lang, w: usize, room: usize) -> Vec<Line<
                     clean(name),
                     clean(data.township_of(code)),
                     clean(code),
-                    words::open_hint(lang, key(Action::Open))
+                    words::open_if_any_hint(lang, key(Action::Open))
                 ),
                 w,
             )
