@@ -271,6 +271,11 @@ catalogue! {
         zh: "此记录已完成，只读。按 {key} 修改（将生成新版本）。",
         en: "This record is finalized and read-only. Press {key} to edit it as a new revision.",
     }
+    /// A finalized record opened from the review list (`back`, `approve`, `ret`: its keys).
+    fn review_record(back: &str, approve: &str, ret: &str) {
+        zh: "审核中查看：{back} 回到审核列表，在那里按 {approve} 通过、{ret} 退回。",
+        en: "Reviewing: {back} goes back to the list, where {approve} approves and {ret} returns it.",
+    }
     /// A finalized record opened from the dashboard, to look at only.
     fn viewing_record() {
         zh: "从看板打开，只看不改；要修改请回到首页打开此村。",

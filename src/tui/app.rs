@@ -304,6 +304,14 @@ fn step(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             if returned.is_some() {
                 // The comment itself is above the form, in full: said once.
                 m.notice(Notice::warn(tui_keys::returned_record(m.lang)));
+            } else if read_only && m.review.is_some() {
+                // Opened from the review list: the review's keys are there, not here.
+                m.notice(Notice::info(tui_keys::review_record(
+                    m.lang,
+                    crate::i18n::key(Ctx::ReadOnly, Action::Back),
+                    crate::i18n::key(Ctx::Review, Action::Approve),
+                    crate::i18n::key(Ctx::Review, Action::Return),
+                )));
             } else if read_only && m.contexts().first() == Some(&Ctx::Viewing) {
                 // No `e` there (keys.rs): the notice must not offer it.
                 m.notice(Notice::info(tui_keys::viewing_record(m.lang)));

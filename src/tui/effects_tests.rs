@@ -169,6 +169,15 @@ fn finalize_review_return_and_revise() {
     send(&mut m, &mut fx, key(KeyCode::Char('v')));
     assert_eq!(m.screen, Screen::Review);
     assert_eq!(m.review.as_ref().unwrap().rows.len(), 1);
+    // Looked at from the list, the record says where approving and returning are.
+    send(&mut m, &mut fx, key(KeyCode::Enter));
+    assert_eq!(m.screen, Screen::Form);
+    assert_eq!(
+        m.notice.as_ref().unwrap().text,
+        crate::i18n::tui_keys::review_record(Lang::Zh, "Esc", "a", "r")
+    );
+    send(&mut m, &mut fx, key(KeyCode::Esc));
+    assert_eq!(m.screen, Screen::Review);
     send(&mut m, &mut fx, key(KeyCode::Char('r')));
     type_text(&mut m, &mut fx, "户数与台账不符");
     send(&mut m, &mut fx, key(KeyCode::Enter));
