@@ -38,7 +38,7 @@ catalogue! {
     /// Home's summary line: the round and the counts of the register's root.
     fn home_summary(round: &str, villages: u32, counted: u32, draft: u32, returned: u32, conflict: u32) {
         zh: "{round} 轮 · 在册村 {villages} · 计入 {counted}（=报表已报）· 草稿 {draft} · 退回 {returned} · 冲突 {conflict}",
-        en: "{round} · villages {villages} · counted {counted} (=reported) · draft {draft} · ret {returned} · confl {conflict}",
+        en: "{round} · villages {villages} · counted {counted} (=reported) · drafts {draft} · returned {returned} · conflicts {conflict}",
     }
     /// The summary line where the long one does not fit: every count, shorter words.
     fn home_summary_short(round: &str, villages: u32, counted: u32, draft: u32, returned: u32, conflict: u32) {
@@ -49,6 +49,11 @@ catalogue! {
     fn home_search_suffix(query: &str, villages: &str) {
         zh: " · 搜索“{query}”：{villages}",
         en: " · search '{query}': {villages}",
+    }
+    /// A unit's counts beside it, every word whole (where the names leave room).
+    fn unit_counts_full(counted: u32, villages: u32, draft: u32, returned: u32, conflict: u32) {
+        zh: "计入 {counted}/{villages} · 草稿 {draft} · 退回 {returned} · 冲突 {conflict}",
+        en: "counted {counted}/{villages} · drafts {draft} · returned {returned} · conflicts {conflict}",
     }
     /// A unit's counts beside it, in full.
     fn unit_counts_long(counted: u32, villages: u32, draft: u32, returned: u32, conflict: u32) {

@@ -34,12 +34,14 @@ pub fn window(len: usize, cursor: usize, height: usize) -> std::ops::Range<usize
     start..start + height
 }
 
-/// A unit's counts beside it: in full, short, or the counted villages only (`level` 0–2).
+/// A unit's counts beside it: every word whole, in full, short, or the counted villages
+/// only (`level` 0–3).
 fn unit_counts(lang: Lang, c: &Counts, level: usize) -> String {
     use crate::i18n::tui_record as t;
     match level {
-        0 => t::unit_counts_long(lang, c.counted, c.villages, c.draft, c.returned, c.conflict),
-        1 => t::unit_counts_mid(lang, c.counted, c.villages, c.draft, c.returned, c.conflict),
+        0 => t::unit_counts_full(lang, c.counted, c.villages, c.draft, c.returned, c.conflict),
+        1 => t::unit_counts_long(lang, c.counted, c.villages, c.draft, c.returned, c.conflict),
+        2 => t::unit_counts_mid(lang, c.counted, c.villages, c.draft, c.returned, c.conflict),
         _ => t::unit_counts_short(lang, c.counted, c.villages),
     }
 }
@@ -123,9 +125,9 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             .max()
             .unwrap_or(0)
     };
-    let level = (0..2)
+    let level = (0..3)
         .find(|&l| need(l) <= base_right_w + slack)
-        .unwrap_or(2);
+        .unwrap_or(3);
     let right_w = base_right_w.max(need(level).min(base_right_w + slack));
     for pos in range {
         let i = h.visible[pos];
@@ -276,7 +278,8 @@ mod tests {
                                 || l.contains(&format!("冲{conflicts}"))
                         }
                         Lang::En => {
-                            l.contains(&format!("confl {conflicts}"))
+                            l.contains(&format!("conflicts {conflicts}"))
+                                || l.contains(&format!("confl {conflicts}"))
                                 || l.contains(&format!("cf{conflicts}"))
                         }
                     };
