@@ -812,6 +812,40 @@ fn a_returned_record_shows_the_comment_when_opened() {
 }
 
 #[test]
+fn a_review_notice_goes_when_the_cursor_moves_to_another_record() {
+    let mut m = model();
+    let row = |id: &str| ReviewRow {
+        village: village(),
+        record_id: id.into(),
+        rev: 1,
+        status: RecordStatus::Finalized,
+        finalized_at: "2020-06-15T10:00:00+08:00".into(),
+        finalized_by: "张三".into(),
+        comment: None,
+    };
+    update(
+        &mut m,
+        Msg::ReviewLoaded {
+            township: crate::tui::screens::home::tests::row(
+                "411003003000",
+                "陈曹乡",
+                Some("411003000000"),
+                Level::Township,
+            ),
+            rows: vec![row("r1"), row("r2")],
+        },
+    );
+    update(&mut m, Msg::Notice(Notice::info("✓ 已通过".to_string())));
+    press(&mut m, KeyCode::Up);
+    assert!(
+        m.notice.is_some(),
+        "the cursor did not move: the notice stays"
+    );
+    press(&mut m, KeyCode::Down);
+    assert!(m.notice.is_none(), "about the row before: gone");
+}
+
+#[test]
 fn review_approves_or_returns_with_a_comment() {
     let mut m = model();
     let row = ReviewRow {

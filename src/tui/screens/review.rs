@@ -35,8 +35,20 @@ impl ReviewState {
         let rv = self;
         let sel = rv.rows.get(rv.cursor).cloned();
         match action {
-            Some(Action::Up) => rv.cursor = rv.cursor.saturating_sub(1),
-            Some(Action::Down) => rv.cursor = (rv.cursor + 1).min(rv.rows.len().saturating_sub(1)),
+            // A notice about the row just reviewed ("✓ approved") is not about the next.
+            Some(Action::Up) | Some(Action::Down) => {
+                let before = rv.cursor;
+                rv.cursor = match action {
+                    Some(Action::Up) => rv.cursor.saturating_sub(1),
+                    _ => (rv.cursor + 1).min(rv.rows.len().saturating_sub(1)),
+                };
+                if rv.cursor != before {
+                    return Outcome {
+                        say: Some(crate::tui::shared::Say::Clear),
+                        ..Outcome::none()
+                    };
+                }
+            }
             Some(Action::Back) => return Outcome::close(),
             Some(Action::Open) => {
                 if let Some(s) = sel {
