@@ -248,12 +248,12 @@ pub fn col_value(lang: Lang) -> &'static str {
 pub fn col_target(lang: Lang) -> &'static str {
     pick(lang, "目标", "target")
 }
-/// The bar's head, wide ("现状 │目标") or narrow ("│目标").
+/// The bar's head, wide (saying what the mark in the bar is) or narrow.
 pub fn col_bar(lang: Lang, wide: bool) -> &'static str {
     if wide {
-        pick(lang, "现状 │目标", "value │target")
+        pick(lang, "进度（│为目标）", "progress, │ target")
     } else {
-        pick(lang, "│目标", "│target")
+        pick(lang, "进度", "progress")
     }
 }
 pub fn col_unit(lang: Lang) -> &'static str {

@@ -211,7 +211,10 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let head = format!(
         "  {} {} {} {}",
         fit(words::col_indicator(lang), c.label),
-        fit(words::col_bar(lang, c.bar >= 14), c.bar),
+        fit(
+            words::col_bar(lang, width(words::col_bar(lang, true)) < c.bar),
+            c.bar
+        ),
         fit_right(words::col_value(lang), 6),
         fit_right(words::col_target(lang), 6),
     );
