@@ -4,26 +4,33 @@
 //! is English. What is the same in both (paths, codes, the command to copy, names from the
 //! data) is taken out before a line is judged.
 
+mod cli_support;
+
 use assert_cmd::Command;
+use cli_support::{HEADER, bin, bin_en as en};
 use std::fs;
 use std::path::Path;
 
 const TOWN: &str = "411003003000";
-const HEADER: &str = "village_code,survey_date,surveyor,households,population,garbage_facilities,garbage_technology,garbage_cleaners,garbage_funding,garbage_supervision,toilet_three_compartment,toilet_double_urn,toilet_biogas,toilet_urine_diverting,toilet_double_pit,toilet_sewered_flush,toilet_other_sanitary,sewage_mode,sewage_households,sewage_controlled,manure_scattered_produced_t,manure_scattered_utilized_t,notes";
 
-fn bin(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("ruralenv").unwrap();
-    c.arg("--data-dir")
-        .arg(dir)
-        .env_remove("RURALENV_SURVEYOR")
-        .env_remove("RURALENV_DATA_DIR");
-    c
-}
-
-fn en(dir: &Path) -> Command {
-    let mut c = bin(dir);
-    c.args(["--lang", "en"]);
-    c
+/// A sender with demo data for the township in 2020, exported by 王五 to `out`; the
+/// sender's public key.
+fn demo_bundle(sender: &Path, out: &Path) -> String {
+    ok(bin(sender).args(["demo", "--under", TOWN, "--round", "2020"]));
+    ok(bin(sender)
+        .args([
+            "--surveyor",
+            "王五",
+            "export",
+            "--under",
+            TOWN,
+            "--round",
+            "2020",
+        ])
+        .arg("--out")
+        .arg(out));
+    let key = ok(bin(sender).args(["key", "show"]));
+    key.lines().next().unwrap().to_string()
 }
 
 fn ok(c: &mut Command) -> String {
@@ -119,22 +126,8 @@ fn bundle_refusals_speak_one_language_a_run() {
     let t = tempfile::tempdir().unwrap();
     let p = t.path();
     let (sender, county, real) = (p.join("sender"), p.join("county"), p.join("real"));
-    ok(bin(&sender).args(["demo", "--under", TOWN, "--round", "2020"]));
     let bundle = p.join("b.renv");
-    ok(bin(&sender)
-        .args([
-            "--surveyor",
-            "王五",
-            "export",
-            "--under",
-            TOWN,
-            "--round",
-            "2020",
-        ])
-        .arg("--out")
-        .arg(&bundle));
-    let key = ok(bin(&sender).args(["key", "show"]));
-    let key = key.lines().next().unwrap().to_string();
+    let key = demo_bundle(&sender, &bundle);
     let b = bundle.to_str().unwrap();
     // The claimed name is the sender's own words; the rest of the line is the message.
     let same = [p.to_str().unwrap(), "王五"];
@@ -338,22 +331,8 @@ fn a_busy_database_refuses_an_import_in_the_run_language() {
     let t = tempfile::tempdir().unwrap();
     let p = t.path();
     let (sender, county) = (p.join("sender"), p.join("county"));
-    ok(bin(&sender).args(["demo", "--under", TOWN, "--round", "2020"]));
     let bundle = p.join("b.renv");
-    ok(bin(&sender)
-        .args([
-            "--surveyor",
-            "王五",
-            "export",
-            "--under",
-            TOWN,
-            "--round",
-            "2020",
-        ])
-        .arg("--out")
-        .arg(&bundle));
-    let key = ok(bin(&sender).args(["key", "show"]));
-    let key = key.lines().next().unwrap().to_string();
+    let key = demo_bundle(&sender, &bundle);
     ok(bin(&county).args(["trust", "add", &key, "--scope", TOWN]));
     // Another writer holds the database for the whole run.
     let lock = rusqlite::Connection::open(county.join(ruralenv::store::DB_FILE)).unwrap();
