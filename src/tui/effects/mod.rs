@@ -252,11 +252,12 @@ impl Effects {
         let mut out = Vec::new();
         match cmd {
             Cmd::SaveSetting { key, value } => {
-                let unnamed = self.who == crate::context::installation_name(&self.store);
-                self.store.set_setting(&key, &value)?;
                 // The installation's name says its role: the role chosen at the first run
                 // renames whoever acts unnamed from now on (a clerk with no OS user).
-                if key == "role" && unnamed {
+                let renames =
+                    key == "role" && self.who == crate::context::installation_name(&self.store);
+                self.store.set_setting(&key, &value)?;
+                if renames {
                     self.who = crate::context::installation_name(&self.store);
                 }
             }
