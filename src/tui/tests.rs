@@ -811,20 +811,22 @@ fn a_returned_record_shows_the_comment_when_opened() {
     assert_eq!(shot.matches("户数与台账不符").count(), 1, "{shot}");
 }
 
-#[test]
-fn a_review_notice_goes_when_the_cursor_moves_to_another_record() {
-    let mut m = model();
-    let row = |id: &str| ReviewRow {
-        village: village(),
-        record_id: id.into(),
-        rev: 1,
-        status: RecordStatus::Finalized,
-        finalized_at: "2020-06-15T10:00:00+08:00".into(),
-        finalized_by: "张三".into(),
-        comment: None,
-    };
+/// The review list of 陈曹乡 with one finalized revision 1 (by 张三) per record id.
+fn review_loaded(m: &mut Model, ids: &[&str]) {
+    let rows = ids
+        .iter()
+        .map(|id| ReviewRow {
+            village: village(),
+            record_id: (*id).into(),
+            rev: 1,
+            status: RecordStatus::Finalized,
+            finalized_at: "2020-06-15T10:00:00+08:00".into(),
+            finalized_by: "张三".into(),
+            comment: None,
+        })
+        .collect();
     update(
-        &mut m,
+        m,
         Msg::ReviewLoaded {
             township: crate::tui::screens::home::tests::row(
                 "411003003000",
@@ -832,9 +834,15 @@ fn a_review_notice_goes_when_the_cursor_moves_to_another_record() {
                 Some("411003000000"),
                 Level::Township,
             ),
-            rows: vec![row("r1"), row("r2")],
+            rows,
         },
     );
+}
+
+#[test]
+fn a_review_notice_goes_when_the_cursor_moves_to_another_record() {
+    let mut m = model();
+    review_loaded(&mut m, &["r1", "r2"]);
     update(&mut m, Msg::Notice(Notice::info("✓ 已通过".to_string())));
     press(&mut m, KeyCode::Up);
     assert!(
@@ -848,27 +856,7 @@ fn a_review_notice_goes_when_the_cursor_moves_to_another_record() {
 #[test]
 fn review_approves_or_returns_with_a_comment() {
     let mut m = model();
-    let row = ReviewRow {
-        village: village(),
-        record_id: "r1".into(),
-        rev: 1,
-        status: RecordStatus::Finalized,
-        finalized_at: "2020-06-15T10:00:00+08:00".into(),
-        finalized_by: "张三".into(),
-        comment: None,
-    };
-    update(
-        &mut m,
-        Msg::ReviewLoaded {
-            township: crate::tui::screens::home::tests::row(
-                "411003003000",
-                "陈曹乡",
-                Some("411003000000"),
-                Level::Township,
-            ),
-            rows: vec![row],
-        },
-    );
+    review_loaded(&mut m, &["r1"]);
     assert_eq!(m.screen, Screen::Review);
     // Approve asks first, saying what will happen.
     assert!(press(&mut m, KeyCode::Char('a')).is_empty());

@@ -271,6 +271,25 @@ fn bulk_load_refuses_other_rounds_and_rolls_back() {
     );
 }
 
+/// A store at the latest schema holding these revisions and resolutions, merged in one
+/// transaction.
+fn merged(revs: &[Revision], res: &[Resolution]) -> (tempfile::TempDir, Store, FormSet) {
+    let (dir, mut store, set) = open();
+    let form = set.village_form();
+    store
+        .transaction(|s| {
+            for r in revs {
+                s.merge_revision(r, form)?;
+            }
+            for r in res {
+                s.merge_resolution(r)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    (dir, store, set)
+}
+
 #[test]
 fn a_schema_1_database_migrates_with_the_same_facts_and_township_sums() {
     let mut rng = ChaCha8Rng::seed_from_u64(21);
@@ -280,19 +299,7 @@ fn a_schema_1_database_migrates_with_the_same_facts_and_township_sums() {
             break f;
         }
     };
-    let (_d, mut latest, set) = open();
-    let form = set.village_form();
-    latest
-        .transaction(|s| {
-            for r in &revs {
-                s.merge_revision(r, form)?;
-            }
-            for r in &res {
-                s.merge_resolution(r)?;
-            }
-            Ok(())
-        })
-        .unwrap();
+    let (_d, latest, _) = merged(&revs, &res);
     // The same rows in a database written by schema 1 (migration 1 only).
     let old_dir = tempfile::tempdir().unwrap();
     {
@@ -351,19 +358,8 @@ fn a_schema_5_database_migrates_to_contributions_by_revision_with_the_same_figur
             continue;
         }
         cases += 1;
-        let (_d, mut latest, set) = open();
+        let (_d, mut latest, set) = merged(&revs, &res);
         let form = set.village_form();
-        latest
-            .transaction(|s| {
-                for r in &revs {
-                    s.merge_revision(r, form)?;
-                }
-                for r in &res {
-                    s.merge_resolution(r)?;
-                }
-                Ok(())
-            })
-            .unwrap();
         // A returned revision stops counting: the figures depend on the reviews too.
         let counted: Vec<(String, u32, String)> = {
             let mut stmt = latest
