@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, RwLock};
 
 use super::facts::{self, Fact, FormFact, RevisionFact};
 use super::format::{BundleError, Limits, Manifest, open_signed, try_write_bundle};
@@ -40,6 +40,9 @@ pub struct Progress {
 
 /// Report progress every this many facts.
 const PROGRESS_EVERY: u64 = 500;
+
+/// Lines an import decodes ahead of the one it stores (bounded: memory stays flat).
+const DECODE_AHEAD: usize = 256;
 
 // ------------------------------------------------------------------------------ export
 
@@ -780,28 +783,49 @@ fn import_one(
         trusted: &trusted,
         scope_prefix: scope.prefix().to_string(),
         scope_name: scope.name.clone(),
-        forms: HashMap::new(),
+        forms: SharedForms::default(),
         carried_forms: BTreeSet::new(),
         revisions: HashMap::new(),
         villages_checked: HashSet::new(),
         villages: BTreeSet::new(),
         touched: BTreeSet::new(),
+        sole: HashMap::new(),
         counts: BTreeMap::new(),
         summary,
     };
     let total = m.payload_facts;
+    let forms = Arc::clone(&pass.forms);
     store
         .savepoint(|store| {
-            let mut lines = bundle.fact_lines();
-            let mut n = 0u64;
-            while let Some(line) = lines.next_line() {
-                n += 1;
-                pass.apply_line(store, n, line?)?;
-                if n.is_multiple_of(PROGRESS_EVERY) {
-                    progress(Progress { done: n, total });
+            // Two stages, one per core: a second thread decompresses the payload, decodes
+            // each revision, recomputes its hash and checks its values against its form
+            // (when that form is already in use here); this thread takes the lines in
+            // order, makes every other check and stores them. The result is the same as
+            // doing it all here: what the second thread could not decide is decided here.
+            std::thread::scope(|scope| {
+                let (tx, rx) = std::sync::mpsc::sync_channel(DECODE_AHEAD);
+                let bundle = &bundle;
+                scope.spawn(move || {
+                    let mut lines = bundle.fact_lines();
+                    while let Some(line) = lines.next_line() {
+                        let item = line.map(|l| decode_line(l, &forms));
+                        let stop = item.is_err();
+                        // The receiver is gone when the import stopped at an error.
+                        if tx.send(item).is_err() || stop {
+                            break;
+                        }
+                    }
+                });
+                let mut n = 0u64;
+                for item in rx {
+                    n += 1;
+                    pass.apply_decoded(store, n, item?)?;
+                    if n.is_multiple_of(PROGRESS_EVERY) {
+                        progress(Progress { done: n, total });
+                    }
                 }
-            }
-            pass.finish(store, &file_name)
+                pass.finish(store, &file_name)
+            })
         })
         .map_err(|e| match *e.0 {
             // The savepoint itself failed: name the file.
@@ -846,8 +870,9 @@ struct Pass<'a> {
     trusted: &'a crate::store::TrustedKey,
     scope_prefix: String,
     scope_name: String,
-    /// Forms usable by revisions: carried so far, or loaded from the database.
-    forms: HashMap<(String, u32), Rc<Form>>,
+    /// Forms usable by revisions: carried so far, or loaded from the database. Shared
+    /// with the decoding thread, which checks values against a form found here.
+    forms: SharedForms,
     carried_forms: BTreeSet<String>,
     /// Revisions of this bundle: (record, rev, hash) → (form, village).
     revisions: HashMap<(String, u32, String), (String, String)>,
@@ -857,6 +882,10 @@ struct Pass<'a> {
     villages: BTreeSet<(String, String)>,
     /// (form, village, round) whose `current` row must be recomputed.
     touched: BTreeSet<(String, String, String)>,
+    /// (form, village) → the one revision this bundle brought for it, when that is all it
+    /// brought and it is of a record new here; None once anything else arrived for it.
+    /// With no `current` row before, that revision alone is the village's counted one.
+    sole: HashMap<(String, String), Option<(String, u32, String)>>,
     counts: BTreeMap<&'static str, u64>,
     summary: ImportSummary,
 }
@@ -903,24 +932,26 @@ impl Pass<'_> {
         .into()
     }
 
-    /// One line of the payload. A revision (nearly every line) is decoded straight into
-    /// its types; anything else, and a revision that does not decode or holds a character
-    /// the terminal-safety rule refuses, goes through [`Pass::apply`], which decodes the
-    /// generic JSON first and so names the offending field exactly as before: the typed
-    /// path accepts exactly what that one accepts, only faster.
-    fn apply_line(&mut self, store: &mut Store, n: u64, line: &[u8]) -> Result<(), ImportError> {
-        if let Ok(RevisionLine {
-            kind,
-            hash,
-            revision,
-        }) = serde_json::from_slice::<RevisionLine>(line)
-            && kind == "revision"
-            && !revision_has_unsafe_text(&hash, &revision)
-        {
-            *self.counts.entry("revision").or_default() += 1;
-            return self.apply_revision(store, n, RevisionFact { hash, revision });
-        }
-        let value: serde_json::Value = serde_json::from_slice(line).map_err(|e| {
+    /// One line of the payload as the decoding thread left it (see [`decode_line`]): a
+    /// revision decoded straight into its types, or the raw line of anything else (and of
+    /// a revision that does not decode or holds a character the terminal-safety rule
+    /// refuses), which goes through [`Pass::apply`]: it decodes the generic JSON first and
+    /// so names the offending field exactly as before. The typed path accepts exactly what
+    /// that one accepts, only faster.
+    fn apply_decoded(
+        &mut self,
+        store: &mut Store,
+        n: u64,
+        line: Decoded,
+    ) -> Result<(), ImportError> {
+        let line = match line {
+            Decoded::Revision(fact, pre) => {
+                *self.counts.entry("revision").or_default() += 1;
+                return self.apply_revision(store, n, fact, Some(pre));
+            }
+            Decoded::Other(line) => line,
+        };
+        let value: serde_json::Value = serde_json::from_slice(&line).map_err(|e| {
             crate::bundle::format::BundleError::new(
                 self.path,
                 crate::bundle::format::BundleErrorKind::BadFact {
@@ -953,7 +984,7 @@ impl Pass<'_> {
         *self.counts.entry(fact.kind()).or_default() += 1;
         match fact {
             Fact::Form(f) => self.apply_form(store, n, f),
-            Fact::Revision(r) => self.apply_revision(store, n, r),
+            Fact::Revision(r) => self.apply_revision(store, n, r, None),
             Fact::Review(v) => {
                 let key = (v.record_id.clone(), v.rev, v.hash.clone());
                 let Some((form_id, village)) = self.revisions.get(&key) else {
@@ -1050,6 +1081,8 @@ impl Pass<'_> {
                     .map_err(|e| self.store_err(e))?
                 {
                     self.summary.resolutions_new += 1;
+                    self.sole
+                        .insert((s.form_id.clone(), s.village_code.clone()), None);
                     self.touched.insert((
                         s.form_id.clone(),
                         s.village_code.clone(),
@@ -1089,7 +1122,7 @@ impl Pass<'_> {
                     .form_version(&f.form_id, f.version)
                     .map_err(|e| self.store_err(e))?;
                 self.carried_forms.insert(key);
-                self.forms.insert((f.form_id, f.version), Rc::new(form));
+                self.add_form((f.form_id, f.version), form);
                 return Ok(());
             }
             Some(_) => return Err(differs()),
@@ -1131,8 +1164,7 @@ impl Pass<'_> {
         })?;
         self.summary.forms_new += 1;
         self.carried_forms.insert(key);
-        self.forms
-            .insert((form.id.clone(), form.version), Rc::new(form));
+        self.add_form((form.id.clone(), form.version), form);
         Ok(())
     }
 
@@ -1196,21 +1228,36 @@ impl Pass<'_> {
         Ok(())
     }
 
-    fn form_for(&mut self, store: &mut Store, id: &str, version: u32) -> Option<Rc<Form>> {
-        let key = (id.to_string(), version);
-        if let Some(form) = self.forms.get(&key) {
-            return Some(Rc::clone(form));
-        }
-        let form = Rc::new(store.form_version(id, version).ok()?);
-        self.forms.insert(key, Rc::clone(&form));
-        Some(form)
+    fn add_form(&mut self, key: (String, u32), form: Form) -> Arc<Form> {
+        let form = Arc::new(form);
+        self.forms
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, Arc::clone(&form));
+        form
     }
 
+    fn form_for(&mut self, store: &mut Store, id: &str, version: u32) -> Option<Arc<Form>> {
+        let key = (id.to_string(), version);
+        if let Some(form) = self
+            .forms
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
+            return Some(Arc::clone(form));
+        }
+        let form = store.form_version(id, version).ok()?;
+        Some(self.add_form(key, form))
+    }
+
+    /// One revision, with what the decoding thread already computed for it, if anything.
     fn apply_revision(
         &mut self,
         store: &mut Store,
         n: u64,
         fact: RevisionFact,
+        pre: Option<Precomputed>,
     ) -> Result<(), ImportError> {
         let RevisionFact { hash, revision: r } = fact;
         let village = r.village_code.clone();
@@ -1261,8 +1308,15 @@ impl Pass<'_> {
                 "not 64 lowercase hexadecimal digits".into(),
             ));
         }
-        let content = String::from_utf8(r.canonical()).unwrap_or_default();
-        if crate::store::sha256_hex(content.as_bytes()) != hash {
+        let (content, hash_ok, checked) = match pre {
+            Some(p) => (p.content, p.hash_ok, p.checked),
+            None => {
+                let content = String::from_utf8(r.canonical()).unwrap_or_default();
+                let ok = crate::store::sha256_hex(content.as_bytes()) == hash;
+                (content, ok, None)
+            }
+        };
+        if !hash_ok {
             return Err(refuse(
                 self,
                 at("hash"),
@@ -1281,11 +1335,21 @@ impl Pass<'_> {
                 ),
             ));
         };
-        if let Err((field, reason)) = check_data(&form, &r.data) {
+        // The decoding thread judged by the form it found under the same (id, version)
+        // in the same map: the same form, since a version, once in use in an import, is
+        // never replaced by a different one (`apply_form` refuses that).
+        let (verdict, terms) = match checked {
+            Some(c) => {
+                debug_assert_eq!((&c.form.id, c.form.version), (&form.id, form.version));
+                (c.verdict, Some(c.terms))
+            }
+            None => (check_data(&form, &r.data), None),
+        };
+        if let Err((field, reason)) = verdict {
             return Err(refuse(self, at(&field), reason));
         }
         let outcome = store
-            .merge_canonical_deferred(&r, &form, &content, &hash)
+            .merge_canonical_deferred(&r, &form, &content, &hash, terms)
             .map_err(|e| match e {
                 StoreError::Invalid(reason) => refuse(self, at("record_id"), reason),
                 other => self.store_err(other),
@@ -1303,6 +1367,12 @@ impl Pass<'_> {
             self.touched
                 .insert((r.form_id.clone(), village.clone(), r.round.clone()));
         }
+        let first = (outcome == InsertOutcome::New)
+            .then(|| (r.record_id.clone(), r.rev, hash.clone()));
+        self.sole
+            .entry((r.form_id.clone(), village.clone()))
+            .and_modify(|s| *s = None)
+            .or_insert(first);
         self.villages.insert((r.form_id.clone(), village.clone()));
         self.revisions
             .insert((r.record_id, r.rev, hash), (r.form_id, village));
@@ -1360,36 +1430,75 @@ impl Pass<'_> {
                 ),
             ));
         }
-        // Per township, with one set-based statement each: the same `current` rows as
-        // recomputing every touched village, for a fraction of the queries. (One statement
-        // per city for a province's bundle was measured: no faster, and its sorts spill.)
-        let townships: BTreeSet<(&str, &str, &str)> = self
-            .touched
-            .iter()
-            .map(|(form_id, village, round)| (form_id.as_str(), round.as_str(), &village[..9]))
-            .collect();
-        for (form_id, round, township) in townships {
-            store
-                .recompute_current_under(form_id, round, township)
-                .map_err(|e| self.store_err(e))?;
-            store
-                .rebuild_township_rollup(form_id, round, township)
-                .map_err(|e| self.store_err(e))?;
-        }
-        // Villages of this bundle now holding several records no person chose between:
-        // one range query per township instead of one lookup per village.
-        let mut delivered: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for (form_id, village) in &self.villages {
-            delivered
+        let round = self.manifest.round.as_str();
+        // Villages this bundle changed, by form (every revision is of the bundle's round).
+        let mut changed: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (form_id, village, _) in &self.touched {
+            changed
                 .entry(form_id.as_str())
                 .or_default()
                 .insert(village.as_str());
+        }
+        // Villages whose counted revision is decided here and in no other way: those that
+        // had none (no `current` row) and received one revision of a record new here. All
+        // others are recomputed by the merge rules, one set-based statement per township
+        // (the same `current` rows as recomputing each village).
+        let mut decided: BTreeSet<(&str, &str)> = BTreeSet::new();
+        for (form_id, villages) in &changed {
+            let counties: BTreeSet<&str> = villages.iter().map(|v| &v[..6]).collect();
+            let mut had = HashSet::new();
+            for county in &counties {
+                had.extend(
+                    store
+                        .villages_with_current_under(form_id, round, county)
+                        .map_err(|e| self.store_err(e))?,
+                );
+            }
+            let mut recompute: BTreeSet<&str> = BTreeSet::new();
+            for &village in villages {
+                let key = (form_id.to_string(), village.to_string());
+                match self.sole.get(&key) {
+                    Some(Some((record_id, rev, hash))) if !had.contains(village) => {
+                        store
+                            .insert_sole_current(form_id, round, village, record_id, *rev, hash)
+                            .map_err(|e| self.store_err(e))?;
+                        decided.insert((form_id, village));
+                    }
+                    _ => {
+                        recompute.insert(&village[..9]);
+                    }
+                }
+            }
+            for township in recompute {
+                store
+                    .recompute_current_under(form_id, round, township)
+                    .map_err(|e| self.store_err(e))?;
+            }
+            // The roll-up rebuilt from scratch for every county touched, one statement per
+            // table: the same rows as rebuilding each touched township, far fewer queries.
+            for county in counties {
+                store
+                    .rebuild_township_rollup(form_id, round, county)
+                    .map_err(|e| self.store_err(e))?;
+            }
+        }
+        // Villages of this bundle now holding several records no person chose between:
+        // one range query per township instead of one lookup per village (a village whose
+        // only record arrived here has none).
+        let mut delivered: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (form_id, village) in &self.villages {
+            if !decided.contains(&(form_id.as_str(), village.as_str())) {
+                delivered
+                    .entry(form_id.as_str())
+                    .or_default()
+                    .insert(village.as_str());
+            }
         }
         for (form_id, villages) in &delivered {
             let townships: BTreeSet<&str> = villages.iter().map(|v| &v[..9]).collect();
             for prefix in townships {
                 let open = store
-                    .unresolved_duplicates_under(form_id, &self.manifest.round, prefix)
+                    .unresolved_duplicates_under(form_id, round, prefix)
                     .map_err(|e| self.store_err(e))?;
                 self.summary.duplicates += open
                     .iter()
@@ -1406,6 +1515,86 @@ impl Pass<'_> {
             .map_err(|e| self.store_err(e))?;
         Ok(())
     }
+}
+
+/// Form versions by (id, version), shared by an import's two threads.
+type SharedForms = Arc<RwLock<HashMap<(String, u32), Arc<Form>>>>;
+
+/// A line of the payload as the decoding thread hands it on.
+enum Decoded {
+    /// A revision fact, decoded, with what was computed for it.
+    Revision(RevisionFact, Precomputed),
+    /// Any other line, or a revision the typed path does not take: decoded in order by
+    /// the storing thread.
+    Other(Vec<u8>),
+}
+
+/// What the decoding thread computed for a revision.
+struct Precomputed {
+    /// Its canonical JSON, as stored.
+    content: String,
+    /// Whether that content hashes to the fact's `hash`.
+    hash_ok: bool,
+    /// Its values judged by a form known when it was decoded (and its hash matched).
+    checked: Option<Checked>,
+}
+
+/// The decoding thread's judgement of a revision's values by one form. The values
+/// themselves are then dropped there: the storing thread needs only this.
+struct Checked {
+    form: Arc<Form>,
+    /// `check_data`'s verdict.
+    verdict: Result<(), (String, String)>,
+    /// `form.contributions(values)` when the verdict is Ok, else empty.
+    terms: Vec<(String, f64, f64)>,
+}
+
+/// The decoding thread's part of one line (see [`Pass::apply_decoded`]).
+fn decode_line(line: &[u8], forms: &SharedForms) -> Decoded {
+    let Ok(RevisionLine {
+        kind,
+        hash,
+        mut revision,
+    }) = serde_json::from_slice::<RevisionLine>(line)
+    else {
+        return Decoded::Other(line.to_vec());
+    };
+    if kind != "revision" || revision_has_unsafe_text(&hash, &revision) {
+        return Decoded::Other(line.to_vec());
+    }
+    let content = String::from_utf8(revision.canonical()).unwrap_or_default();
+    let hash_ok = crate::store::sha256_hex(content.as_bytes()) == hash;
+    let form = hash_ok
+        .then(|| {
+            forms
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(&(revision.form_id.clone(), revision.form_version))
+                .cloned()
+        })
+        .flatten();
+    let checked = form.map(|form| {
+        let verdict = check_data(&form, &revision.data);
+        let terms = match verdict {
+            Ok(()) => form.contributions(&revision.data),
+            Err(_) => Vec::new(),
+        };
+        // Freed here, on the thread that allocated them.
+        drop(std::mem::take(&mut revision.data));
+        Checked {
+            form,
+            verdict,
+            terms,
+        }
+    });
+    Decoded::Revision(
+        RevisionFact { hash, revision },
+        Precomputed {
+            content,
+            hash_ok,
+            checked,
+        },
+    )
 }
 
 /// A revision fact as a line of the payload: `{"kind": "revision", "hash": …,

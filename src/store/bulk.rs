@@ -167,6 +167,7 @@ impl Store {
         form: &Form,
         content: &str,
         hash: &str,
+        terms: Option<Vec<(String, f64, f64)>>,
     ) -> Result<InsertOutcome> {
         // Every way a revision gets in passes here.
         super::revision::check_rev(&r.record_id, r.rev).map_err(StoreError::Invalid)?;
@@ -241,7 +242,7 @@ impl Store {
         {
             // Keyed by the revision's id (migration 6): the row just inserted.
             let revision = self.conn.last_insert_rowid();
-            let contributions = form.contributions(&r.data);
+            let contributions = terms.unwrap_or_else(|| form.contributions(&r.data));
             check_contributions(r, &contributions)?;
             let mut stmt = self.conn.prepare_cached(
                 "INSERT INTO contribution_terms(revision, indicator, num, den) VALUES (?1, ?2, ?3, ?4)",
@@ -277,6 +278,47 @@ impl Store {
         } else {
             InsertOutcome::New
         })
+    }
+
+    /// Villages of (form, round) under a code prefix that have a `current` row: those that
+    /// held a revision before (an import asks before it recomputes anything).
+    pub fn villages_with_current_under(
+        &self,
+        form_id: &str,
+        round: &str,
+        prefix: &str,
+    ) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT village_code FROM current
+             WHERE form_id = ?1 AND round = ?2 AND village_code >= ?3 AND village_code < ?3 || ':'",
+        )?;
+        let rows = stmt
+            .query_map(params![form_id, round, prefix], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The `current` row of a village that had none and has now exactly one revision, of
+    /// one record: what [`Store::recompute_current_under`] computes for it (that revision,
+    /// one record, not forked, resolved), without the set-based statement. The caller
+    /// knows both conditions hold; a village that already has a row is refused, never
+    /// overwritten.
+    pub fn insert_sole_current(
+        &mut self,
+        form_id: &str,
+        round: &str,
+        village: &str,
+        record_id: &str,
+        rev: u32,
+        hash: &str,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO current(form_id, village_code, round, record_id, rev, hash, records, forked, resolved)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 0, 1)",
+            )?
+            .execute(params![form_id, village, round, record_id, rev, hash])?;
+        Ok(())
     }
 
     /// Rebuild the township roll-up rows (`township_sums`, `township_reported`, see

@@ -399,20 +399,23 @@ impl Store {
         let content = String::from_utf8(r.canonical())
             .map_err(|e| StoreError::Invalid(format!("revision is not UTF-8: {e}")))?;
         let hash = super::revision::sha256_hex(content.as_bytes());
-        self.insert_canonical_deferred(r, form, &content, &hash)
+        self.insert_canonical_deferred(r, form, &content, &hash, None)
     }
 
     /// [`Store::merge_revision_deferred`] for a caller that has already serialized the
     /// revision and checked its hash: `content` must be `r.canonical()` and `hash` its
     /// SHA-256 (an import compares that hash with the bundle's before storing anything).
+    /// `terms`, when given, must be `form.contributions(&r.data)` (an import computes them
+    /// on its decoding thread); `r.data` is then not read.
     pub fn merge_canonical_deferred(
         &mut self,
         r: &Revision,
         form: &Form,
         content: &str,
         hash: &str,
+        terms: Option<Vec<(String, f64, f64)>>,
     ) -> Result<InsertOutcome> {
-        self.insert_canonical_deferred(r, form, content, hash)
+        self.insert_canonical_deferred(r, form, content, hash, terms)
     }
 
     /// Store a resolution from a bundle (idempotent), without recomputing `current` (see

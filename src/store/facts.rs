@@ -87,7 +87,7 @@ impl Store {
         let content = String::from_utf8(r.canonical())
             .map_err(|e| StoreError::Invalid(format!("revision is not UTF-8: {e}")))?;
         let hash = crate::store::revision::sha256_hex(content.as_bytes());
-        self.insert_canonical_deferred(r, form, &content, &hash)
+        self.insert_canonical_deferred(r, form, &content, &hash, None)
     }
 
     /// Merge a revision from outside (bundle or CSV): the caller has checked the form
