@@ -889,7 +889,7 @@ struct Pass<'a> {
     /// (form, village) → the one revision this bundle brought for it, when that is all it
     /// brought and it is of a record new here; None once anything else arrived for it.
     /// With no `current` row before, that revision alone is the village's counted one.
-    sole: HashMap<(String, String), Option<(String, u32, String)>>,
+    sole: HashMap<(String, String), Option<RevisionKey>>,
     counts: BTreeMap<&'static str, u64>,
     summary: ImportSummary,
 }
@@ -951,7 +951,7 @@ impl Pass<'_> {
         let line = match line {
             Decoded::Revision(fact, pre) => {
                 *self.counts.entry("revision").or_default() += 1;
-                return self.apply_revision(store, n, fact, Some(pre));
+                return self.apply_revision(store, n, *fact, Some(pre));
             }
             Decoded::Other(line) => line,
         };
@@ -1388,8 +1388,8 @@ impl Pass<'_> {
             self.touched
                 .insert((r.form_id.clone(), village.clone(), r.round.clone()));
         }
-        let first = (outcome == InsertOutcome::New)
-            .then(|| (r.record_id.clone(), r.rev, hash.clone()));
+        let first =
+            (outcome == InsertOutcome::New).then(|| (r.record_id.clone(), r.rev, hash.clone()));
         self.sole
             .entry((r.form_id.clone(), village.clone()))
             .and_modify(|s| *s = None)
@@ -1538,13 +1538,16 @@ impl Pass<'_> {
     }
 }
 
+/// A revision's identity: (record id, revision number, hash).
+type RevisionKey = (String, u32, String);
+
 /// Form versions by (id, version), shared by an import's two threads.
 type SharedForms = Arc<RwLock<HashMap<(String, u32), Arc<Form>>>>;
 
 /// A line of the payload as the decoding thread hands it on.
 enum Decoded {
     /// A revision fact, decoded, with what was computed for it.
-    Revision(RevisionFact, Precomputed),
+    Revision(Box<RevisionFact>, Precomputed),
     /// Any other line, or a revision the typed path does not take: decoded in order by
     /// the storing thread.
     Other(Vec<u8>),
@@ -1609,7 +1612,7 @@ fn decode_line(line: &[u8], forms: &SharedForms) -> Decoded {
         }
     });
     Decoded::Revision(
-        RevisionFact { hash, revision },
+        Box::new(RevisionFact { hash, revision }),
         Precomputed {
             content,
             hash_ok,
