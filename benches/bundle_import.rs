@@ -22,7 +22,9 @@
 //! the command, waits for it and reads `getrusage(RUSAGE_CHILDREN)`, whose only child is
 //! that command: wall time from spawn to exit, CPU time user + sys, peak RSS (`ru_maxrss`),
 //! start-up included, for ours and for `sqlite3` alike. Copying the template into a fresh
-//! directory (and `sync`) before a run is not timed.
+//! directory (and `sync`) before a run is not timed. (`ru_maxrss` starts from the runner's
+//! own high-water mark, about 3 MiB, which the command inherits at `exec`: a peak near
+//! 3–4 MiB means "no more than that".)
 //!
 //! 1. **bundle import** — kept as before, *not* a whole process: a child process (this
 //!    bench, `--import-child`) copies the template, opens it, then imports every bundle as
