@@ -787,6 +787,7 @@ fn import_one(
         carried_forms: BTreeSet::new(),
         revisions: HashMap::new(),
         villages_checked: HashSet::new(),
+        township_units: None,
         villages: BTreeSet::new(),
         touched: BTreeSet::new(),
         sole: HashMap::new(),
@@ -878,6 +879,9 @@ struct Pass<'a> {
     revisions: HashMap<(String, u32, String), (String, String)>,
     /// Villages found in the register and inside the scope.
     villages_checked: HashSet<String>,
+    /// The register's units of the township looked up last, by code: a bundle lists a
+    /// township's villages together, so one range read serves them all.
+    township_units: Option<(String, HashMap<String, crate::store::DivisionRow>)>,
     /// (form, village) pairs delivered.
     villages: BTreeSet<(String, String)>,
     /// (form, village, round) whose `current` row must be recomputed.
@@ -1192,7 +1196,24 @@ impl Pass<'_> {
             }
             .into());
         }
-        match store.division(village).map_err(|e| self.store_err(e))? {
+        let township = &village[..9];
+        if self
+            .township_units
+            .as_ref()
+            .is_none_or(|(t, _)| t != township)
+        {
+            let units = store
+                .divisions_with_prefix(township)
+                .map_err(|e| self.store_err(e))?;
+            let units = units.into_iter().map(|d| (d.code.clone(), d)).collect();
+            self.township_units = Some((township.to_string(), units));
+        }
+        let unit = self
+            .township_units
+            .as_ref()
+            .and_then(|(_, units)| units.get(village))
+            .cloned();
+        match unit {
             Some(d) if d.level == Level::Village && d.in_scope => {}
             Some(d) if d.level == Level::Village => {
                 return Err(self.refuse_in(

@@ -244,11 +244,22 @@ impl Store {
             let revision = self.conn.last_insert_rowid();
             let contributions = terms.unwrap_or_else(|| form.contributions(&r.data));
             check_contributions(r, &contributions)?;
-            let mut stmt = self.conn.prepare_cached(
-                "INSERT INTO contribution_terms(revision, indicator, num, den) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (id, num, den) in contributions {
-                stmt.execute(params![revision, id, num, den])?;
+            // One statement for all of a revision's terms (their number is the form's).
+            if !contributions.is_empty() {
+                let mut sql = String::from(
+                    "INSERT INTO contribution_terms(revision, indicator, num, den) VALUES ",
+                );
+                for i in 0..contributions.len() {
+                    sql.push_str(if i == 0 { "(?, ?, ?, ?)" } else { ", (?, ?, ?, ?)" });
+                }
+                let mut stmt = self.conn.prepare_cached(&sql)?;
+                for (i, (id, num, den)) in contributions.iter().enumerate() {
+                    stmt.raw_bind_parameter(4 * i + 1, revision)?;
+                    stmt.raw_bind_parameter(4 * i + 2, id)?;
+                    stmt.raw_bind_parameter(4 * i + 3, num)?;
+                    stmt.raw_bind_parameter(4 * i + 4, den)?;
+                }
+                stmt.raw_execute()?;
             }
         }
         if !r.changes.is_empty() {

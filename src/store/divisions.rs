@@ -89,6 +89,18 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every unit whose code starts with `prefix`, in code order (one range read: an
+    /// import looks up a township's villages together).
+    pub fn divisions_with_prefix(&self, prefix: &str) -> Result<Vec<DivisionRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM divisions WHERE code >= ?1 AND code < ?1 || ':' ORDER BY code"
+        ))?;
+        let rows = stmt
+            .query_map([prefix], row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Every unit at or below `under` (all when None), optionally one level, in code order.
     pub fn divisions_under(
         &self,
