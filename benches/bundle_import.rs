@@ -1,40 +1,80 @@
-//! Bundle import at three scales (Xuchang, Henan, national), measured as issue 14 asks,
-//! beside its floor in the same run.
+//! Issue 14's benchmark: for each scale (Xuchang, Henan, national) it prints bundle import,
+//! CSV import, XLSX import and the report, each beside its `sqlite3` floor measured in the
+//! same run, as a ratio, with peak memory, and a final summary table per scale.
 //!
-//! - **Data**: `ruralenv demo`'s generator (`demo::generate`, seed 1) for every in-scope
-//!   village of the register: round 2019 in the target installation ("it already holds the
-//!   previous round"), round 2020 in a source installation, from which one signed bundle per
-//!   top unit of the register is exported (Xuchang: the city; Henan: the province; national:
-//!   each of the 31 provinces, each signed by its own key, trusted for it in the target).
-//! - **ruralenv**: a fresh child process copies the target database, opens it, then imports
-//!   the bundles exactly as `ruralenv import FILE…` does (`import_bundles_each`: signature,
-//!   trust, scope, every check on every fact, merge rules, `current`, the township roll-up,
-//!   the import log). Timed: from the first file opened to the last commit; not timed: the
-//!   process start-up, the copy and the open. CPU time is the child's own (getrusage);
-//!   peak memory is VmHWM reset after setup (`/proc/self/clear_refs`), so it is the
-//!   import's own.
-//! - **floor**: the `sqlite3` CLI's bare `.import` of the same rows as CSV (written by
-//!   `ruralenv records export-csv` from the source: the villages file and the farms file),
-//!   into tables created beforehand with the files' columns, WAL, `synchronous=FULL`. One
-//!   `sqlite3` process; the bench waits until it has opened the database and created the
-//!   tables, then times the two `.import`s alone: wall time between the two markers, CPU
-//!   time and peak memory from `/proc/PID` of the `sqlite3` process.
+//! ## Data (prepared once; not timed)
 //!
-//! Full runs and floors are interleaved in pairs (each pair sees the same machine load);
-//! the ratio printed is the median of the pairs' ratios, wall and CPU.
+//! `ruralenv demo`'s generator (`demo::generate`, seed 1) for every in-scope village of the
+//! register: round 2019 in the *target template* ("an installation that already holds the
+//! previous round"), round 2020 in a *source* installation. From the source: one signed
+//! bundle per top unit of the register (Xuchang: the city; Henan: the province; national:
+//! each of the 31 provinces, signed by its own key, trusted for it in the template);
+//! `villages.csv` + `villages.farms.csv` (`records export-csv --round 2020`);
+//! `villages.xlsx` (`records export-xlsx --round 2020`, its own step, made when missing).
 //!
-//! Run: `cargo bench --bench bundle_import [-- xuchang|henan|national]…` (without a scale:
-//! Xuchang and Henan). `RURALENV_BENCH_REGISTER=FILE` benchmarks another register;
-//! `RURALENV_BENCH_RUNS=N` sets the number of interleaved pairs (default 3);
-//! `RURALENV_BENCH_DIR=DIR` keeps the data there and reuses it on the next run (for
-//! profiling: `perf record … bundle_import --import-child DIR/henan/template
-//! DIR/henan/bundles DEST`).
+//! ## Jobs and their floors
+//!
+//! Each job runs interleaved with its floor in pairs (ours, floor, ours, floor, …: each pair
+//! sees the same machine load); `RURALENV_BENCH_RUNS` pairs (default 3). A figure shown is
+//! the median over the runs; a ratio is the median of the pairs' ratios.
+//!
+//! "Whole process" means: a small runner (this bench re-executed with `--measure`) starts
+//! the command, waits for it and reads `getrusage(RUSAGE_CHILDREN)`, whose only child is
+//! that command: wall time from spawn to exit, CPU time user + sys, peak RSS (`ru_maxrss`),
+//! start-up included, for ours and for `sqlite3` alike. Copying the template into a fresh
+//! directory (and `sync`) before a run is not timed. (`ru_maxrss` starts from the runner's
+//! own high-water mark, about 3 MiB, which the command inherits at `exec`: a peak near
+//! 3–4 MiB means "no more than that".)
+//!
+//! 1. **bundle import** — kept as before, *not* a whole process: a child process (this
+//!    bench, `--import-child`) copies the template, opens it, then imports every bundle as
+//!    `ruralenv import FILE…` does (`import_bundles_each`: signature, trust, scope, every
+//!    check, merge rules, `current`, the township roll-up, the import log). Timed: from the
+//!    first bundle opened to the last commit; CPU is the child's own over that span; peak
+//!    memory is VmHWM reset after the open (`/proc/self/clear_refs`), the import's own.
+//!    Floor: one `sqlite3` process that opens the database, sets WAL and
+//!    `synchronous=FULL` and creates the two tables first; the bench then times the two
+//!    bare `.import`s alone (wall between two printed markers; CPU from `/proc/PID/stat`;
+//!    peak = the `sqlite3` process's VmHWM). Neither side's start-up is counted.
+//! 2. **CSV import** — whole process: `ruralenv --data-dir COPY records import-csv
+//!    villages.csv --round 2020 --group farms=villages.farms.csv` into a fresh copy of the
+//!    template. Floor, whole process: `sqlite3 FRESH.db` reading a script on stdin:
+//!    `PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;` two `CREATE TABLE`s with the
+//!    files' columns (no types), `.import --skip 1` of both CSV files (start-up, table
+//!    creation and the load, all counted).
+//! 3. **XLSX import** — whole process: `ruralenv --data-dir COPY records import-xlsx
+//!    villages.xlsx --round 2020` into a fresh copy of the template. Floor: the same
+//!    whole-process `sqlite3` load of the same rows as CSV (`sqlite3` reads no XLSX).
+//!    `RURALENV_BENCH_XLSX=0` skips this job (and the workbook's export).
+//! 4. **report** — whole process: `ruralenv --data-dir DB report --round 2020 --format json
+//!    --out FILE` without `--under` (the register's top unit; for the national register,
+//!    which has 31 roots, the whole country as one unit) on the database of the first bundle
+//!    import (rounds 2019 and 2020). Floor, whole process: the same roll-up as one SQL query
+//!    (per township: villages reported, every indicator's numerator and denominator) in
+//!    the `sqlite3` CLI over the raw rows loaded by the first CSV-job floor; its output
+//!    goes to a file. The bench checks both computed the same totals (villages reported,
+//!    harmless toilets) and says so.
+//!
+//! A job whose command refuses the data (exit status not 0) is reported with its message
+//! in the output and in the summary, not hidden.
+//!
+//! ## Run
+//!
+//! `cargo bench --bench bundle_import [-- xuchang|henan|national]…` (without a scale:
+//! Xuchang and Henan). Environment: `RURALENV_BENCH_RUNS=N` pairs per job (default 3);
+//! `RURALENV_BENCH_XLSX=0` skips XLSX; `RURALENV_BENCH_DIR=DIR` keeps the prepared data
+//! in `DIR/<scale>` and reuses it next time (the `prepared` marker covers template,
+//! bundles and CSV; `villages.xlsx` is made when missing); `RURALENV_BENCH_REGISTER=FILE`
+//! benchmarks another register. The machine is shared: run it under `nice`, alone.
+//! Profiling the bundle import: `perf record … bundle_import --import-child
+//! DIR/henan/template DIR/henan/bundles DEST`.
 
 use ruralenv::bundle::exchange::{ExportRequest, export_bundle, import_bundles_each};
 use ruralenv::bundle::keys::InstallationKey;
 use ruralenv::forms::FormSet;
 use ruralenv::register::Register;
 use ruralenv::store::Store;
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -200,24 +240,6 @@ fn child(args: &[String]) {
     );
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("--import-child") {
-        child(&args[2..]);
-        return;
-    }
-    for (label, path) in scales(&args[1..]) {
-        if !path.exists() {
-            eprintln!(
-                "bundle_import: {} not found; set RURALENV_BENCH_REGISTER",
-                path.display()
-            );
-            continue;
-        }
-        bench(&label, &path);
-    }
-}
-
 /// One demo round for every top unit, in a store with the register loaded.
 fn demo_rounds(dir: &Path, reg: &Register, tops: &[String], round: &str) -> Store {
     let forms = FormSet::builtin();
@@ -349,13 +371,9 @@ fn header(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The floor: one `sqlite3` process; the tables are created first, then the two bare
-/// `.import`s are timed alone. (wall s, CPU s, peak KiB of the whole process.)
-fn floor(work: &Path, i: usize) -> (f64, f64, u64) {
-    let db = work.join(format!("floor{i}.db"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
+/// `PRAGMA`s and `CREATE TABLE`s for the floor's two tables (the CSV files' columns, no
+/// types), and the `.import` lines of the two files.
+fn floor_sql(work: &Path) -> (String, String) {
     let mut setup = String::from("PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n");
     let mut imports = String::from(".mode csv\n");
     for (table, file) in [
@@ -370,6 +388,21 @@ fn floor(work: &Path, i: usize) -> (f64, f64, u64) {
         setup.push_str(&format!("CREATE TABLE {table} ({});\n", cols.join(", ")));
         imports.push_str(&format!(".import --skip 1 {} {table}\n", path.display()));
     }
+    (setup, imports)
+}
+
+fn remove_db(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
+/// The bundle job's floor: one `sqlite3` process; the tables are created first, then the
+/// two bare `.import`s are timed alone (start-up and table creation not counted).
+fn floor_import_only(work: &Path, i: usize) -> Cost {
+    let db = work.join(format!("floor{i}.db"));
+    remove_db(&db);
+    let (setup, imports) = floor_sql(work);
     let mut child = Command::new("sqlite3")
         .arg(&db)
         .stdin(Stdio::piped())
@@ -401,34 +434,148 @@ fn floor(work: &Path, i: usize) -> (f64, f64, u64) {
         .unwrap();
     stdin.flush().unwrap();
     wait_for(&mut stdout, "done");
-    let seconds = started.elapsed().as_secs_f64();
+    let wall = started.elapsed().as_secs_f64();
     let cpu = proc_cpu(pid) - cpu;
     let peak = vmhwm_kib(&pid.to_string());
     drop(stdin);
     assert!(child.wait().unwrap().success());
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    remove_db(&db);
+    Cost {
+        wall,
+        cpu,
+        peak_mib: peak as f64 / 1024.0,
     }
-    (seconds, cpu, peak)
 }
 
-/// One import run, as the child reports it.
+/// The CSV and XLSX jobs' floor, a whole `sqlite3` process: start-up, WAL,
+/// `synchronous=FULL`, the two tables created, both files `.import`ed. Leaves `db`.
+fn floor_whole_process(work: &Path, db: &Path) -> Cost {
+    remove_db(db);
+    let (setup, imports) = floor_sql(work);
+    let script = work.join("floor-import.sql");
+    std::fs::write(&script, format!("{setup}{imports}")).unwrap();
+    let cmd = [OsStr::new("sqlite3"), db.as_os_str()];
+    match measure(&cmd, Some(&script), None) {
+        Ok((c, _)) => c,
+        Err(e) => panic!("the sqlite3 floor failed: {e}"),
+    }
+}
+
+/// What one measured run cost.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cost {
+    wall: f64,
+    cpu: f64,
+    peak_mib: f64,
+}
+
+/// Runs `cmd` through the measuring runner (a fresh, small process: this bench with
+/// `--measure`), so the figures are the command's own, start-up included. Ok: the cost
+/// and the command's output; Err: its output when it failed (exit status not 0).
+fn measure(
+    cmd: &[&OsStr],
+    stdin: Option<&Path>,
+    stdout: Option<&Path>,
+) -> Result<(Cost, String), String> {
+    let mut c = Command::new(std::env::current_exe().unwrap());
+    c.arg("--measure");
+    c.arg(stdin.map(Path::as_os_str).unwrap_or(OsStr::new("-")));
+    c.arg(stdout.map(Path::as_os_str).unwrap_or(OsStr::new("-")));
+    c.args(cmd);
+    let out = c.output().expect("the measuring runner");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = text.lines().find_map(|l| l.strip_prefix("MEASURE "));
+    let v: Vec<f64> = line
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with("MEASURE "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if !out.status.success() || v.len() != 3 {
+        return Err(body);
+    }
+    Ok((
+        Cost {
+            wall: v[0],
+            cpu: v[1],
+            peak_mib: v[2] / 1024.0,
+        },
+        body,
+    ))
+}
+
+/// The runner: `--measure STDIN|- STDOUT|- CMD ARGS…`. Starts the command, waits for it,
+/// prints its output, then `MEASURE wall cpu maxrss_kib` of its only child; exits with the
+/// command's status.
+fn measure_mode(args: &[String]) -> i32 {
+    let mut c = Command::new(&args[2]);
+    c.args(&args[3..]);
+    c.stdin(match args[0].as_str() {
+        "-" => Stdio::null(),
+        p => Stdio::from(std::fs::File::open(p).expect("stdin file")),
+    });
+    if args[1] != "-" {
+        c.stdout(Stdio::from(
+            std::fs::File::create(&args[1]).expect("stdout file"),
+        ));
+    }
+    let started = Instant::now();
+    let status = c.status().expect("start the command");
+    let wall = started.elapsed().as_secs_f64();
+    let (cpu, maxrss) = children_usage();
+    println!("MEASURE {wall:.4} {cpu:.4} {maxrss}");
+    status.code().unwrap_or(1)
+}
+
+/// CPU seconds (user + sys) and peak resident set (KiB) of the waited-for children.
+#[cfg(unix)]
+fn children_usage() -> (f64, i64) {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) } != 0 {
+        return (0.0, 0);
+    }
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    (t(u.ru_utime) + t(u.ru_stime), u.ru_maxrss as i64)
+}
+
+#[cfg(not(unix))]
+fn children_usage() -> (f64, i64) {
+    (0.0, 0)
+}
+
+/// Flushes the page cache's dirty pages (a copied template) before a timed run.
+fn sync_disk() {
+    #[cfg(unix)]
+    // SAFETY: sync has no preconditions.
+    unsafe {
+        libc::sync()
+    };
+}
+
+/// A bundle import run, as the `--import-child` reports it.
 struct Run {
     bundles: usize,
     revisions: u64,
-    seconds: f64,
-    peak_mib: f64,
-    cpu: f64,
+    cost: Cost,
 }
 
-fn import_run(work: &Path, i: usize) -> Run {
-    let dest = work.join(format!("import-{i}"));
-    let _ = std::fs::remove_dir_all(&dest);
+/// One bundle import into `dest` (a copy of the template made by the child).
+fn import_run(work: &Path, dest: &Path) -> Run {
+    let _ = std::fs::remove_dir_all(dest);
     let out = Command::new(std::env::current_exe().unwrap())
         .arg("--import-child")
         .arg(work.join("template"))
         .arg(work.join("bundles"))
-        .arg(&dest)
+        .arg(dest)
         .output()
         .unwrap();
     assert!(
@@ -438,13 +585,14 @@ fn import_run(work: &Path, i: usize) -> Run {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     let f: Vec<&str> = text.split_whitespace().collect();
-    let _ = std::fs::remove_dir_all(&dest);
     Run {
         bundles: f[0].parse().unwrap(),
         revisions: f[1].parse().unwrap(),
-        seconds: f[2].parse().unwrap(),
-        peak_mib: f[3].parse::<f64>().unwrap() / 1024.0,
-        cpu: f[4].parse().unwrap(),
+        cost: Cost {
+            wall: f[2].parse().unwrap(),
+            peak_mib: f[3].parse::<f64>().unwrap() / 1024.0,
+            cpu: f[4].parse().unwrap(),
+        },
     }
 }
 
@@ -457,57 +605,457 @@ fn load_average() -> String {
         .join(" ")
 }
 
+/// One job's pairs, for the summary.
+struct Job {
+    name: &'static str,
+    timed: &'static str,
+    floor: &'static str,
+    ours: Vec<Cost>,
+    floors: Vec<Cost>,
+    /// Why the job has no figures (refused, skipped), or a remark on them.
+    note: Option<String>,
+}
+
+impl Job {
+    fn new(name: &'static str, timed: &'static str, floor: &'static str) -> Job {
+        Job {
+            name,
+            timed,
+            floor,
+            ours: Vec::new(),
+            floors: Vec::new(),
+            note: None,
+        }
+    }
+
+    /// Records one pair and prints it.
+    fn pair(&mut self, i: usize, ours: Cost, floor: Cost, detail: &str) {
+        let ratio = ours.wall / floor.wall.max(1e-3);
+        println!(
+            "| {} | {} | ruralenv | {:.2} | {:.2} | {:.1} | {detail} | {} |",
+            i + 1,
+            self.name,
+            ours.wall,
+            ours.cpu,
+            ours.peak_mib,
+            load_average()
+        );
+        println!(
+            "| {} | {} | floor | {:.2} | {:.2} | {:.1} | {ratio:.1}× wall | {} |",
+            i + 1,
+            self.name,
+            floor.wall,
+            floor.cpu,
+            floor.peak_mib,
+            load_average()
+        );
+        self.ours.push(ours);
+        self.floors.push(floor);
+    }
+
+    fn refused(&mut self, what: &str, message: &str) {
+        let first: Vec<&str> = message
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(3)
+            .collect();
+        let note = format!("{what}: {}", first.join(" / "));
+        println!("{}: {note}", self.name);
+        self.note = Some(note);
+    }
+
+    fn summary_row(&self) -> String {
+        if self.ours.is_empty() {
+            return format!(
+                "| {} | {} | - | {} | - | - | - | {} |",
+                self.name,
+                self.timed,
+                self.floor,
+                self.note.as_deref().unwrap_or("not measured")
+            );
+        }
+        let med = |v: Vec<f64>| {
+            let mut v = v;
+            v.sort_by(f64::total_cmp);
+            let n = v.len();
+            if n % 2 == 1 {
+                v[n / 2]
+            } else {
+                (v[n / 2 - 1] + v[n / 2]) / 2.0
+            }
+        };
+        let of = |c: &[Cost], f: fn(&Cost) -> f64| med(c.iter().map(f).collect());
+        let wall_ratio = med(self
+            .ours
+            .iter()
+            .zip(&self.floors)
+            .map(|(o, f)| o.wall / f.wall.max(1e-3))
+            .collect());
+        let cpu_ratio = med(self
+            .ours
+            .iter()
+            .zip(&self.floors)
+            .map(|(o, f)| o.cpu / f.cpu.max(1e-2))
+            .collect());
+        format!(
+            "| {} | {} | {:.2} / {:.2} / {:.0} | {} | {:.2} / {:.2} / {:.0} | **{wall_ratio:.1}×** | {cpu_ratio:.1}× | {} |",
+            self.name,
+            self.timed,
+            of(&self.ours, |c| c.wall),
+            of(&self.ours, |c| c.cpu),
+            of(&self.ours, |c| c.peak_mib),
+            self.floor,
+            of(&self.floors, |c| c.wall),
+            of(&self.floors, |c| c.cpu),
+            of(&self.floors, |c| c.peak_mib),
+            self.note.as_deref().unwrap_or(""),
+        )
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("--import-child") => return child(&args[2..]),
+        Some("--measure") => std::process::exit(measure_mode(&args[2..])),
+        _ => {}
+    }
+    for (label, path) in scales(&args[1..]) {
+        if !path.exists() {
+            eprintln!(
+                "bundle_import: {} not found; set RURALENV_BENCH_REGISTER",
+                path.display()
+            );
+            continue;
+        }
+        bench(&label, &path);
+    }
+}
+
+/// A fresh copy of the template at `work/run` for a whole-process import (not timed).
+fn fresh_copy(work: &Path) -> PathBuf {
+    let dest = work.join("run");
+    let _ = std::fs::remove_dir_all(&dest);
+    copy_template(&work.join("template"), &dest);
+    sync_disk();
+    dest
+}
+
 fn bench(label: &str, reg_path: &Path) {
     let runs: usize = std::env::var("RURALENV_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3)
         .max(1);
+    let xlsx = std::env::var("RURALENV_BENCH_XLSX").as_deref() != Ok("0");
     let kept = std::env::var_os("RURALENV_BENCH_DIR").map(|d| PathBuf::from(d).join(label));
     let temp = tempfile::tempdir().unwrap();
     let work = kept.unwrap_or_else(|| temp.path().to_path_buf());
     std::fs::create_dir_all(&work).unwrap();
     let (village_rows, farm_rows, bytes) = prepare(label, reg_path, &work);
-    println!(
-        "{label}: {} bundle(s), {:.1} MB; the same rows as CSV: {village_rows} villages + \
-         {farm_rows} farms; target holds round {PREVIOUS}; load average before: {}",
-        bundle_files(&work.join("bundles")).len(),
-        bytes as f64 / 1e6,
-        load_average()
-    );
-    println!("| run | revisions | wall s | CPU s | peak RSS MiB | load |");
-    println!("| --- | --- | --- | --- | --- | --- |");
-    let mut wall_ratios = Vec::new();
-    let mut cpu_ratios = Vec::new();
-    for i in 0..runs {
-        let r = import_run(&work, i);
-        println!(
-            "| ruralenv import ({} bundle(s)) | {} | {:.2} | {:.2} | {:.1} | {} |",
-            r.bundles,
-            r.revisions,
-            r.seconds,
-            r.cpu,
-            r.peak_mib,
-            load_average()
-        );
-        let (f, fcpu, fpeak) = floor(&work, i);
-        println!(
-            "| sqlite3 .import (floor) | {} rows | {f:.2} | {fcpu:.2} | {:.1} | {} |",
-            village_rows + farm_rows,
-            fpeak as f64 / 1024.0,
-            load_average()
-        );
-        wall_ratios.push(r.seconds / f);
-        cpu_ratios.push(r.cpu / fcpu.max(0.01));
-    }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
+    let workbook = if xlsx {
+        prepare_xlsx(label, &work)
+    } else {
+        Err("skipped (RURALENV_BENCH_XLSX=0)".into())
     };
     println!(
-        "{label}: ruralenv import against the bare .import, median of {runs} interleaved \
-         pairs: {:.1}× wall, {:.1}× CPU (issue 14: within 3×; DESIGN.md budget: within 10×)",
-        median(&mut wall_ratios),
-        median(&mut cpu_ratios)
+        "\n{label}: {} bundle(s), {:.1} MB; the same rows as CSV: {village_rows} villages + \
+         {farm_rows} farms; target holds round {PREVIOUS}; {runs} pair(s) per job; {} \
+         core(s); load average before: {}",
+        bundle_files(&work.join("bundles")).len(),
+        bytes as f64 / 1e6,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load_average()
     );
+    println!("| pair | job | side | wall s | CPU s | peak MiB | detail | load |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    let bin = OsStr::new(BIN);
+    let data_dir = OsStr::new("--data-dir");
+    let csv = work.join("villages.csv");
+    let farms = {
+        let mut s = std::ffi::OsString::from("farms=");
+        s.push(work.join("villages.farms.csv"));
+        s
+    };
+
+    // 1. Bundle import; the first run's database is kept for the report.
+    let report_db = work.join("import-0");
+    let mut bundle = Job::new(
+        "bundle import",
+        "in-process, first bundle opened → last commit (start-up, copy, open not counted; peak = the import's own)",
+        "bare `.import` of the 2 CSV files in an open sqlite3 (start-up, CREATE not counted)",
+    );
+    for i in 0..runs {
+        let dest = if i == 0 {
+            report_db.clone()
+        } else {
+            work.join("import-run")
+        };
+        let r = import_run(&work, &dest);
+        if i > 0 {
+            let _ = std::fs::remove_dir_all(&dest);
+        }
+        let f = floor_import_only(&work, i);
+        let detail = format!("{} bundle(s), {} revisions", r.bundles, r.revisions);
+        bundle.pair(i, r.cost, f, &detail);
+    }
+
+    // 2. CSV import; the first floor's database is kept for the report's floor.
+    let floor_db = work.join("floor-report.db");
+    let scratch_db = work.join("floor-scratch.db");
+    let mut csv_job = Job::new(
+        "CSV import",
+        "whole process `records import-csv` + `--group farms=…` into a template copy",
+        "whole sqlite3 process: start-up, CREATE, `.import` of the 2 CSV files",
+    );
+    for i in 0..runs {
+        let dest = fresh_copy(&work);
+        let cmd = [
+            bin,
+            data_dir,
+            dest.as_os_str(),
+            OsStr::new("--lang"),
+            OsStr::new("en"),
+            OsStr::new("records"),
+            OsStr::new("import-csv"),
+            csv.as_os_str(),
+            OsStr::new("--round"),
+            OsStr::new(ROUND),
+            OsStr::new("--group"),
+            &farms,
+        ];
+        let ours = measure(&cmd, None, None);
+        let _ = std::fs::remove_dir_all(&dest);
+        let (ours, out) = match ours {
+            Ok(o) => o,
+            Err(e) => {
+                csv_job.refused("import-csv refused the data", &e);
+                break;
+            }
+        };
+        let f = floor_whole_process(&work, if i == 0 { &floor_db } else { &scratch_db });
+        remove_db(&scratch_db);
+        csv_job.pair(i, ours, f, &summary_line(&out, &work));
+    }
+    if csv_job.ours.is_empty() {
+        // The report's floor still needs the raw rows loaded.
+        floor_whole_process(&work, &floor_db);
+    }
+
+    // 3. XLSX import.
+    let mut xlsx_job = Job::new(
+        "XLSX import",
+        "whole process `records import-xlsx` into a template copy",
+        "whole sqlite3 process: start-up, CREATE, `.import` of the same rows as CSV",
+    );
+    match &workbook {
+        Err(why) => xlsx_job.refused("not measured", why),
+        Ok(book) => {
+            for i in 0..runs {
+                let dest = fresh_copy(&work);
+                let cmd = [
+                    bin,
+                    data_dir,
+                    dest.as_os_str(),
+                    OsStr::new("--lang"),
+                    OsStr::new("en"),
+                    OsStr::new("records"),
+                    OsStr::new("import-xlsx"),
+                    book.as_os_str(),
+                    OsStr::new("--round"),
+                    OsStr::new(ROUND),
+                ];
+                let ours = measure(&cmd, None, None);
+                let _ = std::fs::remove_dir_all(&dest);
+                let (ours, out) = match ours {
+                    Ok(o) => o,
+                    Err(e) => {
+                        xlsx_job.refused("import-xlsx refused the data", &e);
+                        break;
+                    }
+                };
+                let f = floor_whole_process(&work, &scratch_db);
+                remove_db(&scratch_db);
+                xlsx_job.pair(i, ours, f, &summary_line(&out, &work));
+            }
+        }
+    }
+
+    // 4. Report, on the first bundle import's database (rounds 2019 and 2020).
+    let mut report = Job::new(
+        "report",
+        "whole process `report --round 2020 --format json --out F`, no --under (top unit)",
+        "whole sqlite3 process: the one-query roll-up over the raw rows",
+    );
+    let rollup_sql = work.join("rollup.sql");
+    std::fs::write(&rollup_sql, FLOOR_ROLLUP).unwrap();
+    let report_json = work.join("report.json");
+    let rollup_csv = work.join("floor-rollup.csv");
+    for i in 0..runs {
+        let cmd = [
+            bin,
+            data_dir,
+            report_db.as_os_str(),
+            OsStr::new("report"),
+            OsStr::new("--round"),
+            OsStr::new(ROUND),
+            OsStr::new("--format"),
+            OsStr::new("json"),
+            OsStr::new("--out"),
+            report_json.as_os_str(),
+        ];
+        let (ours, _) = match measure(&cmd, None, None) {
+            Ok(o) => o,
+            Err(e) => {
+                report.refused("report failed", &e);
+                break;
+            }
+        };
+        let floor_cmd = [OsStr::new("sqlite3"), floor_db.as_os_str()];
+        let (f, _) = measure(&floor_cmd, Some(&rollup_sql), Some(&rollup_csv))
+            .unwrap_or_else(|e| panic!("the sqlite3 roll-up failed: {e}"));
+        let detail = same_rollup(&report_json, &rollup_csv);
+        if i == 0 && !detail.starts_with("same") {
+            report.note = Some(detail.clone());
+        }
+        report.pair(i, ours, f, &detail);
+    }
+    let _ = std::fs::remove_dir_all(&report_db);
+    remove_db(&floor_db);
+    for f in [
+        &report_json,
+        &rollup_csv,
+        &rollup_sql,
+        &work.join("floor-import.sql"),
+    ] {
+        let _ = std::fs::remove_file(f);
+    }
+
+    println!(
+        "\n{label} summary: median of {runs} interleaved pair(s); ratio = median of the pairs' \
+         ours ÷ floor; {village_rows} villages + {farm_rows} farms; load average now: {}",
+        load_average()
+    );
+    println!(
+        "| job | what is timed (ruralenv) | ruralenv wall s / CPU s / peak MiB | floor (sqlite3) | \
+         floor wall s / CPU s / peak MiB | ratio wall | ratio CPU | note |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for job in [&bundle, &csv_job, &xlsx_job, &report] {
+        println!("{}", job.summary_row());
+    }
+    println!("(issue 14: imports within 3× wall; report no slower than its floor)");
+}
+
+/// The command's first output line (its summary), without the work directory's path.
+fn summary_line(out: &str, work: &Path) -> String {
+    let prefix = format!("{}/", work.display());
+    out.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .replace(&prefix, "")
+}
+
+/// The workbook the XLSX job imports, written from the source installation when missing
+/// (`records export-xlsx`; its own step, outside the `prepared` marker). Err: why not.
+fn prepare_xlsx(label: &str, work: &Path) -> Result<PathBuf, String> {
+    let book = work.join("villages.xlsx");
+    if book.exists() {
+        return Ok(book);
+    }
+    let started = Instant::now();
+    let partial = work.join("villages.partial.xlsx");
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(work.join("source"))
+        .args([
+            "--lang",
+            "en",
+            "records",
+            "export-xlsx",
+            "--round",
+            ROUND,
+            "--out",
+        ])
+        .arg(&partial)
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        let _ = std::fs::remove_file(&partial);
+        let why = format!(
+            "export-xlsx failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        eprintln!("{label}: {why}");
+        return Err(why);
+    }
+    std::fs::rename(&partial, &book).unwrap();
+    eprintln!(
+        "{label}: export-xlsx in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(book)
+}
+
+/// The same roll-up as `report`, as one query over the raw rows: per township, villages
+/// reported and each indicator's numerator and denominator (as in `benches/scale.rs`).
+const FLOOR_ROLLUP: &str = "
+.mode csv
+WITH f AS (
+  SELECT village_code,
+         sum(CAST(manure_produced_t AS REAL)) AS produced,
+         sum(CAST(manure_utilized_t AS REAL)) AS utilized,
+         sum(scale = 'yes') AS scale_farms,
+         sum(scale = 'yes' AND facilities_matched = 'yes') AS matched_farms
+  FROM farms GROUP BY village_code)
+SELECT substr(v.village_code, 1, 9) AS township,
+       count(*) AS reported,
+       sum(v.garbage_effective = 'yes') AS garbage_effective,
+       sum(CAST(v.toilet_harmless AS INTEGER)) AS toilet_harmless,
+       sum(CAST(v.toilet_sanitary AS INTEGER)) AS toilet_sanitary,
+       sum(CAST(v.households AS INTEGER)) AS households,
+       sum(CAST(v.manure_scattered_utilized_t AS REAL) + coalesce(f.utilized, 0)) AS manure_utilized,
+       sum(CAST(v.manure_scattered_produced_t AS REAL) + coalesce(f.produced, 0)) AS manure_produced,
+       sum(coalesce(f.matched_farms, 0)) AS matched_farms,
+       sum(coalesce(f.scale_farms, 0)) AS scale_farms,
+       sum(v.sewage_controlled = 'yes') AS sewage_controlled
+FROM villages v LEFT JOIN f ON f.village_code = v.village_code
+GROUP BY 1 ORDER BY 1;
+";
+
+/// Whether the report's top unit and the floor's townships add up to the same villages
+/// reported and harmless toilets: "same (…)" or "DIFFERENT (…)".
+fn same_rollup(report: &Path, rollup: &Path) -> String {
+    let (mut reported, mut harmless) = (0u64, 0u64);
+    for line in std::fs::read_to_string(rollup).unwrap_or_default().lines() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let n = |i: usize| {
+            cells
+                .get(i)
+                .and_then(|c| c.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        reported += n(1);
+        harmless += n(3);
+    }
+    let doc: serde_json::Value = std::fs::read_to_string(report)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let top = &doc["units"][0];
+    let ours_reported = top["villages_reported"].as_u64().unwrap_or(0);
+    let ours_harmless = top["indicators"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["id"] == "toilet_harmless"))
+        .and_then(|i| i["numerator"].as_u64())
+        .unwrap_or(0);
+    let same = reported > 0 && reported == ours_reported && harmless == ours_harmless;
+    format!(
+        "{} (villages reported {ours_reported} vs {reported}, harmless toilets {ours_harmless} vs {harmless})",
+        if same {
+            "same roll-up"
+        } else {
+            "DIFFERENT roll-up"
+        }
+    )
 }

@@ -17,6 +17,10 @@
 # Runs alternate (ruralenv, floor, ruralenv, floor, ...); each figure is the median.
 # Peak memory is the process's maximum resident set size (/usr/bin/time).
 #
+# Issue 14's acceptance figures come from `cargo bench --bench bundle_import` (bundle, CSV,
+# XLSX and report beside whole-process sqlite3 floors); this script remains for before/after
+# comparisons of one binary against another (BIN=).
+#
 # Usage: bash benches/csv_import_speed.sh [REGISTER]
 #   REGISTER  a register CSV (default ../shared/data/henan-divisions.csv, else
 #             /work/shared/data/henan-divisions.csv); RUNS=3; XLSX=0 skips the workbook;
