@@ -295,3 +295,84 @@ fn the_pool_has_forks_and_duplicates() {
     assert_eq!(conflicts.len(), villages.len());
     assert!(conflicts.iter().all(|c| c.duplicate && c.fork));
 }
+
+/// An import decides a village's counted revision directly when the village had none and
+/// the bundle brings exactly one revision of a record new here; every other village goes
+/// through the merge rules, recomputed per township. Township A holds only such villages
+/// (one of them returned by its review), township B the others (a record beside one
+/// already here; two records; two revisions of one record): both give the same database,
+/// roll-up and duplicates as merging the same facts one by one.
+#[test]
+fn an_import_decides_sole_villages_directly_and_the_rest_by_the_merge_rules() {
+    let a = villages_a();
+    let b = villages_b();
+    let at = |d: u32| format!("2020-06-{d:02}T10:00:00+08:00");
+    let rec = |n: u64| format!("0190a1b2-00aa-7000-8000-{n:012}");
+    let sole: Vec<Revision> = (0..3)
+        .map(|i| {
+            revision(
+                &a[i],
+                &rec(i as u64),
+                1,
+                None,
+                &at(10),
+                village_data(i as u64),
+            )
+        })
+        .collect();
+    let beside = revision(&b[0], &rec(10), 1, None, &at(11), village_data(10));
+    let here = revision(&b[0], &rec(11), 1, None, &at(12), village_data(11));
+    let twin_1 = revision(&b[1], &rec(12), 1, None, &at(13), village_data(12));
+    let twin_2 = revision(&b[1], &rec(13), 1, None, &at(14), village_data(13));
+    let first = revision(&b[2], &rec(14), 1, None, &at(15), village_data(14));
+    let second = revision(
+        &b[2],
+        &rec(14),
+        2,
+        Some(first.hash()),
+        &at(16),
+        village_data(15),
+    );
+    let returned = review(
+        &sole[0],
+        "rv-sole",
+        ReviewAction::Return,
+        "2020-07-01T09:00:00+08:00",
+    );
+    let arriving: Vec<&Revision> = sole
+        .iter()
+        .chain([&beside, &twin_1, &twin_2, &first, &second])
+        .collect();
+
+    let mut source = Site::new(41);
+    for r in &arriving {
+        source.add(r);
+    }
+    source.add_review(&returned);
+    let dir = scratch_dir();
+    let bundle = dir.path().join("county.renv");
+    source.export(COUNTY, &bundle);
+
+    let mut target = Site::new(42);
+    target.trust(&source.key, COUNTY, "县");
+    target.add(&here);
+    let summary = target.import(&bundle).unwrap();
+    assert_eq!(summary.revisions_new + summary.revisions_updated, 8);
+    assert_eq!(
+        summary.duplicates, 2,
+        "b[0] (a record here and one arriving) and b[1] (two arriving)"
+    );
+
+    let mut reference = Site::new(43);
+    reference.add(&here);
+    for r in &arriving {
+        reference.add(r);
+    }
+    reference.add_review(&returned);
+    assert_eq!(
+        first_difference(&reference.state(), &target.state()),
+        None,
+        "the import's `current` and roll-up are the merge rules'"
+    );
+    assert_eq!(reference.report(COUNTY), target.report(COUNTY));
+}
