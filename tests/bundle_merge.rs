@@ -296,14 +296,13 @@ fn the_pool_has_forks_and_duplicates() {
     assert!(conflicts.iter().all(|c| c.duplicate && c.fork));
 }
 
-/// An import decides a village's counted revision directly when the village had none and
-/// the bundle brings exactly one revision of a record new here; every other village goes
-/// through the merge rules, recomputed per township. Township A holds only such villages
-/// (one of them returned by its review), township B the others (a record beside one
-/// already here; two records; two revisions of one record): both give the same database,
-/// roll-up and duplicates as merging the same facts one by one.
+/// One bundle touching two townships: A holds only villages new here with one record (one
+/// of them returned by its review), B villages that need the merge rules (a record beside
+/// one already here; two records; two revisions of one record). The import's `current`,
+/// township roll-up (rebuilt per county) and duplicates equal merging the same facts one
+/// by one.
 #[test]
-fn an_import_decides_sole_villages_directly_and_the_rest_by_the_merge_rules() {
+fn an_import_gives_the_merge_rules_current_roll_up_and_duplicates() {
     let a = villages_a();
     let b = villages_b();
     let at = |d: u32| format!("2020-06-{d:02}T10:00:00+08:00");

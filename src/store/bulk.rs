@@ -283,47 +283,6 @@ impl Store {
         })
     }
 
-    /// Villages of (form, round) under a code prefix that have a `current` row: those that
-    /// held a revision before (an import asks before it recomputes anything).
-    pub fn villages_with_current_under(
-        &self,
-        form_id: &str,
-        round: &str,
-        prefix: &str,
-    ) -> Result<std::collections::HashSet<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT village_code FROM current
-             WHERE form_id = ?1 AND round = ?2 AND village_code >= ?3 AND village_code < ?3 || ':'",
-        )?;
-        let rows = stmt
-            .query_map(params![form_id, round, prefix], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
-    }
-
-    /// The `current` row of a village that had none and has now exactly one revision, of
-    /// one record: what [`Store::recompute_current_under`] computes for it (that revision,
-    /// one record, not forked, resolved), without the set-based statement. The caller
-    /// knows both conditions hold; a village that already has a row is refused, never
-    /// overwritten.
-    pub fn insert_sole_current(
-        &mut self,
-        form_id: &str,
-        round: &str,
-        village: &str,
-        record_id: &str,
-        rev: u32,
-        hash: &str,
-    ) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO current(form_id, village_code, round, record_id, rev, hash, records, forked, resolved)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 0, 1)",
-            )?
-            .execute(params![form_id, village, round, record_id, rev, hash])?;
-        Ok(())
-    }
-
     /// Rebuild the township roll-up rows (`township_sums`, `township_reported`, see
     /// `schema_2_rollup.sql`) of (form, round) for every township under a code prefix, or
     /// for the township holding it when the prefix is longer: what the `current` triggers
