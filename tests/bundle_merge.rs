@@ -299,8 +299,7 @@ fn the_pool_has_forks_and_duplicates() {
 /// One bundle touching two townships: A holds only villages new here with one record (one
 /// of them returned by its review), B villages that need the merge rules (a record beside
 /// one already here; two records; two revisions of one record). The import's `current`,
-/// township roll-up (rebuilt per county) and duplicates equal merging the same facts one
-/// by one.
+/// township roll-up and duplicates equal merging the same facts one by one.
 #[test]
 fn an_import_gives_the_merge_rules_current_roll_up_and_duplicates() {
     let a = villages_a();

@@ -1448,36 +1448,24 @@ impl Pass<'_> {
                 ),
             ));
         }
-        let round = self.manifest.round.as_str();
-        // Villages this bundle changed, by form (every revision is of the bundle's round).
-        let mut changed: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for (form_id, village, _) in &self.touched {
-            changed
-                .entry(form_id.as_str())
-                .or_default()
-                .insert(village.as_str());
-        }
-        for (form_id, villages) in &changed {
-            // `current` per township, with one set-based statement each: the same rows as
-            // recomputing every touched village, for a fraction of the queries. (One
-            // statement per city for a province's bundle was measured: no faster, and its
-            // sorts spill. Inserting the row of a village that had none and received one
-            // revision directly, without the statement, was measured: no faster either;
-            // the cost is in writing the rows.)
-            let townships: BTreeSet<&str> = villages.iter().map(|v| &v[..9]).collect();
-            for township in townships {
-                store
-                    .recompute_current_under(form_id, round, township)
-                    .map_err(|e| self.store_err(e))?;
-            }
-            // The roll-up rebuilt from scratch for every county touched, one statement per
-            // table: the same rows as rebuilding each touched township, far fewer queries.
-            let counties: BTreeSet<&str> = villages.iter().map(|v| &v[..6]).collect();
-            for county in counties {
-                store
-                    .rebuild_township_rollup(form_id, round, county)
-                    .map_err(|e| self.store_err(e))?;
-            }
+        // Per township, with one set-based statement each: the same `current` rows as
+        // recomputing every touched village, for a fraction of the queries. (Measured on a
+        // province's bundle: one statement per city is slower, its sorts grow; per county
+        // no different from per township; writing the row of a village that had none and
+        // received one revision directly, without the statement, no faster either: the
+        // cost is in writing the rows.)
+        let townships: BTreeSet<(&str, &str, &str)> = self
+            .touched
+            .iter()
+            .map(|(form_id, village, round)| (form_id.as_str(), round.as_str(), &village[..9]))
+            .collect();
+        for (form_id, round, township) in townships {
+            store
+                .recompute_current_under(form_id, round, township)
+                .map_err(|e| self.store_err(e))?;
+            store
+                .rebuild_township_rollup(form_id, round, township)
+                .map_err(|e| self.store_err(e))?;
         }
         // Villages of this bundle now holding several records no person chose between:
         // one range query per township instead of one lookup per village.
@@ -1492,7 +1480,7 @@ impl Pass<'_> {
             let townships: BTreeSet<&str> = villages.iter().map(|v| &v[..9]).collect();
             for prefix in townships {
                 let open = store
-                    .unresolved_duplicates_under(form_id, round, prefix)
+                    .unresolved_duplicates_under(form_id, &self.manifest.round, prefix)
                     .map_err(|e| self.store_err(e))?;
                 self.summary.duplicates += open
                     .iter()
