@@ -244,9 +244,8 @@ impl Store {
             let revision = self.conn.last_insert_rowid();
             let contributions = terms.unwrap_or_else(|| form.contributions(&r.data));
             check_contributions(r, &contributions)?;
-            // One cached single-row statement per term: a multi-row INSERT needs a
-            // statement journal inside the import's savepoint and was measured to write
-            // 30 % more (docs/performance.md, "Bundles").
+            // One cached single-row statement per term: a multi-row INSERT was measured to
+            // make an import write 30 % more (docs/performance.md, History, "Bundles").
             let mut stmt = self.conn.prepare_cached(
                 "INSERT INTO contribution_terms(revision, indicator, num, den) VALUES (?1, ?2, ?3, ?4)",
             )?;
