@@ -957,3 +957,83 @@ fn the_latest_is_an_instant_whatever_the_writers_utc_offset() {
     assert!(rec.counts, "approved last, so it counts");
     assert_eq!(reported(&county), 1);
 }
+
+/// A bundle's revisions are decoded and checked ahead of the thread that stores them
+/// (`import_one`): a value refused there must refuse the bundle exactly as the storing
+/// thread would, naming the village and the field, and leave nothing behind. The bad
+/// revision comes after more lines than the decoding thread may run ahead (about 400), so
+/// the form was in use when it was decoded and the decoding thread judged it.
+#[test]
+fn a_bad_value_deep_in_a_large_bundle_is_refused_naming_village_and_field() {
+    let t = tempfile::tempdir().unwrap();
+    let mut source = Site::new(71);
+    let county = source.store.division(COUNTY).unwrap().unwrap();
+    let villages: Vec<String> = source
+        .store
+        .divisions_under(
+            Some(&county),
+            Some(ruralenv::register::Level::Village),
+            true,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
+    let mut n = 0u64;
+    for (i, v) in villages.iter().enumerate() {
+        let record = format!("0190a1b2-0071-7000-8000-{i:012}");
+        let first = revision(
+            v,
+            &record,
+            1,
+            None,
+            "2020-06-10T10:00:00+08:00",
+            village_data(n),
+        );
+        let second = revision(
+            v,
+            &record,
+            2,
+            Some(first.hash()),
+            "2020-06-11T10:00:00+08:00",
+            village_data(n + 1),
+        );
+        n += 2;
+        source.add(&first);
+        source.add(&second);
+    }
+    assert!(
+        n > 420,
+        "the bundle must be longer than the decoding lead: {n}"
+    );
+    let good = t.path().join("good.renv");
+    source.export(COUNTY, &good);
+    let mut bad_village = String::new();
+    let bad = resign(
+        &source.key,
+        &good,
+        &t.path().join("bad.renv"),
+        |_, facts| {
+            let f = facts
+                .iter_mut()
+                .rev()
+                .find(|f| f["kind"] == "revision")
+                .unwrap();
+            bad_village = f["revision"]["village_code"].as_str().unwrap().to_string();
+            f["revision"]["data"]["values"]["households"] = json!(-5);
+            rehash(f);
+        },
+    );
+
+    let mut target = Site::new(72);
+    target.trust(&source.key, COUNTY, "建安区");
+    let before = target.state();
+    let err = target.import(&bad).expect_err("the bad value was accepted");
+    let text = err.to_string();
+    assert!(text.contains(&bad_village), "{text}");
+    assert!(text.contains("households"), "{text}");
+    assert_eq!(first_difference(&before, &target.state()), None);
+    // The same bundle without the bad value imports whole.
+    let summary = target.import(&good).unwrap();
+    assert_eq!(summary.revisions_new + summary.revisions_updated, n);
+}
