@@ -802,41 +802,20 @@ fn bench(label: &str, reg_path: &Path) {
 
     // 2. CSV import; the first floor's database is kept for the report's floor.
     let floor_db = work.join("floor-report.db");
-    let scratch_db = work.join("floor-scratch.db");
     let mut csv_job = Job::new(
         "CSV import",
         "whole process `records import-csv` + `--group farms=…` into a template copy",
         "whole sqlite3 process: start-up, CREATE, `.import` of the 2 CSV files",
     );
-    for i in 0..runs {
-        let dest = fresh_copy(&work);
-        let cmd = [
-            bin,
-            data_dir,
-            dest.as_os_str(),
-            OsStr::new("--lang"),
-            OsStr::new("en"),
-            OsStr::new("records"),
-            OsStr::new("import-csv"),
-            csv.as_os_str(),
-            OsStr::new("--round"),
-            OsStr::new(ROUND),
-            OsStr::new("--group"),
-            &farms,
-        ];
-        let ours = measure(&cmd, None, None);
-        let _ = std::fs::remove_dir_all(&dest);
-        let (ours, out) = match ours {
-            Ok(o) => o,
-            Err(e) => {
-                csv_job.refused("import-csv refused the data", &e);
-                break;
-            }
-        };
-        let f = floor_whole_process(&work, if i == 0 { &floor_db } else { &scratch_db });
-        remove_db(&scratch_db);
-        csv_job.pair(i, ours, f, &summary_line(&out, &work));
-    }
+    let csv_args = [
+        OsStr::new("import-csv"),
+        csv.as_os_str(),
+        OsStr::new("--round"),
+        OsStr::new(ROUND),
+        OsStr::new("--group"),
+        &farms,
+    ];
+    import_pairs(&mut csv_job, &work, runs, &csv_args, Some(&floor_db));
     if csv_job.ours.is_empty() {
         // The report's floor still needs the raw rows loaded.
         floor_whole_process(&work, &floor_db);
@@ -851,33 +830,13 @@ fn bench(label: &str, reg_path: &Path) {
     match &workbook {
         Err(why) => xlsx_job.refused("not measured", why),
         Ok(book) => {
-            for i in 0..runs {
-                let dest = fresh_copy(&work);
-                let cmd = [
-                    bin,
-                    data_dir,
-                    dest.as_os_str(),
-                    OsStr::new("--lang"),
-                    OsStr::new("en"),
-                    OsStr::new("records"),
-                    OsStr::new("import-xlsx"),
-                    book.as_os_str(),
-                    OsStr::new("--round"),
-                    OsStr::new(ROUND),
-                ];
-                let ours = measure(&cmd, None, None);
-                let _ = std::fs::remove_dir_all(&dest);
-                let (ours, out) = match ours {
-                    Ok(o) => o,
-                    Err(e) => {
-                        xlsx_job.refused("import-xlsx refused the data", &e);
-                        break;
-                    }
-                };
-                let f = floor_whole_process(&work, &scratch_db);
-                remove_db(&scratch_db);
-                xlsx_job.pair(i, ours, f, &summary_line(&out, &work));
-            }
+            let args = [
+                OsStr::new("import-xlsx"),
+                book.as_os_str(),
+                OsStr::new("--round"),
+                OsStr::new(ROUND),
+            ];
+            import_pairs(&mut xlsx_job, &work, runs, &args, None);
         }
     }
 
@@ -997,31 +956,52 @@ fn prepare_xlsx(label: &str, work: &Path) -> Result<PathBuf, String> {
     Ok(book)
 }
 
+/// `runs` pairs of a spreadsheet import job: `ruralenv --data-dir COPY --lang en records
+/// ARGS…` into a fresh copy of the template, then the whole-process floor (its first
+/// database kept at `first_floor` when given, for the report's floor). A refusal is
+/// recorded on the job and ends it.
+fn import_pairs(
+    job: &mut Job,
+    work: &Path,
+    runs: usize,
+    args: &[&OsStr],
+    first_floor: Option<&Path>,
+) {
+    let scratch_db = work.join("floor-scratch.db");
+    let what = args[0].to_string_lossy().into_owned();
+    for i in 0..runs {
+        let dest = fresh_copy(work);
+        let mut cmd = vec![
+            OsStr::new(BIN),
+            OsStr::new("--data-dir"),
+            dest.as_os_str(),
+            OsStr::new("--lang"),
+            OsStr::new("en"),
+            OsStr::new("records"),
+        ];
+        cmd.extend_from_slice(args);
+        let ours = measure(&cmd, None, None);
+        let _ = std::fs::remove_dir_all(&dest);
+        let (ours, out) = match ours {
+            Ok(o) => o,
+            Err(e) => {
+                job.refused(&format!("{what} refused the data"), &e);
+                break;
+            }
+        };
+        let db = match first_floor {
+            Some(keep) if i == 0 => keep,
+            _ => scratch_db.as_path(),
+        };
+        let f = floor_whole_process(work, db);
+        remove_db(&scratch_db);
+        job.pair(i, ours, f, &summary_line(&out, work));
+    }
+}
+
 /// The same roll-up as `report`, as one query over the raw rows: per township, villages
-/// reported and each indicator's numerator and denominator (as in `benches/scale.rs`).
-const FLOOR_ROLLUP: &str = "
-.mode csv
-WITH f AS (
-  SELECT village_code,
-         sum(CAST(manure_produced_t AS REAL)) AS produced,
-         sum(CAST(manure_utilized_t AS REAL)) AS utilized,
-         sum(scale = 'yes') AS scale_farms,
-         sum(scale = 'yes' AND facilities_matched = 'yes') AS matched_farms
-  FROM farms GROUP BY village_code)
-SELECT substr(v.village_code, 1, 9) AS township,
-       count(*) AS reported,
-       sum(v.garbage_effective = 'yes') AS garbage_effective,
-       sum(CAST(v.toilet_harmless AS INTEGER)) AS toilet_harmless,
-       sum(CAST(v.toilet_sanitary AS INTEGER)) AS toilet_sanitary,
-       sum(CAST(v.households AS INTEGER)) AS households,
-       sum(CAST(v.manure_scattered_utilized_t AS REAL) + coalesce(f.utilized, 0)) AS manure_utilized,
-       sum(CAST(v.manure_scattered_produced_t AS REAL) + coalesce(f.produced, 0)) AS manure_produced,
-       sum(coalesce(f.matched_farms, 0)) AS matched_farms,
-       sum(coalesce(f.scale_farms, 0)) AS scale_farms,
-       sum(v.sewage_controlled = 'yes') AS sewage_controlled
-FROM villages v LEFT JOIN f ON f.village_code = v.village_code
-GROUP BY 1 ORDER BY 1;
-";
+/// reported and each indicator's numerator and denominator (shared with `benches/scale.rs`).
+const FLOOR_ROLLUP: &str = include_str!("support/floor_rollup.sql");
 
 /// Whether the report's top unit and the floor's townships add up to the same villages
 /// reported and harmless toilets: "same (…)" or "DIFFERENT (…)".
